@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const list = z
+  .string()
+  .transform((value) => value.split(',').map((item) => item.trim()).filter((item) => item !== ''))
+  .pipe(z.array(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'queue names are lower-case letters, digits, "-" or "_"')).min(1));
+
+/**
+ * Every environment variable Meridian reads, with its default. Defaults work against a local Redis
+ * and Postgres, so a fresh checkout runs with no configuration.
+ */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgresql://postgres@127.0.0.1:5432/meridian'),
+  DATABASE_POOL_SIZE: int(1, 200).default(10),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  /** Prefix of every Redis key Meridian writes; lets several deployments (or test runs) share a Redis. */
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_{}-]{1,64}$/).default('meridian'),
+  QUEUES: list.default(['default']),
+
+  API_HOST: z.string().min(1).default('0.0.0.0'),
+  API_PORT: int(0, 65535).default(3000),
+  API_MAX_BODY_BYTES: int(1024, 64 * 1024 * 1024).default(512 * 1024),
+  JOB_MAX_PAYLOAD_BYTES: int(1, 64 * 1024 * 1024).default(256 * 1024),
+  JOB_RUN_AT_PAST_TOLERANCE_MS: int(0, 86_400_000).default(60_000),
+
+  OUTBOX_POLL_INTERVAL_MS: int(5, 60_000).default(50),
+  OUTBOX_BATCH_SIZE: int(1, 5000).default(500),
+
+  WORKER_ID: z.string().min(1).max(200).optional(),
+  WORKER_CONCURRENCY: int(1, 10_000).default(10),
+  WORKER_SHUTDOWN_GRACE_MS: int(0, 3_600_000).default(30_000),
+  EXECUTION_RESULT_MAX_BYTES: int(0, 16 * 1024 * 1024).default(64 * 1024),
+  HTTP_HANDLER_MAX_RESPONSE_BYTES: int(0, 64 * 1024 * 1024).default(1024 * 1024),
+});
+
+export type Env = z.infer<typeof envSchema>;

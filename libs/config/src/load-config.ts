@@ -1,0 +1,63 @@
+import { hostname } from 'node:os';
+
+import { InvalidConfigurationError, toFieldIssues } from '@meridian/domain';
+
+import { envSchema } from './config.schema.js';
+
+export interface MeridianConfig {
+  env: 'development' | 'production' | 'test';
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  database: { url: string; poolSize: number };
+  redis: { url: string; prefix: string };
+  /** Queues that jobs may name and that workers consume. */
+  queues: string[];
+  api: {
+    host: string;
+    port: number;
+    maxBodyBytes: number;
+    maxPayloadBytes: number;
+    runAtPastToleranceMs: number;
+  };
+  outbox: { pollIntervalMs: number; batchSize: number };
+  worker: {
+    id: string;
+    concurrency: number;
+    shutdownGraceMs: number;
+    resultMaxBytes: number;
+    httpMaxResponseBytes: number;
+  };
+}
+
+/**
+ * Parses the environment once, at boot. Every bad variable is listed in one error, each by name.
+ * Nothing else in Meridian reads `process.env`.
+ */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): MeridianConfig {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new InvalidConfigurationError(toFieldIssues(parsed.error));
+  }
+  const env = parsed.data;
+  return {
+    env: env.NODE_ENV,
+    logLevel: env.LOG_LEVEL,
+    database: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE },
+    redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
+    queues: env.QUEUES,
+    api: {
+      host: env.API_HOST,
+      port: env.API_PORT,
+      maxBodyBytes: env.API_MAX_BODY_BYTES,
+      maxPayloadBytes: env.JOB_MAX_PAYLOAD_BYTES,
+      runAtPastToleranceMs: env.JOB_RUN_AT_PAST_TOLERANCE_MS,
+    },
+    outbox: { pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS, batchSize: env.OUTBOX_BATCH_SIZE },
+    worker: {
+      id: env.WORKER_ID ?? `${hostname()}-${process.pid}`,
+      concurrency: env.WORKER_CONCURRENCY,
+      shutdownGraceMs: env.WORKER_SHUTDOWN_GRACE_MS,
+      resultMaxBytes: env.EXECUTION_RESULT_MAX_BYTES,
+      httpMaxResponseBytes: env.HTTP_HANDLER_MAX_RESPONSE_BYTES,
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import type { Execution, ExecutionAttempt, Job } from '../generated/client/index.js';
+import type { AttemptRecord, ExecutionRecord, JobRecord } from './records.js';
+
+export function toJobRecord(row: Job): JobRecord {
+  return {
+    id: row.id,
+    namespace: row.namespace,
+    name: row.name,
+    handler: row.handler,
+    payload: row.payload,
+    queue: row.queue,
+    priority: row.priority,
+    runAt: row.runAt,
+    retry: {
+      maxAttempts: row.maxAttempts,
+      backoffType: row.backoffType,
+      backoffDelayMs: row.backoffDelayMs,
+      backoffMaxDelayMs: row.backoffMaxDelayMs,
+      backoffJitter: row.backoffJitter,
+    },
+    timeoutMs: row.timeoutMs,
+    idempotencyKey: row.idempotencyKey,
+    requestHash: row.requestHash,
+    status: row.status,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export function toExecutionRecord(row: Execution): ExecutionRecord {
+  return {
+    id: row.id,
+    jobId: row.jobId,
+    namespace: row.namespace,
+    status: row.status,
+    attempt: row.attempt,
+    scheduledFor: row.scheduledFor,
+    queuedAt: row.queuedAt,
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+    nextAttemptAt: row.nextAttemptAt,
+    workerId: row.workerId,
+    result: row.result,
+    lastError: row.lastError,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export function toAttemptRecord(row: ExecutionAttempt): AttemptRecord {
+  return {
+    attempt: row.attempt,
+    outcome: row.outcome,
+    workerId: row.workerId,
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+    durationMs: row.durationMs,
+    error: row.error,
+    retryDelayMs: row.retryDelayMs,
+  };
+}

@@ -1,0 +1,107 @@
+import type { BackoffType, ExecutionDispatch } from '@meridian/domain';
+
+import type { Database } from './prisma-client.factory.js';
+
+interface OutboxRow {
+  outbox_id: bigint;
+  execution_id: string;
+  job_id: string;
+  namespace: string;
+  scheduled_for: Date;
+  handler: string;
+  payload: unknown;
+  queue: string;
+  priority: number;
+  timeout_ms: number;
+  max_attempts: number;
+  backoff_type: BackoffType;
+  backoff_delay_ms: number;
+  backoff_max_delay_ms: number;
+  backoff_jitter: number;
+}
+
+export interface RelayBatchResult {
+  /** Outbox rows consumed. */
+  claimed: number;
+  /** Executions handed to the dispatcher (the rest were cancelled or deleted meanwhile). */
+  dispatched: number;
+}
+
+export class OutboxRepository {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Relays one batch of outbox rows.
+   *
+   * Inputs: batch size, and `dispatch`, which must be idempotent (BullMQ job ids are execution ids).
+   * Output: counts. Locks: the claimed outbox rows (`FOR UPDATE SKIP LOCKED`, so N relays share the
+   * table without double work) and their executions, until commit.
+   * Guarantee: rows are deleted only in the transaction that saw `dispatch` succeed. If dispatch
+   * throws, nothing changes; if the commit is lost after dispatch, the rows are relayed again and
+   * the second enqueue is a no-op. Executions still PENDING become QUEUED; others (cancelled) are
+   * not dispatched.
+   */
+  async relayBatch(limit: number, dispatch: (items: ExecutionDispatch[]) => Promise<void>): Promise<RelayBatchResult> {
+    return this.db.$transaction(
+      async (tx) => {
+        const rows = await tx.$queryRaw<OutboxRow[]>`
+          SELECT o.id AS outbox_id, e.id AS execution_id, e.job_id, e.namespace, e.scheduled_for,
+                 j.handler, j.payload, j.queue, j.priority, j.timeout_ms, j.max_attempts, j.backoff_type,
+                 j.backoff_delay_ms, j.backoff_max_delay_ms, j.backoff_jitter
+            FROM outbox o
+            JOIN executions e ON e.id = o.execution_id
+            JOIN jobs j ON j.id = e.job_id
+           ORDER BY o.id
+           LIMIT ${limit}
+             FOR UPDATE OF o SKIP LOCKED`;
+        if (rows.length === 0) {
+          return { claimed: 0, dispatched: 0 };
+        }
+        const now = new Date();
+        const executionIds = rows.map((row) => row.execution_id);
+        const queued = await tx.$queryRaw<{ id: string }[]>`
+          WITH queued AS (
+            UPDATE executions SET status = 'QUEUED', queued_at = ${now}, updated_at = ${now}
+             WHERE id = ANY(${executionIds}::uuid[]) AND status = 'PENDING'
+            RETURNING id, job_id
+          ), job_rows AS (
+            UPDATE jobs SET status = 'QUEUED', updated_at = ${now} FROM queued q WHERE jobs.id = q.job_id
+          )
+          SELECT id FROM queued`;
+        const queuedIds = new Set(queued.map((row) => row.id));
+        const items = rows.filter((row) => queuedIds.has(row.execution_id)).map(toDispatch);
+        if (items.length > 0) {
+          await dispatch(items);
+        }
+        await tx.$executeRaw`DELETE FROM outbox WHERE id = ANY(${rows.map((row) => row.outbox_id)}::bigint[])`;
+        return { claimed: rows.length, dispatched: items.length };
+      },
+      { timeout: 60_000, maxWait: 10_000 },
+    );
+  }
+
+  async countPending(): Promise<number> {
+    return this.db.outbox.count();
+  }
+}
+
+function toDispatch(row: OutboxRow): ExecutionDispatch {
+  return {
+    executionId: row.execution_id,
+    jobId: row.job_id,
+    namespace: row.namespace,
+    handler: row.handler,
+    payload: row.payload,
+    queue: row.queue,
+    priority: row.priority,
+    timeoutMs: row.timeout_ms,
+    scheduledFor: row.scheduled_for,
+    retry: {
+      maxAttempts: row.max_attempts,
+      backoffType: row.backoff_type,
+      backoffDelayMs: row.backoff_delay_ms,
+      backoffMaxDelayMs: row.backoff_max_delay_ms,
+      backoffJitter: row.backoff_jitter,
+    },
+  };
+}

@@ -1,0 +1,28 @@
+import { isUuid, ValidationError } from '@meridian/domain';
+
+import type { Page } from './records.js';
+
+/**
+ * Keyset pagination over time-ordered (UUIDv7) ids, newest first: the cursor is the last id seen,
+ * so every page is an index range scan, never an OFFSET.
+ */
+export function decodeCursor(cursor: string | undefined): string | undefined {
+  if (cursor === undefined) {
+    return undefined;
+  }
+  const id = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!isUuid(id)) {
+    throw new ValidationError([{ path: 'cursor', message: 'is not a cursor returned by this API', code: 'invalid_cursor' }]);
+  }
+  return id;
+}
+
+/** Takes `limit + 1` rows, returns `limit` and a cursor if there was one more. */
+export function toPage<T extends { id: string }, R>(rows: T[], limit: number, map: (row: T) => R): Page<R> {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return {
+    items: items.map(map),
+    nextCursor: rows.length > limit && last !== undefined ? Buffer.from(last.id, 'utf8').toString('base64url') : null,
+  };
+}

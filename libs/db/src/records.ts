@@ -1,0 +1,55 @@
+import type { AttemptOutcome, ExecutionStatus, RetryPolicy } from '@meridian/domain';
+
+/** A job as stored, with its policies in domain shape. */
+export interface JobRecord {
+  id: string;
+  namespace: string;
+  name: string;
+  handler: string;
+  payload: unknown;
+  queue: string;
+  priority: number;
+  runAt: Date | null;
+  retry: RetryPolicy;
+  timeoutMs: number;
+  idempotencyKey: string | null;
+  requestHash: string | null;
+  status: ExecutionStatus;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ExecutionRecord {
+  id: string;
+  jobId: string;
+  namespace: string;
+  status: ExecutionStatus;
+  attempt: number;
+  scheduledFor: Date;
+  queuedAt: Date | null;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  nextAttemptAt: Date | null;
+  workerId: string | null;
+  result: unknown;
+  lastError: unknown;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface AttemptRecord {
+  attempt: number;
+  outcome: AttemptOutcome;
+  workerId: string;
+  startedAt: Date;
+  finishedAt: Date | null;
+  durationMs: number | null;
+  error: unknown;
+  retryDelayMs: number | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque cursor for the next page; null on the last page. */
+  nextCursor: string | null;
+}

@@ -1,0 +1,176 @@
+/**
+ * Stable, machine-readable error codes. The API maps each to an HTTP status and a problem type
+ * (one filter); the worker maps `retryable` to BullMQ's retry or UnrecoverableError.
+ */
+export const ErrorCode = {
+  ValidationFailed: 'validation_failed',
+  MalformedJson: 'malformed_json',
+  PayloadTooLarge: 'payload_too_large',
+  UnsupportedMediaType: 'unsupported_media_type',
+  UnknownHandler: 'unknown_handler',
+  UnknownQueue: 'unknown_queue',
+  JobNotFound: 'job_not_found',
+  ExecutionNotFound: 'execution_not_found',
+  RouteNotFound: 'route_not_found',
+  JobNotCancellable: 'job_not_cancellable',
+  IdempotencyKeyReused: 'idempotency_key_reused',
+  IllegalTransition: 'illegal_transition',
+  InvariantViolation: 'invariant_violation',
+  HandlerFailed: 'handler_failed',
+  HandlerTimedOut: 'handler_timed_out',
+  HandlerCancelled: 'handler_cancelled',
+  InvalidConfiguration: 'invalid_configuration',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** One field-level problem in a rejected input. `path` is a JSON pointer-like dotted path. */
+export interface FieldIssue {
+  path: string;
+  message: string;
+  code: string;
+}
+
+export abstract class DomainError extends Error {
+  abstract readonly code: ErrorCode;
+  /** Whether a later attempt may succeed where this one failed. */
+  readonly retryable: boolean = false;
+
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationError extends DomainError {
+  readonly code = ErrorCode.ValidationFailed;
+  constructor(
+    readonly issues: FieldIssue[],
+    message = 'The request is not valid.',
+  ) {
+    super(message);
+  }
+}
+
+export class MalformedJsonError extends DomainError {
+  readonly code = ErrorCode.MalformedJson;
+}
+
+export class PayloadTooLargeError extends DomainError {
+  readonly code = ErrorCode.PayloadTooLarge;
+  constructor(
+    readonly limitBytes: number,
+    what = 'request body',
+  ) {
+    super(`The ${what} exceeds the limit of ${limitBytes} bytes.`);
+  }
+}
+
+export class UnsupportedMediaTypeError extends DomainError {
+  readonly code = ErrorCode.UnsupportedMediaType;
+}
+
+export class UnknownHandlerError extends DomainError {
+  readonly code = ErrorCode.UnknownHandler;
+  constructor(
+    readonly handler: string,
+    readonly known: readonly string[],
+  ) {
+    super(`No handler named "${handler}" is registered. Known handlers: ${known.join(', ')}.`);
+  }
+}
+
+export class UnknownQueueError extends DomainError {
+  readonly code = ErrorCode.UnknownQueue;
+  constructor(
+    readonly queue: string,
+    readonly known: readonly string[],
+  ) {
+    super(`No queue named "${queue}" is configured. Known queues: ${known.join(', ')}.`);
+  }
+}
+
+export class JobNotFoundError extends DomainError {
+  readonly code = ErrorCode.JobNotFound;
+  constructor(readonly jobId: string) {
+    super(`Job ${jobId} does not exist.`);
+  }
+}
+
+export class ExecutionNotFoundError extends DomainError {
+  readonly code = ErrorCode.ExecutionNotFound;
+  constructor(readonly executionId: string) {
+    super(`Execution ${executionId} does not exist.`);
+  }
+}
+
+export class RouteNotFoundError extends DomainError {
+  readonly code = ErrorCode.RouteNotFound;
+}
+
+export class JobNotCancellableError extends DomainError {
+  readonly code = ErrorCode.JobNotCancellable;
+  constructor(
+    readonly jobId: string,
+    readonly status: string,
+  ) {
+    super(`Job ${jobId} is ${status} and has nothing left to cancel.`);
+  }
+}
+
+export class IdempotencyKeyReusedError extends DomainError {
+  readonly code = ErrorCode.IdempotencyKeyReused;
+  constructor(readonly key: string) {
+    super(`Idempotency-Key "${key}" was already used for a different request.`);
+  }
+}
+
+export class IllegalTransitionError extends DomainError {
+  readonly code = ErrorCode.IllegalTransition;
+  constructor(
+    readonly from: string,
+    readonly to: string,
+  ) {
+    super(`An execution cannot go from ${from} to ${to}.`);
+  }
+}
+
+export class InvariantViolationError extends DomainError {
+  readonly code = ErrorCode.InvariantViolation;
+}
+
+export class InvalidConfigurationError extends DomainError {
+  readonly code = ErrorCode.InvalidConfiguration;
+  constructor(readonly issues: FieldIssue[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`);
+  }
+}
+
+/**
+ * A handler's failure. Throw it from a handler to say whether retrying can help; any other error
+ * a handler throws is treated as retryable.
+ */
+export class HandlerError extends DomainError {
+  readonly code: ErrorCode = ErrorCode.HandlerFailed;
+  override readonly retryable: boolean;
+  constructor(
+    message: string,
+    options: { retryable: boolean; details?: Record<string, unknown>; cause?: unknown },
+  ) {
+    super(message, { cause: options.cause });
+    this.retryable = options.retryable;
+    this.details = options.details;
+  }
+  readonly details: Record<string, unknown> | undefined;
+}
+
+export class HandlerTimedOutError extends DomainError {
+  readonly code = ErrorCode.HandlerTimedOut;
+  override readonly retryable = true;
+  constructor(readonly timeoutMs: number) {
+    super(`The attempt did not finish within its timeout of ${timeoutMs} ms.`);
+  }
+}
+
+export class HandlerCancelledError extends DomainError {
+  readonly code = ErrorCode.HandlerCancelled;
+}

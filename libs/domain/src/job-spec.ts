@@ -1,0 +1,114 @@
+import { z } from 'zod';
+
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './backoff.js';
+import { PayloadTooLargeError, ValidationError } from './errors.js';
+import { toFieldIssues } from './zod-issues.js';
+
+const MAX_DELAY_MS = 366 * 24 * 3_600_000;
+
+export const QUEUE_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+export const HANDLER_NAME_PATTERN = /^[a-z][a-z0-9_.-]{0,99}$/;
+
+/** Bounds on the create request that depend on deployment settings. */
+export interface JobSpecLimits {
+  /** Largest accepted `payload`, as UTF-8 JSON. @defaultValue 262_144 */
+  maxPayloadBytes: number;
+  /** How far in the past `runAt` may be (clock skew, slow clients) before it is refused. @defaultValue 60_000 */
+  runAtPastToleranceMs: number;
+}
+
+export const backoffSchema = z
+  .strictObject({
+    type: z.enum(['exponential', 'fixed']).default('exponential'),
+    delayMs: z.int().min(0).max(MAX_DELAY_MS).default(DEFAULT_RETRY_POLICY.backoffDelayMs),
+    maxDelayMs: z.int().min(0).max(MAX_DELAY_MS).default(DEFAULT_RETRY_POLICY.backoffMaxDelayMs),
+    jitter: z.number().min(0).max(1).default(DEFAULT_RETRY_POLICY.backoffJitter),
+  })
+  .refine((b) => b.maxDelayMs >= b.delayMs, { message: 'maxDelayMs must be at least delayMs', path: ['maxDelayMs'] });
+
+export const retrySchema = z.strictObject({
+  maxAttempts: z.int().min(1).max(100).default(DEFAULT_RETRY_POLICY.maxAttempts),
+  backoff: backoffSchema.optional(),
+});
+
+/** The body of `POST /v1/jobs`. Unknown fields are refused, so a typo never silently changes meaning. */
+export const createJobRequestSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200).describe('Human-readable name; filterable.'),
+    handler: z
+      .string()
+      .regex(HANDLER_NAME_PATTERN, 'must be a handler name such as "http" or "noop"')
+      .describe('"http" or the name of a registered code handler.'),
+    payload: z.json().default({}).describe('Input of the handler. For "http": {url, method, headers, body}.'),
+    runAt: z.iso.datetime({ offset: true }).optional().describe('ISO 8601 instant to run at. Excludes delayMs.'),
+    delayMs: z.int().min(0).max(MAX_DELAY_MS).optional().describe('Run this many ms after creation. Excludes runAt.'),
+    retry: retrySchema.optional(),
+    timeoutMs: z.int().min(1).max(86_400_000).default(300_000).describe('Per-attempt timeout.'),
+    priority: z.int().min(0).max(1000).default(0).describe('0 (default) to 1000; higher runs first.'),
+    queue: z.string().regex(QUEUE_NAME_PATTERN, 'must be lower-case letters, digits, "-" or "_"').default('default'),
+  })
+  .refine((body) => body.runAt === undefined || body.delayMs === undefined, {
+    message: 'give either runAt or delayMs, not both',
+    path: ['delayMs'],
+  });
+
+export type CreateJobRequest = z.input<typeof createJobRequestSchema>;
+
+/** A validated, normalised job definition, ready to be stored. */
+export interface JobSpec {
+  name: string;
+  handler: string;
+  payload: unknown;
+  queue: string;
+  priority: number;
+  runAt: Date | null;
+  /** When the first execution is due. */
+  scheduledFor: Date;
+  retry: RetryPolicy;
+  timeoutMs: number;
+}
+
+/**
+ * Validates a create request and fills in defaults. Handler- and queue-specific checks happen in the
+ * caller, which knows the catalog and the configured queues.
+ */
+export function parseJobSpec(body: unknown, limits: JobSpecLimits, now: Date): JobSpec {
+  const parsed = createJobRequestSchema.safeParse(body);
+  if (!parsed.success) {
+    throw new ValidationError(toFieldIssues(parsed.error));
+  }
+  const request = parsed.data;
+  const payloadBytes = Buffer.byteLength(JSON.stringify(request.payload), 'utf8');
+  if (payloadBytes > limits.maxPayloadBytes) {
+    throw new PayloadTooLargeError(limits.maxPayloadBytes, 'payload');
+  }
+  const runAt = request.runAt === undefined ? null : new Date(request.runAt);
+  if (runAt !== null && runAt.getTime() < now.getTime() - limits.runAtPastToleranceMs) {
+    throw new ValidationError([
+      {
+        path: 'runAt',
+        message: `must not be more than ${limits.runAtPastToleranceMs} ms in the past`,
+        code: 'too_small',
+      },
+    ]);
+  }
+  const scheduledFor = runAt ?? new Date(now.getTime() + (request.delayMs ?? 0));
+  const backoff = request.retry?.backoff;
+  return {
+    name: request.name,
+    handler: request.handler,
+    payload: request.payload,
+    queue: request.queue,
+    priority: request.priority,
+    runAt,
+    scheduledFor,
+    timeoutMs: request.timeoutMs,
+    retry: {
+      maxAttempts: request.retry?.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts,
+      backoffType: backoff?.type === 'fixed' ? 'FIXED' : 'EXPONENTIAL',
+      backoffDelayMs: backoff?.delayMs ?? DEFAULT_RETRY_POLICY.backoffDelayMs,
+      backoffMaxDelayMs: backoff?.maxDelayMs ?? DEFAULT_RETRY_POLICY.backoffMaxDelayMs,
+      backoffJitter: backoff?.jitter ?? DEFAULT_RETRY_POLICY.backoffJitter,
+    },
+  };
+}

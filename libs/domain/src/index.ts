@@ -8,3 +8,4 @@ export * from './job-spec.js';
 export * from './retry-decision.js';
 export * from './zod-issues.js';
 export * from './execution-dispatch.js';
+export * from './namespace.js';

@@ -1,0 +1,61 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
+import {
+  DomainError,
+  InvariantViolationError,
+  PayloadTooLargeError,
+  RouteNotFoundError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '@meridian/domain';
+import type { Request, Response } from 'express';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+
+import { problemFromError, sendProblem } from './problem.js';
+
+/**
+ * Every error leaves the API as application/problem+json. Domain errors carry their code; Nest's
+ * own HTTP exceptions (unknown route, ...) are translated; anything else is a 500 that is logged
+ * with its stack and shown to the client without internals.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  constructor(@InjectPinoLogger(ProblemDetailsFilter.name) private readonly logger: PinoLogger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const error = this.toDomainError(exception);
+    const problem = problemFromError(error, request.originalUrl);
+    if (problem.status >= 500) {
+      this.logger.error({ err: exception, path: request.originalUrl }, 'request failed');
+    }
+    sendProblem(response, problem);
+  }
+
+  private toDomainError(exception: unknown): DomainError {
+    if (exception instanceof DomainError) {
+      return exception;
+    }
+    if (exception instanceof HttpException) {
+      return fromHttpException(exception);
+    }
+    return new InvariantViolationError('unhandled error', { cause: exception });
+  }
+}
+
+/** Maps errors raised by body parsing and Nest's router to domain errors. */
+export function fromHttpException(exception: HttpException): DomainError {
+  switch (exception.getStatus()) {
+    case 404:
+      return new RouteNotFoundError('No route matches this method and path.');
+    case 413:
+      return new PayloadTooLargeError(0);
+    case 415:
+      return new UnsupportedMediaTypeError('Send the request body as application/json.');
+    case 400:
+      return new ValidationError([], exception.message);
+    default:
+      return new InvariantViolationError(`${exception.getStatus()}: ${exception.message}`);
+  }
+}

@@ -1,0 +1,71 @@
+import { assertNever, type DomainError, ErrorCode, type FieldIssue } from '@meridian/domain';
+import type { Response } from 'express';
+
+/** RFC 9457 problem details, with Meridian's stable `code` and field-level `errors`. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ErrorCode;
+  instance?: string;
+  errors?: FieldIssue[];
+}
+
+const PROBLEM_JSON = 'application/problem+json';
+
+/** HTTP status and title of every error code: the one mapping from domain errors to HTTP. */
+export function describeCode(code: ErrorCode): { status: number; title: string } {
+  switch (code) {
+    case ErrorCode.ValidationFailed:
+      return { status: 400, title: 'Validation failed' };
+    case ErrorCode.MalformedJson:
+      return { status: 400, title: 'Malformed JSON' };
+    case ErrorCode.UnknownHandler:
+      return { status: 400, title: 'Unknown handler' };
+    case ErrorCode.UnknownQueue:
+      return { status: 400, title: 'Unknown queue' };
+    case ErrorCode.PayloadTooLarge:
+      return { status: 413, title: 'Payload too large' };
+    case ErrorCode.UnsupportedMediaType:
+      return { status: 415, title: 'Unsupported media type' };
+    case ErrorCode.JobNotFound:
+      return { status: 404, title: 'Job not found' };
+    case ErrorCode.ExecutionNotFound:
+      return { status: 404, title: 'Execution not found' };
+    case ErrorCode.RouteNotFound:
+      return { status: 404, title: 'Not found' };
+    case ErrorCode.JobNotCancellable:
+      return { status: 409, title: 'Job not cancellable' };
+    case ErrorCode.IdempotencyKeyReused:
+      return { status: 409, title: 'Idempotency key reused' };
+    case ErrorCode.IllegalTransition:
+      return { status: 409, title: 'Illegal state transition' };
+    case ErrorCode.InvariantViolation:
+    case ErrorCode.InvalidConfiguration:
+    case ErrorCode.HandlerFailed:
+    case ErrorCode.HandlerTimedOut:
+    case ErrorCode.HandlerCancelled:
+      return { status: 500, title: 'Internal error' };
+    default:
+      return assertNever(code);
+  }
+}
+
+export function problemFromError(error: DomainError, instance?: string): Problem {
+  const { status, title } = describeCode(error.code);
+  const issues = 'issues' in error && Array.isArray(error.issues) ? { errors: error.issues as FieldIssue[] } : {};
+  return {
+    type: `/problems/${error.code.replaceAll('_', '-')}`,
+    title,
+    status,
+    detail: status >= 500 ? 'The server failed to handle this request.' : error.message,
+    code: error.code,
+    ...(instance === undefined ? {} : { instance }),
+    ...issues,
+  };
+}
+
+export function sendProblem(response: Response, problem: Problem): void {
+  response.status(problem.status).type(PROBLEM_JSON).send(JSON.stringify(problem));
+}

@@ -1,0 +1,63 @@
+import type { ExecutionRecord, JobRecord } from '@meridian/db';
+import { EXECUTION_STATUSES } from '@meridian/domain';
+import { z } from 'zod';
+
+import { type ExecutionView, executionViewSchema, toExecutionView } from '../../executions/dto/execution.view.js';
+
+export const jobViewSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  handler: z.string(),
+  status: z.enum(EXECUTION_STATUSES as [string, ...string[]]).describe("Status of the job's latest execution."),
+  queue: z.string(),
+  priority: z.int(),
+  payload: z.unknown(),
+  runAt: z.iso.datetime().nullable(),
+  timeoutMs: z.int(),
+  retry: z.object({
+    maxAttempts: z.int(),
+    backoff: z.object({
+      type: z.enum(['exponential', 'fixed']),
+      delayMs: z.int(),
+      maxDelayMs: z.int(),
+      jitter: z.number(),
+    }),
+  }),
+  idempotencyKey: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  latestExecution: executionViewSchema.nullable().optional(),
+});
+export type JobView = z.infer<typeof jobViewSchema>;
+
+export const jobPageSchema = z.object({ items: z.array(jobViewSchema), nextCursor: z.string().nullable() });
+
+export function toJobView(job: JobRecord, latestExecution?: ExecutionRecord | null): JobView {
+  const view: JobView = {
+    id: job.id,
+    name: job.name,
+    handler: job.handler,
+    status: job.status,
+    queue: job.queue,
+    priority: job.priority,
+    payload: job.payload,
+    runAt: job.runAt?.toISOString() ?? null,
+    timeoutMs: job.timeoutMs,
+    retry: {
+      maxAttempts: job.retry.maxAttempts,
+      backoff: {
+        type: job.retry.backoffType === 'FIXED' ? 'fixed' : 'exponential',
+        delayMs: job.retry.backoffDelayMs,
+        maxDelayMs: job.retry.backoffMaxDelayMs,
+        jitter: job.retry.backoffJitter,
+      },
+    },
+    idempotencyKey: job.idempotencyKey,
+    createdAt: job.createdAt.toISOString(),
+    updatedAt: job.updatedAt.toISOString(),
+  };
+  if (latestExecution !== undefined) {
+    view.latestExecution = latestExecution === null ? null : (toExecutionView(latestExecution) as ExecutionView);
+  }
+  return view;
+}

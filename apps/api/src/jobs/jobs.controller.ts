@@ -1,0 +1,96 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { createJobRequestSchema, EXECUTION_STATUSES } from '@meridian/domain';
+import type { Response } from 'express';
+
+import { openApiSchema, problemSchema } from '../common/openapi-schema.js';
+import { parseQuery } from '../common/parse-query.js';
+import { executionPageSchema, toExecutionView } from '../executions/dto/execution.view.js';
+import { jobPageSchema, type JobView, jobViewSchema, toJobView } from './dto/job.view.js';
+import { listJobsQuerySchema, pageQuerySchema } from './dto/list-jobs.query.js';
+import { JobsService } from './jobs.service.js';
+
+const problem = { content: { 'application/problem+json': { schema: openApiSchema(problemSchema) } } };
+
+@ApiTags('jobs')
+@Controller('v1/jobs')
+export class JobsController {
+  constructor(private readonly jobs: JobsService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Create a job', description: 'Stored before the answer; queued by the scheduler right after.' })
+  @ApiBody({ schema: openApiSchema(createJobRequestSchema, 'input') })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retrying with the same key returns the same job.' })
+  @ApiResponse({ status: 201, schema: openApiSchema(jobViewSchema), description: 'Created (or replayed).' })
+  @ApiResponse({ status: 400, description: 'Invalid input', ...problem })
+  @ApiResponse({ status: 409, description: 'Idempotency key reused with another body', ...problem })
+  @ApiResponse({ status: 413, description: 'Body or payload too large', ...problem })
+  async create(
+    @Body() body: unknown,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<JobView> {
+    const { job, execution, replayed } = await this.jobs.create(body, idempotencyKey);
+    response.status(201).location(`/v1/jobs/${job.id}`);
+    if (replayed) {
+      response.setHeader('Idempotent-Replayed', 'true');
+    }
+    return toJobView(job, execution);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List jobs, newest first' })
+  @ApiQuery({ name: 'status', required: false, enum: EXECUTION_STATUSES })
+  @ApiQuery({ name: 'name', required: false })
+  @ApiQuery({ name: 'queue', required: false })
+  @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
+  @ApiQuery({ name: 'limit', required: false, description: '1 to 100, default 20' })
+  @ApiResponse({ status: 200, schema: openApiSchema(jobPageSchema) })
+  @ApiResponse({ status: 400, description: 'Invalid query', ...problem })
+  async list(@Query() query: unknown) {
+    const page = await this.jobs.list(parseQuery(listJobsQuerySchema, query));
+    return { items: page.items.map((job) => toJobView(job)), nextCursor: page.nextCursor };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Get a job with its latest execution' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiResponse({ status: 200, schema: openApiSchema(jobViewSchema) })
+  @ApiResponse({ status: 404, ...problem, description: 'No such job' })
+  async get(@Param('id') id: string): Promise<JobView> {
+    const { job, latestExecution } = await this.jobs.get(id);
+    return toJobView(job, latestExecution);
+  }
+
+  @Get(':id/executions')
+  @ApiOperation({ summary: "List a job's executions, newest first" })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiResponse({ status: 200, schema: openApiSchema(executionPageSchema) })
+  @ApiResponse({ status: 404, ...problem, description: 'No such job' })
+  async executions(@Param('id') id: string, @Query() query: unknown) {
+    const { cursor, limit } = parseQuery(pageQuerySchema, query);
+    const page = await this.jobs.listExecutions(id, cursor, limit);
+    return { items: page.items.map((execution) => toExecutionView(execution)), nextCursor: page.nextCursor };
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Cancel a job', description: 'A queued execution is removed; a running one gets its AbortSignal.' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiResponse({ status: 200, schema: openApiSchema(jobViewSchema) })
+  @ApiResponse({ status: 404, ...problem, description: 'No such job' })
+  @ApiResponse({ status: 409, ...problem, description: 'Nothing left to cancel' })
+  async cancel(@Param('id') id: string): Promise<JobView> {
+    return toJobView(await this.jobs.cancel(id));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a job and its history', description: 'Cancels whatever is still queued or running.' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiResponse({ status: 204, description: 'Deleted' })
+  @ApiResponse({ status: 404, ...problem, description: 'No such job' })
+  async delete(@Param('id') id: string): Promise<void> {
+    await this.jobs.delete(id);
+  }
+}

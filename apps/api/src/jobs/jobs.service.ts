@@ -1,0 +1,177 @@
+import { createHash } from 'node:crypto';
+
+import { Inject, Injectable } from '@nestjs/common';
+import type { MeridianConfig } from '@meridian/config';
+import { ExecutionRepository, type ExecutionRecord, JobRepository, type JobRecord, type Page } from '@meridian/db';
+import {
+  DEFAULT_NAMESPACE,
+  type ExecutionStatus,
+  ExecutionStatus as Status,
+  IdempotencyKeyReusedError,
+  isUuid,
+  JobNotCancellableError,
+  JobNotFoundError,
+  newId,
+  parseJobSpec,
+  UnknownQueueError,
+  ValidationError,
+} from '@meridian/domain';
+import { HandlerRegistry } from '@meridian/handler-sdk';
+import { CancellationBus, ExecutionQueueGateway } from '@meridian/queue';
+import { CONFIG } from '@meridian/runtime';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+
+import type { ListJobsQuery } from './dto/list-jobs.query.js';
+
+export interface CreatedJob {
+  job: JobRecord;
+  execution: ExecutionRecord | null;
+  /** True when an earlier request with the same Idempotency-Key created the job. */
+  replayed: boolean;
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+@Injectable()
+export class JobsService {
+  constructor(
+    private readonly jobs: JobRepository,
+    private readonly executions: ExecutionRepository,
+    private readonly handlers: HandlerRegistry,
+    private readonly queues: ExecutionQueueGateway,
+    private readonly cancellations: CancellationBus,
+    @Inject(CONFIG) private readonly config: MeridianConfig,
+    @InjectPinoLogger(JobsService.name) private readonly logger: PinoLogger,
+  ) {}
+
+  /**
+   * Validates and stores a job with its first execution; the scheduler's relay enqueues it. With an
+   * Idempotency-Key, a repeated request (also two racing ones) returns the job the first one made.
+   */
+  async create(body: unknown, idempotencyKey: string | undefined): Promise<CreatedJob> {
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new ValidationError([
+        { path: 'header.Idempotency-Key', message: 'must be 1 to 255 printable ASCII characters', code: 'invalid_string' },
+      ]);
+    }
+    const spec = parseJobSpec(body, this.config.api, new Date());
+    if (!this.config.queues.includes(spec.queue)) {
+      throw new UnknownQueueError(spec.queue, this.config.queues);
+    }
+    spec.payload = this.handlers.parsePayload(spec.handler, spec.payload);
+    const requestHash = idempotencyKey === undefined ? null : fingerprint(body);
+    if (idempotencyKey !== undefined) {
+      const earlier = await this.replay(idempotencyKey, requestHash);
+      if (earlier !== null) {
+        return earlier;
+      }
+    }
+    const created = await this.jobs.createWithFirstExecution({
+      jobId: newId(),
+      executionId: newId(),
+      namespace: DEFAULT_NAMESPACE,
+      spec,
+      idempotencyKey: idempotencyKey ?? null,
+      requestHash,
+    });
+    if (created.created) {
+      this.logger.info({ jobId: created.job.id, handler: spec.handler, scheduledFor: spec.scheduledFor }, 'job created');
+      return { job: created.job, execution: created.execution, replayed: false };
+    }
+    // Lost a race with an identical request: the winner's job is the answer.
+    const winner = idempotencyKey === undefined ? null : await this.replay(idempotencyKey, requestHash);
+    if (winner === null) {
+      throw new IdempotencyKeyReusedError(idempotencyKey ?? '');
+    }
+    return winner;
+  }
+
+  async get(id: string): Promise<{ job: JobRecord; latestExecution: ExecutionRecord | null }> {
+    const job = await this.find(id);
+    const [latestExecution] = await this.executions.findByJob(job.id);
+    return { job, latestExecution: latestExecution ?? null };
+  }
+
+  list(query: ListJobsQuery): Promise<Page<JobRecord>> {
+    return this.jobs.list({
+      namespace: DEFAULT_NAMESPACE,
+      limit: query.limit,
+      ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
+      ...(query.status === undefined ? {} : { status: query.status as ExecutionStatus }),
+      ...(query.name === undefined ? {} : { name: query.name }),
+      ...(query.queue === undefined ? {} : { queue: query.queue }),
+    });
+  }
+
+  async listExecutions(id: string, cursor: string | undefined, limit: number): Promise<Page<ExecutionRecord>> {
+    const job = await this.find(id);
+    return this.executions.listByJob(job.id, cursor, limit);
+  }
+
+  /** Cancels what has not finished: a queued execution leaves the queue, a running one is signalled. */
+  async cancel(id: string): Promise<JobRecord> {
+    const job = await this.find(id);
+    const cancelled = await this.stopExecutions(job);
+    if (cancelled === 0) {
+      throw new JobNotCancellableError(job.id, job.status);
+    }
+    return this.find(id);
+  }
+
+  /** Deletes a job and its history, cancelling whatever of it is still queued or running. */
+  async delete(id: string): Promise<void> {
+    const job = await this.find(id);
+    await this.stopExecutions(job);
+    await this.jobs.delete(DEFAULT_NAMESPACE, job.id);
+    this.logger.info({ jobId: job.id }, 'job deleted');
+  }
+
+  private async stopExecutions(job: JobRecord): Promise<number> {
+    const cancelled = await this.executions.cancelByJob(job.id, new Date());
+    for (const execution of cancelled) {
+      const removal =
+        execution.previousStatus === Status.Running ? 'active' : await this.queues.remove(job.queue, execution.id);
+      if (removal === 'active') {
+        await this.cancellations.publish(execution.id);
+      }
+      this.logger.info({ jobId: job.id, executionId: execution.id, from: execution.previousStatus, removal }, 'execution cancelled');
+    }
+    return cancelled.length;
+  }
+
+  private async find(id: string): Promise<JobRecord> {
+    const job = isUuid(id) ? await this.jobs.findById(DEFAULT_NAMESPACE, id) : null;
+    if (job === null) {
+      throw new JobNotFoundError(id);
+    }
+    return job;
+  }
+
+  private async replay(idempotencyKey: string, requestHash: string | null): Promise<CreatedJob | null> {
+    const job = await this.jobs.findByIdempotencyKey(DEFAULT_NAMESPACE, idempotencyKey);
+    if (job === null) {
+      return null;
+    }
+    if (job.requestHash !== requestHash) {
+      throw new IdempotencyKeyReusedError(idempotencyKey);
+    }
+    const [execution] = await this.executions.findByJob(job.id);
+    return { job, execution: execution ?? null, replayed: true };
+  }
+}
+
+/** Fingerprint of a request body, independent of key order. */
+function fingerprint(body: unknown): string {
+  return createHash('sha256').update(canonicalJson(body)).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) {
+    return `[${value.map(canonicalJson).join(',')}]`;
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}

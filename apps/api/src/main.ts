@@ -1,0 +1,39 @@
+import 'reflect-metadata';
+
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { loadConfigOrExit } from '@meridian/runtime';
+import { Logger } from 'nestjs-pino';
+
+import { AppModule } from './app.module.js';
+import { jsonBody } from './common/json-body.middleware.js';
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfigOrExit();
+  // Nest's own body parser is off: ours answers malformed or oversized bodies as problems.
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bodyParser: false,
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(jsonBody(config.api.maxBodyBytes));
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Meridian')
+      .setDescription('Distributed job scheduler: create jobs, watch their executions and attempts.')
+      .setVersion('1')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+
+  await app.listen(config.api.port, config.api.host);
+  app.get(Logger).log(`api listening on http://${config.api.host}:${config.api.port}`);
+}
+
+void bootstrap();

@@ -1,0 +1,16 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { MeridianConfig } from '@meridian/config';
+import { RuntimeModule } from '@meridian/runtime';
+
+import { OutboxRelayService } from './outbox/outbox-relay.service.js';
+
+@Module({})
+export class SchedulerModule {
+  static forRoot(config: MeridianConfig): DynamicModule {
+    return {
+      module: SchedulerModule,
+      imports: [RuntimeModule.forRoot(config, 'scheduler')],
+      providers: [OutboxRelayService],
+    };
+  }
+}

@@ -1,0 +1,177 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { MeridianConfig } from '@meridian/config';
+import { ExecutionRepository } from '@meridian/db';
+import {
+  AttemptOutcome,
+  decideAfterFailure,
+  ErrorCode,
+  type ExecutionDispatch,
+  ExecutionStatus,
+  HandlerTimedOutError,
+} from '@meridian/domain';
+import { type HandlerContext, HandlerRegistry } from '@meridian/handler-sdk';
+import { fromExecutionRunData } from '@meridian/queue';
+import { CONFIG } from '@meridian/runtime';
+import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+
+import { classifyFailure, type HandlerOutcome } from './attempt-outcome.js';
+import { RetryScheduledError } from './retry-scheduled.error.js';
+
+/**
+ * Runs one delivery of an execution: claims the next attempt in Postgres, runs the handler under
+ * its timeout and abort signal, records the outcome, and tells BullMQ what to do next (complete,
+ * retry after the recorded delay, stop, or hand the job back on shutdown).
+ */
+@Injectable()
+export class ExecutionRunner {
+  constructor(
+    private readonly executions: ExecutionRepository,
+    private readonly handlers: HandlerRegistry,
+    @Inject(CONFIG) private readonly config: MeridianConfig,
+    @InjectPinoLogger(ExecutionRunner.name) private readonly logger: PinoLogger,
+  ) {}
+
+  async process(job: Job, token: string | undefined, signal: AbortSignal | undefined): Promise<unknown> {
+    const dispatch = fromExecutionRunData(job.data);
+    const { executionId } = dispatch;
+    const started = await this.executions.startAttempt(executionId, this.config.worker.id, new Date());
+    if (started === null) {
+      this.logger.info({ executionId }, 'execution is no longer runnable; delivery dropped');
+      return { skipped: true };
+    }
+    const { attempt } = started;
+    this.logger.debug({ executionId, attempt, handler: dispatch.handler }, 'attempt started');
+    const outcome = await this.invoke(dispatch, attempt, job, signal);
+    return this.record(dispatch, attempt, outcome, job, token);
+  }
+
+  private async invoke(
+    dispatch: ExecutionDispatch,
+    attempt: number,
+    job: Job,
+    delivery: AbortSignal | undefined,
+  ): Promise<HandlerOutcome> {
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () => controller.abort(new HandlerTimedOutError(dispatch.timeoutMs)),
+      dispatch.timeoutMs,
+    );
+    const forward = () => controller.abort(delivery?.reason);
+    delivery?.addEventListener('abort', forward, { once: true });
+    // A handler that ignores its signal must not hold the attempt open past its timeout.
+    const aborted = new Promise<never>((_, reject) => {
+      controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error), { once: true });
+    });
+    aborted.catch(() => undefined);
+    try {
+      const handler = this.handlers.get(dispatch.handler);
+      const payload = this.handlers.parsePayload(dispatch.handler, dispatch.payload);
+      const result = await Promise.race([handler.run(payload, this.context(dispatch, attempt, job, controller.signal)), aborted]);
+      return { kind: 'succeeded', result };
+    } catch (error) {
+      return classifyFailure(error, controller.signal);
+    } finally {
+      clearTimeout(timer);
+      delivery?.removeEventListener('abort', forward);
+    }
+  }
+
+  private async record(
+    dispatch: ExecutionDispatch,
+    attempt: number,
+    outcome: HandlerOutcome,
+    job: Job,
+    token: string | undefined,
+  ): Promise<unknown> {
+    const { executionId } = dispatch;
+    const now = new Date();
+    switch (outcome.kind) {
+      case 'succeeded': {
+        const result = this.capResult(outcome.result);
+        const applied = await this.executions.finishAttempt(
+          executionId,
+          attempt,
+          { status: ExecutionStatus.Succeeded, result },
+          now,
+        );
+        this.logger.info({ executionId, attempt, applied }, 'attempt succeeded');
+        return result;
+      }
+      case 'cancelled': {
+        await this.executions.closeAttempt(
+          executionId,
+          attempt,
+          AttemptOutcome.Cancelled,
+          { code: ErrorCode.HandlerCancelled, message: 'The execution was cancelled while running.' },
+          now,
+        );
+        this.logger.info({ executionId, attempt }, 'attempt cancelled');
+        throw new UnrecoverableError('cancelled');
+      }
+      case 'shutdown': {
+        await this.executions.releaseAttempt(executionId, attempt, now);
+        this.logger.warn({ executionId, attempt }, 'attempt interrupted by shutdown; handed back to the queue');
+        // Back to the queue without spending an attempt: BullMQ's documented pattern for rescheduling.
+        await job.moveToDelayed(Date.now(), token);
+        throw new DelayedError();
+      }
+      case 'failed': {
+        const decision = decideAfterFailure(dispatch.retry, attempt, outcome.retryable);
+        const attemptOutcome = outcome.timedOut ? AttemptOutcome.TimedOut : AttemptOutcome.Failed;
+        const message = typeof outcome.error.message === 'string' ? outcome.error.message : 'handler failed';
+        if (decision.kind === 'retry') {
+          const applied = await this.executions.finishAttempt(
+            executionId,
+            attempt,
+            { status: ExecutionStatus.Retrying, outcome: attemptOutcome, error: outcome.error, retryDelayMs: decision.delayMs },
+            now,
+          );
+          this.logger.warn({ executionId, attempt, retryInMs: decision.delayMs, error: outcome.error }, 'attempt failed; will retry');
+          if (!applied) {
+            throw new UnrecoverableError('stale attempt: the execution moved on');
+          }
+          throw new RetryScheduledError(message, decision.delayMs);
+        }
+        await this.executions.finishAttempt(
+          executionId,
+          attempt,
+          { status: ExecutionStatus.Dead, outcome: attemptOutcome, error: { ...outcome.error, final: decision.reason } },
+          now,
+        );
+        this.logger.warn({ executionId, attempt, reason: decision.reason, error: outcome.error }, 'execution is dead');
+        throw new UnrecoverableError(message);
+      }
+    }
+  }
+
+  private context(dispatch: ExecutionDispatch, attempt: number, job: Job, signal: AbortSignal): HandlerContext {
+    const fields = { executionId: dispatch.executionId, attempt, handler: dispatch.handler };
+    return {
+      signal,
+      executionId: dispatch.executionId,
+      jobId: dispatch.jobId,
+      namespace: dispatch.namespace,
+      attempt,
+      maxAttempts: dispatch.retry.maxAttempts,
+      scheduledFor: dispatch.scheduledFor,
+      idempotencyKey: dispatch.executionId,
+      progress: (value) => job.updateProgress(value),
+      log: {
+        info: (message, extra) => this.logger.info({ ...fields, ...extra }, message),
+        warn: (message, extra) => this.logger.warn({ ...fields, ...extra }, message),
+        error: (message, extra) => this.logger.error({ ...fields, ...extra }, message),
+      },
+    };
+  }
+
+  /** Results are history, not storage: a result over the cap is replaced by a note saying so. */
+  private capResult(result: unknown): unknown {
+    const json = JSON.stringify(result ?? null);
+    const sizeBytes = Buffer.byteLength(json, 'utf8');
+    if (sizeBytes <= this.config.worker.resultMaxBytes) {
+      return result ?? null;
+    }
+    return { truncated: true, sizeBytes, limitBytes: this.config.worker.resultMaxBytes };
+  }
+}

@@ -1,0 +1,17 @@
+import 'reflect-metadata';
+
+import { NestFactory } from '@nestjs/core';
+import { loadConfigOrExit } from '@meridian/runtime';
+import { Logger } from 'nestjs-pino';
+
+import { WorkerModule } from './worker.module.js';
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfigOrExit();
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  await app.init();
+}
+
+void bootstrap();

@@ -1,0 +1,17 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { MeridianConfig } from '@meridian/config';
+import { RuntimeModule } from '@meridian/runtime';
+
+import { ExecutionRunner } from './execution/execution-runner.service.js';
+import { WorkerPool } from './execution/worker-pool.service.js';
+
+@Module({})
+export class WorkerModule {
+  static forRoot(config: MeridianConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [RuntimeModule.forRoot(config, 'worker')],
+      providers: [ExecutionRunner, WorkerPool],
+    };
+  }
+}

@@ -1,0 +1,28 @@
+/** Structured log lines a handler writes; they go to the worker's log with the execution's ids. */
+export interface HandlerLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** What a handler knows about the run it is part of. */
+export interface HandlerContext {
+  /** Aborted when the attempt times out, the execution is cancelled, or the worker shuts down. */
+  signal: AbortSignal;
+  executionId: string;
+  jobId: string;
+  namespace: string;
+  /** 1-based number of this attempt. */
+  attempt: number;
+  maxAttempts: number;
+  /** When the execution was due (its nominal time). */
+  scheduledFor: Date;
+  /**
+   * Stable across every attempt of this execution: pass it to downstream systems so a retried
+   * attempt does not repeat a side effect (delivery is at-least-once).
+   */
+  idempotencyKey: string;
+  /** Reports progress (a number, or any JSON object); visible in the admin UI. */
+  progress(value: number | Record<string, unknown>): Promise<void>;
+  log: HandlerLogger;
+}

@@ -1,0 +1,145 @@
+import { defineHandler, type HandlerContext, HandlerError } from '@meridian/handler-sdk';
+import { z } from 'zod';
+
+export const httpPayloadSchema = z.strictObject({
+  url: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }),
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']).default('POST'),
+  headers: z.record(z.string().min(1).max(256), z.string().max(8192)).default({}),
+  /** JSON value sent as the request body (a string is sent as is). */
+  body: z.json().optional(),
+});
+export type HttpPayload = z.infer<typeof httpPayloadSchema>;
+
+/**
+ * Decides whether a target may be called. The seam for the SSRF guard (private and metadata
+ * addresses, after DNS resolution and on redirects).
+ */
+export interface HttpTargetPolicy {
+  assertAllowed(url: URL): Promise<void>;
+}
+
+/** Adds a signature to an outgoing request. The seam for per-namespace HMAC signing. */
+export interface HttpRequestSigner {
+  sign(request: { namespace: string; body: string; timestamp: number }): Record<string, string>;
+}
+
+export interface HttpHandlerOptions {
+  /** Bytes of the response body kept as the result. @defaultValue 1_048_576 */
+  maxResponseBytes: number;
+  /** @defaultValue allows every target */
+  targetPolicy?: HttpTargetPolicy;
+  /** @defaultValue no signature */
+  signer?: HttpRequestSigner;
+}
+
+/** Statuses worth retrying: server errors, and the two client errors that mean "try again later". */
+export function isRetryableStatus(status: number): boolean {
+  return status >= 500 || status === 408 || status === 429;
+}
+
+/** Calls a URL; 2xx is success, 4xx (but 408/429) is final, anything else is retried. */
+export function createHttpHandler(options: HttpHandlerOptions) {
+  return defineHandler('http', httpPayloadSchema, async (payload, context) => {
+    const url = new URL(payload.url);
+    await options.targetPolicy?.assertAllowed(url);
+    const body = encodeBody(payload);
+    const headers = new Headers(payload.headers);
+    for (const [name, value] of Object.entries(meridianHeaders(context))) {
+      headers.set(name, value);
+    }
+    if (body !== undefined && !headers.has('content-type')) {
+      headers.set('content-type', typeof payload.body === 'string' ? 'text/plain' : 'application/json');
+    }
+    for (const [name, value] of Object.entries(
+      options.signer?.sign({ namespace: context.namespace, body: body ?? '', timestamp: Date.now() }) ?? {},
+    )) {
+      headers.set(name, value);
+    }
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: payload.method,
+        headers,
+        body,
+        signal: context.signal,
+        redirect: 'manual',
+      });
+    } catch (error) {
+      if (context.signal.aborted) {
+        throw context.signal.reason;
+      }
+      throw new HandlerError(`request to ${url.origin} failed: ${describe(error)}`, { retryable: true, cause: error });
+    }
+    const text = await readCapped(response, options.maxResponseBytes);
+    const result = { status: response.status, body: parseMaybeJson(text.body), truncated: text.truncated };
+    if (response.status >= 200 && response.status < 300) {
+      return result;
+    }
+    throw new HandlerError(`${payload.method} ${url.origin}${url.pathname} answered ${response.status}`, {
+      retryable: isRetryableStatus(response.status),
+      details: result,
+    });
+  });
+}
+
+function meridianHeaders(context: HandlerContext): Record<string, string> {
+  return {
+    'idempotency-key': context.idempotencyKey,
+    'x-meridian-execution-id': context.executionId,
+    'x-meridian-job-id': context.jobId,
+    'x-meridian-attempt': String(context.attempt),
+    'x-meridian-scheduled-for': context.scheduledFor.toISOString(),
+  };
+}
+
+function encodeBody(payload: HttpPayload): string | undefined {
+  if (payload.body === undefined || payload.method === 'GET' || payload.method === 'HEAD') {
+    return undefined;
+  }
+  return typeof payload.body === 'string' ? payload.body : JSON.stringify(payload.body);
+}
+
+/** Reads at most `limit` bytes, so a huge or endless response cannot exhaust the worker's memory. */
+async function readCapped(response: Response, limit: number): Promise<{ body: string; truncated: boolean }> {
+  if (response.body === null) {
+    return { body: '', truncated: false };
+  }
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let truncated = false;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) {
+      break;
+    }
+    if (size + value.byteLength > limit) {
+      chunks.push(value.subarray(0, limit - size));
+      truncated = true;
+      await reader.cancel();
+      break;
+    }
+    chunks.push(value);
+    size += value.byteLength;
+  }
+  return { body: Buffer.concat(chunks).toString('utf8'), truncated };
+}
+
+function parseMaybeJson(text: string): unknown {
+  if (text === '') {
+    return null;
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+    return `${error.message}${cause}`;
+  }
+  return String(error);
+}

@@ -1,0 +1,4 @@
+export * from './builtin-handlers.js';
+export * from './http.handler.js';
+export * from './noop.handler.js';
+export * from './sleep.handler.js';

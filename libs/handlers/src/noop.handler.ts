@@ -1,0 +1,5 @@
+import { defineHandler } from '@meridian/handler-sdk';
+import { z } from 'zod';
+
+/** Does nothing and succeeds: for smoke tests and measuring the scheduler's own overhead. */
+export const noopHandler = defineHandler('noop', z.json(), async (payload) => ({ ok: true, echo: payload }));

@@ -1,0 +1,104 @@
+import type { ExecutionDispatch } from '@meridian/domain';
+import { type JobsOptions, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+
+import { JobName, MERIDIAN_BACKOFF, toBullPriority, toExecutionRunData } from './job-catalog.js';
+
+export interface ExecutionQueueOptions {
+  connection: Redis;
+  /** Prefix of every BullMQ key. @defaultValue 'meridian' */
+  prefix: string;
+  /** Queue names this process may enqueue to or remove from. */
+  queues: readonly string[];
+}
+
+export type RemoveOutcome = 'removed' | 'active' | 'absent';
+
+/**
+ * Finished BullMQ jobs are kept for a while so the admin UI can show them; Postgres keeps the full
+ * history, so Redis does not have to.
+ */
+const RETENTION: Pick<JobsOptions, 'removeOnComplete' | 'removeOnFail'> = {
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600, count: 50_000 },
+};
+
+/** Enqueues and removes executions. BullMQ job ids are execution ids, so every enqueue is idempotent. */
+export class ExecutionQueueGateway {
+  private readonly queues = new Map<string, Queue>();
+
+  constructor(private readonly options: ExecutionQueueOptions) {
+    for (const name of options.queues) {
+      this.queues.set(name, new Queue(name, { connection: options.connection, prefix: options.prefix }));
+    }
+  }
+
+  /** All queues, for the admin UI and readiness checks. */
+  all(): Queue[] {
+    return [...this.queues.values()];
+  }
+
+  /** Adds executions with one `addBulk` per queue: one round trip for a whole relay batch. */
+  async enqueue(items: readonly ExecutionDispatch[], now: number = Date.now()): Promise<void> {
+    const byQueue = new Map<string, ExecutionDispatch[]>();
+    for (const item of items) {
+      byQueue.set(item.queue, [...(byQueue.get(item.queue) ?? []), item]);
+    }
+    await Promise.all(
+      [...byQueue].map(([queue, batch]) =>
+        this.queue(queue).addBulk(
+          batch.map((item) => ({
+            name: JobName.ExecutionRun,
+            data: toExecutionRunData(item),
+            opts: {
+              jobId: item.executionId,
+              delay: Math.max(0, item.scheduledFor.getTime() - now),
+              priority: toBullPriority(item.priority),
+              attempts: item.retry.maxAttempts,
+              backoff: { type: MERIDIAN_BACKOFF },
+              ...RETENTION,
+            },
+          })),
+        ),
+      ),
+    );
+  }
+
+  /**
+   * Removes a waiting or delayed execution. A job that a worker holds is locked and cannot be
+   * removed: the caller signals cancellation instead.
+   */
+  async remove(queue: string, executionId: string): Promise<RemoveOutcome> {
+    const job = await this.queue(queue).getJob(executionId);
+    if (job === undefined) {
+      return 'absent';
+    }
+    try {
+      await job.remove();
+      return 'removed';
+    } catch {
+      return (await job.isActive()) ? 'active' : 'absent';
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.all().map((queue) => queue.close()));
+  }
+
+  private queue(name: string): Queue {
+    const queue = this.queues.get(name);
+    if (queue === undefined) {
+      // Jobs are validated against the configured queues at create time; reaching here means the
+      // configuration changed under stored jobs. Fail loudly so the outbox row is retried, not lost.
+      throw new UnknownQueueAtDispatchError(name);
+    }
+    return queue;
+  }
+}
+
+export class UnknownQueueAtDispatchError extends Error {
+  constructor(readonly queue: string) {
+    super(`queue "${queue}" is not configured in this process (QUEUES)`);
+    this.name = 'UnknownQueueAtDispatchError';
+  }
+}

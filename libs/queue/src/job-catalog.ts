@@ -1,0 +1,54 @@
+import type { ExecutionDispatch } from '@meridian/domain';
+import { z } from 'zod';
+
+/** Names of the BullMQ jobs Meridian enqueues. Dotted values, never class names. */
+export const JobName = {
+  ExecutionRun: 'execution.run',
+} as const;
+export type JobName = (typeof JobName)[keyof typeof JobName];
+
+/** Name of the custom BullMQ backoff strategy; the worker computes the delay with the domain's backoff math. */
+export const MERIDIAN_BACKOFF = 'meridian';
+
+const executionRunData = z.object({
+  executionId: z.uuid(),
+  jobId: z.uuid(),
+  namespace: z.string(),
+  handler: z.string(),
+  payload: z.unknown(),
+  queue: z.string(),
+  priority: z.int(),
+  timeoutMs: z.int().positive(),
+  scheduledFor: z.iso.datetime({ offset: true }),
+  retry: z.object({
+    maxAttempts: z.int().positive(),
+    backoffType: z.enum(['EXPONENTIAL', 'FIXED']),
+    backoffDelayMs: z.int().nonnegative(),
+    backoffMaxDelayMs: z.int().nonnegative(),
+    backoffJitter: z.number().min(0).max(1),
+  }),
+});
+
+/**
+ * The one job catalog: each job name with the schema of its data. Evolve a schema only by adding
+ * optional fields: jobs already in Redis were written with the old one.
+ */
+export const jobCatalog = {
+  [JobName.ExecutionRun]: { data: executionRunData },
+} as const satisfies Record<JobName, { data: z.ZodType }>;
+
+export type ExecutionRunData = z.infer<typeof executionRunData>;
+
+export function toExecutionRunData(dispatch: ExecutionDispatch): ExecutionRunData {
+  return { ...dispatch, scheduledFor: dispatch.scheduledFor.toISOString() };
+}
+
+export function fromExecutionRunData(data: unknown): ExecutionDispatch {
+  const parsed = jobCatalog[JobName.ExecutionRun].data.parse(data);
+  return { ...parsed, scheduledFor: new Date(parsed.scheduledFor) };
+}
+
+/** BullMQ priority: 1 runs first. Every job gets one, so API priority 0 does not jump ahead of 1000. */
+export function toBullPriority(priority: number): number {
+  return 1001 - priority;
+}

@@ -1,0 +1,15 @@
+import { loadConfig, type MeridianConfig } from '@meridian/config';
+import { DomainError } from '@meridian/domain';
+
+/**
+ * Loads the configuration or ends the process with one message naming every bad variable, before
+ * anything connects anywhere.
+ */
+export function loadConfigOrExit(): MeridianConfig {
+  try {
+    return loadConfig();
+  } catch (error) {
+    process.stderr.write(`${error instanceof DomainError ? error.message : String(error)}\n`);
+    process.exit(78); // EX_CONFIG
+  }
+}

@@ -1,0 +1,5 @@
+export * from './bootstrap.js';
+export * from './connections.lifecycle.js';
+export * from './redis-health.repository.js';
+export * from './runtime.module.js';
+export * from './tokens.js';

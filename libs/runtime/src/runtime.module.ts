@@ -1,0 +1,92 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import type { MeridianConfig } from '@meridian/config';
+import {
+  createDatabase,
+  type Database,
+  DatabaseHealthRepository,
+  ExecutionRepository,
+  JobRepository,
+  OutboxRepository,
+} from '@meridian/db';
+import { HandlerRegistry } from '@meridian/handler-sdk';
+import { builtinHandlers } from '@meridian/handlers';
+import { CancellationBus, createRedisConnection, ExecutionQueueGateway } from '@meridian/queue';
+import type { Redis } from 'ioredis';
+import { LoggerModule } from 'nestjs-pino';
+
+import { ConnectionsLifecycle } from './connections.lifecycle.js';
+import { RedisHealthRepository } from './redis-health.repository.js';
+import { CONFIG, DATABASE, REDIS } from './tokens.js';
+
+export type Component = 'api' | 'scheduler' | 'worker';
+
+/**
+ * Configuration, logging, Postgres (repositories) and Redis (queues) for one Meridian process.
+ * Every app imports it once; no app builds its own connections.
+ */
+@Global()
+@Module({})
+export class RuntimeModule {
+  static forRoot(config: MeridianConfig, component: Component): DynamicModule {
+    const repositories = [JobRepository, ExecutionRepository, OutboxRepository, DatabaseHealthRepository].map(
+      (repository) => ({
+        provide: repository,
+        useFactory: (db: Database) => new repository(db),
+        inject: [DATABASE],
+      }),
+    );
+    return {
+      module: RuntimeModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            name: `meridian-${component}`,
+            level: config.logLevel,
+            // Request logs only where there are requests; health probes would drown everything else.
+            autoLogging: component === 'api' ? { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' } : false,
+          },
+        }),
+      ],
+      providers: [
+        { provide: CONFIG, useValue: config },
+        { provide: DATABASE, useFactory: () => createDatabase(config.database) },
+        { provide: REDIS, useFactory: () => createRedisConnection(config.redis, `meridian-${component}`) },
+        ...repositories,
+        {
+          provide: RedisHealthRepository,
+          useFactory: (redis: Redis) => new RedisHealthRepository(redis),
+          inject: [REDIS],
+        },
+        {
+          provide: ExecutionQueueGateway,
+          useFactory: (redis: Redis) =>
+            new ExecutionQueueGateway({ connection: redis, prefix: config.redis.prefix, queues: config.queues }),
+          inject: [REDIS],
+        },
+        {
+          provide: CancellationBus,
+          useFactory: (redis: Redis) => new CancellationBus(redis, config.redis.prefix),
+          inject: [REDIS],
+        },
+        {
+          // Built at boot: a duplicate handler name fails the boot. The api validates jobs against the
+          // same catalog the worker runs, so an unknown handler is refused at create time.
+          provide: HandlerRegistry,
+          useFactory: () =>
+            new HandlerRegistry(builtinHandlers({ http: { maxResponseBytes: config.worker.httpMaxResponseBytes } })),
+        },
+        ConnectionsLifecycle,
+      ],
+      exports: [
+        CONFIG,
+        DATABASE,
+        REDIS,
+        ...repositories.map((r) => r.provide),
+        RedisHealthRepository,
+        ExecutionQueueGateway,
+        CancellationBus,
+        HandlerRegistry,
+      ],
+    };
+  }
+}

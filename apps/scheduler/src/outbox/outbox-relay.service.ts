@@ -30,6 +30,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
 
   onApplicationBootstrap(): void {
     this.loop = this.run();
+    this.logger.info({ pollIntervalMs: this.config.outbox.pollIntervalMs }, 'scheduler ready');
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -1,0 +1,6 @@
+export * from './app-process.js';
+export * from './test-database.js';
+export * from './test-env.js';
+export * from './test-redis.js';
+export * from './test-stack.js';
+export * from './wait-for.js';

@@ -1,0 +1,71 @@
+import { type AppName, type AppProcess, freePort, startApp } from './app-process.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { TEST_REDIS_URL } from './test-env.js';
+import { deleteRedisPrefix, testRedisPrefix } from './test-redis.js';
+
+export interface TestStack {
+  apiUrl: string;
+  database: TestDatabase;
+  redisPrefix: string;
+  /** The environment every app of this stack runs with. */
+  env: Record<string, string>;
+  apps: Partial<Record<AppName, AppProcess>>;
+  /** Starts another instance of an app against the same database and Redis prefix. */
+  start(name: AppName, extraEnv?: Record<string, string>): Promise<AppProcess>;
+  /** Stops every app, drops the database and deletes the Redis keys. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole of Meridian for one test file: api, scheduler and worker as separate processes, on a
+ * database and a Redis prefix of their own.
+ */
+export async function startStack(
+  options: { apps?: AppName[]; env?: Record<string, string> } = {},
+): Promise<TestStack> {
+  const database = await createTestDatabase();
+  const redisPrefix = testRedisPrefix();
+  const port = await freePort();
+  const env: Record<string, string> = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    DATABASE_URL: database.url,
+    DATABASE_POOL_SIZE: '5',
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: redisPrefix,
+    API_HOST: '127.0.0.1',
+    API_PORT: String(port),
+    OUTBOX_POLL_INTERVAL_MS: '20',
+    WORKER_CONCURRENCY: '5',
+    WORKER_SHUTDOWN_GRACE_MS: '5000',
+    ...options.env,
+  };
+  const all: AppProcess[] = [];
+  const apps: Partial<Record<AppName, AppProcess>> = {};
+  const start = async (name: AppName, extraEnv: Record<string, string> = {}) => {
+    const app = await startApp(name, { ...env, ...extraEnv });
+    all.push(app);
+    apps[name] ??= app;
+    return app;
+  };
+  try {
+    await Promise.all((options.apps ?? ['api', 'scheduler', 'worker']).map((name) => start(name)));
+  } catch (error) {
+    await Promise.all(all.map((app) => app.stop('SIGKILL')));
+    await database.drop();
+    throw error;
+  }
+  return {
+    apiUrl: `http://127.0.0.1:${port}`,
+    database,
+    redisPrefix,
+    env,
+    apps,
+    start,
+    async stop() {
+      await Promise.all(all.map((app) => app.stop()));
+      await database.drop();
+      await deleteRedisPrefix(redisPrefix);
+    },
+  };
+}

@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { loadConfigOrExit } from '@meridian/runtime';
+import { loadConfigOrExit, runMain } from '@meridian/runtime';
 import { Logger } from 'nestjs-pino';
 
 import { AppModule } from './app.module.js';
@@ -36,4 +36,4 @@ async function bootstrap(): Promise<void> {
   app.get(Logger).log(`api listening on http://${config.api.host}:${config.api.port}`);
 }
 
-void bootstrap();
+runMain(bootstrap);

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 
 import { NestFactory } from '@nestjs/core';
-import { loadConfigOrExit } from '@meridian/runtime';
+import { loadConfigOrExit, runMain } from '@meridian/runtime';
 import { Logger } from 'nestjs-pino';
 
 import { WorkerModule } from './worker.module.js';
@@ -14,4 +14,4 @@ async function bootstrap(): Promise<void> {
   await app.init();
 }
 
-void bootstrap();
+runMain(bootstrap);

@@ -47,6 +47,9 @@ export function createHttpHandler(options: HttpHandlerOptions) {
     for (const [name, value] of Object.entries(meridianHeaders(context))) {
       headers.set(name, value);
     }
+    if (!headers.has('user-agent')) {
+      headers.set('user-agent', 'meridian-http-handler/1');
+    }
     if (body !== undefined && !headers.has('content-type')) {
       headers.set('content-type', typeof payload.body === 'string' ? 'text/plain' : 'application/json');
     }
@@ -62,7 +65,7 @@ export function createHttpHandler(options: HttpHandlerOptions) {
         headers,
         body,
         signal: context.signal,
-        redirect: 'manual',
+        redirect: 'follow',
       });
     } catch (error) {
       if (context.signal.aborted) {

@@ -13,3 +13,11 @@ export function loadConfigOrExit(): MeridianConfig {
     process.exit(78); // EX_CONFIG
   }
 }
+
+/** Runs an app's bootstrap; a failure to start is printed and ends the process with status 1. */
+export function runMain(bootstrap: () => Promise<void>): void {
+  bootstrap().catch((error: unknown) => {
+    process.stderr.write(`failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+}

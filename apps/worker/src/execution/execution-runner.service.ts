@@ -18,6 +18,9 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { classifyFailure, type HandlerOutcome } from './attempt-outcome.js';
 import { RetryScheduledError } from './retry-scheduled.error.js';
 
+/** Delay before redelivering a job whose state could not be read or written. */
+const INFRASTRUCTURE_RETRY_MS = 2000;
+
 /**
  * Runs one delivery of an execution: claims the next attempt in Postgres, runs the handler under
  * its timeout and abort signal, records the outcome, and tells BullMQ what to do next (complete,
@@ -33,7 +36,36 @@ export class ExecutionRunner {
   ) {}
 
   async process(job: Job, token: string | undefined, signal: AbortSignal | undefined): Promise<unknown> {
-    const dispatch = fromExecutionRunData(job.data);
+    let dispatch: ExecutionDispatch;
+    try {
+      dispatch = fromExecutionRunData(job.data);
+    } catch (error) {
+      throw new UnrecoverableError(`job data does not match the catalog: ${String(error)}`);
+    }
+    try {
+      return await this.deliver(dispatch, job, token, signal);
+    } catch (error) {
+      if (error instanceof UnrecoverableError || error instanceof RetryScheduledError || error instanceof DelayedError) {
+        throw error;
+      }
+      // Postgres (or another dependency) failed around the handler. Hand the job back for a later
+      // delivery without spending one of BullMQ's attempts, so an outage cannot exhaust them and
+      // strand the execution. The next delivery's start write sorts out what happened.
+      this.logger.error(
+        { executionId: dispatch.executionId, err: error, retryInMs: INFRASTRUCTURE_RETRY_MS },
+        'delivery failed outside the handler; redelivering',
+      );
+      await job.moveToDelayed(Date.now() + INFRASTRUCTURE_RETRY_MS, token);
+      throw new DelayedError();
+    }
+  }
+
+  private async deliver(
+    dispatch: ExecutionDispatch,
+    job: Job,
+    token: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<unknown> {
     const { executionId } = dispatch;
     const started = await this.executions.startAttempt(executionId, this.config.worker.id, new Date());
     if (started === null) {
@@ -95,6 +127,10 @@ export class ExecutionRunner {
           { status: ExecutionStatus.Succeeded, result },
           now,
         );
+        if (!applied) {
+          // Cancelled while running and the signal arrived too late: keep the attempt's own record.
+          await this.executions.closeAttempt(executionId, attempt, AttemptOutcome.Succeeded, null, now);
+        }
         this.logger.info({ executionId, attempt, applied }, 'attempt succeeded');
         return result;
       }
@@ -129,16 +165,21 @@ export class ExecutionRunner {
           );
           this.logger.warn({ executionId, attempt, retryInMs: decision.delayMs, error: outcome.error }, 'attempt failed; will retry');
           if (!applied) {
+            await this.executions.closeAttempt(executionId, attempt, attemptOutcome, outcome.error, now);
             throw new UnrecoverableError('stale attempt: the execution moved on');
           }
           throw new RetryScheduledError(message, decision.delayMs);
         }
-        await this.executions.finishAttempt(
+        const error = { ...outcome.error, final: decision.reason };
+        const applied = await this.executions.finishAttempt(
           executionId,
           attempt,
-          { status: ExecutionStatus.Dead, outcome: attemptOutcome, error: { ...outcome.error, final: decision.reason } },
+          { status: ExecutionStatus.Dead, outcome: attemptOutcome, error },
           now,
         );
+        if (!applied) {
+          await this.executions.closeAttempt(executionId, attempt, attemptOutcome, error, now);
+        }
         this.logger.warn({ executionId, attempt, reason: decision.reason, error: outcome.error }, 'execution is dead');
         throw new UnrecoverableError(message);
       }

@@ -3,6 +3,7 @@ import type { MeridianConfig } from '@meridian/config';
 import { RuntimeModule } from '@meridian/runtime';
 
 import { OutboxRelayService } from './outbox/outbox-relay.service.js';
+import { ReconcilerService } from './reconciler/reconciler.service.js';
 
 @Module({})
 export class SchedulerModule {
@@ -10,7 +11,7 @@ export class SchedulerModule {
     return {
       module: SchedulerModule,
       imports: [RuntimeModule.forRoot(config, 'scheduler')],
-      providers: [OutboxRelayService],
+      providers: [OutboxRelayService, ReconcilerService],
     };
   }
 }

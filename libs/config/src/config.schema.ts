@@ -28,6 +28,9 @@ export const envSchema = z.object({
 
   OUTBOX_POLL_INTERVAL_MS: int(5, 60_000).default(50),
   OUTBOX_BATCH_SIZE: int(1, 5000).default(500),
+  RECONCILE_INTERVAL_MS: int(100, 3_600_000).default(30_000),
+  /** How long an execution must sit unchanged before the reconciler checks it against BullMQ. */
+  RECONCILE_GRACE_MS: int(0, 86_400_000).default(60_000),
 
   WORKER_ID: z.string().min(1).max(200).optional(),
   WORKER_CONCURRENCY: int(1, 10_000).default(10),

@@ -19,6 +19,7 @@ export interface MeridianConfig {
     runAtPastToleranceMs: number;
   };
   outbox: { pollIntervalMs: number; batchSize: number };
+  reconciler: { intervalMs: number; graceMs: number };
   worker: {
     id: string;
     concurrency: number;
@@ -52,6 +53,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): MeridianCon
       runAtPastToleranceMs: env.JOB_RUN_AT_PAST_TOLERANCE_MS,
     },
     outbox: { pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS, batchSize: env.OUTBOX_BATCH_SIZE },
+    reconciler: { intervalMs: env.RECONCILE_INTERVAL_MS, graceMs: env.RECONCILE_GRACE_MS },
     worker: {
       id: env.WORKER_ID ?? `${hostname()}-${process.pid}`,
       concurrency: env.WORKER_CONCURRENCY,

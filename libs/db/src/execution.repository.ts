@@ -1,11 +1,13 @@
 import {
   assertTransition,
   type AttemptOutcome,
+  type ExecutionDispatch,
   ExecutionStatus,
   type ExecutionStatus as Status,
   sourcesOf,
 } from '@meridian/domain';
 
+import { DISPATCH_COLUMNS, type DispatchRow, toDispatch } from './dispatch-row.js';
 import { toAttemptRecord, toExecutionRecord } from './mappers.js';
 import { decodeCursor, toPage } from './pagination.js';
 import type { Database } from './prisma-client.factory.js';
@@ -26,6 +28,12 @@ export type AttemptResult =
       retryDelayMs: number;
     }
   | { status: typeof ExecutionStatus.Dead; outcome: AttemptOutcome; error: Record<string, unknown> };
+
+/** An execution that should be in BullMQ right now, with what it takes to enqueue it again. */
+export interface LiveExecution {
+  status: Status;
+  dispatch: ExecutionDispatch;
+}
 
 export interface CancelledExecution {
   id: string;
@@ -64,6 +72,24 @@ export class ExecutionRepository {
       take: limit + 1,
     });
     return toPage(rows, limit, toExecutionRecord);
+  }
+
+  /**
+   * Executions that Postgres says are queued, retrying or running and that nobody has touched since
+   * `updatedBefore`: the reconciler checks each against BullMQ. Oldest first, keyset-paged by id.
+   * Served by the (status, scheduled_for) index.
+   */
+  async findLive(updatedBefore: Date, afterId: string | null, limit: number): Promise<LiveExecution[]> {
+    const rows = await this.db.$queryRaw<(DispatchRow & { status: Status })[]>`
+      SELECT e.status, ${DISPATCH_COLUMNS}
+        FROM executions e
+        JOIN jobs j ON j.id = e.job_id
+       WHERE e.status IN ('QUEUED', 'RETRYING', 'RUNNING')
+         AND e.updated_at < ${updatedBefore}
+         AND e.id > ${afterId ?? '00000000-0000-0000-0000-000000000000'}::uuid
+       ORDER BY e.id
+       LIMIT ${limit}`;
+    return rows.map((row) => ({ status: row.status, dispatch: toDispatch(row) }));
   }
 
   /**

@@ -4,3 +4,4 @@ export * from './job.repository.js';
 export * from './outbox.repository.js';
 export * from './prisma-client.factory.js';
 export * from './records.js';
+

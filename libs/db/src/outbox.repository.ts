@@ -1,24 +1,7 @@
-import type { BackoffType, ExecutionDispatch } from '@meridian/domain';
+import type { ExecutionDispatch } from '@meridian/domain';
 
+import { DISPATCH_COLUMNS, type DispatchRow, toDispatch } from './dispatch-row.js';
 import type { Database } from './prisma-client.factory.js';
-
-interface OutboxRow {
-  outbox_id: bigint;
-  execution_id: string;
-  job_id: string;
-  namespace: string;
-  scheduled_for: Date;
-  handler: string;
-  payload: unknown;
-  queue: string;
-  priority: number;
-  timeout_ms: number;
-  max_attempts: number;
-  backoff_type: BackoffType;
-  backoff_delay_ms: number;
-  backoff_max_delay_ms: number;
-  backoff_jitter: number;
-}
 
 export interface RelayBatchResult {
   /** Outbox rows consumed. */
@@ -44,10 +27,8 @@ export class OutboxRepository {
   async relayBatch(limit: number, dispatch: (items: ExecutionDispatch[]) => Promise<void>): Promise<RelayBatchResult> {
     return this.db.$transaction(
       async (tx) => {
-        const rows = await tx.$queryRaw<OutboxRow[]>`
-          SELECT o.id AS outbox_id, e.id AS execution_id, e.job_id, e.namespace, e.scheduled_for,
-                 j.handler, j.payload, j.queue, j.priority, j.timeout_ms, j.max_attempts, j.backoff_type,
-                 j.backoff_delay_ms, j.backoff_max_delay_ms, j.backoff_jitter
+        const rows = await tx.$queryRaw<(DispatchRow & { outbox_id: bigint })[]>`
+          SELECT o.id AS outbox_id, ${DISPATCH_COLUMNS}
             FROM outbox o
             JOIN executions e ON e.id = o.execution_id
             JOIN jobs j ON j.id = e.job_id
@@ -83,25 +64,4 @@ export class OutboxRepository {
   async countPending(): Promise<number> {
     return this.db.outbox.count();
   }
-}
-
-function toDispatch(row: OutboxRow): ExecutionDispatch {
-  return {
-    executionId: row.execution_id,
-    jobId: row.job_id,
-    namespace: row.namespace,
-    handler: row.handler,
-    payload: row.payload,
-    queue: row.queue,
-    priority: row.priority,
-    timeoutMs: row.timeout_ms,
-    scheduledFor: row.scheduled_for,
-    retry: {
-      maxAttempts: row.max_attempts,
-      backoffType: row.backoff_type,
-      backoffDelayMs: row.backoff_delay_ms,
-      backoffMaxDelayMs: row.backoff_max_delay_ms,
-      backoffJitter: row.backoff_jitter,
-    },
-  };
 }

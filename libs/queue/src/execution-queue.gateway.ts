@@ -81,6 +81,33 @@ export class ExecutionQueueGateway {
     }
   }
 
+  /**
+   * BullMQ's state of each execution's job ('waiting', 'delayed', 'active', 'prioritized',
+   * 'completed', 'failed', or 'unknown' when Redis has no such job).
+   */
+  async states(items: readonly ExecutionDispatch[]): Promise<Map<string, string>> {
+    const states = await Promise.all(
+      items.map(async (item) => [item.executionId, await this.queue(item.queue).getJobState(item.executionId)] as const),
+    );
+    return new Map(states);
+  }
+
+  /**
+   * Enqueues executions again after Redis lost them or BullMQ gave up on them. A finished BullMQ job
+   * would turn the re-add into a no-op, so it is removed first.
+   */
+  async requeue(items: readonly ExecutionDispatch[]): Promise<void> {
+    await Promise.all(
+      items.map(async (item) => {
+        const job = await this.queue(item.queue).getJob(item.executionId);
+        if (job !== undefined && ((await job.isCompleted()) || (await job.isFailed()))) {
+          await job.remove();
+        }
+      }),
+    );
+    await this.enqueue(items);
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.all().map((queue) => queue.close()));
   }

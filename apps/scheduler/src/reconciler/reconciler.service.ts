@@ -1,0 +1,81 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import type { MeridianConfig } from '@meridian/config';
+import { ExecutionRepository } from '@meridian/db';
+import { ExecutionQueueGateway } from '@meridian/queue';
+import { CONFIG } from '@meridian/runtime';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+
+/** BullMQ states in which a live execution is lost unless it is enqueued again. */
+const LOST_STATES = new Set(['unknown', 'completed', 'failed']);
+const PAGE_SIZE = 500;
+
+/**
+ * Rebuilds BullMQ from Postgres: every execution that Postgres says is queued, retrying or running
+ * must have a BullMQ job that can still run it. One missing (Redis flushed or failed over) or given
+ * up on (stalled too often) is enqueued again under the same id. Safe in N replicas: enqueues are
+ * idempotent.
+ */
+@Injectable()
+export class ReconcilerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly stop = new AbortController();
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    private readonly executions: ExecutionRepository,
+    private readonly queues: ExecutionQueueGateway,
+    @Inject(CONFIG) private readonly config: MeridianConfig,
+    @InjectPinoLogger(ReconcilerService.name) private readonly logger: PinoLogger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.loop = this.run();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stop.abort();
+    await this.loop;
+  }
+
+  /** One full pass over the live executions; returns how many were enqueued again. */
+  async reconcileOnce(now: Date = new Date()): Promise<number> {
+    const updatedBefore = new Date(now.getTime() - this.config.reconciler.graceMs);
+    let afterId: string | null = null;
+    let requeued = 0;
+    for (;;) {
+      const page = await this.executions.findLive(updatedBefore, afterId, PAGE_SIZE);
+      if (page.length === 0) {
+        return requeued;
+      }
+      const dispatches = page.map((execution) => execution.dispatch);
+      const states = await this.queues.states(dispatches);
+      const lost = dispatches.filter((dispatch) => LOST_STATES.has(states.get(dispatch.executionId) ?? 'unknown'));
+      if (lost.length > 0) {
+        await this.queues.requeue(lost);
+        requeued += lost.length;
+        this.logger.warn(
+          { count: lost.length, executionIds: lost.slice(0, 20).map((dispatch) => dispatch.executionId) },
+          'executions missing from BullMQ enqueued again',
+        );
+      }
+      afterId = page.at(-1)?.dispatch.executionId ?? null;
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stop.signal.aborted) {
+      try {
+        await this.reconcileOnce();
+      } catch (error) {
+        this.logger.error({ err: error }, 'reconciliation failed; next pass will try again');
+      }
+      await sleep(this.config.reconciler.intervalMs, undefined, { signal: this.stop.signal }).catch(() => undefined);
+    }
+  }
+}

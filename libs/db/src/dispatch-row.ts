@@ -1,0 +1,46 @@
+import type { BackoffType, ExecutionDispatch } from '@meridian/domain';
+
+import { Prisma } from '../generated/client/index.js';
+
+/** What an enqueue needs, selected from `executions e JOIN jobs j`. */
+export interface DispatchRow {
+  execution_id: string;
+  job_id: string;
+  namespace: string;
+  scheduled_for: Date;
+  handler: string;
+  payload: unknown;
+  queue: string;
+  priority: number;
+  timeout_ms: number;
+  max_attempts: number;
+  backoff_type: BackoffType;
+  backoff_delay_ms: number;
+  backoff_max_delay_ms: number;
+  backoff_jitter: number;
+}
+
+export const DISPATCH_COLUMNS = Prisma.sql`
+  e.id AS execution_id, e.job_id, e.namespace, e.scheduled_for, j.handler, j.payload, j.queue, j.priority,
+  j.timeout_ms, j.max_attempts, j.backoff_type, j.backoff_delay_ms, j.backoff_max_delay_ms, j.backoff_jitter`;
+
+export function toDispatch(row: DispatchRow): ExecutionDispatch {
+  return {
+    executionId: row.execution_id,
+    jobId: row.job_id,
+    namespace: row.namespace,
+    handler: row.handler,
+    payload: row.payload,
+    queue: row.queue,
+    priority: row.priority,
+    timeoutMs: row.timeout_ms,
+    scheduledFor: row.scheduled_for,
+    retry: {
+      maxAttempts: row.max_attempts,
+      backoffType: row.backoff_type,
+      backoffDelayMs: row.backoff_delay_ms,
+      backoffMaxDelayMs: row.backoff_max_delay_ms,
+      backoffJitter: row.backoff_jitter,
+    },
+  };
+}

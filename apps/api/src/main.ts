@@ -6,6 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { loadConfigOrExit, runMain } from '@meridian/runtime';
 import { Logger } from 'nestjs-pino';
 
+import { mountBullBoard } from './admin/bull-board.js';
 import { AppModule } from './app.module.js';
 import { jsonBody } from './common/json-body.middleware.js';
 
@@ -21,6 +22,7 @@ async function bootstrap(): Promise<void> {
   app.set('query parser', 'simple');
   app.use(jsonBody(config.api.maxBodyBytes));
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  mountBullBoard(app);
 
   const document = SwaggerModule.createDocument(
     app,

@@ -11,5 +11,5 @@ export default defineConfig({
   schema: 'prisma/schema.prisma',
   engine: 'js',
   experimental: { adapter: true },
-  adapter: async () => new PrismaPg({ connectionString }),
+  adapter: () => Promise.resolve(new PrismaPg({ connectionString })),
 });

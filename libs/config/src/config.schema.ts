@@ -3,8 +3,17 @@ import { z } from 'zod';
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const list = z
   .string()
-  .transform((value) => value.split(',').map((item) => item.trim()).filter((item) => item !== ''))
-  .pipe(z.array(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'queue names are lower-case letters, digits, "-" or "_"')).min(1));
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== ''),
+  )
+  .pipe(
+    z
+      .array(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'queue names are lower-case letters, digits, "-" or "_"'))
+      .min(1),
+  );
 
 /**
  * Every environment variable Meridian reads, with its default. Defaults work against a local Redis
@@ -17,7 +26,10 @@ export const envSchema = z.object({
   DATABASE_POOL_SIZE: int(1, 200).default(10),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
   /** Prefix of every Redis key Meridian writes; lets several deployments (or test runs) share a Redis. */
-  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_{}-]{1,64}$/).default('meridian'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_{}-]{1,64}$/)
+    .default('meridian'),
   QUEUES: list.default(['default']),
 
   API_HOST: z.string().min(1).default('0.0.0.0'),

@@ -4,4 +4,3 @@ export * from './job.repository.js';
 export * from './outbox.repository.js';
 export * from './prisma-client.factory.js';
 export * from './records.js';
-

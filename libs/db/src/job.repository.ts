@@ -1,4 +1,9 @@
-import { ExecutionStatus, InvariantViolationError, type ExecutionStatus as Status, type JobSpec } from '@meridian/domain';
+import {
+  ExecutionStatus,
+  InvariantViolationError,
+  type ExecutionStatus as Status,
+  type JobSpec,
+} from '@meridian/domain';
 
 import { Prisma } from '../generated/client/index.js';
 import { toExecutionRecord, toJobRecord } from './mappers.js';
@@ -16,8 +21,7 @@ export interface NewJob {
 }
 
 export type CreateJobResult =
-  | { created: true; job: JobRecord; execution: ExecutionRecord }
-  | { created: false; reason: 'idempotency_key_taken' };
+  { created: true; job: JobRecord; execution: ExecutionRecord } | { created: false; reason: 'idempotency_key_taken' };
 
 export interface JobFilter {
   namespace: string;

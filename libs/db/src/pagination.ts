@@ -12,7 +12,9 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
   }
   const id = Buffer.from(cursor, 'base64url').toString('utf8');
   if (!isUuid(id)) {
-    throw new ValidationError([{ path: 'cursor', message: 'is not a cursor returned by this API', code: 'invalid_cursor' }]);
+    throw new ValidationError([
+      { path: 'cursor', message: 'is not a cursor returned by this API', code: 'invalid_cursor' },
+    ]);
   }
   return id;
 }

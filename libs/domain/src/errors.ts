@@ -152,10 +152,7 @@ export class InvalidConfigurationError extends DomainError {
 export class HandlerError extends DomainError {
   readonly code: ErrorCode = ErrorCode.HandlerFailed;
   override readonly retryable: boolean;
-  constructor(
-    message: string,
-    options: { retryable: boolean; details?: Record<string, unknown>; cause?: unknown },
-  ) {
+  constructor(message: string, options: { retryable: boolean; details?: Record<string, unknown>; cause?: unknown }) {
     super(message, { cause: options.cause });
     this.retryable = options.retryable;
     this.details = options.details;

@@ -1,6 +1,7 @@
 import { backoffDelay, type RetryPolicy } from './backoff.js';
 
-export type FailureDecision = { kind: 'retry'; delayMs: number } | { kind: 'dead'; reason: 'exhausted' | 'non_retryable' };
+export type FailureDecision =
+  { kind: 'retry'; delayMs: number } | { kind: 'dead'; reason: 'exhausted' | 'non_retryable' };
 
 /** What happens to an execution after attempt `attempt` failed. */
 export function decideAfterFailure(

@@ -10,7 +10,11 @@ export function toFieldIssues(error: z.ZodError, prefix = ''): FieldIssue[] {
   return error.issues.flatMap((issue): FieldIssue[] => {
     const base = [prefix, ...issue.path.map(String)];
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ path: join([...base, key]), message: 'is not a known field', code: issue.code }));
+      return issue.keys.map((key) => ({
+        path: join([...base, key]),
+        message: 'is not a known field',
+        code: issue.code,
+      }));
     }
     return [{ path: join(base), message: issue.message, code: issue.code }];
   });

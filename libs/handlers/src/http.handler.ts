@@ -107,7 +107,7 @@ async function readCapped(response: Response, limit: number): Promise<{ body: st
   if (response.body === null) {
     return { body: '', truncated: false };
   }
-  const reader = response.body.getReader();
+  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   let truncated = false;

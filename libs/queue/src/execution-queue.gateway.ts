@@ -87,7 +87,9 @@ export class ExecutionQueueGateway {
    */
   async states(items: readonly ExecutionDispatch[]): Promise<Map<string, string>> {
     const states = await Promise.all(
-      items.map(async (item) => [item.executionId, await this.queue(item.queue).getJobState(item.executionId)] as const),
+      items.map(
+        async (item) => [item.executionId, await this.queue(item.queue).getJobState(item.executionId)] as const,
+      ),
     );
     return new Map(states);
   }

@@ -17,7 +17,9 @@ export function loadConfigOrExit(): MeridianConfig {
 /** Runs an app's bootstrap; a failure to start is printed and ends the process with status 1. */
 export function runMain(bootstrap: () => Promise<void>): void {
   bootstrap().catch((error: unknown) => {
-    process.stderr.write(`failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   });
 }

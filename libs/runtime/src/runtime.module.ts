@@ -43,7 +43,8 @@ export class RuntimeModule {
             name: `meridian-${component}`,
             level: config.logLevel,
             // Request logs only where there are requests; health probes would drown everything else.
-            autoLogging: component === 'api' ? { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' } : false,
+            autoLogging:
+              component === 'api' ? { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' } : false,
           },
         }),
       ],

@@ -24,7 +24,11 @@ export interface AppProcess {
 }
 
 /** Starts a built app (`apps/<name>/dist/main.js`) as a real process and waits until it is ready. */
-export async function startApp(name: AppName, env: Record<string, string>, readyTimeoutMs = 30_000): Promise<AppProcess> {
+export async function startApp(
+  name: AppName,
+  env: Record<string, string>,
+  readyTimeoutMs = 30_000,
+): Promise<AppProcess> {
   const child = spawn(process.execPath, [join(REPOSITORY_ROOT, `apps/${name}/dist/main.js`)], {
     cwd: REPOSITORY_ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
@@ -33,7 +37,10 @@ export async function startApp(name: AppName, env: Record<string, string>, ready
   let output = '';
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} not ready after ${readyTimeoutMs} ms:\n${output}`)), readyTimeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`${name} not ready after ${readyTimeoutMs} ms:\n${output}`)),
+      readyTimeoutMs,
+    );
     const onData = (chunk: Buffer) => {
       output += chunk.toString('utf8');
       if (output.includes(READY[name])) {

@@ -20,9 +20,7 @@ export interface TestStack {
  * The whole of Meridian for one test file: api, scheduler and worker as separate processes, on a
  * database and a Redis prefix of their own.
  */
-export async function startStack(
-  options: { apps?: AppName[]; env?: Record<string, string> } = {},
-): Promise<TestStack> {
+export async function startStack(options: { apps?: AppName[]; env?: Record<string, string> } = {}): Promise<TestStack> {
   const database = await createTestDatabase();
   const redisPrefix = testRedisPrefix();
   const port = await freePort();

@@ -14,7 +14,10 @@ export function mountBullBoard(app: NestExpressApplication): void {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(ADMIN_UI_PATH);
   createBullBoard({
-    queues: app.get(ExecutionQueueGateway).all().map((queue) => new BullMQAdapter(queue, { readOnlyMode: false })),
+    queues: app
+      .get(ExecutionQueueGateway)
+      .all()
+      .map((queue) => new BullMQAdapter(queue, { readOnlyMode: false })),
     serverAdapter,
     options: { uiConfig: { boardTitle: 'Meridian queues' } },
   });

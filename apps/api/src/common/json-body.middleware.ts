@@ -16,7 +16,13 @@ export function jsonBody(limitBytes: number): RequestHandler {
       return;
     }
     if (!request.is(['application/json', 'application/*+json'])) {
-      sendProblem(response, problemFromError(new UnsupportedMediaTypeError('Send the request body as application/json.'), request.originalUrl));
+      sendProblem(
+        response,
+        problemFromError(
+          new UnsupportedMediaTypeError('Send the request body as application/json.'),
+          request.originalUrl,
+        ),
+      );
       return;
     }
     parse(request, response, (error?: unknown) => {

@@ -25,7 +25,9 @@ export class HealthController {
   @ApiOperation({ summary: 'Readiness: Postgres and Redis answer' })
   @ApiResponse({ status: 200, description: 'Ready' })
   @ApiResponse({ status: 503, description: 'A dependency is down' })
-  async ready(@Res({ passthrough: true }) response: Response): Promise<{ status: string; checks: Record<string, Check> }> {
+  async ready(
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<{ status: string; checks: Record<string, Check> }> {
     const [postgres, redis] = await Promise.all([probe(() => this.database.ping()), probe(() => this.redis.ping())]);
     const ready = postgres === 'up' && redis === 'up';
     response.status(ready ? 200 : 503);

@@ -18,9 +18,16 @@ export class JobsController {
   constructor(private readonly jobs: JobsService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create a job', description: 'Stored before the answer; queued by the scheduler right after.' })
+  @ApiOperation({
+    summary: 'Create a job',
+    description: 'Stored before the answer; queued by the scheduler right after.',
+  })
   @ApiBody({ schema: openApiSchema(createJobRequestSchema, 'input') })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retrying with the same key returns the same job.' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Retrying with the same key returns the same job.',
+  })
   @ApiResponse({ status: 201, schema: openApiSchema(jobViewSchema), description: 'Created (or replayed).' })
   @ApiResponse({ status: 400, description: 'Invalid input', ...problem })
   @ApiResponse({ status: 409, description: 'Idempotency key reused with another body', ...problem })
@@ -75,7 +82,10 @@ export class JobsController {
 
   @Post(':id/cancel')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Cancel a job', description: 'A queued execution is removed; a running one gets its AbortSignal.' })
+  @ApiOperation({
+    summary: 'Cancel a job',
+    description: 'A queued execution is removed; a running one gets its AbortSignal.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiResponse({ status: 200, schema: openApiSchema(jobViewSchema) })
   @ApiResponse({ status: 404, ...problem, description: 'No such job' })
@@ -86,7 +96,10 @@ export class JobsController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete a job and its history', description: 'Cancels whatever is still queued or running.' })
+  @ApiOperation({
+    summary: 'Delete a job and its history',
+    description: 'Cancels whatever is still queued or running.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiResponse({ status: 204, description: 'Deleted' })
   @ApiResponse({ status: 404, ...problem, description: 'No such job' })

@@ -51,7 +51,11 @@ export class JobsService {
   async create(body: unknown, idempotencyKey: string | undefined): Promise<CreatedJob> {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw new ValidationError([
-        { path: 'header.Idempotency-Key', message: 'must be 1 to 255 printable ASCII characters', code: 'invalid_string' },
+        {
+          path: 'header.Idempotency-Key',
+          message: 'must be 1 to 255 printable ASCII characters',
+          code: 'invalid_string',
+        },
       ]);
     }
     const spec = parseJobSpec(body, this.config.api, new Date());
@@ -75,7 +79,10 @@ export class JobsService {
       requestHash,
     });
     if (created.created) {
-      this.logger.info({ jobId: created.job.id, handler: spec.handler, scheduledFor: spec.scheduledFor }, 'job created');
+      this.logger.info(
+        { jobId: created.job.id, handler: spec.handler, scheduledFor: spec.scheduledFor },
+        'job created',
+      );
       return { job: created.job, execution: created.execution, replayed: false };
     }
     // Lost a race with an identical request: the winner's job is the answer.
@@ -134,7 +141,10 @@ export class JobsService {
       if (removal === 'active') {
         await this.cancellations.publish(execution.id);
       }
-      this.logger.info({ jobId: job.id, executionId: execution.id, from: execution.previousStatus, removal }, 'execution cancelled');
+      this.logger.info(
+        { jobId: job.id, executionId: execution.id, from: execution.previousStatus, removal },
+        'execution cancelled',
+      );
     }
     return cancelled.length;
   }

@@ -1,11 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import {
-  type BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { MeridianConfig } from '@meridian/config';
 import { ExecutionRepository } from '@meridian/db';
 import { ExecutionQueueGateway } from '@meridian/queue';

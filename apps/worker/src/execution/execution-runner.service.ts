@@ -45,7 +45,11 @@ export class ExecutionRunner {
     try {
       return await this.deliver(dispatch, job, token, signal);
     } catch (error) {
-      if (error instanceof UnrecoverableError || error instanceof RetryScheduledError || error instanceof DelayedError) {
+      if (
+        error instanceof UnrecoverableError ||
+        error instanceof RetryScheduledError ||
+        error instanceof DelayedError
+      ) {
         throw error;
       }
       // Postgres (or another dependency) failed around the handler. Hand the job back for a later
@@ -85,10 +89,7 @@ export class ExecutionRunner {
     delivery: AbortSignal | undefined,
   ): Promise<HandlerOutcome> {
     const controller = new AbortController();
-    const timer = setTimeout(
-      () => controller.abort(new HandlerTimedOutError(dispatch.timeoutMs)),
-      dispatch.timeoutMs,
-    );
+    const timer = setTimeout(() => controller.abort(new HandlerTimedOutError(dispatch.timeoutMs)), dispatch.timeoutMs);
     const forward = () => controller.abort(delivery?.reason);
     delivery?.addEventListener('abort', forward, { once: true });
     // A handler that ignores its signal must not hold the attempt open past its timeout.
@@ -99,7 +100,10 @@ export class ExecutionRunner {
     try {
       const handler = this.handlers.get(dispatch.handler);
       const payload = this.handlers.parsePayload(dispatch.handler, dispatch.payload);
-      const result = await Promise.race([handler.run(payload, this.context(dispatch, attempt, job, controller.signal)), aborted]);
+      const result = await Promise.race([
+        handler.run(payload, this.context(dispatch, attempt, job, controller.signal)),
+        aborted,
+      ]);
       return { kind: 'succeeded', result };
     } catch (error) {
       return classifyFailure(error, controller.signal);
@@ -160,10 +164,18 @@ export class ExecutionRunner {
           const applied = await this.executions.finishAttempt(
             executionId,
             attempt,
-            { status: ExecutionStatus.Retrying, outcome: attemptOutcome, error: outcome.error, retryDelayMs: decision.delayMs },
+            {
+              status: ExecutionStatus.Retrying,
+              outcome: attemptOutcome,
+              error: outcome.error,
+              retryDelayMs: decision.delayMs,
+            },
             now,
           );
-          this.logger.warn({ executionId, attempt, retryInMs: decision.delayMs, error: outcome.error }, 'attempt failed; will retry');
+          this.logger.warn(
+            { executionId, attempt, retryInMs: decision.delayMs, error: outcome.error },
+            'attempt failed; will retry',
+          );
           if (!applied) {
             await this.executions.closeAttempt(executionId, attempt, attemptOutcome, outcome.error, now);
             throw new UnrecoverableError('stale attempt: the execution moved on');

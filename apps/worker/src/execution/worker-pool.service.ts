@@ -1,9 +1,4 @@
-import {
-  type BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { MeridianConfig } from '@meridian/config';
 import { CancellationBus, MERIDIAN_BACKOFF } from '@meridian/queue';
 import { CONFIG, REDIS } from '@meridian/runtime';

@@ -2,7 +2,7 @@ import type { ExecutionRecord, JobRecord } from '@meridian/db';
 import { EXECUTION_STATUSES } from '@meridian/domain';
 import { z } from 'zod';
 
-import { type ExecutionView, executionViewSchema, toExecutionView } from '../../executions/dto/execution.view.js';
+import { executionViewSchema, toExecutionView } from '../../executions/dto/execution.view.js';
 
 export const jobViewSchema = z.object({
   id: z.uuid(),
@@ -57,7 +57,7 @@ export function toJobView(job: JobRecord, latestExecution?: ExecutionRecord | nu
     updatedAt: job.updatedAt.toISOString(),
   };
   if (latestExecution !== undefined) {
-    view.latestExecution = latestExecution === null ? null : (toExecutionView(latestExecution) as ExecutionView);
+    view.latestExecution = latestExecution === null ? null : toExecutionView(latestExecution);
   }
   return view;
 }

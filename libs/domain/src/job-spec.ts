@@ -5,6 +5,8 @@ import { PayloadTooLargeError, ValidationError } from './errors.js';
 import { toFieldIssues } from './zod-issues.js';
 
 const MAX_DELAY_MS = 366 * 24 * 3_600_000;
+/** Longest single retry delay: a week (also keeps the stored value inside a 32-bit column). */
+const MAX_BACKOFF_MS = 7 * 24 * 3_600_000;
 
 export const QUEUE_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 export const HANDLER_NAME_PATTERN = /^[a-z][a-z0-9_.-]{0,99}$/;
@@ -20,8 +22,8 @@ export interface JobSpecLimits {
 export const backoffSchema = z
   .strictObject({
     type: z.enum(['exponential', 'fixed']).default('exponential'),
-    delayMs: z.int().min(0).max(MAX_DELAY_MS).default(DEFAULT_RETRY_POLICY.backoffDelayMs),
-    maxDelayMs: z.int().min(0).max(MAX_DELAY_MS).default(DEFAULT_RETRY_POLICY.backoffMaxDelayMs),
+    delayMs: z.int().min(0).max(MAX_BACKOFF_MS).default(DEFAULT_RETRY_POLICY.backoffDelayMs),
+    maxDelayMs: z.int().min(0).max(MAX_BACKOFF_MS).default(DEFAULT_RETRY_POLICY.backoffMaxDelayMs),
     jitter: z.number().min(0).max(1).default(DEFAULT_RETRY_POLICY.backoffJitter),
   })
   .refine((b) => b.maxDelayMs >= b.delayMs, { message: 'maxDelayMs must be at least delayMs', path: ['maxDelayMs'] });
@@ -39,7 +41,8 @@ export const createJobRequestSchema = z
       .string()
       .regex(HANDLER_NAME_PATTERN, 'must be a handler name such as "http" or "noop"')
       .describe('"http" or the name of a registered code handler.'),
-    payload: z.json().default({}).describe('Input of the handler. For "http": {url, method, headers, body}.'),
+    // Any JSON value (the body was parsed as JSON); the handler's own schema validates it next.
+    payload: z.unknown().default({}).describe('Input of the handler. For "http": {url, method, headers, body}.'),
     runAt: z.iso.datetime({ offset: true }).optional().describe('ISO 8601 instant to run at. Excludes delayMs.'),
     delayMs: z.int().min(0).max(MAX_DELAY_MS).optional().describe('Run this many ms after creation. Excludes runAt.'),
     retry: retrySchema.optional(),

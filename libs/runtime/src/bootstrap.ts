@@ -1,5 +1,8 @@
+import type { DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { loadConfig, type MeridianConfig } from '@meridian/config';
 import { DomainError } from '@meridian/domain';
+import { Logger } from 'nestjs-pino';
 
 /**
  * Loads the configuration or ends the process with one message naming every bad variable, before
@@ -21,5 +24,19 @@ export function runMain(bootstrap: () => Promise<void>): void {
       `failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
     );
     process.exit(1);
+  });
+}
+
+/**
+ * Starts a process without an HTTP server (scheduler, worker): configuration first, then the
+ * module, with SIGTERM/SIGINT running the shutdown hooks.
+ */
+export function runBackgroundService(module: (config: MeridianConfig) => DynamicModule): void {
+  runMain(async () => {
+    const config = loadConfigOrExit();
+    const app = await NestFactory.createApplicationContext(module(config), { bufferLogs: true });
+    app.useLogger(app.get(Logger));
+    app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+    await app.init();
   });
 }

@@ -3,3 +3,4 @@ export * from './connections.lifecycle.js';
 export * from './redis-health.repository.js';
 export * from './runtime.module.js';
 export * from './tokens.js';
+export * from './background-loop.js';

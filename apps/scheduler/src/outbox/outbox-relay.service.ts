@@ -1,10 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { MeridianConfig } from '@meridian/config';
 import { OutboxRepository } from '@meridian/db';
 import { ExecutionQueueGateway } from '@meridian/queue';
-import { CONFIG } from '@meridian/runtime';
+import { BackgroundLoop, CONFIG } from '@meridian/runtime';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
 /**
@@ -13,8 +11,8 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
  */
 @Injectable()
 export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly stop = new AbortController();
-  private loop: Promise<void> | undefined;
+  private readonly loop = new BackgroundLoop(() => this.tick());
+  private failures = 0;
 
   constructor(
     private readonly outbox: OutboxRepository,
@@ -24,13 +22,12 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
   ) {}
 
   onApplicationBootstrap(): void {
-    this.loop = this.run();
+    this.loop.start();
     this.logger.info({ pollIntervalMs: this.config.outbox.pollIntervalMs }, 'scheduler ready');
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stop.abort();
-    await this.loop;
+    await this.loop.stop();
   }
 
   /** Relays one batch; exposed for tests and for draining. */
@@ -44,23 +41,18 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
     return claimed;
   }
 
-  private async run(): Promise<void> {
+  /** One relay pass; returns how long to wait before the next. */
+  private async tick(): Promise<number> {
     const { pollIntervalMs, batchSize } = this.config.outbox;
-    let failures = 0;
-    while (!this.stop.signal.aborted) {
-      let claimed = 0;
-      try {
-        claimed = await this.relayOnce();
-        failures = 0;
-      } catch (error) {
-        failures += 1;
-        this.logger.error({ err: error, failures }, 'outbox relay failed; rows stay for the next try');
-      }
-      // A full batch means more is waiting: go again at once. Otherwise poll; back off while failing.
-      if (claimed < batchSize) {
-        const wait = failures === 0 ? pollIntervalMs : Math.min(pollIntervalMs * 2 ** failures, 5000);
-        await sleep(wait, undefined, { signal: this.stop.signal }).catch(() => undefined);
-      }
+    try {
+      const claimed = await this.relayOnce();
+      this.failures = 0;
+      // A full batch means more is waiting: go again at once.
+      return claimed < batchSize ? pollIntervalMs : 0;
+    } catch (error) {
+      this.failures += 1;
+      this.logger.error({ err: error, failures: this.failures }, 'outbox relay failed; rows stay for the next try');
+      return Math.min(pollIntervalMs * 2 ** this.failures, 5000);
     }
   }
 }

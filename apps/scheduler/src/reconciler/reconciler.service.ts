@@ -1,10 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { MeridianConfig } from '@meridian/config';
 import { ExecutionRepository } from '@meridian/db';
 import { ExecutionQueueGateway } from '@meridian/queue';
-import { CONFIG } from '@meridian/runtime';
+import { BackgroundLoop, CONFIG } from '@meridian/runtime';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
 /** BullMQ states in which a live execution is lost unless it is enqueued again. */
@@ -19,8 +17,7 @@ const PAGE_SIZE = 500;
  */
 @Injectable()
 export class ReconcilerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly stop = new AbortController();
-  private loop: Promise<void> | undefined;
+  private readonly loop = new BackgroundLoop(() => this.tick());
 
   constructor(
     private readonly executions: ExecutionRepository,
@@ -30,12 +27,11 @@ export class ReconcilerService implements OnApplicationBootstrap, BeforeApplicat
   ) {}
 
   onApplicationBootstrap(): void {
-    this.loop = this.run();
+    this.loop.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stop.abort();
-    await this.loop;
+    await this.loop.stop();
   }
 
   /** One full pass over the live executions; returns how many were enqueued again. */
@@ -63,14 +59,12 @@ export class ReconcilerService implements OnApplicationBootstrap, BeforeApplicat
     }
   }
 
-  private async run(): Promise<void> {
-    while (!this.stop.signal.aborted) {
-      try {
-        await this.reconcileOnce();
-      } catch (error) {
-        this.logger.error({ err: error }, 'reconciliation failed; next pass will try again');
-      }
-      await sleep(this.config.reconciler.intervalMs, undefined, { signal: this.stop.signal }).catch(() => undefined);
+  private async tick(): Promise<number> {
+    try {
+      await this.reconcileOnce();
+    } catch (error) {
+      this.logger.error({ err: error }, 'reconciliation failed; next pass will try again');
     }
+    return this.config.reconciler.intervalMs;
   }
 }

@@ -1,7 +1,7 @@
-import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
 import type { MeridianConfig } from '@meridian/config';
 import { RuntimeModule } from '@meridian/runtime';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { ExecutionsController } from './executions/executions.controller.js';

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 
+import { loadConfigOrExit, runMain } from '@meridian/runtime';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { loadConfigOrExit, runMain } from '@meridian/runtime';
 import { Logger } from 'nestjs-pino';
 
 import { mountBullBoard } from './admin/bull-board.js';

@@ -1,6 +1,6 @@
-import { type DynamicModule, Module } from '@nestjs/common';
 import type { MeridianConfig } from '@meridian/config';
 import { RuntimeModule } from '@meridian/runtime';
+import { type DynamicModule, Module } from '@nestjs/common';
 
 import { OutboxRelayService } from './outbox/outbox-relay.service.js';
 import { ReconcilerService } from './reconciler/reconciler.service.js';

@@ -1,6 +1,6 @@
-import { type DynamicModule, Module } from '@nestjs/common';
 import type { MeridianConfig } from '@meridian/config';
 import { RuntimeModule } from '@meridian/runtime';
+import { type DynamicModule, Module } from '@nestjs/common';
 
 import { ExecutionRunner } from './execution/execution-runner.service.js';
 import { WorkerPool } from './execution/worker-pool.service.js';

@@ -1,7 +1,7 @@
 import {
   ExecutionStatus,
-  InvariantViolationError,
   type ExecutionStatus as Status,
+  InvariantViolationError,
   type JobSpec,
 } from '@meridian/domain';
 

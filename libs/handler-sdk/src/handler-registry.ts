@@ -1,4 +1,4 @@
-import { InvariantViolationError, UnknownHandlerError, ValidationError, toFieldIssues } from '@meridian/domain';
+import { InvariantViolationError, toFieldIssues, UnknownHandlerError, ValidationError } from '@meridian/domain';
 
 import type { HandlerDefinition } from './define-handler.js';
 

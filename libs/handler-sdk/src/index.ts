@@ -1,4 +1,4 @@
-export { HandlerError } from '@meridian/domain';
 export * from './define-handler.js';
 export * from './handler-context.js';
 export * from './handler-registry.js';
+export { HandlerError } from '@meridian/domain';

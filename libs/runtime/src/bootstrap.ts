@@ -1,7 +1,7 @@
-import type { DynamicModule } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { loadConfig, type MeridianConfig } from '@meridian/config';
 import { DomainError } from '@meridian/domain';
+import type { DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 
 /**

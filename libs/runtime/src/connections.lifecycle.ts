@@ -1,6 +1,6 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Database } from '@meridian/db';
 import { ExecutionQueueGateway } from '@meridian/queue';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 
 import { DATABASE, REDIS } from './tokens.js';

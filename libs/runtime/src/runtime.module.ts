@@ -1,4 +1,3 @@
-import { type DynamicModule, Global, Module } from '@nestjs/common';
 import type { MeridianConfig } from '@meridian/config';
 import {
   createDatabase,
@@ -11,6 +10,7 @@ import {
 import { HandlerRegistry } from '@meridian/handler-sdk';
 import { builtinHandlers } from '@meridian/handlers';
 import { CancellationBus, createRedisConnection, ExecutionQueueGateway } from '@meridian/queue';
+import { type DynamicModule, Global, Module } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
 

@@ -1,8 +1,8 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ExecutionQueueGateway } from '@meridian/queue';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 
 export const ADMIN_UI_PATH = '/admin/queues';
 

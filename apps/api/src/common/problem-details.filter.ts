@@ -1,4 +1,3 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
 import {
   DomainError,
   InvariantViolationError,
@@ -7,6 +6,7 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from '@meridian/domain';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 

@@ -1,7 +1,7 @@
-import { Controller, Get, Param } from '@nestjs/common';
-import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ExecutionRepository } from '@meridian/db';
 import { DEFAULT_NAMESPACE, ExecutionNotFoundError, isUuid } from '@meridian/domain';
+import { Controller, Get, Param } from '@nestjs/common';
+import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 
 import { openApiSchema, problemSchema } from '../common/openapi-schema.js';
 import { type ExecutionView, executionViewSchema, toExecutionView } from './dto/execution.view.js';

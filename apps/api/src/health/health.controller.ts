@@ -1,7 +1,7 @@
-import { Controller, Get, HttpCode, Res } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { DatabaseHealthRepository } from '@meridian/db';
 import { RedisHealthRepository } from '@meridian/runtime';
+import { Controller, Get, HttpCode, Res } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 
 type Check = 'up' | 'down';

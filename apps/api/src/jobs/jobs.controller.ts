@@ -1,6 +1,6 @@
+import { createJobRequestSchema, EXECUTION_STATUSES } from '@meridian/domain';
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { createJobRequestSchema, EXECUTION_STATUSES } from '@meridian/domain';
 import type { Response } from 'express';
 
 import { openApiSchema, problemSchema } from '../common/openapi-schema.js';

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 
-import { Inject, Injectable } from '@nestjs/common';
 import type { MeridianConfig } from '@meridian/config';
-import { ExecutionRepository, type ExecutionRecord, JobRepository, type JobRecord, type Page } from '@meridian/db';
+import { type ExecutionRecord, ExecutionRepository, type JobRecord, JobRepository, type Page } from '@meridian/db';
 import {
   DEFAULT_NAMESPACE,
   type ExecutionStatus,
@@ -19,6 +18,7 @@ import {
 import { HandlerRegistry } from '@meridian/handler-sdk';
 import { CancellationBus, ExecutionQueueGateway } from '@meridian/queue';
 import { CONFIG } from '@meridian/runtime';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
 import type { ListJobsQuery } from './dto/list-jobs.query.js';

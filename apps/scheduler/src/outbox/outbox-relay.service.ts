@@ -1,8 +1,8 @@
-import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { MeridianConfig } from '@meridian/config';
 import { OutboxRepository } from '@meridian/db';
 import { ExecutionQueueGateway } from '@meridian/queue';
 import { BackgroundLoop, CONFIG } from '@meridian/runtime';
+import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
 /**

@@ -1,8 +1,8 @@
-import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { MeridianConfig } from '@meridian/config';
 import { ExecutionRepository } from '@meridian/db';
 import { ExecutionQueueGateway } from '@meridian/queue';
 import { BackgroundLoop, CONFIG } from '@meridian/runtime';
+import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
 /** BullMQ states in which a live execution is lost unless it is enqueued again. */

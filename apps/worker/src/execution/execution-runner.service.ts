@@ -1,4 +1,3 @@
-import { Inject, Injectable } from '@nestjs/common';
 import type { MeridianConfig } from '@meridian/config';
 import { ExecutionRepository } from '@meridian/db';
 import {
@@ -12,6 +11,7 @@ import {
 import { type HandlerContext, HandlerRegistry } from '@meridian/handler-sdk';
 import { fromExecutionRunData } from '@meridian/queue';
 import { CONFIG } from '@meridian/runtime';
+import { Inject, Injectable } from '@nestjs/common';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 

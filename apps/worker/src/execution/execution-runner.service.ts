@@ -89,14 +89,18 @@ export class ExecutionRunner {
     delivery: AbortSignal | undefined,
   ): Promise<HandlerOutcome> {
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new HandlerTimedOutError(dispatch.timeoutMs)), dispatch.timeoutMs);
-    const forward = () => controller.abort(delivery?.reason);
-    delivery?.addEventListener('abort', forward, { once: true });
     // A handler that ignores its signal must not hold the attempt open past its timeout.
     const aborted = new Promise<never>((_, reject) => {
       controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error), { once: true });
     });
     aborted.catch(() => undefined);
+    const timer = setTimeout(() => controller.abort(new HandlerTimedOutError(dispatch.timeoutMs)), dispatch.timeoutMs);
+    const forward = () => controller.abort(delivery?.reason);
+    // The cancel may have landed while the attempt was being claimed, before anyone listened.
+    if (delivery?.aborted === true) {
+      forward();
+    }
+    delivery?.addEventListener('abort', forward, { once: true });
     try {
       const handler = this.handlers.get(dispatch.handler);
       const payload = this.handlers.parsePayload(dispatch.handler, dispatch.payload);

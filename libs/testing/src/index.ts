@@ -4,3 +4,4 @@ export * from './test-env.js';
 export * from './test-redis.js';
 export * from './test-stack.js';
 export * from './wait-for.js';
+export { default as createTemplateDatabase } from './global-setup.js';

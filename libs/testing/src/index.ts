@@ -1,7 +1,7 @@
 export * from './app-process.js';
+export { default as createTemplateDatabase } from './global-setup.js';
 export * from './test-database.js';
 export * from './test-env.js';
 export * from './test-redis.js';
 export * from './test-stack.js';
 export * from './wait-for.js';
-export { default as createTemplateDatabase } from './global-setup.js';

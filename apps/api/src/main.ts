@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 
-import { loadConfigOrExit, runMain } from '@meridian/runtime';
+import { closeOnSignals, loadConfigOrExit, runMain } from '@meridian/runtime';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -21,7 +21,7 @@ async function bootstrap(): Promise<void> {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(jsonBody(config.api.maxBodyBytes));
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  closeOnSignals(app);
   mountBullBoard(app);
 
   const document = SwaggerModule.createDocument(

@@ -1,6 +1,6 @@
 import { loadConfig, type MeridianConfig } from '@meridian/config';
 import { DomainError } from '@meridian/domain';
-import type { DynamicModule } from '@nestjs/common';
+import type { DynamicModule, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 
@@ -36,7 +36,33 @@ export function runBackgroundService(module: (config: MeridianConfig) => Dynamic
     const config = loadConfigOrExit();
     const app = await NestFactory.createApplicationContext(module(config), { bufferLogs: true });
     app.useLogger(app.get(Logger));
-    app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+    closeOnSignals(app);
     await app.init();
   });
+}
+
+/**
+ * On SIGTERM or SIGINT, runs the shutdown hooks (stop taking work, finish or hand back in-flight
+ * work, close connections) and exits 0. Nest's own signal handling re-raises the signal after
+ * closing, so the process would end "killed by SIGTERM" instead of cleanly.
+ */
+export function closeOnSignals(app: INestApplicationContext): void {
+  let closing = false;
+  const close = () => {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(
+          `shutdown failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+        );
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', close);
+  process.once('SIGINT', close);
 }

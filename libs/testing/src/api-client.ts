@@ -1,0 +1,97 @@
+import { waitFor } from './wait-for.js';
+
+export interface AttemptView {
+  attempt: number;
+  outcome: string;
+  workerId: string;
+  startedAt: string;
+  finishedAt: string | null;
+  durationMs: number | null;
+  error: { code?: string; message?: string; details?: { status?: number } } | null;
+  retryDelayMs: number | null;
+}
+
+export interface ExecutionView {
+  id: string;
+  jobId: string;
+  status: string;
+  attempt: number;
+  scheduledFor: string;
+  queuedAt: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  nextAttemptAt: string | null;
+  result: unknown;
+  lastError: unknown;
+  attempts?: AttemptView[];
+}
+
+export interface JobView {
+  id: string;
+  name: string;
+  handler: string;
+  status: string;
+  queue: string;
+  priority: number;
+  payload: unknown;
+  idempotencyKey: string | null;
+  latestExecution?: ExecutionView | null;
+}
+
+export interface ApiResponse<T> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/** A thin HTTP client of the REST API for end-to-end tests: real requests, parsed answers. */
+export class ApiClient {
+  constructor(readonly baseUrl: string) {}
+
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse<T>> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: (text === '' ? null : JSON.parse(text)) as T };
+  }
+
+  /** Creates a job and insists on 201. */
+  async createJob(body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<JobView> {
+    const response = await this.request<JobView>('POST', '/v1/jobs', body, headers);
+    if (response.status !== 201) {
+      throw new Error(`create answered ${response.status}: ${JSON.stringify(response.body)}`);
+    }
+    return response.body;
+  }
+
+  async job(id: string): Promise<JobView> {
+    return (await this.request<JobView>('GET', `/v1/jobs/${id}`)).body;
+  }
+
+  async execution(id: string): Promise<ExecutionView> {
+    return (await this.request<ExecutionView>('GET', `/v1/executions/${id}`)).body;
+  }
+
+  /** The job's first execution, with attempts, once it has reached `status`. */
+  async waitForExecution(job: JobView, status: string, timeoutMs = 20_000): Promise<ExecutionView> {
+    const executionId = job.latestExecution?.id;
+    if (executionId === undefined) {
+      throw new Error(`job ${job.id} has no execution`);
+    }
+    return waitFor(
+      async () => {
+        const execution = await this.execution(executionId);
+        return execution.status === status ? execution : undefined;
+      },
+      { timeoutMs, what: `execution ${executionId} to be ${status}` },
+    );
+  }
+}

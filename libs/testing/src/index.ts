@@ -1,5 +1,6 @@
 export * from './api-client.js';
 export * from './app-process.js';
+export * from './factories.js';
 export { default as createTemplateDatabase } from './global-setup.js';
 export * from './http-target.js';
 export * from './test-database.js';

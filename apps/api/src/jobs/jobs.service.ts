@@ -133,18 +133,31 @@ export class JobsService {
     this.logger.info({ jobId: job.id }, 'job deleted');
   }
 
+  /**
+   * Cancels the job's unfinished executions in Postgres, then tidies Redis: a queued execution leaves
+   * its queue, a running one is signalled. Postgres decides; if Redis cannot be reached, a leftover
+   * delivery is refused by the worker's start write and a running attempt's result is refused as
+   * stale, so the cancel still holds.
+   */
   private async stopExecutions(job: JobRecord): Promise<number> {
     const cancelled = await this.executions.cancelByJob(job.id, new Date());
     for (const execution of cancelled) {
-      const removal =
-        execution.previousStatus === Status.Running ? 'active' : await this.queues.remove(job.queue, execution.id);
-      if (removal === 'active') {
-        await this.cancellations.publish(execution.id);
+      try {
+        const removal =
+          execution.previousStatus === Status.Running ? 'active' : await this.queues.remove(job.queue, execution.id);
+        if (removal === 'active') {
+          await this.cancellations.publish(execution.id);
+        }
+        this.logger.info(
+          { jobId: job.id, executionId: execution.id, from: execution.previousStatus, removal },
+          'execution cancelled',
+        );
+      } catch (error) {
+        this.logger.warn(
+          { jobId: job.id, executionId: execution.id, err: error },
+          'execution cancelled; Redis could not be told, the worker will refuse it',
+        );
       }
-      this.logger.info(
-        { jobId: job.id, executionId: execution.id, from: execution.previousStatus, removal },
-        'execution cancelled',
-      );
     }
     return cancelled.length;
   }

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 
-import { closeOnSignals, loadConfigOrExit, runMain } from '@meridian/runtime';
+import { handleShutdownSignals, loadConfigOrExit, runMain } from '@meridian/runtime';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -9,6 +9,8 @@ import { Logger } from 'nestjs-pino';
 import { mountBullBoard } from './admin/bull-board.js';
 import { AppModule } from './app.module.js';
 import { jsonBody } from './common/json-body.middleware.js';
+
+const closeOnSignals = handleShutdownSignals();
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();

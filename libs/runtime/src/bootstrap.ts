@@ -32,6 +32,7 @@ export function runMain(bootstrap: () => Promise<void>): void {
  * module, with SIGTERM/SIGINT running the shutdown hooks.
  */
 export function runBackgroundService(module: (config: MeridianConfig) => DynamicModule): void {
+  const closeOnSignals = handleShutdownSignals();
   runMain(async () => {
     const config = loadConfigOrExit();
     const app = await NestFactory.createApplicationContext(module(config), { bufferLogs: true });
@@ -42,14 +43,18 @@ export function runBackgroundService(module: (config: MeridianConfig) => Dynamic
 }
 
 /**
- * On SIGTERM or SIGINT, runs the shutdown hooks (stop taking work, finish or hand back in-flight
- * work, close connections) and exits 0. Nest's own signal handling re-raises the signal after
- * closing, so the process would end "killed by SIGTERM" instead of cleanly.
+ * Takes over SIGTERM and SIGINT at once, before the app exists, and returns the function that hands
+ * it the app. On a signal the app's shutdown hooks run (stop taking work, finish or hand back
+ * in-flight work, close connections) and the process exits 0; a signal that arrives while the app
+ * is still starting is served as soon as it has started. (Nest's own signal handling re-raises the
+ * signal after closing, so the process would end "killed by SIGTERM" instead of cleanly.)
  */
-export function closeOnSignals(app: INestApplicationContext): void {
+export function handleShutdownSignals(): (app: INestApplicationContext) => void {
+  let app: INestApplicationContext | undefined;
+  let requested = false;
   let closing = false;
   const close = () => {
-    if (closing) {
+    if (app === undefined || closing) {
       return;
     }
     closing = true;
@@ -63,6 +68,16 @@ export function closeOnSignals(app: INestApplicationContext): void {
       },
     );
   };
-  process.once('SIGTERM', close);
-  process.once('SIGINT', close);
+  const onSignal = () => {
+    requested = true;
+    close();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  return (started) => {
+    app = started;
+    if (requested) {
+      close();
+    }
+  };
 }

@@ -51,7 +51,11 @@ export class RuntimeModule {
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: DATABASE, useFactory: () => createDatabase(config.database) },
-        { provide: REDIS, useFactory: () => createRedisConnection(config.redis, `meridian-${component}`) },
+        {
+          provide: REDIS,
+          useFactory: () =>
+            createRedisConnection(config.redis, `meridian-${component}`, component === 'worker' ? 'worker' : 'client'),
+        },
         ...repositories,
         {
           provide: RedisHealthRepository,

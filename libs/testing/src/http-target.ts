@@ -28,6 +28,7 @@ export async function startHttpTarget(
 ): Promise<HttpTarget> {
   const requests: ReceivedRequest[] = [];
   const counts = new Map<string, number>();
+  const pending = new Set<NodeJS.Timeout>();
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -43,11 +44,13 @@ export async function startHttpTarget(
         receivedAt: Date.now(),
       });
       const answer = respond(path, count);
-      setTimeout(() => {
+      const timer = setTimeout(() => {
+        pending.delete(timer);
         response.statusCode = answer.status;
         response.setHeader('content-type', 'application/json');
         response.end(JSON.stringify(answer.body ?? { count }));
       }, answer.delayMs ?? 0);
+      pending.add(timer);
     });
   });
   server.listen(0, '127.0.0.1');
@@ -59,6 +62,9 @@ export async function startHttpTarget(
     on: (path) => requests.filter((request) => request.path === path),
     close: () =>
       new Promise<void>((resolve) => {
+        for (const timer of pending) {
+          clearTimeout(timer);
+        }
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -1,29 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ApiClient, type JobView, startStack, type TestStack } from '@meridian/testing';
+import { describe, expect, it } from '@jest/globals';
+import { type JobView, useStack } from '@meridian/testing';
 
 describe('idempotent create', () => {
-  let stack: TestStack;
-  let api: ApiClient;
-
-  beforeAll(async () => {
-    stack = await startStack();
-    api = new ApiClient(stack.apiUrl);
-  }, 60_000);
-
-  afterAll(async () => {
-    await stack?.stop();
-  }, 60_000);
+  const ctx = useStack();
 
   async function jobsNamed(name: string): Promise<JobView[]> {
-    return (await api.request<{ items: JobView[] }>('GET', `/v1/jobs?name=${name}&limit=100`)).body.items;
+    return (await ctx.api.request<{ items: JobView[] }>('GET', `/v1/jobs?name=${name}&limit=100`)).body.items;
   }
 
   it('should return the same job, with the same status code, when a create is retried', async () => {
     const body = { name: 'retried-create', handler: 'noop', payload: { n: 1 } };
     const headers = { 'Idempotency-Key': 'order-1001' };
 
-    const first = await api.request<JobView>('POST', '/v1/jobs', body, headers);
-    const second = await api.request<JobView>(
+    const first = await ctx.api.request<JobView>('POST', '/v1/jobs', body, headers);
+    const second = await ctx.api.request<JobView>(
       'POST',
       '/v1/jobs',
       { payload: { n: 1 }, handler: 'noop', name: 'retried-create' },
@@ -45,7 +35,7 @@ describe('idempotent create', () => {
     const headers = { 'Idempotency-Key': 'race-7' };
 
     const responses = await Promise.all(
-      Array.from({ length: 20 }, () => api.request<JobView>('POST', '/v1/jobs', body, headers)),
+      Array.from({ length: 20 }, () => ctx.api.request<JobView>('POST', '/v1/jobs', body, headers)),
     );
 
     expect(responses.map((response) => response.status)).toEqual(Array.from({ length: 20 }, () => 201));
@@ -53,17 +43,17 @@ describe('idempotent create', () => {
     expect(ids.size).toBe(1);
     const [job] = await jobsNamed('raced-create');
     expect(job).toBeDefined();
-    const execution = await api.waitForExecution(responses[0]!.body, 'SUCCEEDED');
-    const executions = await api.request<{ items: unknown[] }>('GET', `/v1/jobs/${job!.id}/executions`);
+    const execution = await ctx.api.waitForExecution(responses[0]!.body, 'SUCCEEDED');
+    const executions = await ctx.api.request<{ items: unknown[] }>('GET', `/v1/jobs/${job!.id}/executions`);
     expect(executions.body.items).toHaveLength(1);
     expect(execution.attempts).toHaveLength(1);
   });
 
   it('should refuse a reused key with a different body', async () => {
     const headers = { 'Idempotency-Key': 'order-2002' };
-    await api.createJob({ name: 'first-body', handler: 'noop' }, headers);
+    await ctx.api.createJob({ name: 'first-body', handler: 'noop' }, headers);
 
-    const reused = await api.request<{ code: string }>(
+    const reused = await ctx.api.request<{ code: string }>(
       'POST',
       '/v1/jobs',
       { name: 'other-body', handler: 'noop' },

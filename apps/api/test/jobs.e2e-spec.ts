@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ApiClient, type ExecutionView, type JobView, startStack, type TestStack } from '@meridian/testing';
+import { describe, expect, it } from '@jest/globals';
+import { type ExecutionView, type JobView, useStack } from '@meridian/testing';
 
 interface Page<T> {
   items: T[];
@@ -7,20 +7,10 @@ interface Page<T> {
 }
 
 describe('jobs API', () => {
-  let stack: TestStack;
-  let api: ApiClient;
-
-  beforeAll(async () => {
-    stack = await startStack();
-    api = new ApiClient(stack.apiUrl);
-  }, 60_000);
-
-  afterAll(async () => {
-    await stack?.stop();
-  }, 60_000);
+  const ctx = useStack();
 
   it('should store a job, run it on a worker and keep its history', async () => {
-    const created = await api.request<JobView>('POST', '/v1/jobs', {
+    const created = await ctx.api.request<JobView>('POST', '/v1/jobs', {
       name: 'hello',
       handler: 'noop',
       payload: { greeting: 'hi' },
@@ -35,7 +25,7 @@ describe('jobs API', () => {
       queue: 'default',
     });
 
-    const execution = await api.waitForExecution(created.body, 'SUCCEEDED');
+    const execution = await ctx.api.waitForExecution(created.body, 'SUCCEEDED');
     expect(execution.result).toEqual({ ok: true, echo: { greeting: 'hi' } });
     expect(execution.scheduledFor).toBe(created.body.latestExecution?.scheduledFor);
     expect(execution.attempts).toHaveLength(1);
@@ -43,11 +33,11 @@ describe('jobs API', () => {
     expect(Date.parse(execution.queuedAt ?? '')).toBeLessThanOrEqual(Date.parse(execution.startedAt ?? ''));
     expect(Date.parse(execution.startedAt ?? '')).toBeLessThanOrEqual(Date.parse(execution.finishedAt ?? ''));
 
-    const job = await api.job(created.body.id);
+    const job = await ctx.api.job(created.body.id);
     expect(job.status).toBe('SUCCEEDED');
     expect(job.latestExecution?.id).toBe(execution.id);
 
-    const executions = await api.request<Page<ExecutionView>>('GET', `/v1/jobs/${job.id}/executions`);
+    const executions = await ctx.api.request<Page<ExecutionView>>('GET', `/v1/jobs/${job.id}/executions`);
     expect(executions.status).toBe(200);
     expect(executions.body.items.map((item) => item.id)).toEqual([execution.id]);
   });
@@ -56,15 +46,15 @@ describe('jobs API', () => {
     const name = `listed-${Date.now()}`;
     const ids: string[] = [];
     for (let i = 0; i < 5; i += 1) {
-      ids.push((await api.createJob({ name, handler: 'noop', delayMs: 3_600_000 })).id);
+      ids.push((await ctx.api.createJob({ name, handler: 'noop', delayMs: 3_600_000 })).id);
     }
-    const other = await api.createJob({ name: `${name}-other`, handler: 'noop', delayMs: 3_600_000 });
+    const other = await ctx.api.createJob({ name: `${name}-other`, handler: 'noop', delayMs: 3_600_000 });
 
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
       const query: string = `/v1/jobs?name=${name}&limit=2${cursor === null ? '' : `&cursor=${cursor}`}`;
-      const page = await api.request<Page<JobView>>('GET', query);
+      const page = await ctx.api.request<Page<JobView>>('GET', query);
       expect(page.status).toBe(200);
       expect(page.body.items.length).toBeLessThanOrEqual(2);
       seen.push(...page.body.items.map((job) => job.id));
@@ -74,29 +64,29 @@ describe('jobs API', () => {
     expect(seen).toEqual([...ids].reverse());
     expect(seen).not.toContain(other.id);
 
-    const byQueue = await api.request<Page<JobView>>('GET', `/v1/jobs?queue=default&limit=100`);
+    const byQueue = await ctx.api.request<Page<JobView>>('GET', `/v1/jobs?queue=default&limit=100`);
     expect(byQueue.body.items.map((job) => job.id)).toEqual(expect.arrayContaining([...ids, other.id]));
-    const succeeded = await api.request<Page<JobView>>('GET', '/v1/jobs?status=SUCCEEDED&limit=100');
+    const succeeded = await ctx.api.request<Page<JobView>>('GET', '/v1/jobs?status=SUCCEEDED&limit=100');
     expect(succeeded.body.items.every((job) => job.status === 'SUCCEEDED')).toBe(true);
     expect(succeeded.body.items.map((job) => job.id)).not.toContain(other.id);
   });
 
   it('should delete a job with its history and then answer 404 for it', async () => {
-    const job = await api.createJob({ name: 'to-delete', handler: 'noop', delayMs: 3_600_000 });
+    const job = await ctx.api.createJob({ name: 'to-delete', handler: 'noop', delayMs: 3_600_000 });
 
-    const deleted = await api.request('DELETE', `/v1/jobs/${job.id}`);
+    const deleted = await ctx.api.request('DELETE', `/v1/jobs/${job.id}`);
     expect(deleted.status).toBe(204);
 
-    const after = await api.request<{ code: string }>('GET', `/v1/jobs/${job.id}`);
+    const after = await ctx.api.request<{ code: string }>('GET', `/v1/jobs/${job.id}`);
     expect(after.status).toBe(404);
     expect(after.headers.get('content-type')).toContain('application/problem+json');
     expect(after.body.code).toBe('job_not_found');
-    const execution = await api.request('GET', `/v1/executions/${job.latestExecution?.id}`);
+    const execution = await ctx.api.request('GET', `/v1/executions/${job.latestExecution?.id}`);
     expect(execution.status).toBe(404);
   });
 
   it('should serve an OpenAPI document of the v1 routes and the Swagger UI', async () => {
-    const document = await api.request<{ openapi: string; paths: Record<string, Record<string, unknown>> }>(
+    const document = await ctx.api.request<{ openapi: string; paths: Record<string, Record<string, unknown>> }>(
       'GET',
       '/docs-json',
     );
@@ -114,18 +104,18 @@ describe('jobs API', () => {
     );
     expect(Object.keys(document.body.paths['/v1/jobs'] ?? {})).toEqual(expect.arrayContaining(['get', 'post']));
     expect(JSON.stringify(document.body)).not.toContain('#/definitions/');
-    expect((await fetch(`${stack.apiUrl}/docs`)).status).toBe(200);
+    expect((await fetch(`${ctx.stack.apiUrl}/docs`)).status).toBe(200);
   });
 
   it('should report liveness and readiness', async () => {
-    expect((await api.request('GET', '/healthz')).status).toBe(200);
-    const ready = await api.request<{ checks: Record<string, string> }>('GET', '/readyz');
+    expect((await ctx.api.request('GET', '/healthz')).status).toBe(200);
+    const ready = await ctx.api.request<{ checks: Record<string, string> }>('GET', '/readyz');
     expect(ready.status).toBe(200);
     expect(ready.body.checks).toEqual({ postgres: 'up', redis: 'up' });
   });
 
   it('should serve the queue admin UI', async () => {
-    const response = await fetch(`${stack.apiUrl}/admin/queues`);
+    const response = await fetch(`${ctx.stack.apiUrl}/admin/queues`);
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('<html');
   });

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ApiClient, type HttpTarget, startHttpTarget, startStack, type TestStack } from '@meridian/testing';
+import { type HttpTarget, startHttpTarget, useStack } from '@meridian/testing';
 
 describe('retries, timeouts and dead executions', () => {
-  let stack: TestStack;
-  let api: ApiClient;
+  const ctx = useStack();
   let target: HttpTarget;
 
   beforeAll(async () => {
@@ -21,26 +20,23 @@ describe('retries, timeouts and dead executions', () => {
           return { status: 200 };
       }
     });
-    stack = await startStack();
-    api = new ApiClient(stack.apiUrl);
-  }, 60_000);
+  });
 
   afterAll(async () => {
-    await stack?.stop();
     await target?.close();
-  }, 60_000);
+  });
 
   const fastRetries = { maxAttempts: 3, backoff: { type: 'exponential', delayMs: 200, maxDelayMs: 1000, jitter: 0.5 } };
 
   it('should retry a failing attempt with backoff and succeed, recording every attempt and delay', async () => {
-    const job = await api.createJob({
+    const job = await ctx.api.createJob({
       name: 'fails-twice',
       handler: 'http',
       payload: { url: `${target.url}/fails-twice`, body: { order: 42 } },
       retry: fastRetries,
     });
 
-    const execution = await api.waitForExecution(job, 'SUCCEEDED');
+    const execution = await ctx.api.waitForExecution(job, 'SUCCEEDED');
 
     const attempts = execution.attempts ?? [];
     expect(attempts.map((attempt) => attempt.outcome)).toEqual(['FAILED', 'FAILED', 'SUCCEEDED']);
@@ -65,14 +61,14 @@ describe('retries, timeouts and dead executions', () => {
   });
 
   it('should send the execution id as a stable idempotency key with every attempt', async () => {
-    const job = await api.createJob({
+    const job = await ctx.api.createJob({
       name: 'throttled-once',
       handler: 'http',
       payload: { url: `${target.url}/throttled-once`, method: 'PUT', headers: { 'x-team': 'payments' } },
       retry: fastRetries,
     });
 
-    const execution = await api.waitForExecution(job, 'SUCCEEDED');
+    const execution = await ctx.api.waitForExecution(job, 'SUCCEEDED');
 
     const received = target.on('/throttled-once');
     expect(received).toHaveLength(2);
@@ -88,31 +84,31 @@ describe('retries, timeouts and dead executions', () => {
   });
 
   it('should end DEAD after exhausting its attempts', async () => {
-    const job = await api.createJob({
+    const job = await ctx.api.createJob({
       name: 'always-503',
       handler: 'http',
       payload: { url: `${target.url}/always-503` },
       retry: fastRetries,
     });
 
-    const execution = await api.waitForExecution(job, 'DEAD');
+    const execution = await ctx.api.waitForExecution(job, 'DEAD');
 
     expect(execution.attempts?.map((attempt) => attempt.outcome)).toEqual(['FAILED', 'FAILED', 'FAILED']);
     expect(execution.lastError).toMatchObject({ code: 'handler_failed', final: 'exhausted' });
     expect(execution.finishedAt).not.toBeNull();
-    expect((await api.job(job.id)).status).toBe('DEAD');
+    expect((await ctx.api.job(job.id)).status).toBe('DEAD');
     expect(target.on('/always-503')).toHaveLength(3);
   });
 
   it('should end DEAD at once on a non-retryable answer', async () => {
-    const job = await api.createJob({
+    const job = await ctx.api.createJob({
       name: 'not-found',
       handler: 'http',
       payload: { url: `${target.url}/not-found` },
       retry: fastRetries,
     });
 
-    const execution = await api.waitForExecution(job, 'DEAD');
+    const execution = await ctx.api.waitForExecution(job, 'DEAD');
 
     expect(execution.attempts?.map((attempt) => attempt.outcome)).toEqual(['FAILED']);
     expect(execution.lastError).toMatchObject({ final: 'non_retryable', details: { status: 404 } });
@@ -120,7 +116,7 @@ describe('retries, timeouts and dead executions', () => {
   });
 
   it('should count an attempt that outlives its timeout as a failed attempt', async () => {
-    const job = await api.createJob({
+    const job = await ctx.api.createJob({
       name: 'too-slow',
       handler: 'sleep',
       payload: { ms: 10_000 },
@@ -128,7 +124,7 @@ describe('retries, timeouts and dead executions', () => {
       retry: { maxAttempts: 2, backoff: { delayMs: 100 } },
     });
 
-    const execution = await api.waitForExecution(job, 'DEAD');
+    const execution = await ctx.api.waitForExecution(job, 'DEAD');
 
     expect(execution.attempts?.map((attempt) => attempt.outcome)).toEqual(['TIMED_OUT', 'TIMED_OUT']);
     expect(execution.attempts?.[0]?.error).toMatchObject({ code: 'handler_timed_out' });

@@ -1,66 +1,56 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ApiClient, startStack, type TestStack, waitFor } from '@meridian/testing';
+import { describe, expect, it } from '@jest/globals';
+import { useStack, waitFor } from '@meridian/testing';
 
 describe('delayed jobs and cancellation', () => {
-  let stack: TestStack;
-  let api: ApiClient;
-
-  beforeAll(async () => {
-    stack = await startStack();
-    api = new ApiClient(stack.apiUrl);
-  }, 60_000);
-
-  afterAll(async () => {
-    await stack?.stop();
-  }, 60_000);
+  const ctx = useStack();
 
   it('should not start a delayed job before its time, and then run it', async () => {
     const before = Date.now();
-    const job = await api.createJob({ name: 'delayed', handler: 'noop', delayMs: 1500 });
+    const job = await ctx.api.createJob({ name: 'delayed', handler: 'noop', delayMs: 1500 });
     const scheduledFor = Date.parse(job.latestExecution?.scheduledFor ?? '');
     expect(scheduledFor).toBeGreaterThanOrEqual(before + 1500);
 
-    const execution = await api.waitForExecution(job, 'SUCCEEDED');
+    const execution = await ctx.api.waitForExecution(job, 'SUCCEEDED');
 
     expect(Date.parse(execution.attempts?.[0]?.startedAt ?? '')).toBeGreaterThanOrEqual(scheduledFor);
   });
 
   it('should run a job at its runAt instant, not before', async () => {
     const runAt = new Date(Date.now() + 1200).toISOString();
-    const job = await api.createJob({ name: 'at-instant', handler: 'noop', runAt });
+    const job = await ctx.api.createJob({ name: 'at-instant', handler: 'noop', runAt });
     expect(job.latestExecution?.scheduledFor).toBe(runAt);
 
-    const execution = await api.waitForExecution(job, 'SUCCEEDED');
+    const execution = await ctx.api.waitForExecution(job, 'SUCCEEDED');
 
     expect(Date.parse(execution.attempts?.[0]?.startedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(runAt));
   });
 
   it('should cancel a queued job so that it never runs', async () => {
-    const job = await api.createJob({ name: 'queued', handler: 'noop', delayMs: 2000 });
-    await api.waitForExecution(job, 'QUEUED');
+    const job = await ctx.api.createJob({ name: 'queued', handler: 'noop', delayMs: 2000 });
+    await ctx.api.waitForExecution(job, 'QUEUED');
 
-    const cancelled = await api.request<{ status: string }>('POST', `/v1/jobs/${job.id}/cancel`);
+    const cancelled = await ctx.api.request<{ status: string }>('POST', `/v1/jobs/${job.id}/cancel`);
 
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe('CANCELLED');
     // Past the time it would have run: still cancelled, never attempted.
     await new Promise((resolve) => setTimeout(resolve, 3000));
-    const execution = await api.execution(job.latestExecution?.id ?? '');
+    const execution = await ctx.api.execution(job.latestExecution?.id ?? '');
     expect(execution.status).toBe('CANCELLED');
     expect(execution.attempt).toBe(0);
     expect(execution.attempts).toEqual([]);
   });
 
   it('should abort a running job when it is cancelled', async () => {
-    const job = await api.createJob({ name: 'running', handler: 'sleep', payload: { ms: 30_000 } });
-    await api.waitForExecution(job, 'RUNNING');
+    const job = await ctx.api.createJob({ name: 'running', handler: 'sleep', payload: { ms: 30_000 } });
+    await ctx.api.waitForExecution(job, 'RUNNING');
 
-    const cancelled = await api.request<{ status: string }>('POST', `/v1/jobs/${job.id}/cancel`);
+    const cancelled = await ctx.api.request<{ status: string }>('POST', `/v1/jobs/${job.id}/cancel`);
     expect(cancelled.status).toBe(200);
 
     const execution = await waitFor(
       async () => {
-        const current = await api.execution(job.latestExecution?.id ?? '');
+        const current = await ctx.api.execution(job.latestExecution?.id ?? '');
         return current.attempts?.[0]?.outcome === 'CANCELLED' ? current : undefined;
       },
       { what: 'the running attempt to be cancelled' },
@@ -70,10 +60,10 @@ describe('delayed jobs and cancellation', () => {
   });
 
   it('should refuse to cancel a job that has finished', async () => {
-    const job = await api.createJob({ name: 'done', handler: 'noop' });
-    await api.waitForExecution(job, 'SUCCEEDED');
+    const job = await ctx.api.createJob({ name: 'done', handler: 'noop' });
+    await ctx.api.waitForExecution(job, 'SUCCEEDED');
 
-    const again = await api.request<{ code: string; status: number }>('POST', `/v1/jobs/${job.id}/cancel`);
+    const again = await ctx.api.request<{ code: string; status: number }>('POST', `/v1/jobs/${job.id}/cancel`);
 
     expect(again.status).toBe(409);
     expect(again.headers.get('content-type')).toContain('application/problem+json');
@@ -90,7 +80,7 @@ describe('delayed jobs and cancellation', () => {
       ['GET', `/v1/executions/${missing}`],
       ['GET', '/v1/jobs/not-a-uuid'],
     ] as const) {
-      const response = await api.request<{ code: string }>(method, path);
+      const response = await ctx.api.request<{ code: string }>(method, path);
       expect({ method, path, status: response.status }).toEqual({ method, path, status: 404 });
       expect(response.body.code).toMatch(/_not_found$/);
     }

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ApiClient, startStack, type TestStack } from '@meridian/testing';
+import { describe, expect, it } from '@jest/globals';
+import { useStack } from '@meridian/testing';
 
 interface Problem {
   type: string;
@@ -279,22 +279,12 @@ const BAD_REQUESTS: BadRequest[] = [
 ];
 
 describe('bad input', () => {
-  let stack: TestStack;
-  let api: ApiClient;
-
-  beforeAll(async () => {
-    stack = await startStack({ apps: ['api'] });
-    api = new ApiClient(stack.apiUrl);
-  }, 60_000);
-
-  afterAll(async () => {
-    await stack?.stop();
-  }, 60_000);
+  const ctx = useStack({ apps: ['api'] });
 
   it.each(BAD_REQUESTS)('should answer $case with $status $code and write nothing', async (bad) => {
     const method = bad.method ?? 'POST';
     const path = bad.path ?? '/v1/jobs';
-    const response = await fetch(`${stack.apiUrl}${path}`, {
+    const response = await fetch(`${ctx.stack.apiUrl}${path}`, {
       method,
       headers: { 'content-type': 'application/json', ...bad.headers },
       body: method === 'GET' ? undefined : (bad.raw ?? JSON.stringify(bad.body)),
@@ -311,7 +301,7 @@ describe('bad input', () => {
     if (bad.field !== undefined) {
       expect(problem.errors?.map((error) => error.path)).toContain(bad.field);
     }
-    const stored = await api.request<{ items: unknown[] }>('GET', '/v1/jobs?limit=100');
+    const stored = await ctx.api.request<{ items: unknown[] }>('GET', '/v1/jobs?limit=100');
     expect(stored.body.items).toEqual([]);
   });
 });

@@ -7,4 +7,5 @@ export * from './test-database.js';
 export * from './test-env.js';
 export * from './test-redis.js';
 export * from './test-stack.js';
+export * from './use-stack.js';
 export * from './wait-for.js';

@@ -1,0 +1,5 @@
+export * from './cron-expression.js';
+export * from './interval.js';
+export * from './schedule.js';
+export * from './schedule-spec.js';
+export * from './time-zone.js';

@@ -8,6 +8,7 @@ export interface DispatchRow {
   job_id: string;
   namespace: string;
   scheduled_for: Date;
+  nominal_time: Date | null;
   handler: string;
   payload: unknown;
   queue: string;
@@ -21,7 +22,7 @@ export interface DispatchRow {
 }
 
 export const DISPATCH_COLUMNS = Prisma.sql`
-  e.id AS execution_id, e.job_id, e.namespace, e.scheduled_for, j.handler, j.payload, j.queue, j.priority,
+  e.id AS execution_id, e.job_id, e.namespace, e.scheduled_for, e.nominal_time, j.handler, j.payload, j.queue, j.priority,
   j.timeout_ms, j.max_attempts, j.backoff_type, j.backoff_delay_ms, j.backoff_max_delay_ms, j.backoff_jitter`;
 
 export function toDispatch(row: DispatchRow): ExecutionDispatch {
@@ -35,6 +36,7 @@ export function toDispatch(row: DispatchRow): ExecutionDispatch {
     priority: row.priority,
     timeoutMs: row.timeout_ms,
     scheduledFor: row.scheduled_for,
+    nominalTime: row.nominal_time,
     retry: {
       maxAttempts: row.max_attempts,
       backoffType: row.backoff_type,

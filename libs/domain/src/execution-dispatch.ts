@@ -16,4 +16,17 @@ export interface ExecutionDispatch {
   timeoutMs: number;
   retry: RetryPolicy;
   scheduledFor: Date;
+  /** For an occurrence of a recurring job, its nominal time; null for a one-off job. */
+  nominalTime: Date | null;
+}
+
+/**
+ * The key a handler uses to make retries idempotent: stable across every attempt of an execution,
+ * and for a recurring job derived from (job, nominal time), so even a re-created execution of the
+ * same occurrence carries the same key.
+ */
+export function idempotencyKeyOf(dispatch: Pick<ExecutionDispatch, 'executionId' | 'jobId' | 'nominalTime'>): string {
+  return dispatch.nominalTime === null
+    ? dispatch.executionId
+    : `${dispatch.jobId}:${dispatch.nominalTime.toISOString()}`;
 }

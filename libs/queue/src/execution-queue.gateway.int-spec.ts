@@ -18,6 +18,7 @@ function aDispatch(overrides: Partial<ExecutionDispatch> = {}): ExecutionDispatc
     priority: 0,
     timeoutMs: 1000,
     scheduledFor: new Date(),
+    nominalTime: null,
     retry: {
       maxAttempts: 3,
       backoffType: 'EXPONENTIAL',

@@ -20,6 +20,8 @@ const executionRunData = z.object({
   priority: z.int(),
   timeoutMs: z.int().positive(),
   scheduledFor: z.iso.datetime({ offset: true }),
+  // Optional: jobs enqueued before recurring schedules existed carry no nominal time.
+  nominalTime: z.iso.datetime({ offset: true }).nullable().optional(),
   retry: z.object({
     maxAttempts: z.int().positive(),
     backoffType: z.enum(['EXPONENTIAL', 'FIXED']),
@@ -40,12 +42,20 @@ export const jobCatalog = {
 export type ExecutionRunData = z.infer<typeof executionRunData>;
 
 export function toExecutionRunData(dispatch: ExecutionDispatch): ExecutionRunData {
-  return { ...dispatch, scheduledFor: dispatch.scheduledFor.toISOString() };
+  return {
+    ...dispatch,
+    scheduledFor: dispatch.scheduledFor.toISOString(),
+    nominalTime: dispatch.nominalTime?.toISOString() ?? null,
+  };
 }
 
 export function fromExecutionRunData(data: unknown): ExecutionDispatch {
   const parsed = jobCatalog[JobName.ExecutionRun].data.parse(data);
-  return { ...parsed, scheduledFor: new Date(parsed.scheduledFor) };
+  return {
+    ...parsed,
+    scheduledFor: new Date(parsed.scheduledFor),
+    nominalTime: parsed.nominalTime === undefined || parsed.nominalTime === null ? null : new Date(parsed.nominalTime),
+  };
 }
 
 /** BullMQ priority: 1 runs first. Every job gets one, so API priority 0 does not jump ahead of 1000. */

@@ -81,6 +81,7 @@ function setup(handler: string, maxAttempts = 3) {
     priority: 0,
     timeoutMs: 200,
     scheduledFor: new Date(),
+    nominalTime: null,
     retry: { maxAttempts, backoffType: 'FIXED', backoffDelayMs: 700, backoffMaxDelayMs: 700, backoffJitter: 0 },
   };
   const moves: number[] = [];

@@ -7,6 +7,7 @@ import {
   type ExecutionDispatch,
   ExecutionStatus,
   HandlerTimedOutError,
+  idempotencyKeyOf,
 } from '@meridian/domain';
 import { type HandlerContext, HandlerRegistry } from '@meridian/handler-sdk';
 import { fromExecutionRunData } from '@meridian/queue';
@@ -211,8 +212,8 @@ export class ExecutionRunner {
       namespace: dispatch.namespace,
       attempt,
       maxAttempts: dispatch.retry.maxAttempts,
-      scheduledFor: dispatch.scheduledFor,
-      idempotencyKey: dispatch.executionId,
+      scheduledFor: dispatch.nominalTime ?? dispatch.scheduledFor,
+      idempotencyKey: idempotencyKeyOf(dispatch),
       progress: (value) => job.updateProgress(value),
       log: {
         info: (message, extra) => this.logger.info({ ...fields, ...extra }, message),

@@ -4,6 +4,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 
 import { OutboxRelayService } from './outbox/outbox-relay.service.js';
 import { ReconcilerService } from './reconciler/reconciler.service.js';
+import { RecurrenceService } from './recurrence/recurrence.service.js';
+import { TickWorker } from './recurrence/tick-worker.service.js';
 
 @Module({})
 export class SchedulerModule {
@@ -11,7 +13,7 @@ export class SchedulerModule {
     return {
       module: SchedulerModule,
       imports: [RuntimeModule.forRoot(config, 'scheduler')],
-      providers: [OutboxRelayService, ReconcilerService],
+      providers: [OutboxRelayService, ReconcilerService, RecurrenceService, TickWorker],
     };
   }
 }

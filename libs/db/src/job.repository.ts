@@ -14,6 +14,20 @@ export interface NewJob {
   requestHash: string | null;
 }
 
+/** A recurring job: its validated schedule request, policies and first nominal time. */
+export interface NewRecurringJob {
+  jobId: string;
+  namespace: string;
+  spec: JobSpec;
+  schedule: unknown;
+  firstRunAt: Date | null;
+  overlapPolicy: 'ALLOW' | 'SKIP';
+  catchUpPolicy: 'SKIP' | 'LATEST' | 'ALL';
+  catchUpWindowMs: number;
+  idempotencyKey: string | null;
+  requestHash: string | null;
+}
+
 export type CreateJobResult =
   { created: true; job: JobRecord; execution: ExecutionRecord } | { created: false; reason: 'idempotency_key_taken' };
 
@@ -78,6 +92,7 @@ export class JobRepository {
       idempotencyKey: input.idempotencyKey,
       requestHash: input.requestHash,
       status: ExecutionStatus.Pending,
+      recurrence: null,
       createdAt: now,
       updatedAt: now,
     };
@@ -88,6 +103,7 @@ export class JobRepository {
       status: ExecutionStatus.Pending,
       attempt: 0,
       scheduledFor: spec.scheduledFor,
+      nominalTime: null,
       queuedAt: null,
       startedAt: null,
       finishedAt: null,
@@ -99,6 +115,37 @@ export class JobRepository {
       updatedAt: now,
     };
     return { created: true, job, execution };
+  }
+
+  /**
+   * Stores a recurring job and the outbox row that arms its first tick, in one transaction. No
+   * execution exists until a tick creates one.
+   */
+  async createRecurring(input: NewRecurringJob, now: Date = new Date()): Promise<JobRecord | null> {
+    const { spec } = input;
+    const created = await this.db.$transaction(async (tx) => {
+      const rows = await tx.$queryRaw<{ id: string }[]>`
+        INSERT INTO jobs (id, namespace, name, handler, payload, queue, priority, max_attempts, backoff_type,
+                          backoff_delay_ms, backoff_max_delay_ms, backoff_jitter, timeout_ms, idempotency_key,
+                          request_hash, status, schedule, schedule_state, next_run_at, overlap_policy,
+                          catch_up_policy, catch_up_window_ms, created_at, updated_at)
+        VALUES (${input.jobId}::uuid, ${input.namespace}, ${spec.name}, ${spec.handler},
+                ${JSON.stringify(spec.payload ?? null)}::jsonb, ${spec.queue}, ${spec.priority},
+                ${spec.retry.maxAttempts}, ${spec.retry.backoffType}::"BackoffType", ${spec.retry.backoffDelayMs},
+                ${spec.retry.backoffMaxDelayMs}, ${spec.retry.backoffJitter}, ${spec.timeoutMs},
+                ${input.idempotencyKey}, ${input.requestHash}, 'PENDING', ${JSON.stringify(input.schedule)}::jsonb,
+                ${input.firstRunAt === null ? 'COMPLETED' : 'ACTIVE'}::"ScheduleState", ${input.firstRunAt}::timestamptz,
+                ${input.overlapPolicy}::"OverlapPolicy", ${input.catchUpPolicy}::"CatchUpPolicy",
+                ${input.catchUpWindowMs}, ${now}, ${now})
+        ON CONFLICT (namespace, idempotency_key) DO NOTHING
+        RETURNING id`;
+      if (rows.length === 0) {
+        return false;
+      }
+      await tx.outbox.create({ data: { kind: 'ARM_SCHEDULE', jobId: input.jobId } });
+      return true;
+    });
+    return created ? this.findById(input.namespace, input.jobId) : null;
   }
 
   async findById(namespace: string, id: string): Promise<JobRecord | null> {

@@ -22,6 +22,18 @@ export function toJobRecord(row: Job): JobRecord {
     idempotencyKey: row.idempotencyKey,
     requestHash: row.requestHash,
     status: row.status,
+    recurrence:
+      row.scheduleState === null
+        ? null
+        : {
+            schedule: row.schedule,
+            state: row.scheduleState,
+            nextRunAt: row.nextRunAt,
+            occurrenceCount: row.occurrenceCount,
+            overlapPolicy: row.overlapPolicy ?? 'SKIP',
+            catchUpPolicy: row.catchUpPolicy ?? 'SKIP',
+            catchUpWindowMs: row.catchUpWindowMs ?? 60_000,
+          },
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -35,6 +47,7 @@ export function toExecutionRecord(row: Execution): ExecutionRecord {
     status: row.status,
     attempt: row.attempt,
     scheduledFor: row.scheduledFor,
+    nominalTime: row.nominalTime,
     queuedAt: row.queuedAt,
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,

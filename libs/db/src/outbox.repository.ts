@@ -61,6 +61,41 @@ export class OutboxRepository {
     );
   }
 
+  /**
+   * Relays one batch of ARM_SCHEDULE rows: each active recurring job's next tick goes to `arm`
+   * (idempotent: tick ids derive from job id and nominal time). Same locking and guarantee as
+   * {@link relayBatch}.
+   */
+  async relayArmBatch(
+    limit: number,
+    arm: (ticks: { jobId: string; nominalTime: Date }[]) => Promise<void>,
+  ): Promise<RelayBatchResult> {
+    return this.db.$transaction(
+      async (tx) => {
+        const rows = await tx.$queryRaw<{ outbox_id: bigint; job_id: string; next_run_at: Date | null }[]>`
+          SELECT o.id AS outbox_id, j.id AS job_id, j.next_run_at
+            FROM outbox o
+            JOIN jobs j ON j.id = o.job_id
+           WHERE o.kind = 'ARM_SCHEDULE'
+           ORDER BY o.id
+           LIMIT ${limit}
+             FOR UPDATE OF o SKIP LOCKED`;
+        if (rows.length === 0) {
+          return { claimed: 0, dispatched: 0 };
+        }
+        const ticks = rows.flatMap((row) =>
+          row.next_run_at === null ? [] : [{ jobId: row.job_id, nominalTime: row.next_run_at }],
+        );
+        if (ticks.length > 0) {
+          await arm(ticks);
+        }
+        await tx.$executeRaw`DELETE FROM outbox WHERE id = ANY(${rows.map((row) => row.outbox_id)}::bigint[])`;
+        return { claimed: rows.length, dispatched: ticks.length };
+      },
+      { timeout: 60_000, maxWait: 10_000 },
+    );
+  }
+
   async countPending(): Promise<number> {
     return this.db.outbox.count();
   }

@@ -15,6 +15,16 @@ export interface JobRecord {
   idempotencyKey: string | null;
   requestHash: string | null;
   status: ExecutionStatus;
+  /** Recurring jobs only: the validated schedule request and where it stands. */
+  recurrence: {
+    schedule: unknown;
+    state: 'ACTIVE' | 'COMPLETED';
+    nextRunAt: Date | null;
+    occurrenceCount: number;
+    overlapPolicy: 'ALLOW' | 'SKIP';
+    catchUpPolicy: 'SKIP' | 'LATEST' | 'ALL';
+    catchUpWindowMs: number;
+  } | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -26,6 +36,7 @@ export interface ExecutionRecord {
   status: ExecutionStatus;
   attempt: number;
   scheduledFor: Date;
+  nominalTime: Date | null;
   queuedAt: Date | null;
   startedAt: Date | null;
   finishedAt: Date | null;

@@ -13,6 +13,7 @@ export const ErrorCode = {
   ExecutionNotFound: 'execution_not_found',
   RouteNotFound: 'route_not_found',
   JobNotCancellable: 'job_not_cancellable',
+  JobNotRecurring: 'job_not_recurring',
   IdempotencyKeyReused: 'idempotency_key_reused',
   IllegalTransition: 'illegal_transition',
   InvariantViolation: 'invariant_violation',
@@ -114,6 +115,13 @@ export class JobNotCancellableError extends DomainError {
     readonly status: string,
   ) {
     super(`Job ${jobId} is ${status} and has nothing left to cancel.`);
+  }
+}
+
+export class JobNotRecurringError extends DomainError {
+  readonly code = ErrorCode.JobNotRecurring;
+  constructor(readonly jobId: string) {
+    super(`Job ${jobId} has no schedule.`);
   }
 }
 

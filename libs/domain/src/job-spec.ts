@@ -49,10 +49,35 @@ export const createJobRequestSchema = z
     timeoutMs: z.int().min(1).max(86_400_000).default(300_000).describe('Per-attempt timeout.'),
     priority: z.int().min(0).max(1000).default(0).describe('0 (default) to 1000; higher runs first.'),
     queue: z.string().regex(QUEUE_NAME_PATTERN, 'must be lower-case letters, digits, "-" or "_"').default('default'),
+    schedule: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe(
+        'Makes the job recurring: {cron, timezone} or {every} / {everyMs}, with startAt, endAt, limit, jitterMs, dst',
+      ),
+    overlap: z
+      .enum(['skip', 'allow'])
+      .optional()
+      .describe('Recurring jobs: what an occurrence does while the previous run is still going. Default skip.'),
+    catchUp: z
+      .strictObject({
+        policy: z.enum(['skip', 'latest', 'all']).default('skip'),
+        windowMs: z.int().min(0).max(86_400_000).default(60_000),
+      })
+      .optional()
+      .describe('Recurring jobs: occurrences missed while the scheduler was down. Default skip, 60 s window.'),
   })
   .refine((body) => body.runAt === undefined || body.delayMs === undefined, {
     message: 'give either runAt or delayMs, not both',
     path: ['delayMs'],
+  })
+  .refine((body) => body.schedule === undefined || (body.runAt === undefined && body.delayMs === undefined), {
+    message: 'a recurring job takes startAt in its schedule, not runAt or delayMs',
+    path: ['schedule'],
+  })
+  .refine((body) => body.schedule !== undefined || (body.overlap === undefined && body.catchUp === undefined), {
+    message: 'overlap and catchUp apply to recurring jobs (with a schedule) only',
+    path: ['overlap'],
   });
 
 export type CreateJobRequest = z.input<typeof createJobRequestSchema>;
@@ -69,6 +94,12 @@ export interface JobSpec {
   scheduledFor: Date;
   retry: RetryPolicy;
   timeoutMs: number;
+  /** Recurring jobs only; the schedule itself is validated by @meridian/schedule. */
+  recurrence: {
+    schedule: Record<string, unknown>;
+    overlap: 'skip' | 'allow';
+    catchUp: { policy: 'skip' | 'latest' | 'all'; windowMs: number };
+  } | null;
 }
 
 /**
@@ -106,6 +137,14 @@ export function parseJobSpec(body: unknown, limits: JobSpecLimits, now: Date): J
     runAt,
     scheduledFor,
     timeoutMs: request.timeoutMs,
+    recurrence:
+      request.schedule === undefined
+        ? null
+        : {
+            schedule: request.schedule,
+            overlap: request.overlap ?? 'skip',
+            catchUp: request.catchUp ?? { policy: 'skip', windowMs: 60_000 },
+          },
     retry: {
       maxAttempts: request.retry?.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts,
       backoffType: backoff?.type === 'fixed' ? 'FIXED' : 'EXPONENTIAL',

@@ -2,7 +2,15 @@ import type { ExecutionDispatch } from '@meridian/domain';
 import { type JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 
-import { JobName, MERIDIAN_BACKOFF, toBullPriority, toExecutionRunData } from './job-catalog.js';
+import {
+  JobName,
+  MERIDIAN_BACKOFF,
+  type ScheduleTick,
+  TICK_QUEUE,
+  tickJobId,
+  toBullPriority,
+  toExecutionRunData,
+} from './job-catalog.js';
 
 export interface ExecutionQueueOptions {
   connection: Redis;
@@ -26,11 +34,57 @@ const RETENTION: Pick<JobsOptions, 'removeOnComplete' | 'removeOnFail'> = {
 /** Enqueues and removes executions. BullMQ job ids are execution ids, so every enqueue is idempotent. */
 export class ExecutionQueueGateway {
   private readonly queues = new Map<string, Queue>();
+  private readonly ticks: Queue;
 
   constructor(private readonly options: ExecutionQueueOptions) {
     for (const name of options.queues) {
       this.queues.set(name, new Queue(name, { connection: options.connection, prefix: options.prefix }));
     }
+    this.ticks = new Queue(TICK_QUEUE, { connection: options.connection, prefix: options.prefix });
+  }
+
+  /**
+   * Puts recurring jobs' next ticks into the tick queue, each delayed until its nominal time.
+   * Idempotent: a tick's id is its job and nominal time.
+   */
+  async armTicks(ticks: readonly ScheduleTick[], now: number = Date.now()): Promise<void> {
+    if (ticks.length === 0) {
+      return;
+    }
+    await this.ticks.addBulk(
+      ticks.map((tick) => ({
+        name: JobName.ScheduleTick,
+        data: { jobId: tick.jobId, nominalTime: tick.nominalTime.toISOString() },
+        opts: {
+          jobId: tickJobId(tick),
+          delay: Math.max(0, tick.nominalTime.getTime() - now),
+          // A failed tick (Postgres down) is retried; the reconciler re-arms one that gave up.
+          attempts: 10,
+          backoff: { type: 'exponential', delay: 500 },
+          removeOnComplete: { age: 3600, count: 10_000 },
+          removeOnFail: { age: 24 * 3600 },
+        },
+      })),
+    );
+  }
+
+  /** Ticks BullMQ no longer has, or has finished with, among `ticks`: those to arm again. */
+  async lostTicks(ticks: readonly ScheduleTick[]): Promise<ScheduleTick[]> {
+    const states = await Promise.all(ticks.map((tick) => this.ticks.getJobState(tickJobId(tick))));
+    return ticks.filter((_, index) => ['unknown', 'completed', 'failed'].includes(states[index] ?? 'unknown'));
+  }
+
+  /** Arms ticks again, first removing finished ones that would make the re-add a no-op. */
+  async rearmTicks(ticks: readonly ScheduleTick[]): Promise<void> {
+    await Promise.all(
+      ticks.map(async (tick) => {
+        const job = await this.ticks.getJob(tickJobId(tick));
+        if (job !== undefined && ((await job.isCompleted()) || (await job.isFailed()))) {
+          await job.remove();
+        }
+      }),
+    );
+    await this.armTicks(ticks);
   }
 
   /** All queues, for the admin UI and readiness checks. */
@@ -111,7 +165,7 @@ export class ExecutionQueueGateway {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.all().map((queue) => queue.close()));
+    await Promise.all([...this.all(), this.ticks].map((queue) => queue.close()));
   }
 
   private queue(name: string): Queue {

@@ -5,6 +5,7 @@ import {
   DatabaseHealthRepository,
   ExecutionRepository,
   JobRepository,
+  OccurrenceLedgerRepository,
   OutboxRepository,
 } from '@meridian/db';
 import { HandlerRegistry } from '@meridian/handler-sdk';
@@ -28,13 +29,17 @@ export type Component = 'api' | 'scheduler' | 'worker';
 @Module({})
 export class RuntimeModule {
   static forRoot(config: MeridianConfig, component: Component): DynamicModule {
-    const repositories = [JobRepository, ExecutionRepository, OutboxRepository, DatabaseHealthRepository].map(
-      (repository) => ({
-        provide: repository,
-        useFactory: (db: Database) => new repository(db),
-        inject: [DATABASE],
-      }),
-    );
+    const repositories = [
+      JobRepository,
+      ExecutionRepository,
+      OutboxRepository,
+      OccurrenceLedgerRepository,
+      DatabaseHealthRepository,
+    ].map((repository) => ({
+      provide: repository,
+      useFactory: (db: Database) => new repository(db),
+      inject: [DATABASE],
+    }));
     return {
       module: RuntimeModule,
       imports: [

@@ -230,3 +230,17 @@ describe('parseSchedule', () => {
     expect(parseSchedule({ every: '1h30m' }).schedule).toMatchObject({ kind: 'every', everyMs: 5_400_000 });
   });
 });
+
+describe('nextOccurrences for every-second crons', () => {
+  it('should find the next second at once, in UTC and in a zone on its DST night', () => {
+    const utc = schedule({ cron: '* * * * * *' });
+    const newYork = schedule({ cron: '* * * * * *', timezone: 'America/New_York' });
+
+    expect(iso(nextOccurrences(utc, after('2026-05-01T10:00:00.500Z'), 2))).toEqual([
+      '2026-05-01T10:00:01.000Z',
+      '2026-05-01T10:00:02.000Z',
+    ]);
+    // 01:30 EDT on the fall-back night: the next second, not one an hour later.
+    expect(iso(nextOccurrences(newYork, after('2026-11-01T05:30:00Z'), 1))).toEqual(['2026-11-01T05:30:01.000Z']);
+  });
+});

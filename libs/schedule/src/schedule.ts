@@ -1,5 +1,5 @@
 import type { CronExpression } from './cron-expression.js';
-import { instantsAt, maxOffsetAround, wallTime } from './time-zone.js';
+import { dstShiftAround, instantsAt, maxOffsetAround, wallTime } from './time-zone.js';
 
 /** What a fixed-time cron does with a local time that happens twice (the hour after a fall-back). */
 export type AmbiguousTimePolicy = 'first' | 'both';
@@ -52,15 +52,16 @@ function everyAfter(schedule: Extract<Schedule, { kind: 'every' }>, from: number
 }
 
 /**
- * Cron matches on the zone's wall clock, mapped to instants with the DST policy. A later wall time
- * can map to an earlier instant only within an overlap, so enumeration starts a few hours early and
- * stops once no later wall time can land before what has been collected.
+ * Cron matches on the zone's wall clock, mapped to instants with the DST policy. Within a fall-back
+ * overlap a wall time before `from` can still map to an instant after it, so enumeration starts
+ * earlier by the size of any DST shift around `from`, and stops once no later wall time can land
+ * before what has been collected.
  */
 function cronAfter(schedule: Extract<Schedule, { kind: 'cron' }>, from: number, count: number): number[] {
   const { cron, timeZone, dst } = schedule;
   const found = new Set<number>();
-  let wall = wallTime(timeZone, from) - 3 * 3_600_000;
-  for (let guard = 0; guard < count * 8 + 10_000; guard += 1) {
+  let wall = wallTime(timeZone, from) - dstShiftAround(timeZone, from) - 1;
+  for (let guard = 0; guard < count + 100_000; guard += 1) {
     const next = cron.nextWallTime(wall);
     if (next === null) {
       break;
@@ -71,10 +72,12 @@ function cronAfter(schedule: Extract<Schedule, { kind: 'cron' }>, from: number, 
         found.add(instant);
       }
     }
-    const sorted = [...found].sort((a, b) => a - b);
-    const last = sorted[count - 1];
-    if (last !== undefined && wall - maxOffsetAround(timeZone, wall) > last) {
-      return sorted.slice(0, count);
+    if (found.size >= count) {
+      const sorted = [...found].sort((a, b) => a - b);
+      const last = sorted[count - 1] ?? Infinity;
+      if (wall - maxOffsetAround(timeZone, wall) > last) {
+        return sorted.slice(0, count);
+      }
     }
   }
   return [...found].sort((a, b) => a - b).slice(0, count);

@@ -96,7 +96,23 @@ function transitionInstant(timeZone: string, low: number, high: number, offset: 
   return lo * 1000;
 }
 
+/** How far the zone's offset moves within a day of `instant` (0 where there is no DST change). */
+export function dstShiftAround(timeZone: string, instant: number): number {
+  return Math.abs(utcOffset(timeZone, instant + DAY) - utcOffset(timeZone, instant - DAY));
+}
+
 /** Largest offset the zone has around `instant`: bounds how early a later wall time can occur. */
 export function maxOffsetAround(timeZone: string, instant: number): number {
   return Math.max(utcOffset(timeZone, instant - DAY), utcOffset(timeZone, instant + DAY));
+}
+
+/** `instant` as ISO 8601 local time with the zone's offset, e.g. 2026-03-08T03:00:00-04:00. */
+export function formatInZone(instant: Date, timeZone: string): string {
+  const offset = utcOffset(timeZone, instant.getTime());
+  const local = new Date(instant.getTime() + offset).toISOString().slice(0, 19);
+  const sign = offset < 0 ? '-' : '+';
+  const minutes = Math.abs(offset) / 60_000;
+  const hh = String(Math.floor(minutes / 60)).padStart(2, '0');
+  const mm = String(minutes % 60).padStart(2, '0');
+  return `${local}${sign}${hh}:${mm}`;
 }

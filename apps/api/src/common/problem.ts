@@ -37,6 +37,8 @@ export function describeCode(code: ErrorCode): { status: number; title: string }
       return { status: 404, title: 'Not found' };
     case ErrorCode.JobNotCancellable:
       return { status: 409, title: 'Job not cancellable' };
+    case ErrorCode.JobNotRecurring:
+      return { status: 409, title: 'Job not recurring' };
     case ErrorCode.IdempotencyKeyReused:
       return { status: 409, title: 'Idempotency key reused' };
     case ErrorCode.IllegalTransition:

@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 
+import { SchedulesController } from '../schedules/schedules.controller.js';
+import { SchedulesService } from '../schedules/schedules.service.js';
 import { JobsController } from './jobs.controller.js';
 import { JobsService } from './jobs.service.js';
 
-@Module({ controllers: [JobsController], providers: [JobsService] })
+@Module({ controllers: [JobsController, SchedulesController], providers: [JobsService, SchedulesService] })
 export class JobsModule {}

@@ -10,6 +10,7 @@ import {
   isUuid,
   JobNotCancellableError,
   JobNotFoundError,
+  type JobSpec,
   newId,
   parseJobSpec,
   UnknownQueueError,
@@ -18,6 +19,7 @@ import {
 import { HandlerRegistry } from '@meridian/handler-sdk';
 import { CancellationBus, ExecutionQueueGateway } from '@meridian/queue';
 import { CONFIG } from '@meridian/runtime';
+import { nextOccurrences, parseSchedule } from '@meridian/schedule';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
@@ -70,6 +72,9 @@ export class JobsService {
         return earlier;
       }
     }
+    if (spec.recurrence !== null) {
+      return this.createRecurring(spec, spec.recurrence, idempotencyKey ?? null, requestHash);
+    }
     const created = await this.jobs.createWithFirstExecution({
       jobId: newId(),
       executionId: newId(),
@@ -87,6 +92,38 @@ export class JobsService {
     }
     // Lost a race with an identical request: the winner's job is the answer.
     const winner = idempotencyKey === undefined ? null : await this.replay(idempotencyKey, requestHash);
+    if (winner === null) {
+      throw new IdempotencyKeyReusedError(idempotencyKey ?? '');
+    }
+    return winner;
+  }
+
+  private async createRecurring(
+    spec: JobSpec,
+    recurrence: NonNullable<JobSpec['recurrence']>,
+    idempotencyKey: string | null,
+    requestHash: string | null,
+  ): Promise<CreatedJob> {
+    const { schedule } = parseSchedule(recurrence.schedule);
+    const [firstRunAt] = nextOccurrences(schedule, new Date(), 1);
+    const job = await this.jobs.createRecurring({
+      jobId: newId(),
+      namespace: DEFAULT_NAMESPACE,
+      spec,
+      schedule: recurrence.schedule,
+      firstRunAt: firstRunAt ?? null,
+      overlapPolicy: recurrence.overlap === 'allow' ? 'ALLOW' : 'SKIP',
+      catchUpPolicy:
+        recurrence.catchUp.policy === 'all' ? 'ALL' : recurrence.catchUp.policy === 'latest' ? 'LATEST' : 'SKIP',
+      catchUpWindowMs: recurrence.catchUp.windowMs,
+      idempotencyKey,
+      requestHash,
+    });
+    if (job !== null) {
+      this.logger.info({ jobId: job.id, nextRunAt: firstRunAt }, 'recurring job created');
+      return { job, execution: null, replayed: false };
+    }
+    const winner = idempotencyKey === null ? null : await this.replay(idempotencyKey, requestHash);
     if (winner === null) {
       throw new IdempotencyKeyReusedError(idempotencyKey ?? '');
     }
@@ -162,7 +199,7 @@ export class JobsService {
     return cancelled.length;
   }
 
-  private async find(id: string): Promise<JobRecord> {
+  async find(id: string): Promise<JobRecord> {
     const job = isUuid(id) ? await this.jobs.findById(DEFAULT_NAMESPACE, id) : null;
     if (job === null) {
       throw new JobNotFoundError(id);

@@ -32,9 +32,11 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
 
   /** Relays one batch; exposed for tests and for draining. */
   async relayOnce(): Promise<number> {
-    const { claimed, dispatched } = await this.outbox.relayBatch(this.config.outbox.batchSize, (items) =>
-      this.queues.enqueue(items),
-    );
+    const { batchSize } = this.config.outbox;
+    const executions = await this.outbox.relayBatch(batchSize, (items) => this.queues.enqueue(items));
+    const ticks = await this.outbox.relayArmBatch(batchSize, (items) => this.queues.armTicks(items));
+    const claimed = Math.max(executions.claimed, ticks.claimed);
+    const dispatched = executions.dispatched + ticks.dispatched;
     if (claimed > 0) {
       this.logger.debug({ claimed, dispatched }, 'outbox batch relayed');
     }

@@ -1,5 +1,5 @@
 import type { MeridianConfig } from '@meridian/config';
-import { ExecutionRepository } from '@meridian/db';
+import { ExecutionRepository, OccurrenceLedgerRepository } from '@meridian/db';
 import { ExecutionQueueGateway } from '@meridian/queue';
 import { BackgroundLoop, CONFIG } from '@meridian/runtime';
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
@@ -21,6 +21,7 @@ export class ReconcilerService implements OnApplicationBootstrap, BeforeApplicat
 
   constructor(
     private readonly executions: ExecutionRepository,
+    private readonly ledger: OccurrenceLedgerRepository,
     private readonly queues: ExecutionQueueGateway,
     @Inject(CONFIG) private readonly config: MeridianConfig,
     @InjectPinoLogger(ReconcilerService.name) private readonly logger: PinoLogger,
@@ -34,9 +35,13 @@ export class ReconcilerService implements OnApplicationBootstrap, BeforeApplicat
     await this.loop.stop();
   }
 
-  /** One full pass over the live executions; returns how many were enqueued again. */
+  /** One full pass: executions, then recurring jobs' ticks. Returns how many were put back. */
   async reconcileOnce(now: Date = new Date()): Promise<number> {
     const updatedBefore = new Date(now.getTime() - this.config.reconciler.graceMs);
+    return (await this.reconcileExecutions(updatedBefore)) + (await this.reconcileTicks(updatedBefore));
+  }
+
+  private async reconcileExecutions(updatedBefore: Date): Promise<number> {
     let afterId: string | null = null;
     let requeued = 0;
     for (;;) {
@@ -56,6 +61,25 @@ export class ReconcilerService implements OnApplicationBootstrap, BeforeApplicat
         );
       }
       afterId = page.at(-1)?.dispatch.executionId ?? null;
+    }
+  }
+
+  /** Every active recurring job must have its next tick in BullMQ. */
+  private async reconcileTicks(updatedBefore: Date): Promise<number> {
+    let afterId: string | null = null;
+    let rearmed = 0;
+    for (;;) {
+      const page = await this.ledger.findArmed(updatedBefore, afterId, PAGE_SIZE);
+      if (page.length === 0) {
+        return rearmed;
+      }
+      const lost = await this.queues.lostTicks(page.map((job) => ({ jobId: job.jobId, nominalTime: job.nextRunAt })));
+      if (lost.length > 0) {
+        await this.queues.rearmTicks(lost);
+        rearmed += lost.length;
+        this.logger.warn({ count: lost.length, jobIds: lost.slice(0, 20).map((tick) => tick.jobId) }, 'ticks re-armed');
+      }
+      afterId = page.at(-1)?.jobId ?? null;
     }
   }
 

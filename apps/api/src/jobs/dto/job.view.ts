@@ -27,6 +27,16 @@ export const jobViewSchema = z.object({
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   latestExecution: executionViewSchema.nullable().optional(),
+  schedule: z
+    .object({
+      definition: z.record(z.string(), z.unknown()).describe('The schedule as given at create time'),
+      state: z.enum(['ACTIVE', 'COMPLETED']),
+      nextRunAt: z.iso.datetime().nullable().describe('Nominal time of the next occurrence'),
+      occurrences: z.int().describe('Occurrences handled so far'),
+      overlap: z.enum(['skip', 'allow']),
+      catchUp: z.object({ policy: z.enum(['skip', 'latest', 'all']), windowMs: z.int() }),
+    })
+    .nullable(),
 });
 export type JobView = z.infer<typeof jobViewSchema>;
 
@@ -53,6 +63,20 @@ export function toJobView(job: JobRecord, latestExecution?: ExecutionRecord | nu
       },
     },
     idempotencyKey: job.idempotencyKey,
+    schedule:
+      job.recurrence === null
+        ? null
+        : {
+            definition: job.recurrence.schedule as Record<string, unknown>,
+            state: job.recurrence.state,
+            nextRunAt: job.recurrence.nextRunAt?.toISOString() ?? null,
+            occurrences: job.recurrence.occurrenceCount,
+            overlap: job.recurrence.overlapPolicy === 'ALLOW' ? 'allow' : 'skip',
+            catchUp: {
+              policy: job.recurrence.catchUpPolicy.toLowerCase() as 'skip' | 'latest' | 'all',
+              windowMs: job.recurrence.catchUpWindowMs,
+            },
+          },
     createdAt: job.createdAt.toISOString(),
     updatedAt: job.updatedAt.toISOString(),
   };

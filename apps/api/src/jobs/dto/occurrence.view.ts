@@ -1,0 +1,35 @@
+import type { OccurrenceRecord } from '@meridian/db';
+import { z } from 'zod';
+
+export const occurrenceViewSchema = z.object({
+  nominalTime: z.iso.datetime(),
+  outcome: z.enum(['ENQUEUED', 'SKIPPED_OVERLAP', 'MISSED_DOWNTIME']),
+  executionId: z.uuid().nullable(),
+  recordedAt: z.iso.datetime(),
+});
+
+export const occurrencePageSchema = z.object({
+  items: z.array(occurrenceViewSchema),
+  nextCursor: z.string().nullable(),
+});
+
+export const upcomingSchema = z.object({
+  timezone: z.string(),
+  items: z.array(
+    z.object({
+      nominalTime: z.iso.datetime(),
+      local: z.string().describe("Local time with the zone's offset: DST changes show here"),
+    }),
+  ),
+});
+
+export const upcomingQuerySchema = z.strictObject({ count: z.coerce.number().int().min(1).max(100).default(10) });
+
+export function toOccurrenceView(occurrence: OccurrenceRecord): z.infer<typeof occurrenceViewSchema> {
+  return {
+    nominalTime: occurrence.nominalTime.toISOString(),
+    outcome: occurrence.outcome,
+    executionId: occurrence.executionId,
+    recordedAt: occurrence.recordedAt.toISOString(),
+  };
+}

@@ -1,0 +1,64 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { OccurrenceLedgerRepository, type TickResult } from '@meridian/db';
+import { ExecutionQueueGateway, type ScheduleTick } from '@meridian/queue';
+import { jitterOffset, parseSchedule, planOccurrences } from '@meridian/schedule';
+import { Injectable } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+
+const MAX_EARLY_WAIT_MS = 60_000;
+
+const lower = <T extends string>(value: T) => value.toLowerCase() as Lowercase<T>;
+
+/**
+ * Handles a recurring job's tick: plans the due occurrences (catch-up, overlap, limit), records each
+ * in the ledger, creates the executions to run, and arms the next tick.
+ */
+@Injectable()
+export class RecurrenceService {
+  constructor(
+    private readonly ledger: OccurrenceLedgerRepository,
+    private readonly queues: ExecutionQueueGateway,
+    @InjectPinoLogger(RecurrenceService.name) private readonly logger: PinoLogger,
+  ) {}
+
+  async handleTick(tick: ScheduleTick): Promise<TickResult> {
+    // A tick can be promoted a little before its time when clocks differ between hosts; handling it
+    // early would find nothing due and leave the schedule waiting for the reconciler.
+    const early = tick.nominalTime.getTime() - Date.now();
+    if (early > 0) {
+      await sleep(Math.min(early, MAX_EARLY_WAIT_MS));
+    }
+    const now = new Date();
+    const result = await this.ledger.handleTick(tick.jobId, tick.nominalTime, now, (job) => {
+      const { schedule, jitterMs } = parseSchedule(job.schedule);
+      const plan = planOccurrences({
+        schedule,
+        due: tick.nominalTime,
+        now,
+        occurrenceCount: job.occurrenceCount,
+        catchUp: { policy: lower(job.catchUpPolicy), windowMs: job.catchUpWindowMs },
+        overlap: lower(job.overlapPolicy),
+        previousRunLive: job.previousRunLive,
+      });
+      return {
+        nextRunAt: plan.nextRunAt,
+        occurrences: plan.occurrences.map((occurrence) => ({
+          ...occurrence,
+          runAt: new Date(
+            occurrence.nominalTime.getTime() +
+              jitterOffset(`${job.id}:${occurrence.nominalTime.toISOString()}`, jitterMs),
+          ),
+        })),
+      };
+    });
+    if (result.kind === 'handled') {
+      this.logger.debug({ jobId: tick.jobId, due: tick.nominalTime, ...result }, 'tick handled');
+    }
+    // Also for a stale tick: make sure the job's real next tick is armed (idempotent).
+    if (result.nextRunAt !== null) {
+      await this.queues.armTicks([{ jobId: tick.jobId, nominalTime: result.nextRunAt }]);
+    }
+    return result;
+  }
+}

@@ -1,0 +1,208 @@
+import { ExecutionStatus, type ExecutionStatus as Status, newId, ValidationError } from '@meridian/domain';
+
+import type { Database } from './prisma-client.factory.js';
+
+/** A recurring job as its tick needs it. */
+export interface RecurringJobState {
+  id: string;
+  namespace: string;
+  schedule: unknown;
+  nextRunAt: Date | null;
+  occurrenceCount: number;
+  overlapPolicy: 'ALLOW' | 'SKIP';
+  catchUpPolicy: 'SKIP' | 'LATEST' | 'ALL';
+  catchUpWindowMs: number;
+  /** Whether a run of the job is pending, queued, running or retrying. */
+  previousRunLive: boolean;
+}
+
+export interface TickDecision {
+  occurrences: { nominalTime: Date; outcome: 'ENQUEUED' | 'SKIPPED_OVERLAP' | 'MISSED_DOWNTIME'; runAt: Date }[];
+  nextRunAt: Date | null;
+}
+
+export type TickResult =
+  | { kind: 'handled'; nextRunAt: Date | null; enqueued: number }
+  /** The tick is not the job's next one (redelivered, or the job changed or is gone). */
+  | { kind: 'stale'; nextRunAt: Date | null };
+
+export interface OccurrenceRecord {
+  nominalTime: Date;
+  outcome: 'ENQUEUED' | 'SKIPPED_OVERLAP' | 'MISSED_DOWNTIME';
+  executionId: string | null;
+  recordedAt: Date;
+}
+
+const LIVE: Status[] = [
+  ExecutionStatus.Pending,
+  ExecutionStatus.Queued,
+  ExecutionStatus.Running,
+  ExecutionStatus.Retrying,
+];
+
+/** The occurrence ledger and the writes a schedule tick makes. */
+export class OccurrenceLedgerRepository {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Handles the tick of `jobId` due at `due`.
+   *
+   * Inputs: the tick, the clock, and `decide`, which turns the job's state into a plan (pure).
+   * Locks: the job row for the whole transaction, so ticks of one job are handled one at a time
+   * across every scheduler replica. Idempotency: a tick whose `due` is not the job's `next_run_at`
+   * changes nothing; the ledger's primary key (job, nominal time) refuses a second row anyway.
+   * Writes: one ledger row per occurrence, an execution and an outbox row per occurrence to run,
+   * and the job's next tick, count and state.
+   */
+  async handleTick(
+    jobId: string,
+    due: Date,
+    now: Date,
+    decide: (job: RecurringJobState) => TickDecision,
+  ): Promise<TickResult> {
+    return this.db.$transaction(
+      async (tx) => {
+        const rows = await tx.$queryRaw<
+          {
+            id: string;
+            namespace: string;
+            schedule: unknown;
+            schedule_state: string | null;
+            next_run_at: Date | null;
+            occurrence_count: number;
+            overlap_policy: 'ALLOW' | 'SKIP' | null;
+            catch_up_policy: 'SKIP' | 'LATEST' | 'ALL' | null;
+            catch_up_window_ms: number | null;
+            live: boolean;
+          }[]
+        >`
+          SELECT j.id, j.namespace, j.schedule, j.schedule_state, j.next_run_at, j.occurrence_count,
+                 j.overlap_policy, j.catch_up_policy, j.catch_up_window_ms,
+                 EXISTS (SELECT 1 FROM executions e
+                          WHERE e.job_id = j.id AND e.status = ANY(${LIVE}::"ExecutionStatus"[])) AS live
+            FROM jobs j
+           WHERE j.id = ${jobId}::uuid
+             FOR UPDATE OF j`;
+        const job = rows[0];
+        if (job === undefined) {
+          return { kind: 'stale', nextRunAt: null };
+        }
+        if (job.schedule_state !== 'ACTIVE' || job.next_run_at?.getTime() !== due.getTime()) {
+          return { kind: 'stale', nextRunAt: job.schedule_state === 'ACTIVE' ? job.next_run_at : null };
+        }
+        const decision = decide({
+          id: job.id,
+          namespace: job.namespace,
+          schedule: job.schedule,
+          nextRunAt: job.next_run_at,
+          occurrenceCount: job.occurrence_count,
+          overlapPolicy: job.overlap_policy ?? 'SKIP',
+          catchUpPolicy: job.catch_up_policy ?? 'SKIP',
+          catchUpWindowMs: job.catch_up_window_ms ?? 60_000,
+          previousRunLive: job.live,
+        });
+        const runs = decision.occurrences
+          .filter((occurrence) => occurrence.outcome === 'ENQUEUED')
+          .map((occurrence) => ({ ...occurrence, executionId: newId() }));
+        if (runs.length > 0) {
+          await tx.execution.createMany({
+            data: runs.map((run) => ({
+              id: run.executionId,
+              jobId,
+              namespace: job.namespace,
+              status: ExecutionStatus.Pending,
+              scheduledFor: run.runAt,
+              nominalTime: run.nominalTime,
+            })),
+          });
+          await tx.outbox.createMany({
+            data: runs.map((run) => ({ kind: 'ENQUEUE_EXECUTION' as const, executionId: run.executionId })),
+          });
+        }
+        const executionIds = new Map(runs.map((run) => [run.nominalTime.getTime(), run.executionId]));
+        await tx.occurrence.createMany({
+          data: decision.occurrences.map((occurrence) => ({
+            jobId,
+            nominalTime: occurrence.nominalTime,
+            outcome: occurrence.outcome,
+            executionId: executionIds.get(occurrence.nominalTime.getTime()) ?? null,
+            recordedAt: now,
+          })),
+          skipDuplicates: true,
+        });
+        await tx.job.update({
+          where: { id: jobId },
+          data: {
+            nextRunAt: decision.nextRunAt,
+            occurrenceCount: { increment: decision.occurrences.length },
+            scheduleState: decision.nextRunAt === null ? 'COMPLETED' : 'ACTIVE',
+            ...(runs.length > 0 ? { status: ExecutionStatus.Pending } : {}),
+          },
+        });
+        return { kind: 'handled', nextRunAt: decision.nextRunAt, enqueued: runs.length };
+      },
+      { timeout: 30_000, maxWait: 10_000 },
+    );
+  }
+
+  /** The ledger of a job, newest occurrence first; the cursor is the last nominal time seen. */
+  async list(
+    jobId: string,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<{ items: OccurrenceRecord[]; nextCursor: string | null }> {
+    const before = cursor === undefined ? undefined : decodeTimeCursor(cursor);
+    const rows = await this.db.occurrence.findMany({
+      where: { jobId, ...(before === undefined ? {} : { nominalTime: { lt: before } }) },
+      orderBy: { nominalTime: 'desc' },
+      take: limit + 1,
+    });
+    const items = rows.slice(0, limit).map((row) => ({
+      nominalTime: row.nominalTime,
+      outcome: row.outcome,
+      executionId: row.executionId,
+      recordedAt: row.recordedAt,
+    }));
+    const last = items.at(-1);
+    return {
+      items,
+      nextCursor:
+        rows.length > limit && last !== undefined
+          ? Buffer.from(last.nominalTime.toISOString()).toString('base64url')
+          : null,
+    };
+  }
+
+  /**
+   * Active recurring jobs untouched since `updatedBefore`, whose next tick the reconciler checks.
+   * Keyset-paged by id. Served by the (schedule_state, next_run_at) index.
+   */
+  async findArmed(
+    updatedBefore: Date,
+    afterId: string | null,
+    limit: number,
+  ): Promise<{ jobId: string; nextRunAt: Date }[]> {
+    const rows = await this.db.job.findMany({
+      where: {
+        scheduleState: 'ACTIVE',
+        nextRunAt: { not: null },
+        updatedAt: { lt: updatedBefore },
+        ...(afterId === null ? {} : { id: { gt: afterId } }),
+      },
+      orderBy: { id: 'asc' },
+      take: limit,
+      select: { id: true, nextRunAt: true },
+    });
+    return rows.flatMap((row) => (row.nextRunAt === null ? [] : [{ jobId: row.id, nextRunAt: row.nextRunAt }]));
+  }
+}
+
+function decodeTimeCursor(cursor: string): Date {
+  const date = new Date(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (Number.isNaN(date.getTime())) {
+    throw new ValidationError([
+      { path: 'cursor', message: 'is not a cursor returned by this API', code: 'invalid_cursor' },
+    ]);
+  }
+  return date;
+}

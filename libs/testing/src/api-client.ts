@@ -17,6 +17,7 @@ export interface ExecutionView {
   status: string;
   attempt: number;
   scheduledFor: string;
+  nominalTime: string | null;
   queuedAt: string | null;
   startedAt: string | null;
   finishedAt: string | null;
@@ -36,6 +37,7 @@ export interface JobView {
   payload: unknown;
   idempotencyKey: string | null;
   latestExecution?: ExecutionView | null;
+  schedule: { state: string; nextRunAt: string | null; occurrences: number } | null;
 }
 
 export interface ApiResponse<T> {

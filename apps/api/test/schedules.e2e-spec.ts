@@ -1,0 +1,184 @@
+import { describe, expect, it } from '@jest/globals';
+import { deleteRedisPrefix, type ExecutionView, useStack, waitFor } from '@meridian/testing';
+
+interface Occurrence {
+  nominalTime: string;
+  outcome: 'ENQUEUED' | 'SKIPPED_OVERLAP' | 'MISSED_DOWNTIME';
+  executionId: string | null;
+}
+
+describe('recurring jobs', () => {
+  const ctx = useStack({
+    apps: ['api', 'scheduler', 'worker'],
+    env: { RECONCILE_INTERVAL_MS: '200', RECONCILE_GRACE_MS: '0' },
+  });
+
+  async function occurrences(jobId: string): Promise<Occurrence[]> {
+    const page = await ctx.api.request<{ items: Occurrence[] }>('GET', `/v1/jobs/${jobId}/occurrences?limit=100`);
+    return [...page.body.items].reverse();
+  }
+
+  async function executions(jobId: string): Promise<ExecutionView[]> {
+    const page = await ctx.api.request<{ items: ExecutionView[] }>('GET', `/v1/jobs/${jobId}/executions?limit=100`);
+    return page.body.items;
+  }
+
+  async function waitForOccurrences(jobId: string, count: number): Promise<Occurrence[]> {
+    return waitFor(
+      async () => {
+        const ledger = await occurrences(jobId);
+        return ledger.length >= count ? ledger : undefined;
+      },
+      { what: `${count} occurrences of ${jobId}`, timeoutMs: 30_000 },
+    );
+  }
+
+  /** Nominal times one second apart, none twice: no duplicate and no gap. */
+  function expectConsecutiveSeconds(ledger: Occurrence[]) {
+    const times = ledger.map((occurrence) => Date.parse(occurrence.nominalTime));
+    expect(new Set(times).size).toBe(times.length);
+    times.slice(1).forEach((time, index) => expect(time - (times[index] ?? 0)).toBe(1000));
+  }
+
+  async function stopJob(jobId: string) {
+    expect((await ctx.api.request('DELETE', `/v1/jobs/${jobId}`)).status).toBe(204);
+  }
+
+  it('should run a 1-second cron once per second, with no duplicate across two scheduler replicas', async () => {
+    const second = await ctx.stack.start('scheduler');
+    const job = await ctx.api.createJob({ name: 'every-second', handler: 'noop', schedule: { cron: '* * * * * *' } });
+    expect(job.status).toBe('PENDING');
+
+    const ledger = (await waitForOccurrences(job.id, 5)).slice(0, 5);
+    await waitFor(async () => {
+      const runs = await executions(job.id);
+      return runs.filter((run) => run.status === 'SUCCEEDED').length >= 5 ? runs : undefined;
+    });
+    const runs = await executions(job.id);
+    await stopJob(job.id);
+    await second.stop();
+
+    expectConsecutiveSeconds(ledger);
+    expect(ledger.every((occurrence) => occurrence.outcome === 'ENQUEUED')).toBe(true);
+    const runNominals = runs.map((run) => run.nominalTime);
+    expect(new Set(runNominals).size).toBe(runs.length);
+    for (const occurrence of ledger) {
+      expect(runs.filter((run) => run.nominalTime === occurrence.nominalTime)).toHaveLength(1);
+    }
+    for (const run of runs) {
+      // Jitter is 0: a run is due at its nominal time, and never starts before it.
+      expect(run.scheduledFor).toBe(run.nominalTime);
+      if (run.startedAt !== null) {
+        expect(Date.parse(run.startedAt)).toBeGreaterThanOrEqual(Date.parse(run.nominalTime ?? ''));
+      }
+    }
+  }, 40_000);
+
+  it('should show the next run and preview upcoming times with their DST offsets', async () => {
+    const job = await ctx.api.createJob({
+      name: 'berlin-sunday',
+      handler: 'noop',
+      schedule: { cron: '30 2 * * 0', timezone: 'Europe/Berlin', startAt: '2027-03-01T00:00:00Z' },
+    });
+
+    const fetched = await ctx.api.job(job.id);
+    expect(fetched.schedule?.nextRunAt).toBe('2027-03-07T01:30:00.000Z');
+    const upcoming = await ctx.api.request<{ timezone: string; items: { local: string }[] }>(
+      'GET',
+      `/v1/jobs/${job.id}/upcoming?count=5`,
+    );
+
+    expect(upcoming.status).toBe(200);
+    expect(upcoming.body.timezone).toBe('Europe/Berlin');
+    expect(upcoming.body.items.map((item) => item.local)).toEqual([
+      '2027-03-07T02:30:00+01:00',
+      '2027-03-14T02:30:00+01:00',
+      '2027-03-21T02:30:00+01:00',
+      '2027-03-28T03:00:00+02:00',
+      '2027-04-04T02:30:00+02:00',
+    ]);
+    await stopJob(job.id);
+  });
+
+  it('should skip an occurrence while the previous run is still going (overlap skip)', async () => {
+    const job = await ctx.api.createJob({
+      name: 'slow-every-second',
+      handler: 'sleep',
+      payload: { ms: 2200 },
+      schedule: { every: '1s' },
+      overlap: 'skip',
+    });
+
+    const ledger = await waitForOccurrences(job.id, 6);
+    await stopJob(job.id);
+
+    expectConsecutiveSeconds(ledger);
+    expect(ledger.filter((occurrence) => occurrence.outcome === 'SKIPPED_OVERLAP').length).toBeGreaterThanOrEqual(3);
+    expect(ledger[0]?.outcome).toBe('ENQUEUED');
+  }, 40_000);
+
+  it('should record the occurrences missed while the scheduler was down, and go on (catch-up skip)', async () => {
+    const job = await ctx.api.createJob({
+      name: 'survives-downtime',
+      handler: 'noop',
+      schedule: { every: '1s' },
+      catchUp: { policy: 'skip', windowMs: 500 },
+    });
+    await waitForOccurrences(job.id, 2);
+
+    await ctx.stack.apps.scheduler?.stop();
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const restarted = await ctx.stack.start('scheduler');
+    const before = (await occurrences(job.id)).length;
+    const ledger = await waitForOccurrences(job.id, before + 4);
+    await stopJob(job.id);
+
+    expectConsecutiveSeconds(ledger);
+    expect(ledger.filter((occurrence) => occurrence.outcome === 'MISSED_DOWNTIME').length).toBeGreaterThanOrEqual(2);
+    expect(ledger.at(-1)?.outcome).toBe('ENQUEUED');
+    ctx.stack.apps.scheduler = restarted;
+  }, 40_000);
+
+  it('should heal a Redis flush with no lost and no duplicated occurrence', async () => {
+    const job = await ctx.api.createJob({ name: 'survives-flush', handler: 'noop', schedule: { every: '1s' } });
+    await waitForOccurrences(job.id, 2);
+
+    await deleteRedisPrefix(ctx.stack.redisPrefix);
+    const before = (await occurrences(job.id)).length;
+    const ledger = await waitForOccurrences(job.id, before + 3);
+    await stopJob(job.id);
+
+    expectConsecutiveSeconds(ledger);
+    expect(ledger.every((occurrence) => occurrence.outcome === 'ENQUEUED')).toBe(true);
+  }, 40_000);
+
+  it.each([
+    ['an invalid cron', { cron: '61 * * * *' }, 'schedule.cron'],
+    ['an unknown zone', { cron: '0 9 * * *', timezone: 'Europe/Atlantis' }, 'schedule.timezone'],
+    ['no schedule kind', { startAt: '2030-01-01T00:00:00Z' }, 'schedule.cron'],
+    ['an unreadable interval', { every: 'sometimes' }, 'schedule.every'],
+  ])('should refuse %s with a 400 naming the field', async (_case, schedule, field) => {
+    const response = await ctx.api.request<{ code: string; errors: { path: string }[] }>('POST', '/v1/jobs', {
+      name: 'bad-schedule',
+      handler: 'noop',
+      schedule,
+    });
+
+    expect(response.status).toBe(400);
+    expect(response.body.errors.map((error) => error.path)).toContain(field);
+  });
+
+  it('should refuse schedule policies on a one-off job and an upcoming preview of one', async () => {
+    const policies = await ctx.api.request<{ code: string }>('POST', '/v1/jobs', {
+      name: 'one-off',
+      handler: 'noop',
+      overlap: 'allow',
+    });
+    expect(policies.status).toBe(400);
+
+    const oneOff = await ctx.api.createJob({ name: 'one-off', handler: 'noop' });
+    const upcoming = await ctx.api.request<{ code: string }>('GET', `/v1/jobs/${oneOff.id}/upcoming`);
+    expect(upcoming.status).toBe(409);
+    expect(upcoming.body.code).toBe('job_not_recurring');
+  });
+});

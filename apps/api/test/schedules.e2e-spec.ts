@@ -152,6 +152,80 @@ describe('recurring jobs', () => {
     expect(ledger.every((occurrence) => occurrence.outcome === 'ENQUEUED')).toBe(true);
   }, 40_000);
 
+  it('should record occurrences as paused while paused, and run again once resumed', async () => {
+    const job = await ctx.api.createJob({ name: 'pausable', handler: 'noop', schedule: { every: '1s' } });
+    await waitForOccurrences(job.id, 2);
+
+    const paused = await ctx.api.request<{ schedule: { state: string; pauseNote: string } }>(
+      'POST',
+      `/v1/jobs/${job.id}/pause`,
+      { note: 'maintenance window' },
+    );
+    expect(paused.status).toBe(200);
+    expect(paused.body.schedule).toMatchObject({ state: 'PAUSED', pauseNote: 'maintenance window' });
+    const atPause = (await occurrences(job.id)).length;
+    await waitForOccurrences(job.id, atPause + 3);
+    const runsWhilePaused = (await executions(job.id)).length;
+
+    const resumed = await ctx.api.request<{ schedule: { state: string } }>('POST', `/v1/jobs/${job.id}/resume`);
+    expect(resumed.body.schedule.state).toBe('ACTIVE');
+    const atResume = (await occurrences(job.id)).length;
+    const ledger = await waitForOccurrences(job.id, atResume + 2);
+    await stopJob(job.id);
+
+    expectConsecutiveSeconds(ledger);
+    const outcomes = ledger.map((occurrence) => occurrence.outcome);
+    expect(outcomes.slice(atPause + 1, atPause + 3)).toEqual(['PAUSED', 'PAUSED']);
+    expect(outcomes.at(-1)).toBe('ENQUEUED');
+    expect(ledger.filter((occurrence) => occurrence.outcome === 'PAUSED').every((o) => o.executionId === null)).toBe(
+      true,
+    );
+    expect(runsWhilePaused).toBe(ledger.slice(0, atPause + 3).filter((o) => o.outcome === 'ENQUEUED').length);
+  }, 40_000);
+
+  it('should resume by itself when a pause has an end', async () => {
+    const job = await ctx.api.createJob({ name: 'short-pause', handler: 'noop', schedule: { every: '1s' } });
+    await ctx.api.request('POST', `/v1/jobs/${job.id}/pause`, { until: new Date(Date.now() + 1500).toISOString() });
+
+    const ledger = await waitFor(
+      async () => {
+        const current = await occurrences(job.id);
+        return current.some((o) => o.outcome === 'PAUSED') && current.at(-1)?.outcome === 'ENQUEUED'
+          ? current
+          : undefined;
+      },
+      { what: 'the pause to end by itself', timeoutMs: 20_000 },
+    );
+    expect((await ctx.api.job(job.id)).schedule?.state).toBe('ACTIVE');
+    await stopJob(job.id);
+    expectConsecutiveSeconds(ledger);
+  }, 30_000);
+
+  it('should run a recurring job on demand, unless its overlap policy forbids it', async () => {
+    const idle = await ctx.api.createJob({ name: 'on-demand', handler: 'noop', schedule: { cron: '0 0 1 1 *' } });
+    const triggered = await ctx.api.request<{ executionId: string }>('POST', `/v1/jobs/${idle.id}/trigger`);
+    expect(triggered.status).toBe(201);
+    await waitFor(async () => {
+      const run = await ctx.api.execution(triggered.body.executionId);
+      return run.status === 'SUCCEEDED' ? run : undefined;
+    });
+
+    const busy = await ctx.api.createJob({
+      name: 'busy',
+      handler: 'sleep',
+      payload: { ms: 5000 },
+      schedule: { cron: '0 0 1 1 *' },
+      overlap: 'skip',
+    });
+    const first = await ctx.api.request<{ executionId: string }>('POST', `/v1/jobs/${busy.id}/trigger`);
+    expect(first.status).toBe(201);
+    const second = await ctx.api.request<{ code: string }>('POST', `/v1/jobs/${busy.id}/trigger`);
+    expect(second.status).toBe(409);
+    expect(second.body.code).toBe('overlap_forbids_run');
+    await stopJob(idle.id);
+    await stopJob(busy.id);
+  }, 30_000);
+
   it.each([
     ['an invalid cron', { cron: '61 * * * *' }, 'schedule.cron'],
     ['an unknown zone', { cron: '0 9 * * *', timezone: 'Europe/Atlantis' }, 'schedule.timezone'],

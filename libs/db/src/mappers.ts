@@ -28,6 +28,8 @@ export function toJobRecord(row: Job): JobRecord {
         : {
             schedule: row.schedule,
             state: row.scheduleState,
+            pausedUntil: row.pausedUntil,
+            pauseNote: row.pauseNote,
             nextRunAt: row.nextRunAt,
             occurrenceCount: row.occurrenceCount,
             overlapPolicy: row.overlapPolicy ?? 'SKIP',

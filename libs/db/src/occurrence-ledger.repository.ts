@@ -1,4 +1,10 @@
-import { ExecutionStatus, type ExecutionStatus as Status, newId, ValidationError } from '@meridian/domain';
+import {
+  ExecutionStatus,
+  type ExecutionStatus as Status,
+  JobNotFoundError,
+  newId,
+  ValidationError,
+} from '@meridian/domain';
 
 import type { Database } from './prisma-client.factory.js';
 
@@ -14,10 +20,12 @@ export interface RecurringJobState {
   catchUpWindowMs: number;
   /** Whether a run of the job is pending, queued, running or retrying. */
   previousRunLive: boolean;
+  /** Paused at this tick (a pause whose `until` has passed has already been lifted). */
+  paused: boolean;
 }
 
 export interface TickDecision {
-  occurrences: { nominalTime: Date; outcome: 'ENQUEUED' | 'SKIPPED_OVERLAP' | 'MISSED_DOWNTIME'; runAt: Date }[];
+  occurrences: { nominalTime: Date; outcome: OccurrenceOutcome; runAt: Date }[];
   nextRunAt: Date | null;
 }
 
@@ -26,9 +34,11 @@ export type TickResult =
   /** The tick is not the job's next one (redelivered, or the job changed or is gone). */
   | { kind: 'stale'; nextRunAt: Date | null };
 
+export type OccurrenceOutcome = 'ENQUEUED' | 'SKIPPED_OVERLAP' | 'MISSED_DOWNTIME' | 'PAUSED';
+
 export interface OccurrenceRecord {
   nominalTime: Date;
-  outcome: 'ENQUEUED' | 'SKIPPED_OVERLAP' | 'MISSED_DOWNTIME';
+  outcome: OccurrenceOutcome;
   executionId: string | null;
   recordedAt: Date;
 }
@@ -73,11 +83,12 @@ export class OccurrenceLedgerRepository {
             overlap_policy: 'ALLOW' | 'SKIP' | null;
             catch_up_policy: 'SKIP' | 'LATEST' | 'ALL' | null;
             catch_up_window_ms: number | null;
+            paused_until: Date | null;
             live: boolean;
           }[]
         >`
           SELECT j.id, j.namespace, j.schedule, j.schedule_state, j.next_run_at, j.occurrence_count,
-                 j.overlap_policy, j.catch_up_policy, j.catch_up_window_ms,
+                 j.overlap_policy, j.catch_up_policy, j.catch_up_window_ms, j.paused_until,
                  EXISTS (SELECT 1 FROM executions e
                           WHERE e.job_id = j.id AND e.status = ANY(${LIVE}::"ExecutionStatus"[])) AS live
             FROM jobs j
@@ -87,9 +98,12 @@ export class OccurrenceLedgerRepository {
         if (job === undefined) {
           return { kind: 'stale', nextRunAt: null };
         }
-        if (job.schedule_state !== 'ACTIVE' || job.next_run_at?.getTime() !== due.getTime()) {
-          return { kind: 'stale', nextRunAt: job.schedule_state === 'ACTIVE' ? job.next_run_at : null };
+        const ticking = job.schedule_state === 'ACTIVE' || job.schedule_state === 'PAUSED';
+        if (!ticking || job.next_run_at?.getTime() !== due.getTime()) {
+          return { kind: 'stale', nextRunAt: ticking ? job.next_run_at : null };
         }
+        const resumes = job.schedule_state === 'PAUSED' && job.paused_until !== null && job.paused_until <= now;
+        const paused = job.schedule_state === 'PAUSED' && !resumes;
         const decision = decide({
           id: job.id,
           namespace: job.namespace,
@@ -100,6 +114,7 @@ export class OccurrenceLedgerRepository {
           catchUpPolicy: job.catch_up_policy ?? 'SKIP',
           catchUpWindowMs: job.catch_up_window_ms ?? 60_000,
           previousRunLive: job.live,
+          paused,
         });
         const runs = decision.occurrences
           .filter((occurrence) => occurrence.outcome === 'ENQUEUED')
@@ -135,7 +150,8 @@ export class OccurrenceLedgerRepository {
           data: {
             nextRunAt: decision.nextRunAt,
             occurrenceCount: { increment: decision.occurrences.length },
-            scheduleState: decision.nextRunAt === null ? 'COMPLETED' : 'ACTIVE',
+            scheduleState: decision.nextRunAt === null ? 'COMPLETED' : paused ? 'PAUSED' : 'ACTIVE',
+            ...(resumes ? { pausedUntil: null, pauseNote: null } : {}),
             ...(runs.length > 0 ? { status: ExecutionStatus.Pending } : {}),
           },
         });
@@ -143,6 +159,57 @@ export class OccurrenceLedgerRepository {
       },
       { timeout: 30_000, maxWait: 10_000 },
     );
+  }
+
+  /**
+   * Pauses (`pause` given) or resumes (`pause` null) a recurring job. A paused job keeps ticking so
+   * each occurrence it lets pass is in the ledger as PAUSED. Returns false when the job has no
+   * schedule left to pause or resume.
+   */
+  async setPaused(jobId: string, pause: { until: Date | null; note: string | null } | null): Promise<boolean> {
+    const { count } = await this.db.job.updateMany({
+      where: { id: jobId, scheduleState: { in: ['ACTIVE', 'PAUSED'] } },
+      data:
+        pause === null
+          ? { scheduleState: 'ACTIVE', pausedUntil: null, pauseNote: null }
+          : { scheduleState: 'PAUSED', pausedUntil: pause.until, pauseNote: pause.note },
+    });
+    return count > 0;
+  }
+
+  /**
+   * Creates a run of a recurring job now, outside its schedule. With `refuseOverlap`, refuses when
+   * a run is still pending, queued, running or retrying. Locks the job row, so two triggers and a
+   * tick cannot both see "no run going".
+   */
+  async trigger(jobId: string, refuseOverlap: boolean, now: Date): Promise<{ executionId: string } | 'overlap'> {
+    return this.db.$transaction(async (tx) => {
+      const rows = await tx.$queryRaw<{ namespace: string; live: boolean }[]>`
+        SELECT j.namespace,
+               EXISTS (SELECT 1 FROM executions e
+                        WHERE e.job_id = j.id AND e.status = ANY(${LIVE}::"ExecutionStatus"[])) AS live
+          FROM jobs j WHERE j.id = ${jobId}::uuid FOR UPDATE OF j`;
+      const job = rows[0];
+      if (job === undefined) {
+        throw new JobNotFoundError(jobId);
+      }
+      if (refuseOverlap && job.live) {
+        return 'overlap';
+      }
+      const executionId = newId();
+      await tx.execution.create({
+        data: {
+          id: executionId,
+          jobId,
+          namespace: job.namespace,
+          status: ExecutionStatus.Pending,
+          scheduledFor: now,
+          outbox: { create: { kind: 'ENQUEUE_EXECUTION' } },
+        },
+      });
+      await tx.job.update({ where: { id: jobId }, data: { status: ExecutionStatus.Pending } });
+      return { executionId };
+    });
   }
 
   /** The ledger of a job, newest occurrence first; the cursor is the last nominal time seen. */
@@ -184,7 +251,7 @@ export class OccurrenceLedgerRepository {
   ): Promise<{ jobId: string; nextRunAt: Date }[]> {
     const rows = await this.db.job.findMany({
       where: {
-        scheduleState: 'ACTIVE',
+        scheduleState: { in: ['ACTIVE', 'PAUSED'] },
         nextRunAt: { not: null },
         updatedAt: { lt: updatedBefore },
         ...(afterId === null ? {} : { id: { gt: afterId } }),

@@ -18,7 +18,9 @@ export interface JobRecord {
   /** Recurring jobs only: the validated schedule request and where it stands. */
   recurrence: {
     schedule: unknown;
-    state: 'ACTIVE' | 'COMPLETED';
+    state: 'ACTIVE' | 'PAUSED' | 'COMPLETED';
+    pausedUntil: Date | null;
+    pauseNote: string | null;
     nextRunAt: Date | null;
     occurrenceCount: number;
     overlapPolicy: 'ALLOW' | 'SKIP';

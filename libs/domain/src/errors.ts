@@ -14,6 +14,7 @@ export const ErrorCode = {
   RouteNotFound: 'route_not_found',
   JobNotCancellable: 'job_not_cancellable',
   JobNotRecurring: 'job_not_recurring',
+  OverlapForbidsRun: 'overlap_forbids_run',
   IdempotencyKeyReused: 'idempotency_key_reused',
   IllegalTransition: 'illegal_transition',
   InvariantViolation: 'invariant_violation',
@@ -122,6 +123,13 @@ export class JobNotRecurringError extends DomainError {
   readonly code = ErrorCode.JobNotRecurring;
   constructor(readonly jobId: string) {
     super(`Job ${jobId} has no schedule.`);
+  }
+}
+
+export class OverlapForbidsRunError extends DomainError {
+  readonly code = ErrorCode.OverlapForbidsRun;
+  constructor(readonly jobId: string) {
+    super(`Job ${jobId} has a run still going and its overlap policy is "skip".`);
   }
 }
 

@@ -13,6 +13,7 @@ function plan(overrides: Partial<OccurrencePlanInput> & { now: Date }) {
     catchUp: { policy: 'skip', windowMs: 30_000 },
     overlap: 'allow',
     previousRunLive: false,
+    paused: false,
     ...overrides,
   });
   return {
@@ -62,6 +63,13 @@ describe('planOccurrences', () => {
     expect(
       plan({ now: t('2026-05-01T10:02:45Z'), overlap: 'skip', catchUp: { policy: 'all', windowMs: 0 } }).outcomes,
     ).toEqual(['10:00 ENQUEUED', '10:01 SKIPPED_OVERLAP', '10:02 SKIPPED_OVERLAP']);
+  });
+
+  it('should record due occurrences as paused, run none, and move on', () => {
+    expect(plan({ now: t('2026-05-01T10:01:00.010Z'), paused: true })).toEqual({
+      outcomes: ['10:00 PAUSED', '10:01 PAUSED'],
+      next: '2026-05-01T10:02:00.000Z',
+    });
   });
 
   it('should stop at the limit', () => {

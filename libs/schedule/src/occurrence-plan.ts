@@ -1,7 +1,7 @@
 import { nextOccurrences, type Schedule } from './schedule.js';
 
 /** What becomes of one nominal occurrence. */
-export type OccurrenceOutcome = 'ENQUEUED' | 'SKIPPED_OVERLAP' | 'MISSED_DOWNTIME';
+export type OccurrenceOutcome = 'ENQUEUED' | 'SKIPPED_OVERLAP' | 'MISSED_DOWNTIME' | 'PAUSED';
 
 /** Occurrences handled by one tick at most; a longer backlog is worked off by the following ticks. */
 export const MAX_OCCURRENCES_PER_TICK = 1000;
@@ -29,6 +29,8 @@ export interface OccurrencePlanInput {
   overlap: 'allow' | 'skip';
   /** Whether an earlier run of the job is still pending, queued, running or retrying. */
   previousRunLive: boolean;
+  /** A paused schedule records its due occurrences as PAUSED and runs none. */
+  paused: boolean;
 }
 
 export interface OccurrencePlan {
@@ -62,6 +64,9 @@ export function planOccurrences(input: OccurrencePlanInput): OccurrencePlan {
 
   let live = input.previousRunLive;
   const occurrences = dueNow.map((nominalTime) => {
+    if (input.paused) {
+      return { nominalTime, outcome: 'PAUSED' as const };
+    }
     if (!toRun.has(nominalTime)) {
       return { nominalTime, outcome: 'MISSED_DOWNTIME' as const };
     }

@@ -39,6 +39,8 @@ export function describeCode(code: ErrorCode): { status: number; title: string }
       return { status: 409, title: 'Job not cancellable' };
     case ErrorCode.JobNotRecurring:
       return { status: 409, title: 'Job not recurring' };
+    case ErrorCode.OverlapForbidsRun:
+      return { status: 409, title: 'Overlap policy forbids a run now' };
     case ErrorCode.IdempotencyKeyReused:
       return { status: 409, title: 'Idempotency key reused' };
     case ErrorCode.IllegalTransition:

@@ -1,11 +1,15 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { toFieldIssues, ValidationError } from '@meridian/domain';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
 
 import { openApiSchema, problemSchema } from '../common/openapi-schema.js';
 import { parseQuery } from '../common/parse-query.js';
+import { jobViewSchema, toJobView } from '../jobs/dto/job.view.js';
 import { pageQuerySchema } from '../jobs/dto/list-jobs.query.js';
 import {
   occurrencePageSchema,
+  pauseRequestSchema,
   toOccurrenceView,
   upcomingQuerySchema,
   upcomingSchema,
@@ -28,6 +32,51 @@ export class SchedulesController {
   @ApiResponse({ status: 409, ...problem, description: 'The job has no schedule' })
   upcoming(@Param('id') id: string, @Query() query: unknown) {
     return this.schedules.upcoming(id, parseQuery(upcomingQuerySchema, query).count);
+  }
+
+  @Post(':id/pause')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Pause a recurring job',
+    description: 'Occurrences keep being recorded in the ledger, as PAUSED, and do not run. Runs already going go on.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiBody({ required: false, schema: openApiSchema(pauseRequestSchema, 'input') })
+  @ApiResponse({ status: 200, schema: openApiSchema(jobViewSchema) })
+  @ApiResponse({ status: 404, ...problem, description: 'No such job' })
+  @ApiResponse({ status: 409, ...problem, description: 'The job has no schedule, or none left' })
+  async pause(@Param('id') id: string, @Body() body: unknown) {
+    const parsed = pauseRequestSchema.safeParse(body ?? undefined);
+    if (!parsed.success) {
+      throw new ValidationError(toFieldIssues(parsed.error));
+    }
+    const until = parsed.data.until === undefined ? null : new Date(parsed.data.until);
+    return toJobView(await this.schedules.pause(id, until, parsed.data.note ?? null));
+  }
+
+  @Post(':id/resume')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Resume a paused recurring job from its next occurrence' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiResponse({ status: 200, schema: openApiSchema(jobViewSchema) })
+  @ApiResponse({ status: 404, ...problem, description: 'No such job' })
+  @ApiResponse({ status: 409, ...problem, description: 'The job has no schedule, or none left' })
+  async resume(@Param('id') id: string) {
+    return toJobView(await this.schedules.resume(id));
+  }
+
+  @Post(':id/trigger')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Run a recurring job now',
+    description: 'Refused (409) while a run is going and overlap is "skip".',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiResponse({ status: 201, schema: openApiSchema(z.object({ executionId: z.uuid() })) })
+  @ApiResponse({ status: 404, ...problem, description: 'No such job' })
+  @ApiResponse({ status: 409, ...problem, description: 'Not recurring, or the overlap policy forbids a run now' })
+  trigger(@Param('id') id: string) {
+    return this.schedules.trigger(id);
   }
 
   @Get(':id/occurrences')

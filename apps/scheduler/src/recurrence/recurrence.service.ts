@@ -40,6 +40,7 @@ export class RecurrenceService {
         catchUp: { policy: lower(job.catchUpPolicy), windowMs: job.catchUpWindowMs },
         overlap: lower(job.overlapPolicy),
         previousRunLive: job.previousRunLive,
+        paused: job.paused,
       });
       return {
         nextRunAt: plan.nextRunAt,

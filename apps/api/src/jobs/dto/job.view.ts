@@ -30,7 +30,9 @@ export const jobViewSchema = z.object({
   schedule: z
     .object({
       definition: z.record(z.string(), z.unknown()).describe('The schedule as given at create time'),
-      state: z.enum(['ACTIVE', 'COMPLETED']),
+      state: z.enum(['ACTIVE', 'PAUSED', 'COMPLETED']),
+      pausedUntil: z.iso.datetime().nullable(),
+      pauseNote: z.string().nullable(),
       nextRunAt: z.iso.datetime().nullable().describe('Nominal time of the next occurrence'),
       occurrences: z.int().describe('Occurrences handled so far'),
       overlap: z.enum(['skip', 'allow']),
@@ -69,6 +71,8 @@ export function toJobView(job: JobRecord, latestExecution?: ExecutionRecord | nu
         : {
             definition: job.recurrence.schedule as Record<string, unknown>,
             state: job.recurrence.state,
+            pausedUntil: job.recurrence.pausedUntil?.toISOString() ?? null,
+            pauseNote: job.recurrence.pauseNote,
             nextRunAt: job.recurrence.nextRunAt?.toISOString() ?? null,
             occurrences: job.recurrence.occurrenceCount,
             overlap: job.recurrence.overlapPolicy === 'ALLOW' ? 'allow' : 'skip',

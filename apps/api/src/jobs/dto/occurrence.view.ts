@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 export const occurrenceViewSchema = z.object({
   nominalTime: z.iso.datetime(),
-  outcome: z.enum(['ENQUEUED', 'SKIPPED_OVERLAP', 'MISSED_DOWNTIME']),
+  outcome: z.enum(['ENQUEUED', 'SKIPPED_OVERLAP', 'MISSED_DOWNTIME', 'PAUSED']),
   executionId: z.uuid().nullable(),
   recordedAt: z.iso.datetime(),
 });
@@ -33,3 +33,10 @@ export function toOccurrenceView(occurrence: OccurrenceRecord): z.infer<typeof o
     recordedAt: occurrence.recordedAt.toISOString(),
   };
 }
+
+export const pauseRequestSchema = z
+  .strictObject({
+    note: z.string().max(500).optional().describe('Why, for whoever looks next'),
+    until: z.iso.datetime({ offset: true }).optional().describe('Resume by itself at this instant'),
+  })
+  .default({});

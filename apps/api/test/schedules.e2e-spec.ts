@@ -3,7 +3,7 @@ import { deleteRedisPrefix, type ExecutionView, useStack, waitFor } from '@merid
 
 interface Occurrence {
   nominalTime: string;
-  outcome: 'ENQUEUED' | 'SKIPPED_OVERLAP' | 'MISSED_DOWNTIME';
+  outcome: 'ENQUEUED' | 'SKIPPED_OVERLAP' | 'MISSED_DOWNTIME' | 'PAUSED';
   executionId: string | null;
 }
 

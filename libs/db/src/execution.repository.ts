@@ -5,6 +5,7 @@ import {
   ExecutionStatus,
   type ExecutionStatus as Status,
   sourcesOf,
+  toStorableJson,
 } from '@meridian/domain';
 
 import { DISPATCH_COLUMNS, type DispatchRow, toDispatch } from './dispatch-row.js';
@@ -40,7 +41,7 @@ export interface CancelledExecution {
   previousStatus: Status;
 }
 
-const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+const json = (value: unknown) => (value === undefined ? null : toStorableJson(value));
 
 /**
  * The one place execution state is written. Every write is conditional on the state machine's legal

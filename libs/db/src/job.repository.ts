@@ -1,4 +1,4 @@
-import { ExecutionStatus, type ExecutionStatus as Status, type JobSpec } from '@meridian/domain';
+import { assertStorableJson, ExecutionStatus, type ExecutionStatus as Status, type JobSpec } from '@meridian/domain';
 
 import { toJobRecord } from './mappers.js';
 import { decodeCursor, toPage } from './pagination.js';
@@ -53,6 +53,7 @@ export class JobRepository {
    */
   async createWithFirstExecution(input: NewJob, now: Date = new Date()): Promise<CreateJobResult> {
     const { spec } = input;
+    assertStorableJson(spec.payload, 'payload');
     const payload = JSON.stringify(spec.payload ?? null);
     const rows = await this.db.$queryRaw<{ id: string }[]>`
       WITH job AS (
@@ -123,6 +124,7 @@ export class JobRepository {
    */
   async createRecurring(input: NewRecurringJob, now: Date = new Date()): Promise<JobRecord | null> {
     const { spec } = input;
+    assertStorableJson(spec.payload, 'payload');
     const created = await this.db.$transaction(async (tx) => {
       const rows = await tx.$queryRaw<{ id: string }[]>`
         INSERT INTO jobs (id, namespace, name, handler, payload, queue, priority, max_attempts, backoff_type,

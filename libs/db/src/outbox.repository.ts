@@ -18,44 +18,60 @@ export class OutboxRepository {
    *
    * Inputs: batch size, and `dispatch`, which must be idempotent (BullMQ job ids are execution ids).
    * Output: counts. Locks: the claimed outbox rows (`FOR UPDATE SKIP LOCKED`, so N relays share the
-   * table without double work) and their executions, until commit.
-   * Guarantee: rows are deleted only in the transaction that saw `dispatch` succeed. If dispatch
-   * throws, nothing changes; if the commit is lost after dispatch, the rows are relayed again and
-   * the second enqueue is a no-op. Executions still PENDING become QUEUED; others (cancelled) are
-   * not dispatched.
+   * table without double work), until commit.
+   * Guarantee: a row is deleted only in the transaction that saw its dispatch succeed; if the commit
+   * is lost after dispatch, the row is relayed again and the second enqueue is a no-op. When the
+   * batch fails, each row is tried alone, so one row that cannot be dispatched (its queue is no
+   * longer served) stays, with its error, without holding back the others; when no row gets
+   * through, nothing changes and the error is thrown. Executions still PENDING
+   * become QUEUED; others (cancelled meanwhile) are not dispatched, and a worker would refuse them.
    */
   async relayBatch(limit: number, dispatch: (items: ExecutionDispatch[]) => Promise<void>): Promise<RelayBatchResult> {
     return this.db.$transaction(
       async (tx) => {
-        const rows = await tx.$queryRaw<(DispatchRow & { outbox_id: bigint })[]>`
-          SELECT o.id AS outbox_id, ${DISPATCH_COLUMNS}
+        const rows = await tx.$queryRaw<(DispatchRow & { outbox_id: bigint; status: string })[]>`
+          SELECT o.id AS outbox_id, e.status, ${DISPATCH_COLUMNS}
             FROM outbox o
             JOIN executions e ON e.id = o.execution_id
             JOIN jobs j ON j.id = e.job_id
-           ORDER BY o.id
+           ORDER BY o.attempts, o.id
            LIMIT ${limit}
              FOR UPDATE OF o SKIP LOCKED`;
         if (rows.length === 0) {
           return { claimed: 0, dispatched: 0 };
         }
+        const pending = rows.filter((row) => row.status === 'PENDING');
+        const failed = new Map<bigint, string>();
+        try {
+          if (pending.length > 0) {
+            await dispatch(pending.map(toDispatch));
+          }
+        } catch (batchError) {
+          for (const row of pending) {
+            await dispatch([toDispatch(row)]).catch((error: unknown) => {
+              failed.set(row.outbox_id, error instanceof Error ? error.message : String(error));
+            });
+          }
+          // Nothing got through (Redis is down): change nothing and let the caller back off.
+          if (failed.size === pending.length) {
+            throw batchError;
+          }
+        }
+        const dispatched = pending.filter((row) => !failed.has(row.outbox_id));
         const now = new Date();
-        const executionIds = rows.map((row) => row.execution_id);
-        const queued = await tx.$queryRaw<{ id: string }[]>`
+        await tx.$executeRaw`
           WITH queued AS (
             UPDATE executions SET status = 'QUEUED', queued_at = ${now}, updated_at = ${now}
-             WHERE id = ANY(${executionIds}::uuid[]) AND status = 'PENDING'
-            RETURNING id, job_id
-          ), job_rows AS (
-            UPDATE jobs SET status = 'QUEUED', updated_at = ${now} FROM queued q WHERE jobs.id = q.job_id
+             WHERE id = ANY(${dispatched.map((row) => row.execution_id)}::uuid[]) AND status = 'PENDING'
+            RETURNING job_id
           )
-          SELECT id FROM queued`;
-        const queuedIds = new Set(queued.map((row) => row.id));
-        const items = rows.filter((row) => queuedIds.has(row.execution_id)).map(toDispatch);
-        if (items.length > 0) {
-          await dispatch(items);
+          UPDATE jobs SET status = 'QUEUED', updated_at = ${now} FROM queued q WHERE jobs.id = q.job_id`;
+        const done = rows.filter((row) => !failed.has(row.outbox_id)).map((row) => row.outbox_id);
+        await tx.$executeRaw`DELETE FROM outbox WHERE id = ANY(${done}::bigint[])`;
+        for (const [id, error] of failed) {
+          await tx.$executeRaw`UPDATE outbox SET attempts = attempts + 1, last_error = ${error} WHERE id = ${id}`;
         }
-        await tx.$executeRaw`DELETE FROM outbox WHERE id = ANY(${rows.map((row) => row.outbox_id)}::bigint[])`;
-        return { claimed: rows.length, dispatched: items.length };
+        return { claimed: rows.length, dispatched: dispatched.length };
       },
       { timeout: 60_000, maxWait: 10_000 },
     );

@@ -8,4 +8,5 @@ export * from './ids.js';
 export * from './job-spec.js';
 export * from './namespace.js';
 export * from './retry-decision.js';
+export * from './storable-json.js';
 export * from './zod-issues.js';

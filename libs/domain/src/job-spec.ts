@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './backoff.js';
 import { PayloadTooLargeError, ValidationError } from './errors.js';
+import { assertStorableJson } from './storable-json.js';
 import { toFieldIssues } from './zod-issues.js';
 
 const MAX_DELAY_MS = 366 * 24 * 3_600_000;
@@ -116,6 +117,7 @@ export function parseJobSpec(body: unknown, limits: JobSpecLimits, now: Date): J
   if (payloadBytes > limits.maxPayloadBytes) {
     throw new PayloadTooLargeError(limits.maxPayloadBytes, 'payload');
   }
+  assertStorableJson(request.payload, 'payload');
   const runAt = request.runAt === undefined ? null : new Date(request.runAt);
   if (runAt !== null && runAt.getTime() < now.getTime() - limits.runAtPastToleranceMs) {
     throw new ValidationError([

@@ -175,6 +175,13 @@ const BAD_REQUESTS: BadRequest[] = [
     code: 'validation_failed',
     field: 'payload.ms',
   },
+  {
+    case: 'payload with a NUL character',
+    body: { ...valid, payload: { text: 'a\u0000b' } },
+    status: 400,
+    code: 'validation_failed',
+    field: 'payload',
+  },
   { case: 'unknown queue', body: { ...valid, queue: 'reports' }, status: 400, code: 'unknown_queue' },
   {
     case: 'invalid queue name',

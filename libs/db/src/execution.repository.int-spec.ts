@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { ExecutionStatus } from '@meridian/domain';
+import { type ExecutionStatus, newId } from '@meridian/domain';
 import { aNewJob, createTestDatabase, type TestDatabase } from '@meridian/testing';
 
 import { ExecutionRepository } from './execution.repository.js';
@@ -26,164 +26,401 @@ describe(ExecutionRepository.name, () => {
     await database.drop();
   });
 
-  /** A stored job whose execution is in `status`. */
+  /** A stored job whose first execution, and the job itself, are in `status`. */
   async function anExecution(status: ExecutionStatus = 'QUEUED') {
     const input = aNewJob();
     await jobs.createWithFirstExecution(input);
     await db.execution.update({ where: { id: input.executionId }, data: { status } });
+    await db.job.update({ where: { id: input.jobId }, data: { status } });
     return { jobId: input.jobId, executionId: input.executionId };
+  }
+
+  /** Another execution of `jobId`, in `status`. */
+  async function anotherExecution(jobId: string, status: ExecutionStatus) {
+    const id = newId();
+    await db.execution.create({
+      data: { id, jobId, namespace: 'default', status, scheduledFor: t0, finishedAt: null },
+    });
+    return id;
   }
 
   const jobStatus = async (jobId: string) => (await db.job.findUniqueOrThrow({ where: { id: jobId } })).status;
 
-  it('should start the first attempt of a queued execution', async () => {
-    const { jobId, executionId } = await anExecution('QUEUED');
-
-    const started = await sut.startAttempt(executionId, 'worker-1', t0);
-
-    expect(started).toEqual({ executionId, attempt: 1 });
-    const execution = await sut.findById('default', executionId);
-    expect(execution).toMatchObject({ status: 'RUNNING', attempt: 1, workerId: 'worker-1', startedAt: t0 });
-    expect(execution?.attempts).toEqual([
-      expect.objectContaining({
-        attempt: 1,
-        outcome: 'RUNNING',
-        workerId: 'worker-1',
-        startedAt: t0,
-        finishedAt: null,
-      }),
-    ]);
-    expect(await jobStatus(jobId)).toBe('RUNNING');
+  /** Everything a write could have touched, to show that a refused write touched nothing. */
+  const snapshot = async (jobId: string, executionId: string) => ({
+    job: await db.job.findUniqueOrThrow({ where: { id: jobId } }),
+    execution: await sut.findById('default', executionId),
   });
 
-  it.each<ExecutionStatus>(['SUCCEEDED', 'DEAD', 'CANCELLED', 'SKIPPED'])(
-    'should refuse to start an execution that is %s, changing nothing',
-    async (status) => {
-      const { executionId } = await anExecution(status);
+  describe('startAttempt', () => {
+    it('should start the first attempt of a queued execution', async () => {
+      const { jobId, executionId } = await anExecution('QUEUED');
 
-      expect(await sut.startAttempt(executionId, 'worker-1', t0)).toBeNull();
-      expect(await sut.findById('default', executionId)).toMatchObject({ status, attempt: 0, attempts: [] });
-    },
-  );
+      const started = await sut.startAttempt(executionId, 'worker-1', t0);
 
-  it('should start a new attempt on redelivery and close the lost one as INTERRUPTED', async () => {
-    const { executionId } = await anExecution('QUEUED');
-    await sut.startAttempt(executionId, 'worker-lost', t0);
-
-    const again = await sut.startAttempt(executionId, 'worker-2', at(30_000));
-
-    expect(again?.attempt).toBe(2);
-    const execution = await sut.findById('default', executionId);
-    expect(execution?.attempts.map((attempt) => [attempt.attempt, attempt.outcome, attempt.durationMs])).toEqual([
-      [1, 'INTERRUPTED', 30_000],
-      [2, 'RUNNING', null],
-    ]);
-  });
-
-  it('should refuse a late result from a lost attempt once a newer one has started', async () => {
-    const { executionId } = await anExecution('QUEUED');
-    await sut.startAttempt(executionId, 'worker-lost', t0);
-    await sut.startAttempt(executionId, 'worker-2', at(1000));
-
-    const stale = await sut.finishAttempt(executionId, 1, { status: 'SUCCEEDED', result: 'late' }, at(2000));
-
-    expect(stale).toBe(false);
-    expect(await sut.findById('default', executionId)).toMatchObject({ status: 'RUNNING', attempt: 2, result: null });
-  });
-
-  it('should record success with the result, the duration and the job status', async () => {
-    const { jobId, executionId } = await anExecution();
-    await sut.startAttempt(executionId, 'w', t0);
-
-    expect(await sut.finishAttempt(executionId, 1, { status: 'SUCCEEDED', result: { rows: 3 } }, at(1500))).toBe(true);
-
-    const execution = await sut.findById('default', executionId);
-    expect(execution).toMatchObject({ status: 'SUCCEEDED', result: { rows: 3 }, finishedAt: at(1500) });
-    expect(execution?.attempts[0]).toMatchObject({ outcome: 'SUCCEEDED', durationMs: 1500, finishedAt: at(1500) });
-    expect(await jobStatus(jobId)).toBe('SUCCEEDED');
-  });
-
-  it('should record a failure to be retried with its error and delay', async () => {
-    const { jobId, executionId } = await anExecution();
-    await sut.startAttempt(executionId, 'w', t0);
-    const error = { code: 'handler_failed', message: 'answered 503' };
-
-    await sut.finishAttempt(
-      executionId,
-      1,
-      { status: 'RETRYING', outcome: 'FAILED', error, retryDelayMs: 800 },
-      at(100),
-    );
-
-    const execution = await sut.findById('default', executionId);
-    expect(execution).toMatchObject({ status: 'RETRYING', lastError: error, nextAttemptAt: at(900), finishedAt: null });
-    expect(execution?.attempts[0]).toMatchObject({ outcome: 'FAILED', error, retryDelayMs: 800, durationMs: 100 });
-    expect(await jobStatus(jobId)).toBe('RETRYING');
-
-    expect(await sut.startAttempt(executionId, 'w', at(900))).toEqual({ executionId, attempt: 2 });
-    expect((await sut.findById('default', executionId))?.nextAttemptAt).toBeNull();
-  });
-
-  it('should record a dead execution with the timed-out attempt', async () => {
-    const { jobId, executionId } = await anExecution();
-    await sut.startAttempt(executionId, 'w', t0);
-
-    await sut.finishAttempt(
-      executionId,
-      1,
-      { status: 'DEAD', outcome: 'TIMED_OUT', error: { code: 'handler_timed_out' } },
-      at(300),
-    );
-
-    const execution = await sut.findById('default', executionId);
-    expect(execution).toMatchObject({ status: 'DEAD', finishedAt: at(300), lastError: { code: 'handler_timed_out' } });
-    expect(execution?.attempts[0]?.outcome).toBe('TIMED_OUT');
-    expect(await jobStatus(jobId)).toBe('DEAD');
-  });
-
-  it('should cancel unfinished executions, report what each was, and refuse the running attempt its result', async () => {
-    const { jobId, executionId } = await anExecution();
-    await sut.startAttempt(executionId, 'w', t0);
-
-    const cancelled = await sut.cancelByJob(jobId, at(50));
-
-    expect(cancelled).toEqual([{ id: executionId, previousStatus: 'RUNNING' }]);
-    expect(await jobStatus(jobId)).toBe('CANCELLED');
-    expect(await sut.finishAttempt(executionId, 1, { status: 'SUCCEEDED', result: null }, at(60))).toBe(false);
-    expect(await sut.closeAttempt(executionId, 1, 'CANCELLED', { code: 'handler_cancelled' }, at(70))).toBe(true);
-    const execution = await sut.findById('default', executionId);
-    expect(execution).toMatchObject({ status: 'CANCELLED', finishedAt: at(50) });
-    expect(execution?.attempts[0]).toMatchObject({ outcome: 'CANCELLED', durationMs: 70 });
-    expect(await sut.cancelByJob(jobId, at(80))).toEqual([]);
-  });
-
-  it('should hand a running execution back to the queue without spending the attempt', async () => {
-    const { jobId, executionId } = await anExecution();
-    await sut.startAttempt(executionId, 'w', t0);
-
-    expect(await sut.releaseAttempt(executionId, 1, at(10))).toBe(true);
-
-    const execution = await sut.findById('default', executionId);
-    expect(execution).toMatchObject({ status: 'QUEUED', attempt: 1 });
-    expect(execution?.attempts[0]?.outcome).toBe('INTERRUPTED');
-    expect(await jobStatus(jobId)).toBe('QUEUED');
-    expect((await sut.startAttempt(executionId, 'w2', at(20)))?.attempt).toBe(2);
-  });
-
-  it('should find live executions untouched for a while, for the reconciler', async () => {
-    const queued = await anExecution('QUEUED');
-    const done = await anExecution('SUCCEEDED');
-    const staleBefore = new Date(Date.now() + 60_000);
-
-    const live = await sut.findLive(staleBefore, null, 1000);
-
-    const ids = live.map((execution) => execution.dispatch.executionId);
-    expect(ids).toContain(queued.executionId);
-    expect(ids).not.toContain(done.executionId);
-    expect(live.find((execution) => execution.dispatch.executionId === queued.executionId)).toMatchObject({
-      status: 'QUEUED',
-      dispatch: { jobId: queued.jobId, handler: 'noop', queue: 'default' },
+      expect(started).toEqual({ executionId, attempt: 1 });
+      const execution = await sut.findById('default', executionId);
+      expect(execution).toMatchObject({ status: 'RUNNING', attempt: 1, workerId: 'worker-1', startedAt: t0 });
+      expect(execution?.attempts).toEqual([
+        {
+          attempt: 1,
+          outcome: 'RUNNING',
+          workerId: 'worker-1',
+          startedAt: t0,
+          finishedAt: null,
+          durationMs: null,
+          error: null,
+          retryDelayMs: null,
+        },
+      ]);
+      expect(await jobStatus(jobId)).toBe('RUNNING');
     });
-    expect(await sut.findLive(new Date(0), null, 1000)).toEqual([]);
+
+    it.each<ExecutionStatus>(['PENDING', 'RETRYING'])('should also start an execution that is %s', async (status) => {
+      const { jobId, executionId } = await anExecution(status);
+
+      expect(await sut.startAttempt(executionId, 'worker-1', t0)).toEqual({ executionId, attempt: 1 });
+
+      expect((await sut.findById('default', executionId))?.status).toBe('RUNNING');
+      expect(await jobStatus(jobId)).toBe('RUNNING');
+    });
+
+    it.each<ExecutionStatus>(['SUCCEEDED', 'DEAD', 'CANCELLED', 'SKIPPED'])(
+      'should refuse to start an execution that is %s, changing nothing',
+      async (status) => {
+        const { jobId, executionId } = await anExecution(status);
+        const before = await snapshot(jobId, executionId);
+
+        expect(await sut.startAttempt(executionId, 'worker-1', t0)).toBeNull();
+
+        expect(await snapshot(jobId, executionId)).toEqual(before);
+        expect(before.execution).toMatchObject({ status, attempt: 0, attempts: [] });
+      },
+    );
+
+    it('should refuse to start an execution that does not exist', async () => {
+      expect(await sut.startAttempt(newId(), 'worker-1', t0)).toBeNull();
+    });
+
+    it('should start a new attempt on redelivery and close the lost one as INTERRUPTED', async () => {
+      const { jobId, executionId } = await anExecution('QUEUED');
+      await sut.startAttempt(executionId, 'worker-lost', t0);
+
+      const again = await sut.startAttempt(executionId, 'worker-2', at(30_000));
+
+      expect(again).toEqual({ executionId, attempt: 2 });
+      const execution = await sut.findById('default', executionId);
+      expect(execution).toMatchObject({ status: 'RUNNING', attempt: 2, workerId: 'worker-2', startedAt: at(30_000) });
+      expect(
+        execution?.attempts.map((attempt) => [attempt.attempt, attempt.outcome, attempt.workerId, attempt.durationMs]),
+      ).toEqual([
+        [1, 'INTERRUPTED', 'worker-lost', 30_000],
+        [2, 'RUNNING', 'worker-2', null],
+      ]);
+      expect(execution?.attempts[0]?.finishedAt).toEqual(at(30_000));
+      expect(await jobStatus(jobId)).toBe('RUNNING');
+    });
+  });
+
+  describe('finishAttempt', () => {
+    it('should refuse a late result from a lost attempt once a newer one has started, changing nothing', async () => {
+      const { jobId, executionId } = await anExecution('QUEUED');
+      await sut.startAttempt(executionId, 'worker-lost', t0);
+      await sut.startAttempt(executionId, 'worker-2', at(1000));
+      const before = await snapshot(jobId, executionId);
+
+      const stale = await sut.finishAttempt(executionId, 1, { status: 'SUCCEEDED', result: 'late' }, at(2000));
+
+      expect(stale).toBe(false);
+      expect(await snapshot(jobId, executionId)).toEqual(before);
+      expect(before.execution).toMatchObject({ status: 'RUNNING', attempt: 2, result: null });
+      expect(before.execution?.attempts.map((attempt) => attempt.outcome)).toEqual(['INTERRUPTED', 'RUNNING']);
+    });
+
+    it('should refuse a result for an attempt that has not started', async () => {
+      const { jobId, executionId } = await anExecution('QUEUED');
+      await sut.startAttempt(executionId, 'w', t0);
+      const before = await snapshot(jobId, executionId);
+
+      const refused = await sut.finishAttempt(
+        executionId,
+        2,
+        { status: 'DEAD', outcome: 'FAILED', error: { code: 'handler_failed' } },
+        at(10),
+      );
+
+      expect(refused).toBe(false);
+      expect(await snapshot(jobId, executionId)).toEqual(before);
+    });
+
+    it('should refuse a result for an execution that is not running', async () => {
+      const { jobId, executionId } = await anExecution('QUEUED');
+      const before = await snapshot(jobId, executionId);
+
+      expect(await sut.finishAttempt(executionId, 0, { status: 'SUCCEEDED', result: null }, at(10))).toBe(false);
+
+      expect(await snapshot(jobId, executionId)).toEqual(before);
+    });
+
+    it('should record success with the result, the duration and the job status', async () => {
+      const { jobId, executionId } = await anExecution();
+      await sut.startAttempt(executionId, 'w', t0);
+
+      expect(await sut.finishAttempt(executionId, 1, { status: 'SUCCEEDED', result: { rows: 3 } }, at(1500))).toBe(
+        true,
+      );
+
+      const execution = await sut.findById('default', executionId);
+      expect(execution).toMatchObject({
+        status: 'SUCCEEDED',
+        result: { rows: 3 },
+        finishedAt: at(1500),
+        nextAttemptAt: null,
+      });
+      expect(execution?.attempts).toEqual([
+        {
+          attempt: 1,
+          outcome: 'SUCCEEDED',
+          workerId: 'w',
+          startedAt: t0,
+          finishedAt: at(1500),
+          durationMs: 1500,
+          error: null,
+          retryDelayMs: null,
+        },
+      ]);
+      expect(await jobStatus(jobId)).toBe('SUCCEEDED');
+    });
+
+    it('should record a failure to be retried with its error and delay', async () => {
+      const { jobId, executionId } = await anExecution();
+      await sut.startAttempt(executionId, 'w', t0);
+      const error = { code: 'handler_failed', message: 'answered 503' };
+
+      const applied = await sut.finishAttempt(
+        executionId,
+        1,
+        { status: 'RETRYING', outcome: 'FAILED', error, retryDelayMs: 800 },
+        at(100),
+      );
+
+      expect(applied).toBe(true);
+      const execution = await sut.findById('default', executionId);
+      expect(execution).toMatchObject({
+        status: 'RETRYING',
+        attempt: 1,
+        lastError: error,
+        nextAttemptAt: at(900),
+        finishedAt: null,
+        result: null,
+      });
+      expect(execution?.attempts).toEqual([
+        expect.objectContaining({
+          attempt: 1,
+          outcome: 'FAILED',
+          error,
+          retryDelayMs: 800,
+          durationMs: 100,
+          finishedAt: at(100),
+        }),
+      ]);
+      expect(await jobStatus(jobId)).toBe('RETRYING');
+    });
+
+    it('should start the next attempt of a retrying execution and clear its next attempt time', async () => {
+      const { executionId } = await anExecution();
+      await sut.startAttempt(executionId, 'w', t0);
+      await sut.finishAttempt(
+        executionId,
+        1,
+        { status: 'RETRYING', outcome: 'FAILED', error: { code: 'handler_failed' }, retryDelayMs: 800 },
+        at(100),
+      );
+
+      expect(await sut.startAttempt(executionId, 'w', at(900))).toEqual({ executionId, attempt: 2 });
+
+      const execution = await sut.findById('default', executionId);
+      expect(execution).toMatchObject({ status: 'RUNNING', attempt: 2, nextAttemptAt: null });
+      expect(execution?.attempts.map((attempt) => attempt.outcome)).toEqual(['FAILED', 'RUNNING']);
+    });
+
+    it('should record a dead execution with the timed-out attempt', async () => {
+      const { jobId, executionId } = await anExecution();
+      await sut.startAttempt(executionId, 'w', t0);
+      const error = { code: 'handler_timed_out', final: 'attempts_exhausted' };
+
+      const applied = await sut.finishAttempt(executionId, 1, { status: 'DEAD', outcome: 'TIMED_OUT', error }, at(300));
+
+      expect(applied).toBe(true);
+      const execution = await sut.findById('default', executionId);
+      expect(execution).toMatchObject({ status: 'DEAD', finishedAt: at(300), lastError: error, nextAttemptAt: null });
+      expect(execution?.attempts).toEqual([
+        expect.objectContaining({ outcome: 'TIMED_OUT', error, durationMs: 300, retryDelayMs: null }),
+      ]);
+      expect(await jobStatus(jobId)).toBe('DEAD');
+    });
+
+    it('should accept only the first of two results for one attempt', async () => {
+      const { executionId } = await anExecution();
+      await sut.startAttempt(executionId, 'w', t0);
+      await sut.finishAttempt(executionId, 1, { status: 'SUCCEEDED', result: 'first' }, at(10));
+
+      const second = await sut.finishAttempt(
+        executionId,
+        1,
+        { status: 'DEAD', outcome: 'FAILED', error: { code: 'handler_failed' } },
+        at(20),
+      );
+
+      expect(second).toBe(false);
+      expect(await sut.findById('default', executionId)).toMatchObject({ status: 'SUCCEEDED', result: 'first' });
+    });
+
+    it.each([
+      ['result', { status: 'SUCCEEDED', result: { body: 'binary\u0000tail' } }],
+      ['error', { status: 'DEAD', outcome: 'FAILED', error: { code: 'handler_failed', message: 'got \u0000' } }],
+    ] as const)(
+      'should record an outcome whose %s holds a NUL character, which jsonb cannot store as text',
+      async (_, outcome) => {
+        // A handler's result or error often echoes a remote body. If recording it throws, the worker
+        // treats the failure as an outage and redelivers the execution, running the handler again, forever.
+        const { jobId, executionId } = await anExecution();
+        await sut.startAttempt(executionId, 'w', t0);
+
+        expect(await sut.finishAttempt(executionId, 1, outcome, at(10))).toBe(true);
+
+        expect((await sut.findById('default', executionId))?.status).toBe(outcome.status);
+        expect(await jobStatus(jobId)).toBe(outcome.status);
+      },
+    );
+  });
+
+  describe('cancelByJob', () => {
+    it('should cancel unfinished executions, report what each was, and refuse the running attempt its result', async () => {
+      const { jobId, executionId } = await anExecution();
+      await sut.startAttempt(executionId, 'w', t0);
+
+      const cancelled = await sut.cancelByJob(jobId, at(50));
+
+      expect(cancelled).toEqual([{ id: executionId, previousStatus: 'RUNNING' }]);
+      expect(await jobStatus(jobId)).toBe('CANCELLED');
+      expect(await sut.finishAttempt(executionId, 1, { status: 'SUCCEEDED', result: null }, at(60))).toBe(false);
+      expect(await sut.closeAttempt(executionId, 1, 'CANCELLED', { code: 'handler_cancelled' }, at(70))).toBe(true);
+      const execution = await sut.findById('default', executionId);
+      expect(execution).toMatchObject({ status: 'CANCELLED', finishedAt: at(50), result: null });
+      expect(execution?.attempts[0]).toMatchObject({ outcome: 'CANCELLED', durationMs: 70 });
+      expect(await sut.cancelByJob(jobId, at(80))).toEqual([]);
+    });
+
+    it('should cancel only the executions that have not finished, each with its previous status', async () => {
+      const { jobId, executionId: pending } = await anExecution('PENDING');
+      const queued = await anotherExecution(jobId, 'QUEUED');
+      const retrying = await anotherExecution(jobId, 'RETRYING');
+      const running = await anotherExecution(jobId, 'QUEUED');
+      await sut.startAttempt(running, 'w', t0);
+      const finished = await Promise.all(
+        (['SUCCEEDED', 'DEAD', 'CANCELLED', 'SKIPPED'] as const).map(async (status) => ({
+          id: await anotherExecution(jobId, status),
+          status,
+        })),
+      );
+      const finishedBefore = await Promise.all(finished.map(({ id }) => sut.findById('default', id)));
+
+      const cancelled = await sut.cancelByJob(jobId, at(50));
+
+      expect(new Map(cancelled.map((execution) => [execution.id, execution.previousStatus]))).toEqual(
+        new Map([
+          [pending, 'PENDING'],
+          [queued, 'QUEUED'],
+          [retrying, 'RETRYING'],
+          [running, 'RUNNING'],
+        ]),
+      );
+      expect(cancelled).toHaveLength(4);
+      for (const id of [pending, queued, retrying, running]) {
+        expect(await sut.findById('default', id)).toMatchObject({
+          status: 'CANCELLED',
+          finishedAt: at(50),
+          nextAttemptAt: null,
+        });
+      }
+      expect(await Promise.all(finished.map(({ id }) => sut.findById('default', id)))).toEqual(finishedBefore);
+      expect(await jobStatus(jobId)).toBe('CANCELLED');
+    });
+
+    it('should cancel nothing, and leave the job as it was, when every execution has finished', async () => {
+      const { jobId, executionId } = await anExecution('SUCCEEDED');
+      const before = await snapshot(jobId, executionId);
+
+      expect(await sut.cancelByJob(jobId, at(50))).toEqual([]);
+
+      expect(await snapshot(jobId, executionId)).toEqual(before);
+    });
+
+    it('should refuse to start an execution once it is cancelled', async () => {
+      const { jobId, executionId } = await anExecution('QUEUED');
+      await sut.cancelByJob(jobId, at(50));
+
+      expect(await sut.startAttempt(executionId, 'w', at(60))).toBeNull();
+      expect(await sut.findById('default', executionId)).toMatchObject({ status: 'CANCELLED', attempts: [] });
+    });
+  });
+
+  describe('releaseAttempt', () => {
+    it('should hand a running execution back to the queue, closing the attempt as INTERRUPTED', async () => {
+      const { jobId, executionId } = await anExecution();
+      await sut.startAttempt(executionId, 'w', t0);
+
+      expect(await sut.releaseAttempt(executionId, 1, at(10))).toBe(true);
+
+      const execution = await sut.findById('default', executionId);
+      expect(execution).toMatchObject({ status: 'QUEUED', attempt: 1, finishedAt: null });
+      expect(execution?.attempts).toEqual([
+        expect.objectContaining({ attempt: 1, outcome: 'INTERRUPTED', finishedAt: at(10), durationMs: 10 }),
+      ]);
+      expect(await jobStatus(jobId)).toBe('QUEUED');
+      expect((await sut.startAttempt(executionId, 'w2', at(20)))?.attempt).toBe(2);
+    });
+
+    it('should refuse to release an attempt that is no longer the running one, changing nothing', async () => {
+      const { jobId, executionId } = await anExecution();
+      await sut.startAttempt(executionId, 'w-lost', t0);
+      await sut.startAttempt(executionId, 'w2', at(10));
+      const before = await snapshot(jobId, executionId);
+
+      expect(await sut.releaseAttempt(executionId, 1, at(20))).toBe(false);
+
+      expect(await snapshot(jobId, executionId)).toEqual(before);
+    });
+
+    it('should refuse to release a cancelled execution back to the queue', async () => {
+      const { jobId, executionId } = await anExecution();
+      await sut.startAttempt(executionId, 'w', t0);
+      await sut.cancelByJob(jobId, at(5));
+
+      expect(await sut.releaseAttempt(executionId, 1, at(10))).toBe(false);
+
+      expect((await sut.findById('default', executionId))?.status).toBe('CANCELLED');
+      expect(await jobStatus(jobId)).toBe('CANCELLED');
+    });
+  });
+
+  describe('findLive', () => {
+    it('should find live executions untouched for a while, for the reconciler', async () => {
+      const queued = await anExecution('QUEUED');
+      const done = await anExecution('SUCCEEDED');
+      const staleBefore = new Date(Date.now() + 60_000);
+
+      const live = await sut.findLive(staleBefore, null, 1000);
+
+      const ids = live.map((execution) => execution.dispatch.executionId);
+      expect(ids).toContain(queued.executionId);
+      expect(ids).not.toContain(done.executionId);
+      expect(live.find((execution) => execution.dispatch.executionId === queued.executionId)).toMatchObject({
+        status: 'QUEUED',
+        dispatch: { jobId: queued.jobId, handler: 'noop', queue: 'default' },
+      });
+      expect(await sut.findLive(new Date(0), null, 1000)).toEqual([]);
+    });
   });
 });

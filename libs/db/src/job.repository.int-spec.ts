@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ValidationError } from '@meridian/domain';
+import { type ExecutionStatus, newId, ValidationError } from '@meridian/domain';
 import { aJobSpec, aNewJob, createTestDatabase, type TestDatabase } from '@meridian/testing';
 
 import { JobRepository } from './job.repository.js';
@@ -21,101 +21,314 @@ describe(JobRepository.name, () => {
     await database.drop();
   });
 
-  const count = async (table: 'jobs' | 'executions' | 'outbox', where = 'TRUE') =>
-    Number((await db.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM ${table} WHERE ${where}`))[0]?.n);
+  /** Rows in each table, so a test can show that a call wrote nothing. */
+  const rowCounts = async () => ({
+    jobs: await db.job.count(),
+    executions: await db.execution.count(),
+    attempts: await db.executionAttempt.count(),
+    outbox: await db.outbox.count(),
+  });
 
-  it('should store the job, its pending first execution and its outbox row together', async () => {
-    const input = aNewJob(aJobSpec({ name: 'stored', delayMs: 5000, payload: { a: 1 } }));
+  /** A namespace of the test's own, so list results hold only the test's jobs. */
+  const aNamespace = () => `ns-${newId()}`;
 
-    const result = await sut.createWithFirstExecution(input);
+  describe('createWithFirstExecution', () => {
+    it('should store the job, its pending first execution and its outbox row together', async () => {
+      const input = aNewJob(aJobSpec({ name: 'stored', delayMs: 5000, payload: { a: 1 } }));
 
-    expect(result.created).toBe(true);
-    const job = await sut.findById('default', input.jobId);
-    expect(job).toMatchObject({
-      id: input.jobId,
-      name: 'stored',
-      status: 'PENDING',
-      payload: { a: 1 },
-      queue: 'default',
+      const result = await sut.createWithFirstExecution(input);
+
+      expect(result.created).toBe(true);
+      const job = await sut.findById('default', input.jobId);
+      expect(job).toMatchObject({
+        id: input.jobId,
+        name: 'stored',
+        status: 'PENDING',
+        payload: { a: 1 },
+        queue: 'default',
+      });
+      expect(job?.retry).toEqual(input.spec.retry);
+      const execution = await db.execution.findUniqueOrThrow({ where: { id: input.executionId } });
+      expect(execution).toMatchObject({ jobId: input.jobId, status: 'PENDING', attempt: 0 });
+      expect(execution.scheduledFor).toEqual(input.spec.scheduledFor);
+      const outbox = await db.outbox.findMany({ where: { executionId: input.executionId } });
+      expect(outbox).toEqual([expect.objectContaining({ kind: 'ENQUEUE_EXECUTION', attempts: 0 })]);
     });
-    expect(job?.retry).toEqual(input.spec.retry);
-    const execution = await db.execution.findUniqueOrThrow({ where: { id: input.executionId } });
-    expect(execution).toMatchObject({ jobId: input.jobId, status: 'PENDING', attempt: 0 });
-    expect(execution.scheduledFor).toEqual(input.spec.scheduledFor);
-    expect(await count('outbox', `execution_id = '${input.executionId}'`)).toBe(1);
+
+    it('should return exactly the rows it stored', async () => {
+      const input = aNewJob(aJobSpec({ name: 'echoed', priority: 7, payload: ['x'] }), {
+        idempotencyKey: `echo-${newId()}`,
+        requestHash: 'hash',
+      });
+
+      const result = await sut.createWithFirstExecution(input, new Date('2026-03-01T10:00:00.000Z'));
+
+      if (!result.created) {
+        throw new Error('expected the job to be created');
+      }
+      expect(result.job).toEqual(await sut.findById('default', input.jobId));
+      const execution = await db.execution.findUniqueOrThrow({ where: { id: input.executionId } });
+      expect(result.execution).toMatchObject({
+        id: execution.id,
+        jobId: execution.jobId,
+        status: execution.status,
+        attempt: execution.attempt,
+        scheduledFor: execution.scheduledFor,
+        createdAt: execution.createdAt,
+      });
+    });
+
+    it('should not create a second job for a taken idempotency key, and write nothing', async () => {
+      const first = aNewJob(aJobSpec(), { idempotencyKey: 'key-1', requestHash: 'h' });
+      await sut.createWithFirstExecution(first);
+      const before = await rowCounts();
+
+      const second = await sut.createWithFirstExecution(
+        aNewJob(aJobSpec(), { idempotencyKey: 'key-1', requestHash: 'h' }),
+      );
+
+      expect(second).toEqual({ created: false, reason: 'idempotency_key_taken' });
+      expect(await rowCounts()).toEqual(before);
+      expect((await sut.findByIdempotencyKey('default', 'key-1'))?.id).toBe(first.jobId);
+    });
+
+    it('should scope idempotency keys to a namespace', async () => {
+      await sut.createWithFirstExecution(aNewJob(aJobSpec(), { idempotencyKey: 'shared', namespace: 'team-a' }));
+      const other = await sut.createWithFirstExecution(
+        aNewJob(aJobSpec(), { idempotencyKey: 'shared', namespace: 'team-b' }),
+      );
+      expect(other.created).toBe(true);
+    });
+
+    it('should not treat jobs without an idempotency key as duplicates of each other', async () => {
+      const results = await Promise.all([
+        sut.createWithFirstExecution(aNewJob()),
+        sut.createWithFirstExecution(aNewJob()),
+      ]);
+
+      expect(results.map((result) => result.created)).toEqual([true, true]);
+    });
+
+    it('should let exactly one of two racing creates with one key win, with one execution and one outbox row', async () => {
+      const key = `race-${newId()}`;
+      const twins = [aNewJob(aJobSpec(), { idempotencyKey: key }), aNewJob(aJobSpec(), { idempotencyKey: key })];
+
+      const results = await Promise.all(twins.map((input) => sut.createWithFirstExecution(input)));
+
+      expect(results.filter((result) => result.created)).toHaveLength(1);
+      expect(results.filter((result) => !result.created)).toEqual([
+        { created: false, reason: 'idempotency_key_taken' },
+      ]);
+      const winner = await sut.findByIdempotencyKey('default', key);
+      expect(await db.job.count({ where: { idempotencyKey: key } })).toBe(1);
+      expect(await db.execution.count({ where: { jobId: winner?.id } })).toBe(1);
+      expect(await db.outbox.count({ where: { execution: { jobId: winner?.id } } })).toBe(1);
+    });
+
+    it('should let exactly one of many racing creates with one key win', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => sut.createWithFirstExecution(aNewJob(aJobSpec(), { idempotencyKey: 'race' }))),
+      );
+
+      expect(results.filter((result) => result.created)).toHaveLength(1);
+      expect(await db.job.count({ where: { idempotencyKey: 'race' } })).toBe(1);
+    });
+
+    it('should refuse a payload Postgres cannot store as a validation problem, writing nothing', async () => {
+      // jsonb has no representation for U+0000 inside a string, though it is valid JSON.
+      const before = await rowCounts();
+
+      const create = async () => sut.createWithFirstExecution(aNewJob(aJobSpec({ payload: { text: 'a\u0000b' } })));
+
+      await expect(create()).rejects.toBeInstanceOf(ValidationError);
+      expect(await rowCounts()).toEqual(before);
+    });
   });
 
-  it('should not create a second job for a taken idempotency key, and write nothing', async () => {
-    const first = aNewJob(aJobSpec(), { idempotencyKey: 'key-1', requestHash: 'h' });
-    await sut.createWithFirstExecution(first);
-    const [jobs, executions, outbox] = [await count('jobs'), await count('executions'), await count('outbox')];
-
-    const second = await sut.createWithFirstExecution(
-      aNewJob(aJobSpec(), { idempotencyKey: 'key-1', requestHash: 'h' }),
-    );
-
-    expect(second).toEqual({ created: false, reason: 'idempotency_key_taken' });
-    expect([await count('jobs'), await count('executions'), await count('outbox')]).toEqual([jobs, executions, outbox]);
-    expect((await sut.findByIdempotencyKey('default', 'key-1'))?.id).toBe(first.jobId);
-  });
-
-  it('should scope idempotency keys to a namespace', async () => {
-    await sut.createWithFirstExecution(aNewJob(aJobSpec(), { idempotencyKey: 'shared', namespace: 'team-a' }));
-    const other = await sut.createWithFirstExecution(
-      aNewJob(aJobSpec(), { idempotencyKey: 'shared', namespace: 'team-b' }),
-    );
-    expect(other.created).toBe(true);
-  });
-
-  it('should let exactly one of many racing creates with one key win', async () => {
-    const results = await Promise.all(
-      Array.from({ length: 10 }, () => sut.createWithFirstExecution(aNewJob(aJobSpec(), { idempotencyKey: 'race' }))),
-    );
-
-    expect(results.filter((result) => result.created)).toHaveLength(1);
-    expect(await count('jobs', `idempotency_key = 'race'`)).toBe(1);
-  });
-
-  it('should page through a filtered list newest first, every job exactly once', async () => {
-    const ids: string[] = [];
-    for (let i = 0; i < 5; i += 1) {
-      const input = aNewJob(aJobSpec({ name: 'paged', queue: 'default' }));
-      await sut.createWithFirstExecution(input);
-      ids.push(input.jobId);
+  describe('list', () => {
+    /** Stores one job per spec override in `namespace`, oldest first, and returns their ids. */
+    async function storeJobs(namespace: string, overrides: Record<string, unknown>[]) {
+      const ids: string[] = [];
+      for (const override of overrides) {
+        const input = aNewJob(aJobSpec(override), { namespace });
+        await sut.createWithFirstExecution(input);
+        ids.push(input.jobId);
+      }
+      return ids;
     }
 
-    const seen: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await sut.list({ namespace: 'default', name: 'paged', limit: 2, ...(cursor ? { cursor } : {}) });
-      expect(page.items.length).toBeLessThanOrEqual(2);
-      seen.push(...page.items.map((job) => job.id));
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor !== undefined);
+    const setStatus = (id: string, status: ExecutionStatus) => db.job.update({ where: { id }, data: { status } });
 
-    expect(seen).toEqual([...ids].reverse());
-    expect((await sut.list({ namespace: 'default', name: 'paged', status: 'SUCCEEDED', limit: 10 })).items).toEqual([]);
-    expect((await sut.list({ namespace: 'other', name: 'paged', limit: 10 })).items).toEqual([]);
-  });
+    it('should list a namespace newest first', async () => {
+      const namespace = aNamespace();
+      const ids = await storeJobs(namespace, [{}, {}, {}]);
+      await storeJobs(aNamespace(), [{}]);
 
-  it('should refuse a cursor it did not hand out', async () => {
-    await expect(sut.list({ namespace: 'default', limit: 2, cursor: 'garbage' })).rejects.toBeInstanceOf(
-      ValidationError,
-    );
-  });
+      const page = await sut.list({ namespace, limit: 10 });
 
-  it('should delete a job with its executions, attempts and outbox rows', async () => {
-    const input = aNewJob();
-    await sut.createWithFirstExecution(input);
-    await db.executionAttempt.create({
-      data: { executionId: input.executionId, attempt: 1, outcome: 'FAILED', workerId: 'w', startedAt: new Date() },
+      expect(page.items.map((job) => job.id)).toEqual([...ids].reverse());
+      expect(page.nextCursor).toBeNull();
     });
 
-    expect(await sut.delete('default', input.jobId)).toBe(true);
+    it('should filter by status', async () => {
+      const namespace = aNamespace();
+      const [pending, succeeded, dead, alsoSucceeded] = await storeJobs(namespace, [{}, {}, {}, {}]);
+      await setStatus(succeeded!, 'SUCCEEDED');
+      await setStatus(dead!, 'DEAD');
+      await setStatus(alsoSucceeded!, 'SUCCEEDED');
 
-    expect(await count('executions', `id = '${input.executionId}'`)).toBe(0);
-    expect(await count('outbox', `execution_id = '${input.executionId}'`)).toBe(0);
-    expect(await db.executionAttempt.count({ where: { executionId: input.executionId } })).toBe(0);
-    expect(await sut.delete('default', input.jobId)).toBe(false);
+      const ids = async (status: ExecutionStatus) =>
+        (await sut.list({ namespace, status, limit: 10 })).items.map((job) => job.id);
+
+      expect(await ids('SUCCEEDED')).toEqual([alsoSucceeded, succeeded]);
+      expect(await ids('DEAD')).toEqual([dead]);
+      expect(await ids('PENDING')).toEqual([pending]);
+      expect(await ids('RUNNING')).toEqual([]);
+    });
+
+    it('should filter by name', async () => {
+      const namespace = aNamespace();
+      const [reportA, , reportB] = await storeJobs(namespace, [
+        { name: 'nightly-report' },
+        { name: 'cleanup' },
+        { name: 'nightly-report' },
+      ]);
+
+      const page = await sut.list({ namespace, name: 'nightly-report', limit: 10 });
+
+      expect(page.items.map((job) => job.id)).toEqual([reportB, reportA]);
+      expect((await sut.list({ namespace, name: 'nightly', limit: 10 })).items).toEqual([]);
+    });
+
+    it('should filter by queue', async () => {
+      const namespace = aNamespace();
+      const [, emailA, emailB] = await storeJobs(namespace, [
+        { queue: 'default' },
+        { queue: 'email' },
+        { queue: 'email' },
+      ]);
+
+      const page = await sut.list({ namespace, queue: 'email', limit: 10 });
+
+      expect(page.items.map((job) => job.id)).toEqual([emailB, emailA]);
+      expect(page.items.every((job) => job.queue === 'email')).toBe(true);
+    });
+
+    it('should apply every filter given at once', async () => {
+      const namespace = aNamespace();
+      const [, , match] = await storeJobs(namespace, [
+        { name: 'sync', queue: 'email' },
+        { name: 'sync', queue: 'default' },
+        { name: 'sync', queue: 'email' },
+        { name: 'other', queue: 'email' },
+      ]);
+      await setStatus(match!, 'RUNNING');
+
+      const page = await sut.list({ namespace, name: 'sync', queue: 'email', status: 'RUNNING', limit: 10 });
+
+      expect(page.items.map((job) => job.id)).toEqual([match]);
+    });
+
+    it('should walk every job exactly once, newest first, two at a time', async () => {
+      const namespace = aNamespace();
+      const ids = await storeJobs(namespace, [{}, {}, {}, {}, {}]);
+
+      const pages: string[][] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await sut.list({ namespace, limit: 2, ...(cursor === undefined ? {} : { cursor }) });
+        pages.push(page.items.map((job) => job.id));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor !== undefined);
+
+      const newestFirst = [...ids].reverse();
+      expect(pages).toEqual([newestFirst.slice(0, 2), newestFirst.slice(2, 4), newestFirst.slice(4)]);
+    });
+
+    it('should end on a full last page without handing out a cursor to an empty one', async () => {
+      const namespace = aNamespace();
+      await storeJobs(namespace, [{}, {}, {}, {}]);
+
+      const first = await sut.list({ namespace, limit: 2 });
+      const second = await sut.list({ namespace, limit: 2, cursor: first.nextCursor ?? undefined });
+
+      expect(first.nextCursor).not.toBeNull();
+      expect(second.items).toHaveLength(2);
+      expect(second.nextCursor).toBeNull();
+    });
+
+    it('should keep the filter while paging', async () => {
+      const namespace = aNamespace();
+      const [a, , b, , c] = await storeJobs(namespace, [
+        { name: 'kept' },
+        { name: 'noise' },
+        { name: 'kept' },
+        { name: 'noise' },
+        { name: 'kept' },
+      ]);
+
+      const first = await sut.list({ namespace, name: 'kept', limit: 2 });
+      const second = await sut.list({ namespace, name: 'kept', limit: 2, cursor: first.nextCursor ?? undefined });
+
+      expect([...first.items, ...second.items].map((job) => job.id)).toEqual([c, b, a]);
+      expect(second.nextCursor).toBeNull();
+    });
+
+    it.each([
+      ['not base64 of anything', 'garbage'],
+      ['an encoded non-id', Buffer.from('not-a-uuid', 'utf8').toString('base64url')],
+      ['a raw id', '0190f0e2-7a8b-7c3d-8e4f-0123456789ab'],
+    ])('should refuse a cursor it did not hand out (%s)', async (_, cursor) => {
+      const refused = sut.list({ namespace: 'default', limit: 2, cursor });
+
+      await expect(refused).rejects.toBeInstanceOf(ValidationError);
+      await expect(refused).rejects.toMatchObject({ issues: [expect.objectContaining({ path: 'cursor' })] });
+    });
+  });
+
+  describe('delete', () => {
+    it('should delete a job with its executions, attempts and outbox rows', async () => {
+      const input = aNewJob();
+      await sut.createWithFirstExecution(input);
+      await db.executionAttempt.create({
+        data: { executionId: input.executionId, attempt: 1, outcome: 'FAILED', workerId: 'w', startedAt: new Date() },
+      });
+      const kept = aNewJob();
+      await sut.createWithFirstExecution(kept);
+      const before = await rowCounts();
+
+      expect(await sut.delete('default', input.jobId)).toBe(true);
+
+      expect(await sut.findById('default', input.jobId)).toBeNull();
+      expect(await db.execution.count({ where: { id: input.executionId } })).toBe(0);
+      expect(await db.executionAttempt.count({ where: { executionId: input.executionId } })).toBe(0);
+      expect(await db.outbox.count({ where: { executionId: input.executionId } })).toBe(0);
+      expect(await rowCounts()).toEqual({
+        jobs: before.jobs - 1,
+        executions: before.executions - 1,
+        attempts: before.attempts - 1,
+        outbox: before.outbox - 1,
+      });
+      expect(await sut.findById('default', kept.jobId)).not.toBeNull();
+    });
+
+    it('should say when there was nothing to delete', async () => {
+      const input = aNewJob();
+      await sut.createWithFirstExecution(input);
+      await sut.delete('default', input.jobId);
+
+      expect(await sut.delete('default', input.jobId)).toBe(false);
+      expect(await sut.delete('default', newId())).toBe(false);
+    });
+
+    it('should not delete a job of another namespace', async () => {
+      const input = aNewJob(aJobSpec(), { namespace: 'team-a' });
+      await sut.createWithFirstExecution(input);
+
+      expect(await sut.delete('team-b', input.jobId)).toBe(false);
+
+      expect(await sut.findById('team-a', input.jobId)).not.toBeNull();
+      expect(await db.outbox.count({ where: { executionId: input.executionId } })).toBe(1);
+    });
   });
 });

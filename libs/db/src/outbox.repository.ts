@@ -27,6 +27,28 @@ export class OutboxRepository {
    * become QUEUED; others (cancelled meanwhile) are not dispatched, and a worker would refuse them.
    */
   async relayBatch(limit: number, dispatch: (items: ExecutionDispatch[]) => Promise<void>): Promise<RelayBatchResult> {
+    // Rows that could not be dispatched, kept across the rollback so they are counted anyway: their
+    // attempts order them last, so rows that can go are claimed first next time.
+    let undispatchable: { ids: bigint[]; error: string } | null = null;
+    try {
+      return await this.relayInTransaction(limit, dispatch, (ids, error) => {
+        undispatchable = { ids, error };
+      });
+    } catch (error) {
+      const failed = undispatchable as { ids: bigint[]; error: string } | null;
+      if (failed !== null) {
+        await this.db.$executeRaw`
+          UPDATE outbox SET attempts = attempts + 1, last_error = ${failed.error} WHERE id = ANY(${failed.ids}::bigint[])`;
+      }
+      throw error;
+    }
+  }
+
+  private async relayInTransaction(
+    limit: number,
+    dispatch: (items: ExecutionDispatch[]) => Promise<void>,
+    onUndispatchable: (ids: bigint[], error: string) => void,
+  ): Promise<RelayBatchResult> {
     return this.db.$transaction(
       async (tx) => {
         const rows = await tx.$queryRaw<(DispatchRow & { outbox_id: bigint; status: string })[]>`
@@ -52,8 +74,9 @@ export class OutboxRepository {
               failed.set(row.outbox_id, error instanceof Error ? error.message : String(error));
             });
           }
-          // Nothing got through (Redis is down): change nothing and let the caller back off.
+          // Nothing got through: change nothing here, let the caller back off.
           if (failed.size === pending.length) {
+            onUndispatchable([...failed.keys()], [...failed.values()][0] ?? String(batchError));
             throw batchError;
           }
         }

@@ -8,16 +8,35 @@ import { ValidationError } from './errors.js';
 const NUL = '\u0000';
 
 export function assertStorableJson(value: unknown, path: string): void {
-  if (JSON.stringify(value ?? null).includes('\\u0000')) {
+  if (containsNul(value)) {
     throw new ValidationError([
       { path, message: 'must not contain the NUL character (\\u0000), which cannot be stored', code: 'invalid_string' },
     ]);
   }
 }
 
+function containsNul(value: unknown): boolean {
+  if (typeof value === 'string') {
+    return value.includes(NUL);
+  }
+  if (Array.isArray(value)) {
+    return value.some(containsNul);
+  }
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).some(([key, item]) => key.includes(NUL) || containsNul(item));
+  }
+  return false;
+}
+
 /** JSON text of `value` that jsonb accepts: NUL characters in strings and keys become U+FFFD. */
 export function toStorableJson(value: unknown): string {
-  return JSON.stringify(value ?? null, (_key, item: unknown) =>
-    typeof item === 'string' ? item.replaceAll(NUL, '\uFFFD') : item,
-  ).replaceAll('\\u0000', '\\ufffd');
+  return JSON.stringify(value ?? null, (_key, item: unknown) => {
+    if (typeof item === 'string') {
+      return item.replaceAll(NUL, '\uFFFD');
+    }
+    if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
+      return Object.fromEntries(Object.entries(item).map(([key, entry]) => [key.replaceAll(NUL, '\uFFFD'), entry]));
+    }
+    return item;
+  });
 }

@@ -24,7 +24,10 @@ const common = {
   },
 };
 
-const withDatabase = { globalSetup: '<rootDir>/libs/testing/src/global-setup.ts' };
+const withDatabase = {
+  globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
+  globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
+};
 
 export default {
   projects: [

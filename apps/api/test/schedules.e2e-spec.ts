@@ -226,6 +226,61 @@ describe('recurring jobs', () => {
     await stopJob(busy.id);
   }, 30_000);
 
+  it('should take a changed schedule and payload from the next occurrence, with no duplicate and no gap', async () => {
+    const job = await ctx.api.createJob({
+      name: 'changes',
+      handler: 'noop',
+      payload: { version: 1 },
+      schedule: { every: '1s' },
+    });
+    await waitForOccurrences(job.id, 2);
+
+    const patched = await ctx.api.request<{ payload: unknown; schedule: { definition: unknown } }>(
+      'PATCH',
+      `/v1/jobs/${job.id}`,
+      { payload: { version: 2 }, schedule: { every: '2s' } },
+    );
+    expect(patched.status).toBe(200);
+    expect(patched.body.payload).toEqual({ version: 2 });
+    expect(patched.body.schedule.definition).toEqual({ every: '2s' });
+    const atChange = (await occurrences(job.id)).length;
+    const ledger = await waitForOccurrences(job.id, atChange + 2);
+    const runs = await waitFor(async () => {
+      const all = await executions(job.id);
+      return all.filter((run) => run.status === 'SUCCEEDED').length >= ledger.length ? all : undefined;
+    });
+    await stopJob(job.id);
+
+    const times = ledger.map((occurrence) => Date.parse(occurrence.nominalTime));
+    expect(new Set(times).size).toBe(times.length);
+    const gaps = times.slice(1).map((time, index) => time - (times[index] ?? 0));
+    expect(gaps.every((gap) => gap === 1000 || gap === 2000)).toBe(true);
+    expect(gaps.slice(atChange)).toEqual(gaps.slice(atChange).map(() => 2000));
+    expect(times.slice(atChange).every((time) => time % 2000 === 0)).toBe(true);
+    const latest = runs.find((run) => run.nominalTime === ledger.at(-1)?.nominalTime);
+    expect(latest?.result).toEqual({ ok: true, echo: { version: 2 } });
+  }, 40_000);
+
+  it('should refuse an invalid change and leave the job as it was', async () => {
+    const job = await ctx.api.createJob({
+      name: 'unchanged',
+      handler: 'sleep',
+      payload: { ms: 1 },
+      schedule: { every: '1h' },
+    });
+
+    for (const body of [{ schedule: { cron: 'not a cron' } }, { payload: { ms: -1 } }, { handler: 'noop' }]) {
+      const refused = await ctx.api.request('PATCH', `/v1/jobs/${job.id}`, body);
+      expect(refused.status).toBe(400);
+    }
+    const oneOff = await ctx.api.createJob({ name: 'one-off', handler: 'noop', delayMs: 60_000 });
+    expect((await ctx.api.request('PATCH', `/v1/jobs/${oneOff.id}`, { name: 'renamed' })).status).toBe(409);
+
+    const after = await ctx.api.job(job.id);
+    expect(after.payload).toEqual({ ms: 1, fail: false });
+    await stopJob(job.id);
+  });
+
   it.each([
     ['an invalid cron', { cron: '61 * * * *' }, 'schedule.cron'],
     ['an unknown zone', { cron: '0 9 * * *', timezone: 'Europe/Atlantis' }, 'schedule.timezone'],

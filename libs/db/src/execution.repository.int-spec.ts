@@ -6,6 +6,9 @@ import { ExecutionRepository } from './execution.repository.js';
 import { JobRepository } from './job.repository.js';
 import { createDatabase, type Database } from './prisma-client.factory.js';
 
+/** createTestDatabase() retries while other test runs clone the shared template; bound it above that. */
+const CLONE_TIMEOUT_MS = 30_000;
+
 describe(ExecutionRepository.name, () => {
   let database: TestDatabase;
   let db: Database;
@@ -19,7 +22,7 @@ describe(ExecutionRepository.name, () => {
     db = createDatabase({ url: database.url, poolSize: 5 });
     jobs = new JobRepository(db);
     sut = new ExecutionRepository(db);
-  });
+  }, CLONE_TIMEOUT_MS);
 
   afterAll(async () => {
     await db.$disconnect();

@@ -5,6 +5,9 @@ import { aJobSpec, aNewJob, createTestDatabase, type TestDatabase } from '@merid
 import { JobRepository } from './job.repository.js';
 import { createDatabase, type Database } from './prisma-client.factory.js';
 
+/** createTestDatabase() retries while other test runs clone the shared template; bound it above that. */
+const CLONE_TIMEOUT_MS = 30_000;
+
 describe(JobRepository.name, () => {
   let database: TestDatabase;
   let db: Database;
@@ -14,7 +17,7 @@ describe(JobRepository.name, () => {
     database = await createTestDatabase();
     db = createDatabase({ url: database.url, poolSize: 5 });
     sut = new JobRepository(db);
-  });
+  }, CLONE_TIMEOUT_MS);
 
   afterAll(async () => {
     await db.$disconnect();

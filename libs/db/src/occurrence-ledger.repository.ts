@@ -8,6 +8,16 @@ import {
 
 import type { Database } from './prisma-client.factory.js';
 
+/** What PATCH may change on a recurring job; absent fields stay. */
+export interface RecurringJobChanges {
+  name?: string;
+  payload?: unknown;
+  /** A new schedule starts over: `limit` counts from the change. */
+  schedule?: unknown;
+  overlapPolicy?: 'ALLOW' | 'SKIP';
+  catchUp?: { policy: 'SKIP' | 'LATEST' | 'ALL'; windowMs: number };
+}
+
 /** A recurring job as its tick needs it. */
 export interface RecurringJobState {
   id: string;
@@ -159,6 +169,55 @@ export class OccurrenceLedgerRepository {
       },
       { timeout: 30_000, maxWait: 10_000 },
     );
+  }
+
+  /**
+   * Changes a recurring job. The next tick is recomputed by `nextAfter` from the later of now and
+   * the last nominal time in the ledger, so the new schedule starts with the next occurrence:
+   * nothing already recorded can come again, and nothing between is owed. An outbox row arms the
+   * new tick; the old one finds itself stale when it fires.
+   * Locks: the job row. Returns false when the job has no schedule left to change.
+   */
+  async updateRecurring(
+    jobId: string,
+    changes: RecurringJobChanges,
+    nextAfter: (after: Date) => Date | null,
+    now: Date,
+  ): Promise<boolean> {
+    return this.db.$transaction(async (tx) => {
+      const rows = await tx.$queryRaw<{ schedule_state: string | null; last: Date | null }[]>`
+        SELECT j.schedule_state, (SELECT max(o.nominal_time) FROM occurrences o WHERE o.job_id = j.id) AS last
+          FROM jobs j WHERE j.id = ${jobId}::uuid FOR UPDATE OF j`;
+      const job = rows[0];
+      if (job === undefined || (job.schedule_state !== 'ACTIVE' && job.schedule_state !== 'PAUSED')) {
+        return false;
+      }
+      const after = new Date(Math.max(now.getTime(), job.last?.getTime() ?? -Infinity));
+      const nextRunAt = changes.schedule === undefined ? undefined : nextAfter(after);
+      await tx.job.update({
+        where: { id: jobId },
+        data: {
+          ...(changes.name === undefined ? {} : { name: changes.name }),
+          ...(changes.payload === undefined ? {} : { payload: changes.payload as object }),
+          ...(changes.overlapPolicy === undefined ? {} : { overlapPolicy: changes.overlapPolicy }),
+          ...(changes.catchUp === undefined
+            ? {}
+            : { catchUpPolicy: changes.catchUp.policy, catchUpWindowMs: changes.catchUp.windowMs }),
+          ...(changes.schedule === undefined
+            ? {}
+            : {
+                schedule: changes.schedule as object,
+                nextRunAt: nextRunAt ?? null,
+                occurrenceCount: 0,
+                ...(nextRunAt === null ? { scheduleState: 'COMPLETED' as const } : {}),
+              }),
+        },
+      });
+      if (changes.schedule !== undefined && nextRunAt !== null) {
+        await tx.outbox.create({ data: { kind: 'ARM_SCHEDULE', jobId } });
+      }
+      return true;
+    });
   }
 
   /**

@@ -18,6 +18,9 @@ import { JobRepository } from './job.repository.js';
 import { OutboxRepository } from './outbox.repository.js';
 import { createDatabase, type Database } from './prisma-client.factory.js';
 
+/** createTestDatabase() retries while other test runs clone the shared template; bound it above that. */
+const CLONE_TIMEOUT_MS = 30_000;
+
 describe(OutboxRepository.name, () => {
   let database: TestDatabase;
   let db: Database;
@@ -36,7 +39,7 @@ describe(OutboxRepository.name, () => {
     jobs = new JobRepository(db);
     executions = new ExecutionRepository(db);
     sut = new OutboxRepository(db);
-  });
+  }, CLONE_TIMEOUT_MS);
 
   beforeEach(async () => {
     await db.$executeRaw`TRUNCATE jobs CASCADE`;

@@ -31,6 +31,7 @@ describe('parseJobSpec', () => {
       runAt: null,
       scheduledFor: now,
       timeoutMs: 300_000,
+      recurrence: null,
       retry: {
         maxAttempts: 3,
         backoffType: 'EXPONENTIAL',

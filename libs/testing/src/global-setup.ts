@@ -6,8 +6,18 @@ import pg from 'pg';
 // Jest loads a global setup outside its module mapping, so this file imports nothing of ours;
 // test-env.ts re-exports what it defines.
 
-/** The migrated database every test file clones. */
-export const TEMPLATE_DATABASE = 'meridian_test_template';
+/**
+ * The migrated database every test file of this run clones. Named per run (the global setup puts
+ * the name in the environment the test workers inherit), so two test runs on one machine never
+ * drop each other's template.
+ */
+export function templateDatabase(): string {
+  const name = process.env.MERIDIAN_TEST_TEMPLATE;
+  if (name === undefined) {
+    throw new Error('MERIDIAN_TEST_TEMPLATE is not set: run the tests through jest, whose global setup makes it');
+  }
+  return name;
+}
 
 /** A database on the test Postgres: the local one, unless TEST_DATABASE_URL says otherwise. */
 export function databaseUrl(name: string): string {
@@ -25,18 +35,19 @@ export function adminDatabaseUrl(): string {
  * CREATE DATABASE ... TEMPLATE, so each file gets a fresh, isolated database in milliseconds.
  */
 export default async function globalSetup(): Promise<void> {
+  const template = `meridian_test_template_${process.pid}_${Date.now().toString(36)}`;
+  process.env.MERIDIAN_TEST_TEMPLATE = template;
   const client = new pg.Client({ connectionString: adminDatabaseUrl() });
   await client.connect();
   try {
-    await client.query(`DROP DATABASE IF EXISTS "${TEMPLATE_DATABASE}" WITH (FORCE)`);
-    await client.query(`CREATE DATABASE "${TEMPLATE_DATABASE}"`);
+    await client.query(`CREATE DATABASE "${template}"`);
   } finally {
     await client.end();
   }
   // Jest runs from the repository root.
   execFileSync(join(process.cwd(), 'node_modules/.bin/prisma'), ['migrate', 'deploy'], {
     cwd: process.cwd(),
-    env: { ...process.env, DATABASE_URL: databaseUrl(TEMPLATE_DATABASE) },
+    env: { ...process.env, DATABASE_URL: databaseUrl(template) },
     stdio: 'pipe',
   });
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import pg from 'pg';
 
-import { adminDatabaseUrl, databaseUrl, TEMPLATE_DATABASE } from './test-env.js';
+import { adminDatabaseUrl, databaseUrl, templateDatabase } from './test-env.js';
 
 export interface TestDatabase {
   name: string;
@@ -27,7 +27,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   // Two clones of one template at the same instant can collide on the template's lock; retry briefly.
   for (let attempt = 1; ; attempt += 1) {
     try {
-      await admin((client) => client.query(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DATABASE}"`));
+      await admin((client) => client.query(`CREATE DATABASE "${name}" TEMPLATE "${templateDatabase()}"`));
       break;
     } catch (error) {
       if (attempt >= 20 || !String(error).includes('is being accessed by other users')) {

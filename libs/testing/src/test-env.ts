@@ -1,4 +1,4 @@
-export { adminDatabaseUrl, databaseUrl, TEMPLATE_DATABASE } from './global-setup.js';
+export { adminDatabaseUrl, databaseUrl, templateDatabase } from './global-setup.js';
 
 /** The test Redis: the local one, unless TEST_REDIS_URL says otherwise. */
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';

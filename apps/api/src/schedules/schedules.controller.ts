@@ -1,5 +1,5 @@
 import { toFieldIssues, ValidationError } from '@meridian/domain';
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 
@@ -13,6 +13,7 @@ import {
   toOccurrenceView,
   upcomingQuerySchema,
   upcomingSchema,
+  updateRecurringJobSchema,
 } from '../jobs/dto/occurrence.view.js';
 import { SchedulesService } from './schedules.service.js';
 
@@ -32,6 +33,21 @@ export class SchedulesController {
   @ApiResponse({ status: 409, ...problem, description: 'The job has no schedule' })
   upcoming(@Param('id') id: string, @Query() query: unknown) {
     return this.schedules.upcoming(id, parseQuery(upcomingQuerySchema, query).count);
+  }
+
+  @Patch(':id')
+  @ApiOperation({
+    summary: 'Change a recurring job',
+    description: 'Name, payload, schedule or policies; a new schedule takes effect from its next occurrence.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiBody({ schema: openApiSchema(updateRecurringJobSchema, 'input') })
+  @ApiResponse({ status: 200, schema: openApiSchema(jobViewSchema) })
+  @ApiResponse({ status: 400, ...problem, description: 'Invalid change' })
+  @ApiResponse({ status: 404, ...problem, description: 'No such job' })
+  @ApiResponse({ status: 409, ...problem, description: 'The job has no schedule, or none left' })
+  async update(@Param('id') id: string, @Body() body: unknown) {
+    return toJobView(await this.schedules.update(id, body));
   }
 
   @Post(':id/pause')

@@ -1,8 +1,16 @@
 import { type JobRecord, OccurrenceLedgerRepository, type OccurrenceRecord } from '@meridian/db';
-import { JobNotRecurringError, OverlapForbidsRunError } from '@meridian/domain';
+import {
+  assertStorableJson,
+  JobNotRecurringError,
+  OverlapForbidsRunError,
+  toFieldIssues,
+  ValidationError,
+} from '@meridian/domain';
+import { HandlerRegistry } from '@meridian/handler-sdk';
 import { formatInZone, nextOccurrences, parseSchedule } from '@meridian/schedule';
 import { Injectable } from '@nestjs/common';
 
+import { updateRecurringJobSchema } from '../jobs/dto/occurrence.view.js';
 import { JobsService } from '../jobs/jobs.service.js';
 
 export interface UpcomingOccurrences {
@@ -16,6 +24,7 @@ export class SchedulesService {
   constructor(
     private readonly jobs: JobsService,
     private readonly ledger: OccurrenceLedgerRepository,
+    private readonly handlers: HandlerRegistry,
   ) {}
 
   /** The next `count` nominal times, from the job's next tick on, with local times and offsets. */
@@ -30,6 +39,47 @@ export class SchedulesService {
       timezone,
       items: items.map((instant) => ({ nominalTime: instant.toISOString(), local: formatInZone(instant, timezone) })),
     };
+  }
+
+  /**
+   * Changes a recurring job's name, payload, schedule or policies. A new schedule takes effect from
+   * its next occurrence after now (and after the last one recorded): no occurrence twice, none owed.
+   */
+  async update(jobId: string, body: unknown, now: Date = new Date()): Promise<JobRecord> {
+    const parsed = updateRecurringJobSchema.safeParse(body);
+    if (!parsed.success) {
+      throw new ValidationError(toFieldIssues(parsed.error));
+    }
+    const changes = parsed.data;
+    const job = await this.recurring(jobId);
+    const schedule = changes.schedule === undefined ? undefined : parseSchedule(changes.schedule).schedule;
+    if (changes.payload !== undefined) {
+      assertStorableJson(changes.payload, 'payload');
+      changes.payload = this.handlers.parsePayload(job.handler, changes.payload);
+    }
+    const updated = await this.ledger.updateRecurring(
+      job.id,
+      {
+        ...(changes.name === undefined ? {} : { name: changes.name }),
+        ...(changes.payload === undefined ? {} : { payload: changes.payload }),
+        ...(changes.schedule === undefined ? {} : { schedule: changes.schedule }),
+        ...(changes.overlap === undefined ? {} : { overlapPolicy: changes.overlap === 'allow' ? 'ALLOW' : 'SKIP' }),
+        ...(changes.catchUp === undefined
+          ? {}
+          : {
+              catchUp: {
+                policy: changes.catchUp.policy.toUpperCase() as 'SKIP' | 'LATEST' | 'ALL',
+                windowMs: changes.catchUp.windowMs,
+              },
+            }),
+      },
+      (after) => (schedule === undefined ? null : (nextOccurrences(schedule, after, 1)[0] ?? null)),
+      now,
+    );
+    if (!updated) {
+      throw new JobNotRecurringError(job.id);
+    }
+    return this.jobs.find(job.id);
   }
 
   /** Pauses a recurring job: its occurrences are recorded as PAUSED until it resumes (or `until`). */

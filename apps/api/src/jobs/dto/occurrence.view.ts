@@ -40,3 +40,17 @@ export const pauseRequestSchema = z
     until: z.iso.datetime({ offset: true }).optional().describe('Resume by itself at this instant'),
   })
   .default({});
+
+/** The body of `PATCH /v1/jobs/:id`: every field optional, changes take effect from the next occurrence. */
+export const updateRecurringJobSchema = z.strictObject({
+  name: z.string().trim().min(1).max(200).optional(),
+  payload: z.unknown().optional(),
+  schedule: z.record(z.string(), z.unknown()).optional().describe('Replaces the whole schedule'),
+  overlap: z.enum(['skip', 'allow']).optional(),
+  catchUp: z
+    .strictObject({
+      policy: z.enum(['skip', 'latest', 'all']).default('skip'),
+      windowMs: z.int().min(0).max(86_400_000).default(60_000),
+    })
+    .optional(),
+});

@@ -1,15 +1,28 @@
+import { randomUUID } from 'node:crypto';
+
 import { describe, expect, it } from '@jest/globals';
 import { type ExecutionView, type JobView, useStack } from '@meridian/testing';
 
-interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
+import { expectProblem, MISSING_ID, type Page } from './support.js';
+
+/** Far enough ahead that the job stays queued for the whole test. */
+const AN_HOUR = 3_600_000;
 
 describe('jobs API', () => {
-  const ctx = useStack();
+  // A second queue, so that the queue filter has something to tell apart.
+  const ctx = useStack({ env: { QUEUES: 'default,reports' } });
+
+  /** A name no other test of this file uses, so filters by name see only this test's jobs. */
+  const uniqueName = (label: string) => `${label}-${randomUUID().slice(0, 8)}`;
+
+  async function list(query: string): Promise<Page<JobView>> {
+    const page = await ctx.api.request<Page<JobView>>('GET', `/v1/jobs?${query}`);
+    expect(page.status).toBe(200);
+    return page.body;
+  }
 
   it('should store a job, run it on a worker and keep its history', async () => {
+    const before = Date.now();
     const created = await ctx.api.request<JobView>('POST', '/v1/jobs', {
       name: 'hello',
       handler: 'noop',
@@ -18,71 +31,156 @@ describe('jobs API', () => {
 
     expect(created.status).toBe(201);
     expect(created.headers.get('location')).toBe(`/v1/jobs/${created.body.id}`);
+    expect(created.headers.get('content-type')).toContain('application/json');
     expect(created.body).toMatchObject({
-      id: expect.any(String),
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       status: 'PENDING',
+      name: 'hello',
       handler: 'noop',
       queue: 'default',
+      payload: { greeting: 'hi' },
     });
+    const scheduledFor = created.body.latestExecution?.scheduledFor ?? '';
+    expect(Date.parse(scheduledFor)).toBeGreaterThanOrEqual(before - 5);
 
     const execution = await ctx.api.waitForExecution(created.body, 'SUCCEEDED');
+
+    expect(execution.jobId).toBe(created.body.id);
+    expect(execution.scheduledFor).toBe(scheduledFor);
     expect(execution.result).toEqual({ ok: true, echo: { greeting: 'hi' } });
-    expect(execution.scheduledFor).toBe(created.body.latestExecution?.scheduledFor);
+    expect(execution.lastError).toBeNull();
+    expect(execution.attempt).toBe(1);
     expect(execution.attempts).toHaveLength(1);
-    expect(execution.attempts?.[0]).toMatchObject({ attempt: 1, outcome: 'SUCCEEDED', error: null });
+    expect(execution.attempts?.[0]).toMatchObject({
+      attempt: 1,
+      outcome: 'SUCCEEDED',
+      error: null,
+      retryDelayMs: null,
+      workerId: expect.any(String),
+    });
     expect(Date.parse(execution.queuedAt ?? '')).toBeLessThanOrEqual(Date.parse(execution.startedAt ?? ''));
     expect(Date.parse(execution.startedAt ?? '')).toBeLessThanOrEqual(Date.parse(execution.finishedAt ?? ''));
 
     const job = await ctx.api.job(created.body.id);
     expect(job.status).toBe('SUCCEEDED');
     expect(job.latestExecution?.id).toBe(execution.id);
-
-    const executions = await ctx.api.request<Page<ExecutionView>>('GET', `/v1/jobs/${job.id}/executions`);
-    expect(executions.status).toBe(200);
-    expect(executions.body.items.map((item) => item.id)).toEqual([execution.id]);
+    expect(job.latestExecution?.status).toBe('SUCCEEDED');
   });
 
-  it('should list jobs newest first, filtered, one cursor page at a time', async () => {
-    const name = `listed-${Date.now()}`;
+  it("should list a job's executions", async () => {
+    const job = await ctx.api.createJob({ name: uniqueName('executions'), handler: 'noop' });
+    const execution = await ctx.api.waitForExecution(job, 'SUCCEEDED');
+
+    const executions = await ctx.api.request<Page<ExecutionView>>('GET', `/v1/jobs/${job.id}/executions?limit=10`);
+
+    expect(executions.status).toBe(200);
+    expect(executions.body.nextCursor).toBeNull();
+    expect(executions.body.items).toHaveLength(1);
+    expect(executions.body.items[0]).toMatchObject({
+      id: execution.id,
+      jobId: job.id,
+      status: 'SUCCEEDED',
+      attempt: 1,
+      scheduledFor: execution.scheduledFor,
+    });
+  });
+
+  it('should list jobs newest first, one cursor page of at most `limit` at a time', async () => {
+    const name = uniqueName('paged');
     const ids: string[] = [];
     for (let i = 0; i < 5; i += 1) {
-      ids.push((await ctx.api.createJob({ name, handler: 'noop', delayMs: 3_600_000 })).id);
+      ids.push((await ctx.api.createJob({ name, handler: 'noop', delayMs: AN_HOUR })).id);
     }
-    const other = await ctx.api.createJob({ name: `${name}-other`, handler: 'noop', delayMs: 3_600_000 });
+    // Same prefix, other name: the name filter matches exactly.
+    const other = await ctx.api.createJob({ name: `${name}-other`, handler: 'noop', delayMs: AN_HOUR });
 
-    const seen: string[] = [];
+    const pages: Page<JobView>[] = [];
     let cursor: string | null = null;
     do {
-      const query: string = `/v1/jobs?name=${name}&limit=2${cursor === null ? '' : `&cursor=${cursor}`}`;
-      const page = await ctx.api.request<Page<JobView>>('GET', query);
-      expect(page.status).toBe(200);
-      expect(page.body.items.length).toBeLessThanOrEqual(2);
-      seen.push(...page.body.items.map((job) => job.id));
-      cursor = page.body.nextCursor;
-    } while (cursor !== null);
+      pages.push(await list(`name=${name}&limit=2${cursor === null ? '' : `&cursor=${cursor}`}`));
+      cursor = pages.at(-1)?.nextCursor ?? null;
+    } while (cursor !== null && pages.length < 10);
 
+    expect(pages.map((page) => page.items.length)).toEqual([2, 2, 1]);
+    expect(pages.at(-1)?.nextCursor).toBeNull();
+    const seen = pages.flatMap((page) => page.items.map((job) => job.id));
     expect(seen).toEqual([...ids].reverse());
     expect(seen).not.toContain(other.id);
+    expect(pages.flatMap((page) => page.items).every((job) => job.name === name)).toBe(true);
 
-    const byQueue = await ctx.api.request<Page<JobView>>('GET', `/v1/jobs?queue=default&limit=100`);
-    expect(byQueue.body.items.map((job) => job.id)).toEqual(expect.arrayContaining([...ids, other.id]));
-    const succeeded = await ctx.api.request<Page<JobView>>('GET', '/v1/jobs?status=SUCCEEDED&limit=100');
-    expect(succeeded.body.items.every((job) => job.status === 'SUCCEEDED')).toBe(true);
-    expect(succeeded.body.items.map((job) => job.id)).not.toContain(other.id);
+    // A page size that divides the list exactly ends with a null cursor, not an empty page.
+    const whole = await list(`name=${name}&limit=5`);
+    expect(whole.items).toHaveLength(5);
+    expect(whole.nextCursor).toBeNull();
+  });
+
+  it('should filter jobs by status', async () => {
+    const name = uniqueName('by-status');
+    const done = await ctx.api.createJob({ name, handler: 'noop' });
+    const waiting = await ctx.api.createJob({ name, handler: 'noop', delayMs: AN_HOUR });
+    await ctx.api.waitForExecution(done, 'SUCCEEDED');
+    await ctx.api.waitForExecution(waiting, 'QUEUED');
+
+    const succeeded = await list(`name=${name}&status=SUCCEEDED`);
+    const queued = await list(`name=${name}&status=QUEUED`);
+    const dead = await list(`name=${name}&status=DEAD`);
+
+    expect(succeeded.items.map((job) => job.id)).toEqual([done.id]);
+    expect(queued.items.map((job) => job.id)).toEqual([waiting.id]);
+    expect(dead.items).toEqual([]);
+    const anyName = await list('status=SUCCEEDED&limit=100');
+    expect(anyName.items.every((job) => job.status === 'SUCCEEDED')).toBe(true);
+    expect(anyName.items.map((job) => job.id)).toContain(done.id);
+  });
+
+  it('should filter jobs by queue', async () => {
+    const name = uniqueName('by-queue');
+    const report = await ctx.api.createJob({ name, handler: 'noop', queue: 'reports', delayMs: AN_HOUR });
+    const usual = await ctx.api.createJob({ name, handler: 'noop', delayMs: AN_HOUR });
+    expect(report.queue).toBe('reports');
+    expect(usual.queue).toBe('default');
+
+    const reports = await list(`name=${name}&queue=reports`);
+    const defaults = await list(`name=${name}&queue=default`);
+    const anyName = await list('queue=reports&limit=100');
+
+    expect(reports.items.map((job) => job.id)).toEqual([report.id]);
+    expect(defaults.items.map((job) => job.id)).toEqual([usual.id]);
+    expect(anyName.items.every((job) => job.queue === 'reports')).toBe(true);
+    expect(anyName.items.map((job) => job.id)).toContain(report.id);
+  });
+
+  it('should run a job on a queue other than the default one', async () => {
+    const job = await ctx.api.createJob({ name: uniqueName('reports'), handler: 'noop', queue: 'reports' });
+
+    const execution = await ctx.api.waitForExecution(job, 'SUCCEEDED');
+
+    expect(execution.attempts?.map((attempt) => attempt.outcome)).toEqual(['SUCCEEDED']);
   });
 
   it('should delete a job with its history and then answer 404 for it', async () => {
-    const job = await ctx.api.createJob({ name: 'to-delete', handler: 'noop', delayMs: 3_600_000 });
+    const name = uniqueName('to-delete');
+    const job = await ctx.api.createJob({ name, handler: 'noop', delayMs: AN_HOUR });
 
     const deleted = await ctx.api.request('DELETE', `/v1/jobs/${job.id}`);
-    expect(deleted.status).toBe(204);
 
-    const after = await ctx.api.request<{ code: string }>('GET', `/v1/jobs/${job.id}`);
-    expect(after.status).toBe(404);
-    expect(after.headers.get('content-type')).toContain('application/problem+json');
-    expect(after.body.code).toBe('job_not_found');
-    const execution = await ctx.api.request('GET', `/v1/executions/${job.latestExecution?.id}`);
-    expect(execution.status).toBe(404);
+    expect(deleted.status).toBe(204);
+    expect(deleted.body).toBeNull();
+    expectProblem(await ctx.api.request('GET', `/v1/jobs/${job.id}`), 404, 'job_not_found');
+    expectProblem(await ctx.api.request('GET', `/v1/jobs/${job.id}/executions`), 404, 'job_not_found');
+    expectProblem(
+      await ctx.api.request('GET', `/v1/executions/${job.latestExecution?.id}`),
+      404,
+      'execution_not_found',
+    );
+    expectProblem(await ctx.api.request('DELETE', `/v1/jobs/${job.id}`), 404, 'job_not_found');
+    expect((await list(`name=${name}`)).items).toEqual([]);
+  });
+
+  it('should answer 404 problems for a job that does not exist', async () => {
+    expectProblem(await ctx.api.request('GET', `/v1/jobs/${MISSING_ID}`), 404, 'job_not_found');
+    expectProblem(await ctx.api.request('DELETE', `/v1/jobs/${MISSING_ID}`), 404, 'job_not_found');
+    expectProblem(await ctx.api.request('GET', `/v1/executions/${MISSING_ID}`), 404, 'execution_not_found');
   });
 
   it('should serve an OpenAPI document of the v1 routes and the Swagger UI', async () => {
@@ -103,8 +201,14 @@ describe('jobs API', () => {
       ]),
     );
     expect(Object.keys(document.body.paths['/v1/jobs'] ?? {})).toEqual(expect.arrayContaining(['get', 'post']));
+    expect(Object.keys(document.body.paths['/v1/jobs/{id}'] ?? {})).toEqual(
+      expect.arrayContaining(['get', 'delete']),
+    );
+    expect(Object.keys(document.body.paths['/v1/jobs/{id}/cancel'] ?? {})).toEqual(['post']);
     expect(JSON.stringify(document.body)).not.toContain('#/definitions/');
-    expect((await fetch(`${ctx.stack.apiUrl}/docs`)).status).toBe(200);
+    const ui = await fetch(`${ctx.stack.apiUrl}/docs`);
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toContain('<html');
   });
 
   it('should report liveness and readiness', async () => {

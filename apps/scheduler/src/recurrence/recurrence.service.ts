@@ -6,6 +6,8 @@ import { jitterOffset, parseSchedule, planOccurrences } from '@meridian/schedule
 import { Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
+import { OutboxRelayService } from '../outbox/outbox-relay.service.js';
+
 const MAX_EARLY_WAIT_MS = 60_000;
 
 const lower = <T extends string>(value: T) => value.toLowerCase() as Lowercase<T>;
@@ -19,6 +21,7 @@ export class RecurrenceService {
   constructor(
     private readonly ledger: OccurrenceLedgerRepository,
     private readonly queues: ExecutionQueueGateway,
+    private readonly relay: OutboxRelayService,
     @InjectPinoLogger(RecurrenceService.name) private readonly logger: PinoLogger,
   ) {}
 
@@ -55,6 +58,12 @@ export class RecurrenceService {
     });
     if (result.kind === 'handled') {
       this.logger.debug({ jobId: tick.jobId, due: tick.nominalTime, ...result }, 'tick handled');
+      if (result.enqueued > 0) {
+        // Relay at once rather than at the next poll: an occurrence should start on its second.
+        await this.relay.relayOnce().catch((error: unknown) => {
+          this.logger.warn({ err: error }, 'immediate relay failed; the relay loop will pick the rows up');
+        });
+      }
     }
     // Also for a stale tick: make sure the job's real next tick is armed (idempotent).
     if (result.nextRunAt !== null) {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** A whole number in [min, max]; a blank value is an error, not 0 (as plain coercion would make it). */
+const int = (min: number, max: number) =>
+  z.string().trim().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(min).max(max));
 const list = z
   .string()
   .transform((value) =>

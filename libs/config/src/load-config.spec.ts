@@ -3,55 +3,174 @@ import { InvalidConfigurationError } from '@meridian/domain';
 
 import { loadConfig } from './load-config.js';
 
+function failureOf(env: NodeJS.ProcessEnv): InvalidConfigurationError {
+  let loaded: unknown;
+  try {
+    loaded = loadConfig(env);
+  } catch (error) {
+    if (error instanceof InvalidConfigurationError) {
+      return error;
+    }
+    throw error;
+  }
+  throw new Error(`expected loadConfig to refuse ${JSON.stringify(env)}, but it loaded ${JSON.stringify(loaded)}`);
+}
+
 describe('loadConfig', () => {
   it('should run against local Redis and Postgres with no variables set', () => {
     const config = loadConfig({});
 
-    expect(config.database.url).toBe('postgresql://postgres@127.0.0.1:5432/meridian');
-    expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379', prefix: 'meridian' });
-    expect(config.queues).toEqual(['default']);
-    expect(config.api).toMatchObject({ port: 3000, maxPayloadBytes: 262_144 });
-    expect(config.worker.concurrency).toBe(10);
-    expect(config.worker.id).toMatch(/-\d+$/);
+    expect(config).toEqual({
+      env: 'development',
+      logLevel: 'info',
+      database: { url: 'postgresql://postgres@127.0.0.1:5432/meridian', poolSize: 10 },
+      redis: { url: 'redis://127.0.0.1:6379', prefix: 'meridian' },
+      queues: ['default'],
+      api: {
+        host: '0.0.0.0',
+        port: 3000,
+        maxBodyBytes: 524_288,
+        maxPayloadBytes: 262_144,
+        runAtPastToleranceMs: 60_000,
+      },
+      outbox: { pollIntervalMs: 50, batchSize: 500 },
+      reconciler: { intervalMs: 30_000, graceMs: 60_000 },
+      worker: {
+        id: expect.stringMatching(new RegExp(`-${process.pid}$`)),
+        concurrency: 10,
+        shutdownGraceMs: 30_000,
+        resultMaxBytes: 65_536,
+        httpMaxResponseBytes: 1_048_576,
+      },
+    });
+  });
+
+  it('should read the variables it is given, not process.env', () => {
+    const saved = process.env.API_PORT;
+    process.env.API_PORT = '9999';
+    try {
+      expect(loadConfig({}).api.port).toBe(3000);
+    } finally {
+      if (saved === undefined) {
+        delete process.env.API_PORT;
+      } else {
+        process.env.API_PORT = saved;
+      }
+    }
   });
 
   it('should read and coerce every section', () => {
     const config = loadConfig({
-      API_PORT: '8080',
-      QUEUES: 'default, critical ,reports',
-      WORKER_CONCURRENCY: '50',
-      WORKER_ID: 'worker-a',
-      OUTBOX_POLL_INTERVAL_MS: '25',
+      NODE_ENV: 'production',
       LOG_LEVEL: 'debug',
+      DATABASE_URL: 'postgres://meridian:pw@db:5432/meridian',
+      DATABASE_POOL_SIZE: '25',
+      REDIS_URL: 'rediss://cache:6380',
+      REDIS_PREFIX: '{meridian-prod}',
+      QUEUES: 'default, critical ,reports',
+      API_HOST: '127.0.0.1',
+      API_PORT: '8080',
+      API_MAX_BODY_BYTES: '2048',
+      JOB_MAX_PAYLOAD_BYTES: '1024',
+      JOB_RUN_AT_PAST_TOLERANCE_MS: '0',
+      OUTBOX_POLL_INTERVAL_MS: '25',
+      OUTBOX_BATCH_SIZE: '100',
+      RECONCILE_INTERVAL_MS: '1000',
+      RECONCILE_GRACE_MS: '5000',
+      WORKER_ID: 'worker-a',
+      WORKER_CONCURRENCY: '50',
+      WORKER_SHUTDOWN_GRACE_MS: '10000',
+      EXECUTION_RESULT_MAX_BYTES: '4096',
+      HTTP_HANDLER_MAX_RESPONSE_BYTES: '8192',
     });
 
-    expect(config.api.port).toBe(8080);
-    expect(config.queues).toEqual(['default', 'critical', 'reports']);
-    expect(config.worker).toMatchObject({ concurrency: 50, id: 'worker-a' });
-    expect(config.outbox.pollIntervalMs).toBe(25);
-    expect(config.logLevel).toBe('debug');
+    expect(config).toEqual({
+      env: 'production',
+      logLevel: 'debug',
+      database: { url: 'postgres://meridian:pw@db:5432/meridian', poolSize: 25 },
+      redis: { url: 'rediss://cache:6380', prefix: '{meridian-prod}' },
+      queues: ['default', 'critical', 'reports'],
+      api: { host: '127.0.0.1', port: 8080, maxBodyBytes: 2048, maxPayloadBytes: 1024, runAtPastToleranceMs: 0 },
+      outbox: { pollIntervalMs: 25, batchSize: 100 },
+      reconciler: { intervalMs: 1000, graceMs: 5000 },
+      worker: {
+        id: 'worker-a',
+        concurrency: 50,
+        shutdownGraceMs: 10_000,
+        resultMaxBytes: 4096,
+        httpMaxResponseBytes: 8192,
+      },
+    });
+  });
+
+  it('should ignore variables it does not know', () => {
+    expect(loadConfig({ PATH: '/usr/bin', HOME: '/root' }).api.port).toBe(3000);
+  });
+
+  it('should drop empty entries from QUEUES', () => {
+    expect(loadConfig({ QUEUES: 'a,,b,' }).queues).toEqual(['a', 'b']);
+  });
+
+  it.each([
+    ['API_PORT', 'abc'],
+    ['API_PORT', '65536'],
+    ['API_PORT', '80.5'],
+    ['API_PORT', '-1'],
+    ['REDIS_URL', 'http://x'],
+    ['REDIS_URL', 'not a url'],
+    ['DATABASE_URL', 'mysql://localhost/db'],
+    ['QUEUES', ' , '],
+    ['QUEUES', 'default,Reports'],
+    ['WORKER_CONCURRENCY', '0'],
+    ['DATABASE_POOL_SIZE', '201'],
+    ['LOG_LEVEL', 'loud'],
+    ['NODE_ENV', 'staging'],
+    ['REDIS_PREFIX', 'has space'],
+    ['OUTBOX_POLL_INTERVAL_MS', '1'],
+    ['WORKER_ID', ''],
+  ])('should refuse %s=%j, naming it', (variable, value) => {
+    const error = failureOf({ [variable]: value });
+
+    expect(error.code).toBe('invalid_configuration');
+    // A bad entry of a list is named with its index: QUEUES.1
+    expect(error.issues.map((issue) => issue.path.split('.')[0])).toEqual([variable]);
+    expect(error.message).toContain(variable);
   });
 
   it('should name every bad variable in one error', () => {
-    const load = () =>
-      loadConfig({
-        API_PORT: 'eighty',
-        REDIS_URL: 'http://127.0.0.1:6379',
-        DATABASE_URL: 'mysql://localhost/db',
-        QUEUES: ' , ',
-        WORKER_CONCURRENCY: '0',
-        LOG_LEVEL: 'loud',
-      });
+    const bad = {
+      API_PORT: 'abc',
+      REDIS_URL: 'http://x',
+      QUEUES: ' , ',
+      DATABASE_URL: 'mysql://localhost/db',
+      WORKER_CONCURRENCY: '0',
+      LOG_LEVEL: 'loud',
+      EXECUTION_RESULT_MAX_BYTES: '-5',
+    };
 
-    expect(load).toThrow(InvalidConfigurationError);
-    let message = '';
-    try {
-      load();
-    } catch (error) {
-      message = (error as Error).message;
+    const error = failureOf({ ...bad, API_HOST: 'localhost', OUTBOX_BATCH_SIZE: '10' });
+
+    expect(error).toBeInstanceOf(InvalidConfigurationError);
+    expect(error.issues.map((issue) => issue.path).sort()).toEqual(Object.keys(bad).sort());
+    for (const variable of Object.keys(bad)) {
+      expect(error.message).toContain(`  ${variable}: `);
     }
-    for (const variable of ['API_PORT', 'REDIS_URL', 'DATABASE_URL', 'QUEUES', 'WORKER_CONCURRENCY', 'LOG_LEVEL']) {
-      expect(message).toContain(variable);
-    }
+    expect(error.message).not.toContain('API_HOST');
+    expect(error.message).not.toContain('OUTBOX_BATCH_SIZE');
+  });
+
+  it('should refuse an empty or blank numeric variable instead of reading it as 0', () => {
+    // `API_PORT=` (set but empty, as `API_PORT: ${API_PORT}` in a compose file leaves it) is not a
+    // number. Read as 0 it silently moves the API to a random port, or turns a limit or a grace off.
+    const empty = {
+      API_PORT: '',
+      RECONCILE_GRACE_MS: '',
+      EXECUTION_RESULT_MAX_BYTES: ' ',
+      JOB_RUN_AT_PAST_TOLERANCE_MS: '',
+    };
+
+    const error = failureOf(empty);
+
+    expect(error.issues.map((issue) => issue.path).sort()).toEqual(Object.keys(empty).sort());
   });
 });

@@ -62,6 +62,9 @@ export class OutboxRepository {
         if (rows.length === 0) {
           return { claimed: 0, dispatched: 0 };
         }
+        // Taken before dispatch: a worker may start an execution the moment it is enqueued, and its
+        // start must not look earlier than its queuing.
+        const now = new Date();
         const pending = rows.filter((row) => row.status === 'PENDING');
         const failed = new Map<bigint, string>();
         try {
@@ -81,7 +84,6 @@ export class OutboxRepository {
           }
         }
         const dispatched = pending.filter((row) => !failed.has(row.outbox_id));
-        const now = new Date();
         await tx.$executeRaw`
           WITH queued AS (
             UPDATE executions SET status = 'QUEUED', queued_at = ${now}, updated_at = ${now}

@@ -5,105 +5,282 @@ import { type JobSpecLimits, parseJobSpec } from './job-spec.js';
 
 const limits: JobSpecLimits = { maxPayloadBytes: 1024, runAtPastToleranceMs: 60_000 };
 const now = new Date('2026-03-01T12:00:00.000Z');
+const minimal = { name: 'report', handler: 'noop' };
 
-function issuesOf(body: unknown): string[] {
+function failureOf(body: unknown, withLimits: JobSpecLimits = limits): unknown {
   try {
-    parseJobSpec(body, limits, now);
+    parseJobSpec(body, withLimits, now);
   } catch (error) {
-    if (error instanceof ValidationError) {
-      return error.issues.map((issue) => issue.path);
-    }
-    throw error;
+    return error;
   }
-  throw new Error('expected a validation error');
+  throw new Error('expected parseJobSpec to refuse the body');
 }
 
-describe('parseJobSpec', () => {
-  it('should fill in every default', () => {
-    const spec = parseJobSpec({ name: 'report', handler: 'noop' }, limits, now);
+function issuesOf(body: unknown): string[] {
+  const error = failureOf(body);
+  if (error instanceof ValidationError) {
+    return error.issues.map((issue) => issue.path);
+  }
+  throw error;
+}
 
-    expect(spec).toEqual({
-      name: 'report',
-      handler: 'noop',
-      payload: {},
-      queue: 'default',
-      priority: 0,
-      runAt: null,
-      scheduledFor: now,
-      timeoutMs: 300_000,
-      recurrence: null,
-      retry: {
-        maxAttempts: 3,
+/** A payload whose JSON text is exactly `bytes` long: {"s":"xxx…"} */
+const payloadOfBytes = (bytes: number) => ({ s: 'x'.repeat(bytes - '{"s":""}'.length) });
+
+describe('parseJobSpec', () => {
+  describe('defaults', () => {
+    it('should fill in every default', () => {
+      expect(parseJobSpec(minimal, limits, now)).toEqual({
+        name: 'report',
+        handler: 'noop',
+        payload: {},
+        queue: 'default',
+        priority: 0,
+        runAt: null,
+        scheduledFor: now,
+        timeoutMs: 300_000,
+        recurrence: null,
+        retry: {
+          maxAttempts: 3,
+          backoffType: 'EXPONENTIAL',
+          backoffDelayMs: 1000,
+          backoffMaxDelayMs: 3_600_000,
+          backoffJitter: 0.2,
+        },
+      });
+    });
+
+    it('should fill in the backoff defaults when only maxAttempts is given', () => {
+      expect(parseJobSpec({ ...minimal, retry: { maxAttempts: 7 } }, limits, now).retry).toEqual({
+        maxAttempts: 7,
         backoffType: 'EXPONENTIAL',
         backoffDelayMs: 1000,
         backoffMaxDelayMs: 3_600_000,
         backoffJitter: 0.2,
-      },
+      });
+    });
+
+    it('should fill in the rest of a backoff when only its type is given', () => {
+      expect(parseJobSpec({ ...minimal, retry: { backoff: { type: 'fixed' } } }, limits, now).retry).toEqual({
+        maxAttempts: 3,
+        backoffType: 'FIXED',
+        backoffDelayMs: 1000,
+        backoffMaxDelayMs: 3_600_000,
+        backoffJitter: 0.2,
+      });
+    });
+
+    it('should keep given values instead of defaults', () => {
+      const spec = parseJobSpec(
+        { ...minimal, queue: 'reports', priority: 1000, timeoutMs: 1, payload: { to: 'ada' } },
+        limits,
+        now,
+      );
+      expect(spec).toMatchObject({ queue: 'reports', priority: 1000, timeoutMs: 1, payload: { to: 'ada' } });
+    });
+
+    it('should trim the name', () => {
+      expect(parseJobSpec({ ...minimal, name: '  nightly report  ' }, limits, now).name).toBe('nightly report');
+    });
+
+    it('should accept any JSON value as the payload', () => {
+      expect(parseJobSpec({ ...minimal, payload: [1, 'two', null] }, limits, now).payload).toEqual([1, 'two', null]);
+      expect(parseJobSpec({ ...minimal, payload: 'text' }, limits, now).payload).toBe('text');
+      expect(parseJobSpec({ ...minimal, payload: null }, limits, now).payload).toBeNull();
+    });
+
+    it('should map the retry policy to domain shape', () => {
+      const spec = parseJobSpec(
+        { ...minimal, retry: { maxAttempts: 5, backoff: { type: 'fixed', delayMs: 10, maxDelayMs: 20, jitter: 0 } } },
+        limits,
+        now,
+      );
+      expect(spec.retry).toEqual({
+        maxAttempts: 5,
+        backoffType: 'FIXED',
+        backoffDelayMs: 10,
+        backoffMaxDelayMs: 20,
+        backoffJitter: 0,
+      });
     });
   });
 
-  it('should schedule a delayed job delayMs after now', () => {
-    const spec = parseJobSpec({ name: 'later', handler: 'noop', delayMs: 90_000 }, limits, now);
-    expect(spec.scheduledFor.toISOString()).toBe('2026-03-01T12:01:30.000Z');
-    expect(spec.runAt).toBeNull();
-  });
+  describe('when it runs', () => {
+    it('should schedule a job without runAt or delayMs for now', () => {
+      const spec = parseJobSpec(minimal, limits, now);
+      expect(spec.scheduledFor).toEqual(now);
+      expect(spec.runAt).toBeNull();
+    });
 
-  it('should schedule at runAt, accepting any offset', () => {
-    const spec = parseJobSpec({ name: 'at', handler: 'noop', runAt: '2026-03-01T14:30:00+01:00' }, limits, now);
-    expect(spec.scheduledFor.toISOString()).toBe('2026-03-01T13:30:00.000Z');
-    expect(spec.runAt).toEqual(spec.scheduledFor);
-  });
+    it('should schedule a delayed job delayMs after the injected now', () => {
+      const spec = parseJobSpec({ ...minimal, delayMs: 90_000 }, limits, now);
+      expect(spec.scheduledFor.toISOString()).toBe('2026-03-01T12:01:30.000Z');
+      expect(spec.runAt).toBeNull();
+    });
 
-  it('should accept a runAt slightly in the past (clock skew) and refuse one beyond the tolerance', () => {
-    expect(parseJobSpec({ name: 'skew', handler: 'noop', runAt: '2026-03-01T11:59:30Z' }, limits, now).runAt).toEqual(
-      new Date('2026-03-01T11:59:30Z'),
-    );
-    expect(issuesOf({ name: 'old', handler: 'noop', runAt: '2026-03-01T11:58:00Z' })).toEqual(['runAt']);
-  });
+    it('should schedule a job with delayMs 0 for now', () => {
+      expect(parseJobSpec({ ...minimal, delayMs: 0 }, limits, now).scheduledFor).toEqual(now);
+    });
 
-  it('should map the retry policy to domain shape', () => {
-    const spec = parseJobSpec(
-      {
-        name: 'r',
-        handler: 'noop',
-        retry: { maxAttempts: 5, backoff: { type: 'fixed', delayMs: 10, maxDelayMs: 20, jitter: 0 } },
-      },
-      limits,
-      now,
-    );
-    expect(spec.retry).toEqual({
-      maxAttempts: 5,
-      backoffType: 'FIXED',
-      backoffDelayMs: 10,
-      backoffMaxDelayMs: 20,
-      backoffJitter: 0,
+    it('should schedule at runAt, accepting any offset', () => {
+      const spec = parseJobSpec({ ...minimal, runAt: '2026-03-01T14:30:00+01:00' }, limits, now);
+      expect(spec.scheduledFor.toISOString()).toBe('2026-03-01T13:30:00.000Z');
+      expect(spec.runAt).toEqual(spec.scheduledFor);
+    });
+
+    it('should refuse runAt together with delayMs', () => {
+      expect(issuesOf({ ...minimal, runAt: '2026-03-02T00:00:00Z', delayMs: 5 })).toEqual(['delayMs']);
+      expect(issuesOf({ ...minimal, runAt: '2026-03-02T00:00:00Z', delayMs: 0 })).toEqual(['delayMs']);
+    });
+
+    it('should accept a runAt in the past up to the tolerance (clock skew)', () => {
+      expect(parseJobSpec({ ...minimal, runAt: '2026-03-01T11:59:30Z' }, limits, now).runAt).toEqual(
+        new Date('2026-03-01T11:59:30Z'),
+      );
+      expect(parseJobSpec({ ...minimal, runAt: '2026-03-01T11:59:00.000Z' }, limits, now).runAt).toEqual(
+        new Date('2026-03-01T11:59:00.000Z'),
+      );
+    });
+
+    it('should refuse a runAt further in the past than the tolerance, naming runAt', () => {
+      expect(issuesOf({ ...minimal, runAt: '2026-03-01T11:58:59.999Z' })).toEqual(['runAt']);
+      expect(issuesOf({ ...minimal, runAt: '2020-01-01T00:00:00Z' })).toEqual(['runAt']);
+    });
+
+    it('should measure the tolerance from the injected now', () => {
+      const lenient: JobSpecLimits = { ...limits, runAtPastToleranceMs: 3_600_000 };
+      expect(parseJobSpec({ ...minimal, runAt: '2026-03-01T11:30:00Z' }, lenient, now).runAt).toEqual(
+        new Date('2026-03-01T11:30:00Z'),
+      );
     });
   });
 
-  it('should refuse a payload larger than the limit', () => {
-    expect(() =>
-      parseJobSpec({ name: 'big', handler: 'noop', payload: { blob: 'x'.repeat(1024) } }, limits, now),
-    ).toThrow(PayloadTooLargeError);
+  describe('payload size', () => {
+    it('should accept a payload exactly at the limit', () => {
+      const payload = payloadOfBytes(1024);
+      expect(Buffer.byteLength(JSON.stringify(payload))).toBe(1024);
+      expect(parseJobSpec({ ...minimal, payload }, limits, now).payload).toEqual(payload);
+    });
+
+    it('should refuse a payload one byte over the limit with PayloadTooLargeError', () => {
+      const error = failureOf({ ...minimal, payload: payloadOfBytes(1025) });
+
+      expect(error).toBeInstanceOf(PayloadTooLargeError);
+      expect(error).toMatchObject({ code: 'payload_too_large', limitBytes: 1024 });
+      expect((error as Error).message).toBe('The payload exceeds the limit of 1024 bytes.');
+    });
+
+    it('should count UTF-8 bytes, not characters', () => {
+      // 508 characters of JSON, but 1008 bytes.
+      const payload = { s: 'é'.repeat(500) };
+      expect(JSON.stringify(payload)).toHaveLength(508);
+      expect(parseJobSpec({ ...minimal, payload }, limits, now).payload).toEqual(payload);
+      expect(failureOf({ ...minimal, payload }, { ...limits, maxPayloadBytes: 600 })).toBeInstanceOf(
+        PayloadTooLargeError,
+      );
+    });
+
+    it('should refuse a payload holding a NUL character, naming payload', () => {
+      expect(issuesOf({ ...minimal, payload: { text: 'a\u0000b' } })).toEqual(['payload']);
+    });
   });
 
-  it.each([
-    ['not an object', 'job', ['(root)']],
+  describe('recurring jobs', () => {
+    it('should keep a schedule with the default overlap and catch-up policies', () => {
+      expect(parseJobSpec({ ...minimal, schedule: { every: '5m' } }, limits, now).recurrence).toEqual({
+        schedule: { every: '5m' },
+        overlap: 'skip',
+        catchUp: { policy: 'skip', windowMs: 60_000 },
+      });
+    });
+
+    it('should keep the overlap and catch-up policies given', () => {
+      const spec = parseJobSpec(
+        { ...minimal, schedule: { cron: '0 * * * *' }, overlap: 'allow', catchUp: { policy: 'all' } },
+        limits,
+        now,
+      );
+      expect(spec.recurrence).toMatchObject({ overlap: 'allow', catchUp: { policy: 'all', windowMs: 60_000 } });
+    });
+  });
+
+  it.each<[string, unknown, string[]]>([
+    ['a string body', 'job', ['(root)']],
+    ['a null body', null, ['(root)']],
+    ['an array body', [minimal], ['(root)']],
     ['missing name and handler', {}, ['name', 'handler']],
-    ['blank name', { name: ' ', handler: 'noop' }, ['name']],
-    ['handler with upper case', { name: 'x', handler: 'Noop' }, ['handler']],
-    ['unknown field', { name: 'x', handler: 'noop', every: '5m' }, ['every']],
-    ['string number', { name: 'x', handler: 'noop', timeoutMs: '1000' }, ['timeoutMs']],
-    ['negative priority', { name: 'x', handler: 'noop', priority: -1 }, ['priority']],
-    ['runAt and delayMs', { name: 'x', handler: 'noop', runAt: '2026-03-02T00:00:00Z', delayMs: 5 }, ['delayMs']],
-    ['unknown retry field', { name: 'x', handler: 'noop', retry: { max: 2 } }, ['retry.max']],
-    ['too many attempts', { name: 'x', handler: 'noop', retry: { maxAttempts: 101 } }, ['retry.maxAttempts']],
+    ['a blank name', { name: ' ', handler: 'noop' }, ['name']],
+    ['a numeric name', { name: 42, handler: 'noop' }, ['name']],
+    ['a name over 200 characters', { name: 'n'.repeat(201), handler: 'noop' }, ['name']],
+    ['a null handler', { name: 'x', handler: null }, ['handler']],
+    ['a handler with upper case', { name: 'x', handler: 'Noop' }, ['handler']],
+    ['a handler starting with a digit', { name: 'x', handler: '1http' }, ['handler']],
+    ['an unknown field', { ...minimal, every: '5m' }, ['every']],
+    ['two unknown fields', { ...minimal, every: '5m', cron: '* * * * *' }, ['every', 'cron']],
+    ['a runAt that is not a date', { ...minimal, runAt: 'tomorrow' }, ['runAt']],
+    ['a runAt without a time zone', { ...minimal, runAt: '2026-03-02T00:00:00' }, ['runAt']],
+    ['a numeric runAt', { ...minimal, runAt: 1_772_400_000_000 }, ['runAt']],
+    ['a negative delayMs', { ...minimal, delayMs: -1 }, ['delayMs']],
+    ['a fractional delayMs', { ...minimal, delayMs: 1.5 }, ['delayMs']],
+    ['a delayMs over a year', { ...minimal, delayMs: 367 * 86_400_000 }, ['delayMs']],
+    ['a string timeoutMs', { ...minimal, timeoutMs: '1000' }, ['timeoutMs']],
+    ['a zero timeoutMs', { ...minimal, timeoutMs: 0 }, ['timeoutMs']],
+    ['a timeoutMs over a day', { ...minimal, timeoutMs: 86_400_001 }, ['timeoutMs']],
+    ['a negative priority', { ...minimal, priority: -1 }, ['priority']],
+    ['a priority over 1000', { ...minimal, priority: 1001 }, ['priority']],
+    ['a fractional priority', { ...minimal, priority: 0.5 }, ['priority']],
+    ['a boolean priority', { ...minimal, priority: true }, ['priority']],
+    ['a queue with capitals', { ...minimal, queue: 'Reports' }, ['queue']],
+    ['a queue with a space', { ...minimal, queue: 'my queue' }, ['queue']],
+    ['a queue over 63 characters', { ...minimal, queue: 'q'.repeat(64) }, ['queue']],
+    ['a retry that is not an object', { ...minimal, retry: 3 }, ['retry']],
+    ['an unknown retry field', { ...minimal, retry: { max: 2 } }, ['retry.max']],
+    ['zero attempts', { ...minimal, retry: { maxAttempts: 0 } }, ['retry.maxAttempts']],
+    ['too many attempts', { ...minimal, retry: { maxAttempts: 101 } }, ['retry.maxAttempts']],
+    ['an unknown backoff type', { ...minimal, retry: { backoff: { type: 'linear' } } }, ['retry.backoff.type']],
+    ['an upper-case backoff type', { ...minimal, retry: { backoff: { type: 'FIXED' } } }, ['retry.backoff.type']],
+    ['a negative backoff delay', { ...minimal, retry: { backoff: { delayMs: -1 } } }, ['retry.backoff.delayMs']],
+    ['a jitter above 1', { ...minimal, retry: { backoff: { jitter: 1.5 } } }, ['retry.backoff.jitter']],
+    ['a negative jitter', { ...minimal, retry: { backoff: { jitter: -0.1 } } }, ['retry.backoff.jitter']],
+    ['an unknown backoff field', { ...minimal, retry: { backoff: { factor: 3 } } }, ['retry.backoff.factor']],
     [
-      'backoff over a week',
-      { name: 'x', handler: 'noop', retry: { backoff: { delayMs: 8 * 86_400_000, maxDelayMs: 8 * 86_400_000 } } },
+      'a maximum delay below the delay',
+      { ...minimal, retry: { backoff: { delayMs: 5000, maxDelayMs: 1000 } } },
+      ['retry.backoff.maxDelayMs'],
+    ],
+    [
+      'a backoff over a week',
+      { ...minimal, retry: { backoff: { delayMs: 8 * 86_400_000, maxDelayMs: 8 * 86_400_000 } } },
       ['retry.backoff.delayMs', 'retry.backoff.maxDelayMs'],
     ],
-    ['queue with capitals', { name: 'x', handler: 'noop', queue: 'Reports' }, ['queue']],
+    ['a schedule that is not an object', { ...minimal, schedule: '5m' }, ['schedule']],
+    ['a schedule with runAt', { ...minimal, schedule: { every: '5m' }, runAt: '2026-03-02T00:00:00Z' }, ['schedule']],
+    ['a schedule with delayMs', { ...minimal, schedule: { every: '5m' }, delayMs: 10 }, ['schedule']],
+    ['overlap without a schedule', { ...minimal, overlap: 'allow' }, ['overlap']],
+    ['catchUp without a schedule', { ...minimal, catchUp: { policy: 'all' } }, ['catchUp']],
+    ['an unknown overlap policy', { ...minimal, schedule: { every: '5m' }, overlap: 'queue' }, ['overlap']],
+    [
+      'an unknown catchUp field',
+      { ...minimal, schedule: { every: '5m' }, catchUp: { policy: 'all', max: 3 } },
+      ['catchUp.max'],
+    ],
+    [
+      'an unknown catchUp policy',
+      { ...minimal, schedule: { every: '5m' }, catchUp: { policy: 'first' } },
+      ['catchUp.policy'],
+    ],
   ])('should refuse %s, naming the field', (_case, body, paths) => {
     expect(issuesOf(body)).toEqual(paths);
+  });
+
+  it('should refuse with a ValidationError that carries a message and a code for every issue', () => {
+    const error = failureOf({ name: '', handler: 'noop', priority: 'high' });
+
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ code: 'validation_failed', retryable: false });
+    for (const issue of (error as ValidationError).issues) {
+      expect(issue.message).not.toBe('');
+      expect(issue.code).not.toBe('');
+    }
   });
 });

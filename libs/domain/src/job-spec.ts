@@ -76,9 +76,19 @@ export const createJobRequestSchema = z
     message: 'a recurring job takes startAt in its schedule, not runAt or delayMs',
     path: ['schedule'],
   })
-  .refine((body) => body.schedule !== undefined || (body.overlap === undefined && body.catchUp === undefined), {
-    message: 'overlap and catchUp apply to recurring jobs (with a schedule) only',
-    path: ['overlap'],
+  .superRefine((body, ctx) => {
+    if (body.schedule !== undefined) {
+      return;
+    }
+    for (const field of ['overlap', 'catchUp'] as const) {
+      if (body[field] !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: `${field} applies to recurring jobs (with a schedule) only`,
+        });
+      }
+    }
   });
 
 export type CreateJobRequest = z.input<typeof createJobRequestSchema>;
@@ -118,6 +128,8 @@ export function parseJobSpec(body: unknown, limits: JobSpecLimits, now: Date): J
     throw new PayloadTooLargeError(limits.maxPayloadBytes, 'payload');
   }
   assertStorableJson(request.payload, 'payload');
+  assertStorableJson(request.name, 'name');
+  assertStorableJson(request.schedule, 'schedule');
   const runAt = request.runAt === undefined ? null : new Date(request.runAt);
   if (runAt !== null && runAt.getTime() < now.getTime() - limits.runAtPastToleranceMs) {
     throw new ValidationError([

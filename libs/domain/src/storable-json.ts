@@ -1,7 +1,7 @@
 import { ValidationError } from './errors.js';
 
 /**
- * Postgres jsonb cannot hold U+0000 inside a string, though JSON can. Input with it is refused (the
+ * Postgres cannot hold U+0000 or a lone UTF-16 surrogate inside a string, though JSON can. Input with it is refused (the
  * caller can fix it); output a handler produced is kept, with U+0000 replaced by U+FFFD, because
  * refusing to record an outcome would make the worker run the handler again.
  */
@@ -10,14 +10,18 @@ const NUL = '\u0000';
 export function assertStorableJson(value: unknown, path: string): void {
   if (containsNul(value)) {
     throw new ValidationError([
-      { path, message: 'must not contain the NUL character (\\u0000), which cannot be stored', code: 'invalid_string' },
+      {
+        path,
+        message: 'must not contain the NUL character (\\u0000) or a lone UTF-16 surrogate, which cannot be stored',
+        code: 'invalid_string',
+      },
     ]);
   }
 }
 
 function containsNul(value: unknown): boolean {
   if (typeof value === 'string') {
-    return value.includes(NUL);
+    return value.includes(NUL) || !value.isWellFormed();
   }
   if (Array.isArray(value)) {
     return value.some(containsNul);
@@ -32,10 +36,12 @@ function containsNul(value: unknown): boolean {
 export function toStorableJson(value: unknown): string {
   return JSON.stringify(value ?? null, (_key, item: unknown) => {
     if (typeof item === 'string') {
-      return item.replaceAll(NUL, '\uFFFD');
+      return item.toWellFormed().replaceAll(NUL, '\uFFFD');
     }
     if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
-      return Object.fromEntries(Object.entries(item).map(([key, entry]) => [key.replaceAll(NUL, '\uFFFD'), entry]));
+      return Object.fromEntries(
+        Object.entries(item).map(([key, entry]) => [key.toWellFormed().replaceAll(NUL, '\uFFFD'), entry]),
+      );
     }
     return item;
   });

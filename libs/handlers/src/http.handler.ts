@@ -41,7 +41,6 @@ export function isRetryableStatus(status: number): boolean {
 export function createHttpHandler(options: HttpHandlerOptions) {
   return defineHandler('http', httpPayloadSchema, async (payload, context) => {
     const url = new URL(payload.url);
-    await options.targetPolicy?.assertAllowed(url);
     const body = encodeBody(payload);
     const headers = new Headers(payload.headers);
     for (const [name, value] of Object.entries(meridianHeaders(context))) {
@@ -53,26 +52,16 @@ export function createHttpHandler(options: HttpHandlerOptions) {
     if (body !== undefined && !headers.has('content-type')) {
       headers.set('content-type', typeof payload.body === 'string' ? 'text/plain' : 'application/json');
     }
-    for (const [name, value] of Object.entries(
-      options.signer?.sign({ namespace: context.namespace, body: body ?? '', timestamp: Date.now() }) ?? {},
-    )) {
+    const signature =
+      options.signer?.sign({ namespace: context.namespace, body: body ?? '', timestamp: Date.now() }) ?? {};
+    for (const [name, value] of Object.entries(signature)) {
       headers.set(name, value);
     }
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method: payload.method,
-        headers,
-        body,
-        signal: context.signal,
-        redirect: 'follow',
-      });
-    } catch (error) {
-      if (context.signal.aborted) {
-        throw context.signal.reason;
-      }
-      throw new HandlerError(`request to ${url.origin} failed: ${describe(error)}`, { retryable: true, cause: error });
-    }
+    const response = await follow(
+      { url, method: payload.method, headers, body, signatureHeaders: Object.keys(signature) },
+      context.signal,
+      options.targetPolicy,
+    );
     const text = await readCapped(response, options.maxResponseBytes);
     const result = { status: response.status, body: parseMaybeJson(text.body), truncated: text.truncated };
     if (response.status >= 200 && response.status < 300) {
@@ -83,6 +72,58 @@ export function createHttpHandler(options: HttpHandlerOptions) {
       details: result,
     });
   });
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** Redirects followed at most; one more is a failure. */
+const MAX_REDIRECTS = 5;
+
+interface OutgoingRequest {
+  url: URL;
+  method: string;
+  headers: Headers;
+  body: string | undefined;
+  signatureHeaders: string[];
+}
+
+/**
+ * Sends the request and follows redirects itself, so the target policy judges every address the
+ * request goes to, not only the first. A signature never travels to another origin; a 303 (and a
+ * 301/302 answering a POST) continues as a GET without body, as browsers and fetch do.
+ */
+async function follow(request: OutgoingRequest, signal: AbortSignal, policy: HttpTargetPolicy | undefined) {
+  let { url, method, body } = request;
+  const headers = new Headers(request.headers);
+  for (let hop = 0; ; hop += 1) {
+    await policy?.assertAllowed(url);
+    let response: Response;
+    try {
+      response = await fetch(url, { method, headers, body, signal, redirect: 'manual' });
+    } catch (error) {
+      if (signal.aborted) {
+        throw signal.reason;
+      }
+      throw new HandlerError(`request to ${url.origin} failed: ${describe(error)}`, { retryable: true, cause: error });
+    }
+    const location = response.headers.get('location');
+    if (!REDIRECTS.has(response.status) || location === null) {
+      return response;
+    }
+    await response.body?.cancel();
+    if (hop >= MAX_REDIRECTS) {
+      throw new HandlerError(`more than ${MAX_REDIRECTS} redirects from ${request.url.origin}`, { retryable: false });
+    }
+    const next = new URL(location, url);
+    if (next.origin !== url.origin) {
+      request.signatureHeaders.forEach((name) => headers.delete(name));
+    }
+    if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
+      method = 'GET';
+      body = undefined;
+      headers.delete('content-type');
+    }
+    url = next;
+  }
 }
 
 function meridianHeaders(context: HandlerContext): Record<string, string> {

@@ -58,7 +58,9 @@ export function describeCode(code: ErrorCode): { status: number; title: string }
 
 export function problemFromError(error: DomainError, instance?: string): Problem {
   const { status, title } = describeCode(error.code);
-  const issues = 'issues' in error && Array.isArray(error.issues) ? { errors: error.issues as FieldIssue[] } : {};
+  // Field issues help a client fix its request; on a server error they could only leak internals.
+  const issues =
+    status < 500 && 'issues' in error && Array.isArray(error.issues) ? { errors: error.issues as FieldIssue[] } : {};
   return {
     type: `/problems/${error.code.replaceAll('_', '-')}`,
     title,

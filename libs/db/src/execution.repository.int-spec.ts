@@ -61,7 +61,7 @@ describe(ExecutionRepository.name, () => {
 
       const started = await sut.startAttempt(executionId, 'worker-1', t0);
 
-      expect(started).toEqual({ executionId, attempt: 1 });
+      expect(started).toEqual({ executionId, attempt: 1, countedAttempt: 1 });
       const execution = await sut.findById('default', executionId);
       expect(execution).toMatchObject({ status: 'RUNNING', attempt: 1, workerId: 'worker-1', startedAt: t0 });
       expect(execution?.attempts).toEqual([
@@ -82,7 +82,7 @@ describe(ExecutionRepository.name, () => {
     it.each<ExecutionStatus>(['PENDING', 'RETRYING'])('should also start an execution that is %s', async (status) => {
       const { jobId, executionId } = await anExecution(status);
 
-      expect(await sut.startAttempt(executionId, 'worker-1', t0)).toEqual({ executionId, attempt: 1 });
+      expect(await sut.startAttempt(executionId, 'worker-1', t0)).toEqual({ executionId, attempt: 1, countedAttempt: 1 });
 
       expect((await sut.findById('default', executionId))?.status).toBe('RUNNING');
       expect(await jobStatus(jobId)).toBe('RUNNING');
@@ -111,7 +111,7 @@ describe(ExecutionRepository.name, () => {
 
       const again = await sut.startAttempt(executionId, 'worker-2', at(30_000));
 
-      expect(again).toEqual({ executionId, attempt: 2 });
+      expect(again).toEqual({ executionId, attempt: 2, countedAttempt: 1 });
       const execution = await sut.findById('default', executionId);
       expect(execution).toMatchObject({ status: 'RUNNING', attempt: 2, workerId: 'worker-2', startedAt: at(30_000) });
       expect(
@@ -240,7 +240,7 @@ describe(ExecutionRepository.name, () => {
         at(100),
       );
 
-      expect(await sut.startAttempt(executionId, 'w', at(900))).toEqual({ executionId, attempt: 2 });
+      expect(await sut.startAttempt(executionId, 'w', at(900))).toEqual({ executionId, attempt: 2, countedAttempt: 2 });
 
       const execution = await sut.findById('default', executionId);
       expect(execution).toMatchObject({ status: 'RUNNING', attempt: 2, nextAttemptAt: null });

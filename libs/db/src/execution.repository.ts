@@ -17,6 +17,11 @@ import type { AttemptRecord, ExecutionRecord, Page } from './records.js';
 export interface StartedAttempt {
   executionId: string;
   attempt: number;
+  /**
+   * This attempt's number among those that count against maxAttempts: attempts interrupted by a
+   * lost or stopping worker are not the handler's failures and are not counted.
+   */
+  countedAttempt: number;
 }
 
 /** How an attempt ended, and what that makes of the execution. */
@@ -104,7 +109,7 @@ export class ExecutionRepository {
    */
   async startAttempt(executionId: string, workerId: string, now: Date): Promise<StartedAttempt | null> {
     const sources = sourcesOf(ExecutionStatus.Running);
-    const rows = await this.db.$queryRaw<{ id: string; attempt: number }[]>`
+    const rows = await this.db.$queryRaw<{ id: string; attempt: number; counted_attempt: number }[]>`
       WITH started AS (
         UPDATE executions
            SET status = 'RUNNING', attempt = attempt + 1, started_at = ${now}, worker_id = ${workerId},
@@ -123,9 +128,15 @@ export class ExecutionRepository {
       ), job_row AS (
         UPDATE jobs SET status = 'RUNNING', updated_at = ${now} FROM started s WHERE jobs.id = s.job_id
       )
-      SELECT id, attempt FROM started`;
+      SELECT s.id, s.attempt,
+             s.attempt - (SELECT count(*)::int FROM execution_attempts a
+                           WHERE a.execution_id = s.id AND a.attempt < s.attempt
+                             AND a.outcome IN ('INTERRUPTED', 'RUNNING')) AS counted_attempt
+        FROM started s`;
     const row = rows[0];
-    return row === undefined ? null : { executionId: row.id, attempt: row.attempt };
+    return row === undefined
+      ? null
+      : { executionId: row.id, attempt: row.attempt, countedAttempt: row.counted_attempt };
   }
 
   /**

@@ -30,7 +30,7 @@ class FakeExecutions {
       return Promise.resolve(null);
     }
     this.attempt += 1;
-    return Promise.resolve({ executionId: 'e', attempt: this.attempt });
+    return Promise.resolve({ executionId: 'e', attempt: this.attempt, countedAttempt: this.attempt });
   }
 
   finishAttempt(_id: string, _attempt: number, outcome: AttemptResult) {

@@ -77,10 +77,10 @@ export class ExecutionRunner {
       this.logger.info({ executionId }, 'execution is no longer runnable; delivery dropped');
       return { skipped: true };
     }
-    const { attempt } = started;
+    const { attempt, countedAttempt } = started;
     this.logger.debug({ executionId, attempt, handler: dispatch.handler }, 'attempt started');
     const outcome = await this.invoke(dispatch, attempt, job, signal);
-    return this.record(dispatch, attempt, outcome, job, token);
+    return this.record(dispatch, { attempt, countedAttempt }, outcome, job, token);
   }
 
   private async invoke(
@@ -120,7 +120,7 @@ export class ExecutionRunner {
 
   private async record(
     dispatch: ExecutionDispatch,
-    attempt: number,
+    { attempt, countedAttempt }: { attempt: number; countedAttempt: number },
     outcome: HandlerOutcome,
     job: Job,
     token: string | undefined,
@@ -162,7 +162,7 @@ export class ExecutionRunner {
         throw new DelayedError();
       }
       case 'failed': {
-        const decision = decideAfterFailure(dispatch.retry, attempt, outcome.retryable);
+        const decision = decideAfterFailure(dispatch.retry, countedAttempt, outcome.retryable);
         const attemptOutcome = outcome.timedOut ? AttemptOutcome.TimedOut : AttemptOutcome.Failed;
         const message = typeof outcome.error.message === 'string' ? outcome.error.message : 'handler failed';
         if (decision.kind === 'retry') {

@@ -82,7 +82,11 @@ describe(ExecutionRepository.name, () => {
     it.each<ExecutionStatus>(['PENDING', 'RETRYING'])('should also start an execution that is %s', async (status) => {
       const { jobId, executionId } = await anExecution(status);
 
-      expect(await sut.startAttempt(executionId, 'worker-1', t0)).toEqual({ executionId, attempt: 1, countedAttempt: 1 });
+      expect(await sut.startAttempt(executionId, 'worker-1', t0)).toEqual({
+        executionId,
+        attempt: 1,
+        countedAttempt: 1,
+      });
 
       expect((await sut.findById('default', executionId))?.status).toBe('RUNNING');
       expect(await jobStatus(jobId)).toBe('RUNNING');

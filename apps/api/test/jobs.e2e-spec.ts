@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { type ExecutionView, type JobView, useStack } from '@meridian/testing';
 
 import { expectProblem, MISSING_ID, type Page } from './support.js';
 
 /** Far enough ahead that the job stays queued for the whole test. */
 const AN_HOUR = 3_600_000;
+
+// Waits are bounded by waitFor's own deadline (20 s), which fails with a clearer message than jest's.
+jest.setTimeout(30_000);
 
 describe('jobs API', () => {
   // A second queue, so that the queue filter has something to tell apart.
@@ -201,9 +204,7 @@ describe('jobs API', () => {
       ]),
     );
     expect(Object.keys(document.body.paths['/v1/jobs'] ?? {})).toEqual(expect.arrayContaining(['get', 'post']));
-    expect(Object.keys(document.body.paths['/v1/jobs/{id}'] ?? {})).toEqual(
-      expect.arrayContaining(['get', 'delete']),
-    );
+    expect(Object.keys(document.body.paths['/v1/jobs/{id}'] ?? {})).toEqual(expect.arrayContaining(['get', 'delete']));
     expect(Object.keys(document.body.paths['/v1/jobs/{id}/cancel'] ?? {})).toEqual(['post']);
     expect(JSON.stringify(document.body)).not.toContain('#/definitions/');
     const ui = await fetch(`${ctx.stack.apiUrl}/docs`);

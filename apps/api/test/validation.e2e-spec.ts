@@ -1,14 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { useStack } from '@meridian/testing';
 
-interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  code: string;
-  errors?: { path: string; message: string }[];
-}
+import type { Problem } from './support.js';
 
 interface BadRequest {
   case: string;
@@ -19,12 +12,15 @@ interface BadRequest {
   headers?: Record<string, string>;
   status: number;
   code: string;
-  /** A field the problem must name, for validation errors. */
+  /** A field the problem must name, for validation errors; `x.*` accepts any field under `x`. */
   field?: string;
 }
 
 const valid = { name: 'ok', handler: 'noop' };
 const hugeString = 'x'.repeat(300 * 1024);
+/** A payload far below the size cap, nested deeper than any real payload: 2000 arrays. */
+const deeplyNested = `${'['.repeat(2000)}${']'.repeat(2000)}`;
+const twoMinutesAgo = () => new Date(Date.now() - 120_000).toISOString();
 
 const BAD_REQUESTS: BadRequest[] = [
   { case: 'malformed JSON', raw: '{"name": "x",', status: 400, code: 'malformed_json' },
@@ -35,10 +31,40 @@ const BAD_REQUESTS: BadRequest[] = [
     status: 415,
     code: 'unsupported_media_type',
   },
+  {
+    case: 'JSON sent as text/plain',
+    raw: JSON.stringify(valid),
+    headers: { 'content-type': 'text/plain' },
+    status: 415,
+    code: 'unsupported_media_type',
+  },
+  { case: 'body is null', body: null, status: 400, code: 'validation_failed', field: '(root)' },
+  { case: 'empty body', raw: '', status: 400, code: 'validation_failed', field: '(root)' },
   { case: 'body is an array', body: [valid], status: 400, code: 'validation_failed', field: '(root)' },
   { case: 'body is a string', body: '"job"', status: 400, code: 'validation_failed', field: '(root)' },
   { case: 'missing name', body: { handler: 'noop' }, status: 400, code: 'validation_failed', field: 'name' },
   { case: 'empty name', body: { ...valid, name: '  ' }, status: 400, code: 'validation_failed', field: 'name' },
+  {
+    case: 'name too long',
+    body: { ...valid, name: 'n'.repeat(201) },
+    status: 400,
+    code: 'validation_failed',
+    field: 'name',
+  },
+  {
+    case: 'name with a NUL character',
+    body: { ...valid, name: 'a\u0000b' },
+    status: 400,
+    code: 'validation_failed',
+    field: 'name',
+  },
+  {
+    case: 'name with a lone UTF-16 surrogate',
+    body: { ...valid, name: 'a\ud800b' },
+    status: 400,
+    code: 'validation_failed',
+    field: 'name',
+  },
   { case: 'missing handler', body: { name: 'x' }, status: 400, code: 'validation_failed', field: 'handler' },
   { case: 'unknown handler', body: { ...valid, handler: 'does-not-exist' }, status: 400, code: 'unknown_handler' },
   {
@@ -120,6 +146,22 @@ const BAD_REQUESTS: BadRequest[] = [
     field: 'runAt',
   },
   {
+    case: 'runAt beyond the tolerance in the past',
+    get body() {
+      return { ...valid, runAt: twoMinutesAgo() };
+    },
+    status: 400,
+    code: 'validation_failed',
+    field: 'runAt',
+  },
+  {
+    case: 'runAt on 30 February',
+    body: { ...valid, runAt: '2099-02-30T10:00:00Z' },
+    status: 400,
+    code: 'validation_failed',
+    field: 'runAt',
+  },
+  {
     case: 'runAt not a date',
     body: { ...valid, runAt: 'tomorrow' },
     status: 400,
@@ -162,6 +204,24 @@ const BAD_REQUESTS: BadRequest[] = [
     field: 'payload.method',
   },
   {
+    case: 'http with an invalid header name',
+    body: { name: 'x', handler: 'http', payload: { url: 'http://example.com', headers: { 'bad name': 'v' } } },
+    status: 400,
+    code: 'validation_failed',
+    field: 'payload.headers.*',
+  },
+  {
+    case: 'http with a header value that splits lines',
+    body: {
+      name: 'x',
+      handler: 'http',
+      payload: { url: 'http://example.com', headers: { 'x-a': 'v\r\nx-injected: 1' } },
+    },
+    status: 400,
+    code: 'validation_failed',
+    field: 'payload.headers.*',
+  },
+  {
     case: 'http with unknown payload field',
     body: { name: 'x', handler: 'http', payload: { url: 'http://example.com', timeout: 5 } },
     status: 400,
@@ -174,6 +234,27 @@ const BAD_REQUESTS: BadRequest[] = [
     status: 400,
     code: 'validation_failed',
     field: 'payload.ms',
+  },
+  {
+    case: 'sleep without ms',
+    body: { name: 'x', handler: 'sleep', payload: {} },
+    status: 400,
+    code: 'validation_failed',
+    field: 'payload.ms',
+  },
+  {
+    case: 'payload with a lone UTF-16 surrogate',
+    body: { ...valid, payload: { text: 'a\udc00b' } },
+    status: 400,
+    code: 'validation_failed',
+    field: 'payload',
+  },
+  {
+    case: 'payload nested 2000 levels deep',
+    raw: `{"name": "deep", "handler": "noop", "payload": ${deeplyNested}}`,
+    status: 400,
+    code: 'validation_failed',
+    field: 'payload',
   },
   {
     case: 'payload with a NUL character',
@@ -206,6 +287,14 @@ const BAD_REQUESTS: BadRequest[] = [
     case: 'invalid Idempotency-Key',
     body: valid,
     headers: { 'idempotency-key': 'has spaces in it' },
+    status: 400,
+    code: 'validation_failed',
+    field: 'header.Idempotency-Key',
+  },
+  {
+    case: 'Idempotency-Key over 255 characters',
+    body: valid,
+    headers: { 'idempotency-key': 'k'.repeat(256) },
     status: 400,
     code: 'validation_failed',
     field: 'header.Idempotency-Key',
@@ -288,27 +377,51 @@ const BAD_REQUESTS: BadRequest[] = [
 describe('bad input', () => {
   const ctx = useStack({ apps: ['api'] });
 
+  async function storedJobIds(): Promise<string[]> {
+    const page = await ctx.api.request<{ items: { id: string }[] }>('GET', '/v1/jobs?limit=100');
+    return page.body.items.map((job) => job.id);
+  }
+
   it.each(BAD_REQUESTS)('should answer $case with $status $code and write nothing', async (bad) => {
     const method = bad.method ?? 'POST';
     const path = bad.path ?? '/v1/jobs';
+    const before = await storedJobIds();
+
     const response = await fetch(`${ctx.stack.apiUrl}${path}`, {
       method,
       headers: { 'content-type': 'application/json', ...bad.headers },
       body: method === 'GET' ? undefined : (bad.raw ?? JSON.stringify(bad.body)),
     });
     const problem = (await response.json()) as Problem;
+    const written = (await storedJobIds()).filter((id) => !before.includes(id));
+    // Whatever a failing case wrote is removed, so that the next case starts from the same state.
+    await Promise.all(written.map((id) => ctx.api.request('DELETE', `/v1/jobs/${id}`)));
 
-    expect({ status: response.status, code: problem.code }).toEqual({ status: bad.status, code: bad.code });
-    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    expect({
+      status: response.status,
+      code: problem.code,
+      contentType: response.headers.get('content-type'),
+      written,
+    }).toEqual({
+      status: bad.status,
+      code: bad.code,
+      contentType: expect.stringContaining('application/problem+json'),
+      written: [],
+    });
     expect(problem).toMatchObject({
       status: bad.status,
       type: expect.stringMatching(/^\/problems\//),
       title: expect.any(String),
+      detail: expect.any(String),
     });
-    if (bad.field !== undefined) {
+    if (bad.field?.endsWith('.*') === true) {
+      const prefix = bad.field.slice(0, -1).replaceAll('.', '\\.');
+      expect(problem.errors?.map((error) => error.path)).toContainEqual(expect.stringMatching(`^${prefix}`));
+    } else if (bad.field !== undefined) {
       expect(problem.errors?.map((error) => error.path)).toContain(bad.field);
     }
-    const stored = await ctx.api.request<{ items: unknown[] }>('GET', '/v1/jobs?limit=100');
-    expect(stored.body.items).toEqual([]);
+    if (bad.code === 'validation_failed') {
+      expect(problem.errors?.length).toBeGreaterThan(0);
+    }
   });
 });

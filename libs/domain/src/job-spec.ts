@@ -9,6 +9,25 @@ const MAX_DELAY_MS = 366 * 24 * 3_600_000;
 /** Longest single retry delay: a week (also keeps the stored value inside a 32-bit column). */
 const MAX_BACKOFF_MS = 7 * 24 * 3_600_000;
 
+/** Deepest payload accepted: recursive validation and serialization stay far from the stack limit. */
+export const MAX_PAYLOAD_DEPTH = 64;
+
+/** How deeply arrays and objects nest in `value`; iterative, so any depth is measured safely. */
+export function nestingDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop() as [unknown, number];
+    if (item !== null && typeof item === 'object') {
+      deepest = Math.max(deepest, depth + 1);
+      for (const child of Object.values(item)) {
+        stack.push([child, depth + 1]);
+      }
+    }
+  }
+  return deepest;
+}
+
 export const QUEUE_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 export const HANDLER_NAME_PATTERN = /^[a-z][a-z0-9_.-]{0,99}$/;
 
@@ -123,6 +142,11 @@ export function parseJobSpec(body: unknown, limits: JobSpecLimits, now: Date): J
     throw new ValidationError(toFieldIssues(parsed.error));
   }
   const request = parsed.data;
+  if (nestingDepth(request.payload) > MAX_PAYLOAD_DEPTH) {
+    throw new ValidationError([
+      { path: 'payload', message: `must not be nested more than ${MAX_PAYLOAD_DEPTH} levels deep`, code: 'too_big' },
+    ]);
+  }
   const payloadBytes = Buffer.byteLength(JSON.stringify(request.payload), 'utf8');
   if (payloadBytes > limits.maxPayloadBytes) {
     throw new PayloadTooLargeError(limits.maxPayloadBytes, 'payload');

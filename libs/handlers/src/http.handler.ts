@@ -1,10 +1,20 @@
 import { defineHandler, type HandlerContext, HandlerError } from '@meridian/handler-sdk';
 import { z } from 'zod';
 
+/** RFC 9110 token: the characters a header name may have. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** No line breaks or NUL: they would split or corrupt the request. */
+const HEADER_VALUE = /^[^\r\n\0]*$/;
+
 export const httpPayloadSchema = z.strictObject({
   url: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }),
   method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']).default('POST'),
-  headers: z.record(z.string().min(1).max(256), z.string().max(8192)).default({}),
+  headers: z
+    .record(
+      z.string().regex(HEADER_NAME, 'must be a valid HTTP header name').max(256),
+      z.string().regex(HEADER_VALUE, 'must not contain CR, LF or NUL').max(8192),
+    )
+    .default({}),
   /** JSON value sent as the request body (a string is sent as is). */
   body: z.json().optional(),
 });

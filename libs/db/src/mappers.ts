@@ -1,5 +1,5 @@
 import type { Execution, ExecutionAttempt, Job } from '../generated/client/index.js';
-import type { AttemptRecord, ExecutionRecord, JobRecord } from './records.js';
+import { type AttemptRecord, type ExecutionRecord, type JobRecord, recurrencePolicies } from './records.js';
 
 export function toJobRecord(row: Job): JobRecord {
   return {
@@ -32,9 +32,11 @@ export function toJobRecord(row: Job): JobRecord {
             pauseNote: row.pauseNote,
             nextRunAt: row.nextRunAt,
             occurrenceCount: row.occurrenceCount,
-            overlapPolicy: row.overlapPolicy ?? 'SKIP',
-            catchUpPolicy: row.catchUpPolicy ?? 'SKIP',
-            catchUpWindowMs: row.catchUpWindowMs ?? 60_000,
+            ...recurrencePolicies({
+              overlap: row.overlapPolicy,
+              catchUp: row.catchUpPolicy,
+              windowMs: row.catchUpWindowMs,
+            }),
           },
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,

@@ -7,6 +7,7 @@ import {
 } from '@meridian/domain';
 
 import type { Database } from './prisma-client.factory.js';
+import { recurrencePolicies } from './records.js';
 
 /** What PATCH may change on a recurring job; absent fields stay. */
 export interface RecurringJobChanges {
@@ -120,9 +121,11 @@ export class OccurrenceLedgerRepository {
           schedule: job.schedule,
           nextRunAt: job.next_run_at,
           occurrenceCount: job.occurrence_count,
-          overlapPolicy: job.overlap_policy ?? 'SKIP',
-          catchUpPolicy: job.catch_up_policy ?? 'SKIP',
-          catchUpWindowMs: job.catch_up_window_ms ?? 60_000,
+          ...recurrencePolicies({
+            overlap: job.overlap_policy,
+            catchUp: job.catch_up_policy,
+            windowMs: job.catch_up_window_ms,
+          }),
           previousRunLive: job.live,
           paused,
         });

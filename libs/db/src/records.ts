@@ -1,4 +1,9 @@
-import type { AttemptOutcome, ExecutionStatus, RetryPolicy } from '@meridian/domain';
+import {
+  type AttemptOutcome,
+  DEFAULT_RECURRENCE_POLICY,
+  type ExecutionStatus,
+  type RetryPolicy,
+} from '@meridian/domain';
 
 /** A job as stored, with its policies in domain shape. */
 export interface JobRecord {
@@ -65,4 +70,17 @@ export interface Page<T> {
   items: T[];
   /** Opaque cursor for the next page; null on the last page. */
   nextCursor: string | null;
+}
+
+/** Stored policies of a recurring job, with the documented defaults where a column is empty. */
+export function recurrencePolicies(stored: {
+  overlap: 'ALLOW' | 'SKIP' | null;
+  catchUp: 'SKIP' | 'LATEST' | 'ALL' | null;
+  windowMs: number | null;
+}): { overlapPolicy: 'ALLOW' | 'SKIP'; catchUpPolicy: 'SKIP' | 'LATEST' | 'ALL'; catchUpWindowMs: number } {
+  return {
+    overlapPolicy: stored.overlap ?? 'SKIP',
+    catchUpPolicy: stored.catchUp ?? 'SKIP',
+    catchUpWindowMs: stored.windowMs ?? DEFAULT_RECURRENCE_POLICY.catchUp.windowMs,
+  };
 }

@@ -9,6 +9,15 @@ const MAX_DELAY_MS = 366 * 24 * 3_600_000;
 /** Longest single retry delay: a week (also keeps the stored value inside a 32-bit column). */
 const MAX_BACKOFF_MS = 7 * 24 * 3_600_000;
 
+/**
+ * Policies of a recurring job when the request names none: skip an occurrence while the previous run
+ * is going, and record occurrences more than a minute late as missed.
+ */
+export const DEFAULT_RECURRENCE_POLICY = {
+  overlap: 'skip',
+  catchUp: { policy: 'skip', windowMs: 60_000 },
+} as const;
+
 /** Deepest payload accepted: recursive validation and serialization stay far from the stack limit. */
 export const MAX_PAYLOAD_DEPTH = 64;
 
@@ -180,8 +189,8 @@ export function parseJobSpec(body: unknown, limits: JobSpecLimits, now: Date): J
         ? null
         : {
             schedule: request.schedule,
-            overlap: request.overlap ?? 'skip',
-            catchUp: request.catchUp ?? { policy: 'skip', windowMs: 60_000 },
+            overlap: request.overlap ?? DEFAULT_RECURRENCE_POLICY.overlap,
+            catchUp: request.catchUp ?? { ...DEFAULT_RECURRENCE_POLICY.catchUp },
           },
     retry: {
       maxAttempts: request.retry?.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts,

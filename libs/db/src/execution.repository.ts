@@ -65,9 +65,10 @@ export class ExecutionRepository {
     return row === null ? null : { ...toExecutionRecord(row), attempts: row.attempts.map(toAttemptRecord) };
   }
 
-  async findByJob(jobId: string): Promise<ExecutionRecord[]> {
-    const rows = await this.db.execution.findMany({ where: { jobId }, orderBy: { id: 'desc' } });
-    return rows.map(toExecutionRecord);
+  /** The job's newest execution: one index probe on (job_id, id), however long its history. */
+  async findLatestByJob(jobId: string): Promise<ExecutionRecord | null> {
+    const row = await this.db.execution.findFirst({ where: { jobId }, orderBy: { id: 'desc' } });
+    return row === null ? null : toExecutionRecord(row);
   }
 
   async listByJob(jobId: string, cursor: string | undefined, limit: number): Promise<Page<ExecutionRecord>> {

@@ -20,3 +20,6 @@ export const problemSchema = z.object({
   instance: z.string().optional(),
   errors: z.array(z.object({ path: z.string(), message: z.string(), code: z.string() })).optional(),
 });
+
+/** The `content` of an error response in the OpenAPI document: every error is problem+json. */
+export const problemResponse = { content: { 'application/problem+json': { schema: openApiSchema(problemSchema) } } };

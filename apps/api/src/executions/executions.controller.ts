@@ -3,7 +3,7 @@ import { DEFAULT_NAMESPACE, ExecutionNotFoundError, isUuid } from '@meridian/dom
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 
-import { openApiSchema, problemSchema } from '../common/openapi-schema.js';
+import { openApiSchema, problemResponse } from '../common/openapi-schema.js';
 import { type ExecutionView, executionViewSchema, toExecutionView } from './dto/execution.view.js';
 
 @ApiTags('executions')
@@ -18,7 +18,7 @@ export class ExecutionsController {
   @ApiResponse({
     status: 404,
     description: 'No such execution',
-    content: { 'application/problem+json': { schema: openApiSchema(problemSchema) } },
+    ...problemResponse,
   })
   async get(@Param('id') id: string): Promise<ExecutionView> {
     const execution = isUuid(id) ? await this.executions.findById(DEFAULT_NAMESPACE, id) : null;

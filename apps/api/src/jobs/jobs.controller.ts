@@ -3,14 +3,12 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, R
 import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 
-import { openApiSchema, problemSchema } from '../common/openapi-schema.js';
+import { openApiSchema, problemResponse } from '../common/openapi-schema.js';
 import { parseQuery } from '../common/parse-query.js';
 import { executionPageSchema, toExecutionView } from '../executions/dto/execution.view.js';
 import { jobPageSchema, type JobView, jobViewSchema, toJobView } from './dto/job.view.js';
 import { listJobsQuerySchema, pageQuerySchema } from './dto/list-jobs.query.js';
 import { JobsService } from './jobs.service.js';
-
-const problem = { content: { 'application/problem+json': { schema: openApiSchema(problemSchema) } } };
 
 @ApiTags('jobs')
 @Controller('v1/jobs')
@@ -29,9 +27,9 @@ export class JobsController {
     description: 'Retrying with the same key returns the same job.',
   })
   @ApiResponse({ status: 201, schema: openApiSchema(jobViewSchema), description: 'Created (or replayed).' })
-  @ApiResponse({ status: 400, description: 'Invalid input', ...problem })
-  @ApiResponse({ status: 409, description: 'Idempotency key reused with another body', ...problem })
-  @ApiResponse({ status: 413, description: 'Body or payload too large', ...problem })
+  @ApiResponse({ status: 400, description: 'Invalid input', ...problemResponse })
+  @ApiResponse({ status: 409, description: 'Idempotency key reused with another body', ...problemResponse })
+  @ApiResponse({ status: 413, description: 'Body or payload too large', ...problemResponse })
   async create(
     @Body() body: unknown,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
@@ -53,7 +51,7 @@ export class JobsController {
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
   @ApiQuery({ name: 'limit', required: false, description: '1 to 100, default 20' })
   @ApiResponse({ status: 200, schema: openApiSchema(jobPageSchema) })
-  @ApiResponse({ status: 400, description: 'Invalid query', ...problem })
+  @ApiResponse({ status: 400, description: 'Invalid query', ...problemResponse })
   async list(@Query() query: unknown) {
     const page = await this.jobs.list(parseQuery(listJobsQuerySchema, query));
     return { items: page.items.map((job) => toJobView(job)), nextCursor: page.nextCursor };
@@ -63,7 +61,7 @@ export class JobsController {
   @ApiOperation({ summary: 'Get a job with its latest execution' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiResponse({ status: 200, schema: openApiSchema(jobViewSchema) })
-  @ApiResponse({ status: 404, ...problem, description: 'No such job' })
+  @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
   async get(@Param('id') id: string): Promise<JobView> {
     const { job, latestExecution } = await this.jobs.get(id);
     return toJobView(job, latestExecution);
@@ -73,7 +71,7 @@ export class JobsController {
   @ApiOperation({ summary: "List a job's executions, newest first" })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiResponse({ status: 200, schema: openApiSchema(executionPageSchema) })
-  @ApiResponse({ status: 404, ...problem, description: 'No such job' })
+  @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
   async executions(@Param('id') id: string, @Query() query: unknown) {
     const { cursor, limit } = parseQuery(pageQuerySchema, query);
     const page = await this.jobs.listExecutions(id, cursor, limit);
@@ -88,8 +86,8 @@ export class JobsController {
   })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiResponse({ status: 200, schema: openApiSchema(jobViewSchema) })
-  @ApiResponse({ status: 404, ...problem, description: 'No such job' })
-  @ApiResponse({ status: 409, ...problem, description: 'Nothing left to cancel' })
+  @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
+  @ApiResponse({ status: 409, ...problemResponse, description: 'Nothing left to cancel' })
   async cancel(@Param('id') id: string): Promise<JobView> {
     return toJobView(await this.jobs.cancel(id));
   }
@@ -102,7 +100,7 @@ export class JobsController {
   })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiResponse({ status: 204, description: 'Deleted' })
-  @ApiResponse({ status: 404, ...problem, description: 'No such job' })
+  @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
   async delete(@Param('id') id: string): Promise<void> {
     await this.jobs.delete(id);
   }

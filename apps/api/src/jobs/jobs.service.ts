@@ -132,8 +132,7 @@ export class JobsService {
 
   async get(id: string): Promise<{ job: JobRecord; latestExecution: ExecutionRecord | null }> {
     const job = await this.find(id);
-    const [latestExecution] = await this.executions.findByJob(job.id);
-    return { job, latestExecution: latestExecution ?? null };
+    return { job, latestExecution: await this.executions.findLatestByJob(job.id) };
   }
 
   list(query: ListJobsQuery): Promise<Page<JobRecord>> {
@@ -215,8 +214,7 @@ export class JobsService {
     if (job.requestHash !== requestHash) {
       throw new IdempotencyKeyReusedError(idempotencyKey);
     }
-    const [execution] = await this.executions.findByJob(job.id);
-    return { job, execution: execution ?? null, replayed: true };
+    return { job, execution: await this.executions.findLatestByJob(job.id), replayed: true };
   }
 }
 

@@ -3,7 +3,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nes
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 
-import { openApiSchema, problemSchema } from '../common/openapi-schema.js';
+import { openApiSchema, problemResponse } from '../common/openapi-schema.js';
 import { parseQuery } from '../common/parse-query.js';
 import { jobViewSchema, toJobView } from '../jobs/dto/job.view.js';
 import { pageQuerySchema } from '../jobs/dto/list-jobs.query.js';
@@ -17,8 +17,6 @@ import {
 } from '../jobs/dto/occurrence.view.js';
 import { SchedulesService } from './schedules.service.js';
 
-const problem = { content: { 'application/problem+json': { schema: openApiSchema(problemSchema) } } };
-
 @ApiTags('schedules')
 @Controller('v1/jobs')
 export class SchedulesController {
@@ -29,8 +27,8 @@ export class SchedulesController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiQuery({ name: 'count', required: false, description: '1 to 100, default 10' })
   @ApiResponse({ status: 200, schema: openApiSchema(upcomingSchema) })
-  @ApiResponse({ status: 404, ...problem, description: 'No such job' })
-  @ApiResponse({ status: 409, ...problem, description: 'The job has no schedule' })
+  @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
+  @ApiResponse({ status: 409, ...problemResponse, description: 'The job has no schedule' })
   upcoming(@Param('id') id: string, @Query() query: unknown) {
     return this.schedules.upcoming(id, parseQuery(upcomingQuerySchema, query).count);
   }
@@ -43,9 +41,9 @@ export class SchedulesController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiBody({ schema: openApiSchema(updateRecurringJobSchema, 'input') })
   @ApiResponse({ status: 200, schema: openApiSchema(jobViewSchema) })
-  @ApiResponse({ status: 400, ...problem, description: 'Invalid change' })
-  @ApiResponse({ status: 404, ...problem, description: 'No such job' })
-  @ApiResponse({ status: 409, ...problem, description: 'The job has no schedule, or none left' })
+  @ApiResponse({ status: 400, ...problemResponse, description: 'Invalid change' })
+  @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
+  @ApiResponse({ status: 409, ...problemResponse, description: 'The job has no schedule, or none left' })
   async update(@Param('id') id: string, @Body() body: unknown) {
     return toJobView(await this.schedules.update(id, body));
   }
@@ -59,8 +57,8 @@ export class SchedulesController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiBody({ required: false, schema: openApiSchema(pauseRequestSchema, 'input') })
   @ApiResponse({ status: 200, schema: openApiSchema(jobViewSchema) })
-  @ApiResponse({ status: 404, ...problem, description: 'No such job' })
-  @ApiResponse({ status: 409, ...problem, description: 'The job has no schedule, or none left' })
+  @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
+  @ApiResponse({ status: 409, ...problemResponse, description: 'The job has no schedule, or none left' })
   async pause(@Param('id') id: string, @Body() body: unknown) {
     const parsed = pauseRequestSchema.safeParse(body ?? undefined);
     if (!parsed.success) {
@@ -75,8 +73,8 @@ export class SchedulesController {
   @ApiOperation({ summary: 'Resume a paused recurring job from its next occurrence' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiResponse({ status: 200, schema: openApiSchema(jobViewSchema) })
-  @ApiResponse({ status: 404, ...problem, description: 'No such job' })
-  @ApiResponse({ status: 409, ...problem, description: 'The job has no schedule, or none left' })
+  @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
+  @ApiResponse({ status: 409, ...problemResponse, description: 'The job has no schedule, or none left' })
   async resume(@Param('id') id: string) {
     return toJobView(await this.schedules.resume(id));
   }
@@ -89,8 +87,12 @@ export class SchedulesController {
   })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiResponse({ status: 201, schema: openApiSchema(z.object({ executionId: z.uuid() })) })
-  @ApiResponse({ status: 404, ...problem, description: 'No such job' })
-  @ApiResponse({ status: 409, ...problem, description: 'Not recurring, or the overlap policy forbids a run now' })
+  @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
+  @ApiResponse({
+    status: 409,
+    ...problemResponse,
+    description: 'Not recurring, or the overlap policy forbids a run now',
+  })
   trigger(@Param('id') id: string) {
     return this.schedules.trigger(id);
   }
@@ -102,7 +104,7 @@ export class SchedulesController {
   })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiResponse({ status: 200, schema: openApiSchema(occurrencePageSchema) })
-  @ApiResponse({ status: 404, ...problem, description: 'No such job' })
+  @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
   async occurrences(@Param('id') id: string, @Query() query: unknown) {
     const { cursor, limit } = parseQuery(pageQuerySchema, query);
     const page = await this.schedules.occurrences(id, cursor, limit);

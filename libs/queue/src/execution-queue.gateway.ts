@@ -76,14 +76,7 @@ export class ExecutionQueueGateway {
 
   /** Arms ticks again, first removing finished ones that would make the re-add a no-op. */
   async rearmTicks(ticks: readonly ScheduleTick[]): Promise<void> {
-    await Promise.all(
-      ticks.map(async (tick) => {
-        const job = await this.ticks.getJob(tickJobId(tick));
-        if (job !== undefined && ((await job.isCompleted()) || (await job.isFailed()))) {
-          await job.remove();
-        }
-      }),
-    );
+    await removeFinished(ticks.map((tick) => [this.ticks, tickJobId(tick)] as const));
     await this.armTicks(ticks);
   }
 
@@ -153,14 +146,7 @@ export class ExecutionQueueGateway {
    * would turn the re-add into a no-op, so it is removed first.
    */
   async requeue(items: readonly ExecutionDispatch[]): Promise<void> {
-    await Promise.all(
-      items.map(async (item) => {
-        const job = await this.queue(item.queue).getJob(item.executionId);
-        if (job !== undefined && ((await job.isCompleted()) || (await job.isFailed()))) {
-          await job.remove();
-        }
-      }),
-    );
+    await removeFinished(items.map((item) => [this.queue(item.queue), item.executionId] as const));
     await this.enqueue(items);
   }
 
@@ -177,6 +163,18 @@ export class ExecutionQueueGateway {
     }
     return queue;
   }
+}
+
+/** Removes the completed or failed BullMQ jobs among `jobs`, so adding them again is not a no-op. */
+async function removeFinished(jobs: readonly (readonly [Queue, string])[]): Promise<void> {
+  await Promise.all(
+    jobs.map(async ([queue, id]) => {
+      const job = await queue.getJob(id);
+      if (job !== undefined && ((await job.isCompleted()) || (await job.isFailed()))) {
+        await job.remove();
+      }
+    }),
+  );
 }
 
 export class UnknownQueueAtDispatchError extends Error {

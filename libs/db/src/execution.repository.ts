@@ -13,6 +13,7 @@ import { toAttemptRecord, toExecutionRecord } from './mappers.js';
 import { decodeCursor, toPage } from './pagination.js';
 import type { Database } from './prisma-client.factory.js';
 import type { AttemptRecord, ExecutionRecord, Page } from './records.js';
+import { type CancelledExecution, cancelUnfinished } from './unfinished-executions.js';
 
 export interface StartedAttempt {
   executionId: string;
@@ -39,11 +40,6 @@ export type AttemptResult =
 export interface LiveExecution {
   status: Status;
   dispatch: ExecutionDispatch;
-}
-
-export interface CancelledExecution {
-  id: string;
-  previousStatus: Status;
 }
 
 const json = (value: unknown) => (value === undefined ? null : toStorableJson(value));
@@ -221,29 +217,8 @@ export class ExecutionRepository {
     return rows.length > 0;
   }
 
-  /**
-   * Cancels every execution of a job that has not finished.
-   *
-   * Output: the cancelled executions with the status each had, so the caller knows which to remove
-   * from the queue and which running attempt to signal. Locks: those execution rows.
-   */
+  /** Cancels every execution of a job that has not finished; see {@link cancelUnfinished}. */
   async cancelByJob(jobId: string, now: Date): Promise<CancelledExecution[]> {
-    const sources = sourcesOf(ExecutionStatus.Cancelled);
-    const rows = await this.db.$queryRaw<{ id: string; previous_status: Status }[]>`
-      WITH target AS (
-        SELECT id, status FROM executions
-         WHERE job_id = ${jobId}::uuid AND status = ANY(${sources}::"ExecutionStatus"[])
-         FOR UPDATE
-      ), cancelled AS (
-        UPDATE executions e
-           SET status = 'CANCELLED', finished_at = ${now}, next_attempt_at = NULL, updated_at = ${now}
-          FROM target t WHERE e.id = t.id
-        RETURNING e.id, t.status AS previous_status
-      ), job_row AS (
-        UPDATE jobs SET status = 'CANCELLED', updated_at = ${now}
-         WHERE id = ${jobId}::uuid AND EXISTS (SELECT 1 FROM cancelled)
-      )
-      SELECT id, previous_status FROM cancelled`;
-    return rows.map((row) => ({ id: row.id, previousStatus: row.previous_status }));
+    return cancelUnfinished(this.db, jobId, now);
   }
 }

@@ -5,3 +5,4 @@ export * from './occurrence-ledger.repository.js';
 export * from './outbox.repository.js';
 export * from './prisma-client.factory.js';
 export * from './records.js';
+export * from './unfinished-executions.js';

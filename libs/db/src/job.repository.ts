@@ -1,9 +1,16 @@
-import { assertStorableJson, ExecutionStatus, type ExecutionStatus as Status, type JobSpec } from '@meridian/domain';
+import {
+  assertStorableJson,
+  type CatchUpPolicy,
+  ExecutionStatus,
+  type ExecutionStatus as Status,
+  type JobSpec,
+  type OverlapPolicy,
+} from '@meridian/domain';
 
 import { toJobRecord } from './mappers.js';
 import { decodeCursor, toPage } from './pagination.js';
 import type { Database } from './prisma-client.factory.js';
-import type { ExecutionRecord, JobRecord, Page } from './records.js';
+import { type ExecutionRecord, type JobRecord, type Page, storedRecurrencePolicies } from './records.js';
 
 export interface NewJob {
   jobId: string;
@@ -21,9 +28,8 @@ export interface NewRecurringJob {
   spec: JobSpec;
   schedule: unknown;
   firstRunAt: Date | null;
-  overlapPolicy: 'ALLOW' | 'SKIP';
-  catchUpPolicy: 'SKIP' | 'LATEST' | 'ALL';
-  catchUpWindowMs: number;
+  overlap: OverlapPolicy;
+  catchUp: CatchUpPolicy;
   idempotencyKey: string | null;
   requestHash: string | null;
 }
@@ -125,20 +131,21 @@ export class JobRepository {
   async createRecurring(input: NewRecurringJob, now: Date = new Date()): Promise<JobRecord | null> {
     const { spec } = input;
     assertStorableJson(spec.payload, 'payload');
+    const policies = storedRecurrencePolicies(input);
     const created = await this.db.$transaction(async (tx) => {
       const rows = await tx.$queryRaw<{ id: string }[]>`
         INSERT INTO jobs (id, namespace, name, handler, payload, queue, priority, max_attempts, backoff_type,
                           backoff_delay_ms, backoff_max_delay_ms, backoff_jitter, timeout_ms, idempotency_key,
                           request_hash, status, schedule, schedule_state, next_run_at, overlap_policy,
-                          catch_up_policy, catch_up_window_ms, created_at, updated_at)
+                          catch_up_policy, catch_up_window_ms, catch_up_max, created_at, updated_at)
         VALUES (${input.jobId}::uuid, ${input.namespace}, ${spec.name}, ${spec.handler},
                 ${JSON.stringify(spec.payload ?? null)}::jsonb, ${spec.queue}, ${spec.priority},
                 ${spec.retry.maxAttempts}, ${spec.retry.backoffType}::"BackoffType", ${spec.retry.backoffDelayMs},
                 ${spec.retry.backoffMaxDelayMs}, ${spec.retry.backoffJitter}, ${spec.timeoutMs},
                 ${input.idempotencyKey}, ${input.requestHash}, 'PENDING', ${JSON.stringify(input.schedule)}::jsonb,
                 ${input.firstRunAt === null ? 'COMPLETED' : 'ACTIVE'}::"ScheduleState", ${input.firstRunAt}::timestamptz,
-                ${input.overlapPolicy}::"OverlapPolicy", ${input.catchUpPolicy}::"CatchUpPolicy",
-                ${input.catchUpWindowMs}, ${now}, ${now})
+                ${policies.overlapPolicy}::"OverlapPolicy", ${policies.catchUpPolicy}::"CatchUpPolicy",
+                ${policies.catchUpWindowMs}, ${policies.catchUpMax}, ${now}, ${now})
         ON CONFLICT (namespace, idempotency_key) DO NOTHING
         RETURNING id`;
       if (rows.length === 0) {

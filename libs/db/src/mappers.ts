@@ -36,6 +36,7 @@ export function toJobRecord(row: Job): JobRecord {
               overlap: row.overlapPolicy,
               catchUp: row.catchUpPolicy,
               windowMs: row.catchUpWindowMs,
+              max: row.catchUpMax,
             }),
           },
     createdAt: row.createdAt,

@@ -1,13 +1,29 @@
 import {
+  type CatchUpPolicy,
+  decideOverlap,
   ExecutionStatus,
-  type ExecutionStatus as Status,
   JobNotFoundError,
   newId,
+  type OccurrenceOutcome,
+  type OverlapPolicy,
+  type RunsInFlight,
   ValidationError,
 } from '@meridian/domain';
 
+import type { Prisma } from '../generated/client/index.js';
 import type { Database } from './prisma-client.factory.js';
-import { recurrencePolicies } from './records.js';
+import {
+  recurrencePolicies,
+  type StoredOverlapPolicy,
+  type StoredRecurrencePolicies,
+  storedRecurrencePolicies,
+} from './records.js';
+import {
+  type CancelledExecution,
+  type CancelReason,
+  cancelUnfinished,
+  UNFINISHED_STATUSES,
+} from './unfinished-executions.js';
 
 /** What PATCH may change on a recurring job; absent fields stay. */
 export interface RecurringJobChanges {
@@ -15,8 +31,8 @@ export interface RecurringJobChanges {
   payload?: unknown;
   /** A new schedule starts over: `limit` counts from the change. */
   schedule?: unknown;
-  overlapPolicy?: 'ALLOW' | 'SKIP';
-  catchUp?: { policy: 'SKIP' | 'LATEST' | 'ALL'; windowMs: number };
+  overlap?: OverlapPolicy;
+  catchUp?: CatchUpPolicy;
 }
 
 /** A recurring job as its tick needs it. */
@@ -26,26 +42,34 @@ export interface RecurringJobState {
   schedule: unknown;
   nextRunAt: Date | null;
   occurrenceCount: number;
-  overlapPolicy: 'ALLOW' | 'SKIP';
-  catchUpPolicy: 'SKIP' | 'LATEST' | 'ALL';
-  catchUpWindowMs: number;
-  /** Whether a run of the job is pending, queued, running or retrying. */
-  previousRunLive: boolean;
+  overlap: OverlapPolicy;
+  catchUp: CatchUpPolicy;
+  /** The job's runs not yet ended. */
+  inFlight: RunsInFlight;
   /** Paused at this tick (a pause whose `until` has passed has already been lifted). */
   paused: boolean;
 }
 
 export interface TickDecision {
-  occurrences: { nominalTime: Date; outcome: OccurrenceOutcome; runAt: Date }[];
+  occurrences: { nominalTime: Date; outcome: Exclude<OccurrenceOutcome, 'BACKFILLED'>; runAt: Date }[];
+  /** Cancel the runs in flight before the new one starts (overlap `cancel_previous`). */
+  cancelInFlight: boolean;
   nextRunAt: Date | null;
 }
 
+/** Executions cancelled by Meridian, with the queue they were in, for the caller to tell Redis. */
+export interface Superseded {
+  queue: string;
+  executions: CancelledExecution[];
+}
+
 export type TickResult =
-  | { kind: 'handled'; nextRunAt: Date | null; enqueued: number }
+  | { kind: 'handled'; nextRunAt: Date | null; enqueued: number; superseded: Superseded }
   /** The tick is not the job's next one (redelivered, or the job changed or is gone). */
   | { kind: 'stale'; nextRunAt: Date | null };
 
-export type OccurrenceOutcome = 'ENQUEUED' | 'SKIPPED_OVERLAP' | 'MISSED_DOWNTIME' | 'PAUSED';
+export type TriggerResult =
+  { kind: 'started' | 'buffered'; executionId: string; superseded: Superseded } | { kind: 'refused' };
 
 export interface OccurrenceRecord {
   nominalTime: Date;
@@ -54,14 +78,46 @@ export interface OccurrenceRecord {
   recordedAt: Date;
 }
 
-const LIVE: Status[] = [
-  ExecutionStatus.Pending,
-  ExecutionStatus.Queued,
-  ExecutionStatus.Running,
-  ExecutionStatus.Retrying,
-];
+/** One nominal time of a backfill: run now, or already run (`deduplicated`), with its ledger row. */
+export interface BackfillItem {
+  nominalTime: Date;
+  result: 'backfilled' | 'deduplicated';
+  /** What the ledger held before: null when the occurrence was never recorded. */
+  previousOutcome: OccurrenceOutcome | null;
+  /** The execution that runs (or ran) it; null in a dry run for an occurrence still to create. */
+  executionId: string | null;
+}
 
-/** The occurrence ledger and the writes a schedule tick makes. */
+/** Backfill runs either one after another (`sequential`, the default) or all at once (`parallel`). */
+export type BackfillMode = 'sequential' | 'parallel';
+
+const SUPERSEDED: CancelReason = {
+  code: 'superseded',
+  message: 'cancelled because a newer run of the job started (overlap cancel_previous)',
+};
+
+interface LockedJob extends StoredRecurrencePolicies {
+  id: string;
+  namespace: string;
+  queue: string;
+  schedule: unknown;
+  schedule_state: 'ACTIVE' | 'PAUSED' | 'COMPLETED' | null;
+  next_run_at: Date | null;
+  occurrence_count: number;
+  paused_until: Date | null;
+  live: number;
+  buffered: number;
+}
+
+interface NewRun {
+  executionId: string;
+  runAt: Date;
+  nominalTime: Date | null;
+  /** Waits for the job's earlier unfinished executions to end before it is enqueued. */
+  afterPrevious: boolean;
+}
+
+/** The occurrence ledger and the writes a schedule tick, a trigger or a backfill makes. */
 export class OccurrenceLedgerRepository {
   constructor(private readonly db: Database) {}
 
@@ -72,8 +128,9 @@ export class OccurrenceLedgerRepository {
    * Locks: the job row for the whole transaction, so ticks of one job are handled one at a time
    * across every scheduler replica. Idempotency: a tick whose `due` is not the job's `next_run_at`
    * changes nothing; the ledger's primary key (job, nominal time) refuses a second row anyway.
-   * Writes: one ledger row per occurrence, an execution and an outbox row per occurrence to run,
-   * and the job's next tick, count and state.
+   * Writes: one ledger row per occurrence; an execution and an outbox row per occurrence to run
+   * (a buffered one's outbox row waits for the earlier runs); the cancellation of the runs in
+   * flight under `cancel_previous`; and the job's next tick, count and state.
    */
   async handleTick(
     jobId: string,
@@ -83,30 +140,8 @@ export class OccurrenceLedgerRepository {
   ): Promise<TickResult> {
     return this.db.$transaction(
       async (tx) => {
-        const rows = await tx.$queryRaw<
-          {
-            id: string;
-            namespace: string;
-            schedule: unknown;
-            schedule_state: string | null;
-            next_run_at: Date | null;
-            occurrence_count: number;
-            overlap_policy: 'ALLOW' | 'SKIP' | null;
-            catch_up_policy: 'SKIP' | 'LATEST' | 'ALL' | null;
-            catch_up_window_ms: number | null;
-            paused_until: Date | null;
-            live: boolean;
-          }[]
-        >`
-          SELECT j.id, j.namespace, j.schedule, j.schedule_state, j.next_run_at, j.occurrence_count,
-                 j.overlap_policy, j.catch_up_policy, j.catch_up_window_ms, j.paused_until,
-                 EXISTS (SELECT 1 FROM executions e
-                          WHERE e.job_id = j.id AND e.status = ANY(${LIVE}::"ExecutionStatus"[])) AS live
-            FROM jobs j
-           WHERE j.id = ${jobId}::uuid
-             FOR UPDATE OF j`;
-        const job = rows[0];
-        if (job === undefined) {
+        const job = await lockRecurringJob(tx, jobId);
+        if (job === null) {
           return { kind: 'stale', nextRunAt: null };
         }
         const ticking = job.schedule_state === 'ACTIVE' || job.schedule_state === 'PAUSED';
@@ -121,32 +156,24 @@ export class OccurrenceLedgerRepository {
           schedule: job.schedule,
           nextRunAt: job.next_run_at,
           occurrenceCount: job.occurrence_count,
-          ...recurrencePolicies({
-            overlap: job.overlap_policy,
-            catchUp: job.catch_up_policy,
-            windowMs: job.catch_up_window_ms,
-          }),
-          previousRunLive: job.live,
+          ...recurrencePolicies(job),
+          inFlight: { live: job.live, buffered: job.buffered },
           paused,
         });
-        const runs = decision.occurrences
-          .filter((occurrence) => occurrence.outcome === 'ENQUEUED')
-          .map((occurrence) => ({ ...occurrence, executionId: newId() }));
-        if (runs.length > 0) {
-          await tx.execution.createMany({
-            data: runs.map((run) => ({
-              id: run.executionId,
-              jobId,
-              namespace: job.namespace,
-              status: ExecutionStatus.Pending,
-              scheduledFor: run.runAt,
-              nominalTime: run.nominalTime,
-            })),
-          });
-          await tx.outbox.createMany({
-            data: runs.map((run) => ({ kind: 'ENQUEUE_EXECUTION' as const, executionId: run.executionId })),
-          });
-        }
+        const superseded = decision.cancelInFlight ? await cancelUnfinished(tx, jobId, now, SUPERSEDED) : [];
+        const runs = decision.occurrences.flatMap((occurrence) =>
+          occurrence.outcome === 'ENQUEUED' || occurrence.outcome === 'BUFFERED'
+            ? [
+                {
+                  executionId: newId(),
+                  runAt: occurrence.runAt,
+                  nominalTime: occurrence.nominalTime,
+                  afterPrevious: occurrence.outcome === 'BUFFERED',
+                },
+              ]
+            : [],
+        );
+        await createRuns(tx, job, runs);
         const executionIds = new Map(runs.map((run) => [run.nominalTime.getTime(), run.executionId]));
         await tx.occurrence.createMany({
           data: decision.occurrences.map((occurrence) => ({
@@ -158,6 +185,7 @@ export class OccurrenceLedgerRepository {
           })),
           skipDuplicates: true,
         });
+        const started = runs.some((run) => !run.afterPrevious);
         await tx.job.update({
           where: { id: jobId },
           data: {
@@ -165,10 +193,15 @@ export class OccurrenceLedgerRepository {
             occurrenceCount: { increment: decision.occurrences.length },
             scheduleState: decision.nextRunAt === null ? 'COMPLETED' : paused ? 'PAUSED' : 'ACTIVE',
             ...(resumes ? { pausedUntil: null, pauseNote: null } : {}),
-            ...(runs.length > 0 ? { status: ExecutionStatus.Pending } : {}),
+            ...(started ? { status: ExecutionStatus.Pending } : {}),
           },
         });
-        return { kind: 'handled', nextRunAt: decision.nextRunAt, enqueued: runs.length };
+        return {
+          kind: 'handled',
+          nextRunAt: decision.nextRunAt,
+          enqueued: runs.length,
+          superseded: { queue: job.queue, executions: superseded },
+        };
       },
       { timeout: 30_000, maxWait: 10_000 },
     );
@@ -202,10 +235,7 @@ export class OccurrenceLedgerRepository {
         data: {
           ...(changes.name === undefined ? {} : { name: changes.name }),
           ...(changes.payload === undefined ? {} : { payload: changes.payload as object }),
-          ...(changes.overlapPolicy === undefined ? {} : { overlapPolicy: changes.overlapPolicy }),
-          ...(changes.catchUp === undefined
-            ? {}
-            : { catchUpPolicy: changes.catchUp.policy, catchUpWindowMs: changes.catchUp.windowMs }),
+          ...storedRecurrencePolicies(changes),
           ...(changes.schedule === undefined
             ? {}
             : {
@@ -240,38 +270,101 @@ export class OccurrenceLedgerRepository {
   }
 
   /**
-   * Creates a run of a recurring job now, outside its schedule. With `refuseOverlap`, refuses when
-   * a run is still pending, queued, running or retrying. Locks the job row, so two triggers and a
-   * tick cannot both see "no run going".
+   * Creates a run of a recurring job now, outside its schedule, as its overlap policy says: at once,
+   * buffered behind the runs in flight, after cancelling them, or not at all (`refused`). Locks the
+   * job row, so two triggers and a tick cannot both see "no run going".
    */
-  async trigger(jobId: string, refuseOverlap: boolean, now: Date): Promise<{ executionId: string } | 'overlap'> {
+  async trigger(jobId: string, now: Date): Promise<TriggerResult> {
     return this.db.$transaction(async (tx) => {
-      const rows = await tx.$queryRaw<{ namespace: string; live: boolean }[]>`
-        SELECT j.namespace,
-               EXISTS (SELECT 1 FROM executions e
-                        WHERE e.job_id = j.id AND e.status = ANY(${LIVE}::"ExecutionStatus"[])) AS live
-          FROM jobs j WHERE j.id = ${jobId}::uuid FOR UPDATE OF j`;
-      const job = rows[0];
-      if (job === undefined) {
+      const job = await lockRecurringJob(tx, jobId);
+      if (job === null) {
         throw new JobNotFoundError(jobId);
       }
-      if (refuseOverlap && job.live) {
-        return 'overlap';
+      const decision = decideOverlap(recurrencePolicies(job).overlap, { live: job.live, buffered: job.buffered });
+      if (decision === 'skip') {
+        return { kind: 'refused' };
       }
-      const executionId = newId();
-      await tx.execution.create({
-        data: {
-          id: executionId,
-          jobId,
-          namespace: job.namespace,
-          status: ExecutionStatus.Pending,
-          scheduledFor: now,
-          outbox: { create: { kind: 'ENQUEUE_EXECUTION' } },
-        },
-      });
-      await tx.job.update({ where: { id: jobId }, data: { status: ExecutionStatus.Pending } });
-      return { executionId };
+      const superseded = decision === 'cancel_and_run' ? await cancelUnfinished(tx, jobId, now, SUPERSEDED) : [];
+      const run = { executionId: newId(), runAt: now, nominalTime: null, afterPrevious: decision === 'buffer' };
+      await createRuns(tx, job, [run]);
+      if (!run.afterPrevious) {
+        await tx.job.update({ where: { id: jobId }, data: { status: ExecutionStatus.Pending } });
+      }
+      return {
+        kind: run.afterPrevious ? 'buffered' : 'started',
+        executionId: run.executionId,
+        superseded: { queue: job.queue, executions: superseded },
+      };
     });
+  }
+
+  /**
+   * Runs past occurrences now: each of `nominalTimes` that has no execution yet (never recorded,
+   * or recorded as missed, skipped or paused) gets one, and its ledger row says BACKFILLED; one that
+   * already has an execution is left as it is and reported as `deduplicated`. A dry run reports the
+   * same and writes nothing. Locks the job row, so a concurrent tick or backfill cannot run an
+   * occurrence twice. Returns null when the job has no schedule.
+   */
+  async backfill(
+    jobId: string,
+    nominalTimes: Date[],
+    options: { mode: BackfillMode; dryRun: boolean },
+    now: Date,
+  ): Promise<BackfillItem[] | null> {
+    return this.db.$transaction(
+      async (tx) => {
+        const job = await lockRecurringJob(tx, jobId);
+        if (job === null || job.schedule_state === null) {
+          return null;
+        }
+        const existing = await tx.occurrence.findMany({
+          where: { jobId, nominalTime: { in: nominalTimes } },
+          select: { nominalTime: true, outcome: true, executionId: true },
+        });
+        const recorded = new Map(existing.map((row) => [row.nominalTime.getTime(), row]));
+        const items: BackfillItem[] = nominalTimes.map((nominalTime) => {
+          const row = recorded.get(nominalTime.getTime());
+          return row !== undefined && row.executionId !== null
+            ? { nominalTime, result: 'deduplicated', previousOutcome: row.outcome, executionId: row.executionId }
+            : {
+                nominalTime,
+                result: 'backfilled',
+                previousOutcome: row?.outcome ?? null,
+                executionId: options.dryRun ? null : newId(),
+              };
+        });
+        if (options.dryRun) {
+          return items;
+        }
+        const runs = items.flatMap((item) =>
+          item.result === 'backfilled' && item.executionId !== null
+            ? [
+                {
+                  executionId: item.executionId,
+                  runAt: now,
+                  nominalTime: item.nominalTime,
+                  afterPrevious: options.mode === 'sequential',
+                },
+              ]
+            : [],
+        );
+        await createRuns(tx, job, runs);
+        if (runs.length > 0) {
+          // A row recorded without a run (missed, skipped, paused) now has one; a row with a run is
+          // never touched, so a concurrent second backfill changes nothing.
+          await tx.$executeRaw`
+            INSERT INTO occurrences (job_id, nominal_time, outcome, execution_id, recorded_at)
+            SELECT ${jobId}::uuid, r.nominal_time, 'BACKFILLED', r.execution_id, ${now}
+              FROM unnest(${runs.map((run) => run.nominalTime)}::timestamptz[],
+                          ${runs.map((run) => run.executionId)}::uuid[]) AS r(nominal_time, execution_id)
+            ON CONFLICT (job_id, nominal_time) DO UPDATE
+               SET outcome = 'BACKFILLED', execution_id = EXCLUDED.execution_id, recorded_at = EXCLUDED.recorded_at
+             WHERE occurrences.execution_id IS NULL`;
+        }
+        return items;
+      },
+      { timeout: 30_000, maxWait: 10_000 },
+    );
   }
 
   /** The ledger of a job, newest occurrence first; the cursor is the last nominal time seen. */
@@ -334,4 +427,66 @@ function decodeTimeCursor(cursor: string): Date {
     ]);
   }
   return date;
+}
+
+/**
+ * Locks a job's row for the transaction and reads what a tick, trigger or backfill decides on: its
+ * schedule, policies, and the runs in flight (`buffered`: those waiting for the earlier ones).
+ */
+async function lockRecurringJob(tx: Prisma.TransactionClient, jobId: string): Promise<LockedJob | null> {
+  const rows = await tx.$queryRaw<
+    (Omit<LockedJob, keyof StoredRecurrencePolicies> & {
+      overlap_policy: StoredOverlapPolicy | null;
+      catch_up_policy: 'SKIP' | 'LATEST' | 'ALL' | null;
+      catch_up_window_ms: number | null;
+      catch_up_max: number | null;
+    })[]
+  >`
+    SELECT j.id, j.namespace, j.queue, j.schedule, j.schedule_state, j.next_run_at, j.occurrence_count,
+           j.overlap_policy, j.catch_up_policy, j.catch_up_window_ms, j.catch_up_max, j.paused_until,
+           (SELECT count(*)::int FROM executions e
+             WHERE e.job_id = j.id AND e.status = ANY(${UNFINISHED_STATUSES}::"ExecutionStatus"[])) AS live,
+           (SELECT count(*)::int FROM executions e JOIN outbox o ON o.execution_id = e.id
+             WHERE e.job_id = j.id AND e.status = 'PENDING' AND o.after_previous) AS buffered
+      FROM jobs j
+     WHERE j.id = ${jobId}::uuid
+       FOR UPDATE OF j`;
+  const row = rows[0];
+  return row === undefined
+    ? null
+    : {
+        ...row,
+        overlap: row.overlap_policy,
+        catchUp: row.catch_up_policy,
+        windowMs: row.catch_up_window_ms,
+        max: row.catch_up_max,
+      };
+}
+
+/** Creates the executions of `runs` with their outbox rows; each goes to BullMQ through the relay. */
+async function createRuns(
+  tx: Prisma.TransactionClient,
+  job: { id: string; namespace: string },
+  runs: NewRun[],
+): Promise<void> {
+  if (runs.length === 0) {
+    return;
+  }
+  await tx.execution.createMany({
+    data: runs.map((run) => ({
+      id: run.executionId,
+      jobId: job.id,
+      namespace: job.namespace,
+      status: ExecutionStatus.Pending,
+      scheduledFor: run.runAt,
+      nominalTime: run.nominalTime,
+    })),
+  });
+  await tx.outbox.createMany({
+    data: runs.map((run) => ({
+      kind: 'ENQUEUE_EXECUTION' as const,
+      executionId: run.executionId,
+      afterPrevious: run.afterPrevious,
+    })),
+  });
 }

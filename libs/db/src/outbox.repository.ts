@@ -2,6 +2,7 @@ import type { ExecutionDispatch } from '@meridian/domain';
 
 import { DISPATCH_COLUMNS, type DispatchRow, toDispatch } from './dispatch-row.js';
 import type { Database } from './prisma-client.factory.js';
+import { UNFINISHED_STATUSES } from './unfinished-executions.js';
 
 export interface RelayBatchResult {
   /** Outbox rows consumed. */
@@ -25,6 +26,8 @@ export class OutboxRepository {
    * longer served) stays, with its error, without holding back the others; when no row gets
    * through, nothing changes and the error is thrown. Executions still PENDING
    * become QUEUED; others (cancelled meanwhile) are not dispatched, and a worker would refuse them.
+   * A row marked `after_previous` (a buffered run) is claimed only once no earlier execution of its
+   * job is unfinished, so buffered runs start one after another, in the order they were created.
    */
   async relayBatch(limit: number, dispatch: (items: ExecutionDispatch[]) => Promise<void>): Promise<RelayBatchResult> {
     // Rows that could not be dispatched, kept across the rollback so they are counted anyway: their
@@ -56,6 +59,10 @@ export class OutboxRepository {
             FROM outbox o
             JOIN executions e ON e.id = o.execution_id
             JOIN jobs j ON j.id = e.job_id
+           WHERE NOT o.after_previous
+              OR NOT EXISTS (SELECT 1 FROM executions p
+                              WHERE p.job_id = e.job_id AND p.id < e.id
+                                AND p.status = ANY(${UNFINISHED_STATUSES}::"ExecutionStatus"[]))
            ORDER BY o.attempts, o.id
            LIMIT ${limit}
              FOR UPDATE OF o SKIP LOCKED`;

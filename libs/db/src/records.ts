@@ -1,7 +1,9 @@
 import {
   type AttemptOutcome,
+  type CatchUpPolicy,
   DEFAULT_RECURRENCE_POLICY,
   type ExecutionStatus,
+  type OverlapPolicy,
   type RetryPolicy,
 } from '@meridian/domain';
 
@@ -28,9 +30,8 @@ export interface JobRecord {
     pauseNote: string | null;
     nextRunAt: Date | null;
     occurrenceCount: number;
-    overlapPolicy: 'ALLOW' | 'SKIP';
-    catchUpPolicy: 'SKIP' | 'LATEST' | 'ALL';
-    catchUpWindowMs: number;
+    overlap: OverlapPolicy;
+    catchUp: CatchUpPolicy;
   } | null;
   createdAt: Date;
   updatedAt: Date;
@@ -72,15 +73,42 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-/** Stored policies of a recurring job, with the documented defaults where a column is empty. */
-export function recurrencePolicies(stored: {
-  overlap: 'ALLOW' | 'SKIP' | null;
+/** The policy columns of a recurring job as Postgres holds them (enum values in upper case). */
+export interface StoredRecurrencePolicies {
+  overlap: StoredOverlapPolicy | null;
   catchUp: 'SKIP' | 'LATEST' | 'ALL' | null;
   windowMs: number | null;
-}): { overlapPolicy: 'ALLOW' | 'SKIP'; catchUpPolicy: 'SKIP' | 'LATEST' | 'ALL'; catchUpWindowMs: number } {
+  max: number | null;
+}
+export type StoredOverlapPolicy = Uppercase<OverlapPolicy>;
+
+/** Stored policies of a recurring job, with the documented defaults where a column is empty. */
+export function recurrencePolicies(stored: StoredRecurrencePolicies): {
+  overlap: OverlapPolicy;
+  catchUp: CatchUpPolicy;
+} {
+  const defaults = DEFAULT_RECURRENCE_POLICY;
   return {
-    overlapPolicy: stored.overlap ?? 'SKIP',
-    catchUpPolicy: stored.catchUp ?? 'SKIP',
-    catchUpWindowMs: stored.windowMs ?? DEFAULT_RECURRENCE_POLICY.catchUp.windowMs,
+    overlap: stored.overlap === null ? defaults.overlap : (stored.overlap.toLowerCase() as OverlapPolicy),
+    catchUp: {
+      policy:
+        stored.catchUp === null ? defaults.catchUp.policy : (stored.catchUp.toLowerCase() as CatchUpPolicy['policy']),
+      windowMs: stored.windowMs ?? defaults.catchUp.windowMs,
+      max: stored.max ?? defaults.catchUp.max,
+    },
+  };
+}
+
+/** The columns a recurring job's policies are stored in. */
+export function storedRecurrencePolicies(policies: { overlap?: OverlapPolicy; catchUp?: CatchUpPolicy }) {
+  return {
+    ...(policies.overlap === undefined ? {} : { overlapPolicy: policies.overlap.toUpperCase() as StoredOverlapPolicy }),
+    ...(policies.catchUp === undefined
+      ? {}
+      : {
+          catchUpPolicy: policies.catchUp.policy.toUpperCase() as Uppercase<CatchUpPolicy['policy']>,
+          catchUpWindowMs: policies.catchUp.windowMs,
+          catchUpMax: policies.catchUp.max,
+        }),
   };
 }

@@ -7,6 +7,7 @@ export * from './execution-status.js';
 export * from './ids.js';
 export * from './job-spec.js';
 export * from './namespace.js';
+export * from './recurrence-policy.js';
 export * from './retry-decision.js';
 export * from './storable-json.js';
 export * from './zod-issues.js';

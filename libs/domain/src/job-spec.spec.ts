@@ -190,7 +190,7 @@ describe('parseJobSpec', () => {
       expect(parseJobSpec({ ...minimal, schedule: { every: '5m' } }, limits, now).recurrence).toEqual({
         schedule: { every: '5m' },
         overlap: 'skip',
-        catchUp: { policy: 'skip', windowMs: 60_000 },
+        catchUp: { policy: 'skip', windowMs: 60_000, max: 100 },
       });
     });
 
@@ -200,7 +200,15 @@ describe('parseJobSpec', () => {
         limits,
         now,
       );
-      expect(spec.recurrence).toMatchObject({ overlap: 'allow', catchUp: { policy: 'all', windowMs: 60_000 } });
+      expect(spec.recurrence).toMatchObject({
+        overlap: 'allow',
+        catchUp: { policy: 'all', windowMs: 60_000, max: 100 },
+      });
+    });
+
+    it.each(['skip', 'buffer_one', 'buffer_all', 'cancel_previous', 'allow'])('should take overlap %s', (overlap) => {
+      const spec = parseJobSpec({ ...minimal, schedule: { every: '5m' }, overlap }, limits, now);
+      expect(spec.recurrence?.overlap).toBe(overlap);
     });
   });
 
@@ -261,7 +269,17 @@ describe('parseJobSpec', () => {
     ['an unknown overlap policy', { ...minimal, schedule: { every: '5m' }, overlap: 'queue' }, ['overlap']],
     [
       'an unknown catchUp field',
-      { ...minimal, schedule: { every: '5m' }, catchUp: { policy: 'all', max: 3 } },
+      { ...minimal, schedule: { every: '5m' }, catchUp: { policy: 'all', limit: 3 } },
+      ['catchUp.limit'],
+    ],
+    [
+      'a catchUp cap of 0',
+      { ...minimal, schedule: { every: '5m' }, catchUp: { policy: 'all', max: 0 } },
+      ['catchUp.max'],
+    ],
+    [
+      'a catchUp cap over 1000',
+      { ...minimal, schedule: { every: '5m' }, catchUp: { policy: 'all', max: 1001 } },
       ['catchUp.max'],
     ],
     [

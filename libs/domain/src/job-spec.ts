@@ -2,21 +2,19 @@ import { z } from 'zod';
 
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './backoff.js';
 import { PayloadTooLargeError, ValidationError } from './errors.js';
+import {
+  type CatchUpPolicy,
+  catchUpPolicySchema,
+  DEFAULT_RECURRENCE_POLICY,
+  type OverlapPolicy,
+  overlapPolicySchema,
+} from './recurrence-policy.js';
 import { assertStorableJson } from './storable-json.js';
 import { toFieldIssues } from './zod-issues.js';
 
 const MAX_DELAY_MS = 366 * 24 * 3_600_000;
 /** Longest single retry delay: a week (also keeps the stored value inside a 32-bit column). */
 const MAX_BACKOFF_MS = 7 * 24 * 3_600_000;
-
-/**
- * Policies of a recurring job when the request names none: skip an occurrence while the previous run
- * is going, and record occurrences more than a minute late as missed.
- */
-export const DEFAULT_RECURRENCE_POLICY = {
-  overlap: 'skip',
-  catchUp: { policy: 'skip', windowMs: 60_000 },
-} as const;
 
 /** Deepest payload accepted: recursive validation and serialization stay far from the stack limit. */
 export const MAX_PAYLOAD_DEPTH = 64;
@@ -84,17 +82,8 @@ export const createJobRequestSchema = z
       .describe(
         'Makes the job recurring: {cron, timezone} or {every} / {everyMs}, with startAt, endAt, limit, jitterMs, dst',
       ),
-    overlap: z
-      .enum(['skip', 'allow'])
-      .optional()
-      .describe('Recurring jobs: what an occurrence does while the previous run is still going. Default skip.'),
-    catchUp: z
-      .strictObject({
-        policy: z.enum(['skip', 'latest', 'all']).default('skip'),
-        windowMs: z.int().min(0).max(86_400_000).default(60_000),
-      })
-      .optional()
-      .describe('Recurring jobs: occurrences missed while the scheduler was down. Default skip, 60 s window.'),
+    overlap: overlapPolicySchema.optional(),
+    catchUp: catchUpPolicySchema.optional(),
   })
   .refine((body) => body.runAt === undefined || body.delayMs === undefined, {
     message: 'give either runAt or delayMs, not both',
@@ -136,8 +125,8 @@ export interface JobSpec {
   /** Recurring jobs only; the schedule itself is validated by @meridian/schedule. */
   recurrence: {
     schedule: Record<string, unknown>;
-    overlap: 'skip' | 'allow';
-    catchUp: { policy: 'skip' | 'latest' | 'all'; windowMs: number };
+    overlap: OverlapPolicy;
+    catchUp: CatchUpPolicy;
   } | null;
 }
 

@@ -10,7 +10,7 @@ import {
 } from '@meridian/db';
 import { HandlerRegistry } from '@meridian/handler-sdk';
 import { builtinHandlers } from '@meridian/handlers';
-import { CancellationBus, createRedisConnection, ExecutionQueueGateway } from '@meridian/queue';
+import { CancellationBus, CancellationNotifier, createRedisConnection, ExecutionQueueGateway } from '@meridian/queue';
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
@@ -79,6 +79,11 @@ export class RuntimeModule {
           inject: [REDIS],
         },
         {
+          provide: CancellationNotifier,
+          useFactory: (queues: ExecutionQueueGateway, bus: CancellationBus) => new CancellationNotifier(queues, bus),
+          inject: [ExecutionQueueGateway, CancellationBus],
+        },
+        {
           // Built at boot: a duplicate handler name fails the boot. The api validates jobs against the
           // same catalog the worker runs, so an unknown handler is refused at create time.
           provide: HandlerRegistry,
@@ -95,6 +100,7 @@ export class RuntimeModule {
         RedisHealthRepository,
         ExecutionQueueGateway,
         CancellationBus,
+        CancellationNotifier,
         HandlerRegistry,
       ],
     };

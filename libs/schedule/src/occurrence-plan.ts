@@ -1,21 +1,15 @@
-import { nextOccurrences, type Schedule } from './schedule.js';
+import {
+  type CatchUpPolicy,
+  decideOverlap,
+  type OccurrenceOutcome,
+  type OverlapPolicy,
+  type RunsInFlight,
+} from '@meridian/domain';
 
-/** What becomes of one nominal occurrence. */
-export type OccurrenceOutcome = 'ENQUEUED' | 'SKIPPED_OVERLAP' | 'MISSED_DOWNTIME' | 'PAUSED';
+import { nextOccurrences, type Schedule } from './schedule.js';
 
 /** Occurrences handled by one tick at most; a longer backlog is worked off by the following ticks. */
 export const MAX_OCCURRENCES_PER_TICK = 1000;
-
-export interface CatchUp {
-  /**
-   * Occurrences handled more than `windowMs` after their nominal time were missed (the scheduler was
-   * down): `skip` records them as missed, `latest` runs only the most recent one, `all` runs them all.
-   * @defaultValue 'skip'
-   */
-  policy: 'skip' | 'latest' | 'all';
-  /** @defaultValue 60_000 */
-  windowMs: number;
-}
 
 export interface OccurrencePlanInput {
   schedule: Schedule;
@@ -24,60 +18,100 @@ export interface OccurrencePlanInput {
   now: Date;
   /** Occurrences handled before this tick (for `limit`). */
   occurrenceCount: number;
-  catchUp: CatchUp;
-  /** `skip`: an occurrence does not run while an earlier run of the job is still going. */
-  overlap: 'allow' | 'skip';
-  /** Whether an earlier run of the job is still pending, queued, running or retrying. */
-  previousRunLive: boolean;
+  catchUp: CatchUpPolicy;
+  overlap: OverlapPolicy;
+  /** The job's runs not yet ended when the tick is handled. */
+  inFlight: RunsInFlight;
   /** A paused schedule records its due occurrences as PAUSED and runs none. */
   paused: boolean;
 }
 
+export interface PlannedOccurrence {
+  nominalTime: Date;
+  outcome: Exclude<OccurrenceOutcome, 'BACKFILLED'>;
+}
+
 export interface OccurrencePlan {
-  occurrences: { nominalTime: Date; outcome: OccurrenceOutcome }[];
+  /** Every due occurrence, oldest first; ENQUEUED and BUFFERED ones get an execution. */
+  occurrences: PlannedOccurrence[];
+  /** Whether the runs in flight are to be cancelled (overlap `cancel_previous`). */
+  cancelInFlight: boolean;
   /** Nominal time of the next tick; null when the schedule has no occurrence left. */
   nextRunAt: Date | null;
 }
 
 /**
- * Decides what a tick does: which due occurrences run, which are skipped because the previous run
- * is still going, which were missed while the scheduler was down, and when the next tick is.
- * Pure: the caller applies the plan in one transaction.
+ * Decides what a tick does: which due occurrences run, which wait for the previous run, which are
+ * skipped because it is still going, which were missed while the scheduler was down, and when the
+ * next tick is. Pure: the caller applies the plan in one transaction.
+ *
+ * The catch-up policy applies to the whole backlog, however many ticks work it off: `latest` runs
+ * the one missed occurrence that nothing later supersedes, and `all` the `max` most recent ones.
  */
 export function planOccurrences(input: OccurrencePlanInput): OccurrencePlan {
   const { schedule, due, now, occurrenceCount, catchUp } = input;
   if (due.getTime() > now.getTime()) {
-    return { occurrences: [], nextRunAt: due };
+    return { occurrences: [], cancelInFlight: false, nextRunAt: due };
   }
-  const later = nextOccurrences(schedule, due, MAX_OCCURRENCES_PER_TICK - 1, occurrenceCount + 1);
-  const dueNow = [due, ...later.filter((instant) => instant.getTime() <= now.getTime())];
+  const isDue = (instant: Date) => instant.getTime() <= now.getTime();
   const isMissed = (instant: Date) => now.getTime() - instant.getTime() > catchUp.windowMs;
-  const missed = dueNow.filter(isMissed);
-  const onTime = dueNow.filter((instant) => !isMissed(instant));
+  const later = nextOccurrences(schedule, due, MAX_OCCURRENCES_PER_TICK - 1, occurrenceCount + 1);
+  const batch = [due, ...later.filter(isDue)];
+  const last = batch[batch.length - 1] ?? due;
+  const ordinal = occurrenceCount + batch.length;
 
-  const toRun = new Set<Date>(onTime);
-  if (catchUp.policy === 'all') {
-    missed.forEach((instant) => toRun.add(instant));
-  } else if (catchUp.policy === 'latest' && onTime.length === 0 && missed.length > 0) {
-    toRun.add(missed[missed.length - 1] as Date);
-  }
+  // Due occurrences beyond this batch (only when the backlog is longer than a tick handles), counted
+  // as far as the catch-up cap needs.
+  const beyond =
+    batch.length < MAX_OCCURRENCES_PER_TICK ? [] : nextOccurrences(schedule, last, catchUp.max, ordinal).filter(isDue);
+  const missed = batch.filter(isMissed);
+  const onTime = batch.length - missed.length;
+  const missedToRun =
+    catchUp.policy === 'all'
+      ? Math.max(0, catchUp.max - beyond.filter(isMissed).length)
+      : catchUp.policy === 'latest' && onTime === 0 && beyond.length === 0
+        ? 1
+        : 0;
+  const runnable = new Set<Date>(missed.slice(Math.max(0, missed.length - missedToRun)));
+  batch.filter((instant) => !isMissed(instant)).forEach((instant) => runnable.add(instant));
 
-  let live = input.previousRunLive;
-  const occurrences = dueNow.map((nominalTime) => {
+  const inFlight = { ...input.inFlight };
+  let cancelInFlight = false;
+  let supersedable: PlannedOccurrence | null = null;
+  const occurrences = batch.map((nominalTime): PlannedOccurrence => {
     if (input.paused) {
-      return { nominalTime, outcome: 'PAUSED' as const };
+      return { nominalTime, outcome: 'PAUSED' };
     }
-    if (!toRun.has(nominalTime)) {
-      return { nominalTime, outcome: 'MISSED_DOWNTIME' as const };
+    if (!runnable.has(nominalTime)) {
+      return { nominalTime, outcome: 'MISSED_DOWNTIME' };
     }
-    if (input.overlap === 'skip' && live) {
-      return { nominalTime, outcome: 'SKIPPED_OVERLAP' as const };
+    const decision = decideOverlap(input.overlap, inFlight);
+    switch (decision) {
+      case 'skip':
+        return { nominalTime, outcome: 'SKIPPED_OVERLAP' };
+      case 'buffer':
+        inFlight.live += 1;
+        inFlight.buffered += 1;
+        return { nominalTime, outcome: 'BUFFERED' };
+      case 'cancel_and_run':
+      case 'run': {
+        if (decision === 'cancel_and_run') {
+          // An earlier occurrence of this same tick would be cancelled before it started: it is
+          // recorded as skipped instead, and only what was in flight before the tick is cancelled.
+          if (supersedable !== null) {
+            supersedable.outcome = 'SKIPPED_OVERLAP';
+          } else {
+            cancelInFlight = true;
+          }
+        }
+        inFlight.live += 1;
+        const planned: PlannedOccurrence = { nominalTime, outcome: 'ENQUEUED' };
+        supersedable = planned;
+        return planned;
+      }
     }
-    live = true;
-    return { nominalTime, outcome: 'ENQUEUED' as const };
   });
 
-  const last = dueNow[dueNow.length - 1] ?? due;
-  const [nextRunAt] = nextOccurrences(schedule, last, 1, occurrenceCount + dueNow.length);
-  return { occurrences, nextRunAt: nextRunAt ?? null };
+  const [nextRunAt] = nextOccurrences(schedule, last, 1, ordinal);
+  return { occurrences, cancelInFlight, nextRunAt: nextRunAt ?? null };
 }

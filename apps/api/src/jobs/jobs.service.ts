@@ -5,7 +5,6 @@ import { type ExecutionRecord, ExecutionRepository, type JobRecord, JobRepositor
 import {
   DEFAULT_NAMESPACE,
   type ExecutionStatus,
-  ExecutionStatus as Status,
   IdempotencyKeyReusedError,
   isUuid,
   JobNotCancellableError,
@@ -17,7 +16,7 @@ import {
   ValidationError,
 } from '@meridian/domain';
 import { HandlerRegistry } from '@meridian/handler-sdk';
-import { CancellationBus, ExecutionQueueGateway } from '@meridian/queue';
+import { CancellationNotifier } from '@meridian/queue';
 import { CONFIG } from '@meridian/runtime';
 import { nextOccurrences, parseSchedule } from '@meridian/schedule';
 import { Inject, Injectable } from '@nestjs/common';
@@ -40,8 +39,7 @@ export class JobsService {
     private readonly jobs: JobRepository,
     private readonly executions: ExecutionRepository,
     private readonly handlers: HandlerRegistry,
-    private readonly queues: ExecutionQueueGateway,
-    private readonly cancellations: CancellationBus,
+    private readonly cancellations: CancellationNotifier,
     @Inject(CONFIG) private readonly config: MeridianConfig,
     @InjectPinoLogger(JobsService.name) private readonly logger: PinoLogger,
   ) {}
@@ -112,10 +110,8 @@ export class JobsService {
       spec,
       schedule: recurrence.schedule,
       firstRunAt: firstRunAt ?? null,
-      overlapPolicy: recurrence.overlap === 'allow' ? 'ALLOW' : 'SKIP',
-      catchUpPolicy:
-        recurrence.catchUp.policy === 'all' ? 'ALL' : recurrence.catchUp.policy === 'latest' ? 'LATEST' : 'SKIP',
-      catchUpWindowMs: recurrence.catchUp.windowMs,
+      overlap: recurrence.overlap,
+      catchUp: recurrence.catchUp,
       idempotencyKey,
       requestHash,
     });
@@ -169,32 +165,10 @@ export class JobsService {
     this.logger.info({ jobId: job.id }, 'job deleted');
   }
 
-  /**
-   * Cancels the job's unfinished executions in Postgres, then tidies Redis: a queued execution leaves
-   * its queue, a running one is signalled. Postgres decides; if Redis cannot be reached, a leftover
-   * delivery is refused by the worker's start write and a running attempt's result is refused as
-   * stale, so the cancel still holds.
-   */
+  /** Cancels the job's unfinished executions in Postgres, then tells Redis (see CancellationNotifier). */
   private async stopExecutions(job: JobRecord): Promise<number> {
     const cancelled = await this.executions.cancelByJob(job.id, new Date());
-    for (const execution of cancelled) {
-      try {
-        const removal =
-          execution.previousStatus === Status.Running ? 'active' : await this.queues.remove(job.queue, execution.id);
-        if (removal === 'active') {
-          await this.cancellations.publish(execution.id);
-        }
-        this.logger.info(
-          { jobId: job.id, executionId: execution.id, from: execution.previousStatus, removal },
-          'execution cancelled',
-        );
-      } catch (error) {
-        this.logger.warn(
-          { jobId: job.id, executionId: execution.id, err: error },
-          'execution cancelled; Redis could not be told, the worker will refuse it',
-        );
-      }
-    }
+    await this.cancellations.notify(job.queue, cancelled, this.logger.logger.child({ jobId: job.id }));
     return cancelled.length;
   }
 

@@ -1,16 +1,18 @@
-import { toFieldIssues, ValidationError } from '@meridian/domain';
+import { MAX_BACKFILL_OCCURRENCES, toFieldIssues, ValidationError } from '@meridian/domain';
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
 
 import { openApiSchema, problemResponse } from '../common/openapi-schema.js';
 import { parseQuery } from '../common/parse-query.js';
 import { jobViewSchema, toJobView } from '../jobs/dto/job.view.js';
 import { pageQuerySchema } from '../jobs/dto/list-jobs.query.js';
 import {
+  backfillRequestSchema,
+  backfillResultSchema,
   occurrencePageSchema,
   pauseRequestSchema,
   toOccurrenceView,
+  triggerResultSchema,
   upcomingQuerySchema,
   upcomingSchema,
   updateRecurringJobSchema,
@@ -83,10 +85,12 @@ export class SchedulesController {
   @HttpCode(201)
   @ApiOperation({
     summary: 'Run a recurring job now',
-    description: 'Refused (409) while a run is going and overlap is "skip".',
+    description:
+      'Obeys the overlap policy while a run is going: skip refuses (409), buffer_one and buffer_all queue the run ' +
+      'behind the runs in flight (buffer_one refuses when one already waits), cancel_previous cancels them, allow runs alongside.',
   })
   @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiResponse({ status: 201, schema: openApiSchema(z.object({ executionId: z.uuid() })) })
+  @ApiResponse({ status: 201, schema: openApiSchema(triggerResultSchema) })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
   @ApiResponse({
     status: 409,
@@ -97,10 +101,33 @@ export class SchedulesController {
     return this.schedules.trigger(id);
   }
 
+  @Post(':id/backfill')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Run the occurrences of a past range',
+    description:
+      'Every occurrence of the range without a run gets one (ledger outcome BACKFILLED); one that already ran is ' +
+      `reported as deduplicated and left alone. At most ${MAX_BACKFILL_OCCURRENCES} occurrences; dryRun lists them and writes nothing.`,
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiBody({ schema: openApiSchema(backfillRequestSchema, 'input') })
+  @ApiResponse({ status: 200, schema: openApiSchema(backfillResultSchema) })
+  @ApiResponse({
+    status: 400,
+    ...problemResponse,
+    description: 'Invalid range, in the future, or too many occurrences',
+  })
+  @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
+  @ApiResponse({ status: 409, ...problemResponse, description: 'The job has no schedule' })
+  backfill(@Param('id') id: string, @Body() body: unknown) {
+    return this.schedules.backfill(id, body);
+  }
+
   @Get(':id/occurrences')
   @ApiOperation({
     summary: "A recurring job's occurrence ledger, newest first",
-    description: 'Every nominal occurrence with what became of it: enqueued, skipped for overlap, missed.',
+    description:
+      'Every nominal occurrence with what became of it: enqueued, buffered, skipped for overlap, missed, paused, backfilled.',
   })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiResponse({ status: 200, schema: openApiSchema(occurrencePageSchema) })

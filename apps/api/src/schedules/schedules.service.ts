@@ -2,16 +2,29 @@ import { type JobRecord, OccurrenceLedgerRepository, type OccurrenceRecord } fro
 import {
   assertStorableJson,
   JobNotRecurringError,
+  MAX_BACKFILL_OCCURRENCES,
   OverlapForbidsRunError,
   toFieldIssues,
   ValidationError,
 } from '@meridian/domain';
 import { HandlerRegistry } from '@meridian/handler-sdk';
+import { CancellationNotifier } from '@meridian/queue';
 import { formatInZone, nextOccurrences, parseSchedule } from '@meridian/schedule';
 import { Injectable } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import type { z } from 'zod';
 
-import { updateRecurringJobSchema } from '../jobs/dto/occurrence.view.js';
+import {
+  backfillRequestSchema,
+  type backfillResultSchema,
+  toBackfillResult,
+  type triggerResultSchema,
+  updateRecurringJobSchema,
+} from '../jobs/dto/occurrence.view.js';
 import { JobsService } from '../jobs/jobs.service.js';
+
+export type TriggerOutcome = z.infer<typeof triggerResultSchema>;
+export type BackfillResult = z.infer<typeof backfillResultSchema>;
 
 export interface UpcomingOccurrences {
   timezone: string;
@@ -25,6 +38,8 @@ export class SchedulesService {
     private readonly jobs: JobsService,
     private readonly ledger: OccurrenceLedgerRepository,
     private readonly handlers: HandlerRegistry,
+    private readonly cancellations: CancellationNotifier,
+    @InjectPinoLogger(SchedulesService.name) private readonly logger: PinoLogger,
   ) {}
 
   /** The next `count` nominal times, from the job's next tick on, with local times and offsets. */
@@ -63,15 +78,8 @@ export class SchedulesService {
         ...(changes.name === undefined ? {} : { name: changes.name }),
         ...(changes.payload === undefined ? {} : { payload: changes.payload }),
         ...(changes.schedule === undefined ? {} : { schedule: changes.schedule }),
-        ...(changes.overlap === undefined ? {} : { overlapPolicy: changes.overlap === 'allow' ? 'ALLOW' : 'SKIP' }),
-        ...(changes.catchUp === undefined
-          ? {}
-          : {
-              catchUp: {
-                policy: changes.catchUp.policy.toUpperCase() as 'SKIP' | 'LATEST' | 'ALL',
-                windowMs: changes.catchUp.windowMs,
-              },
-            }),
+        ...(changes.overlap === undefined ? {} : { overlap: changes.overlap }),
+        ...(changes.catchUp === undefined ? {} : { catchUp: changes.catchUp }),
       },
       (after) => (schedule === undefined ? null : (nextOccurrences(schedule, after, 1)[0] ?? null)),
       now,
@@ -91,14 +99,68 @@ export class SchedulesService {
     return this.setPaused(jobId, null);
   }
 
-  /** Runs a recurring job now, outside its schedule, unless its overlap policy forbids it. */
-  async trigger(jobId: string, now: Date = new Date()): Promise<{ executionId: string }> {
+  /**
+   * Runs a recurring job now, outside its schedule, as its overlap policy says: at once, after the
+   * runs in flight (buffered), after cancelling them, or not at all (409).
+   */
+  async trigger(jobId: string, now: Date = new Date()): Promise<TriggerOutcome> {
     const job = await this.recurring(jobId);
-    const result = await this.ledger.trigger(job.id, job.recurrence?.overlapPolicy === 'SKIP', now);
-    if (result === 'overlap') {
+    const result = await this.ledger.trigger(job.id, now);
+    if (result.kind === 'refused') {
       throw new OverlapForbidsRunError(job.id);
     }
-    return result;
+    const { queue, executions } = result.superseded;
+    await this.cancellations.notify(queue, executions, this.logger.logger.child({ jobId: job.id }));
+    return {
+      executionId: result.executionId,
+      buffered: result.kind === 'buffered',
+      cancelled: executions.map((execution) => execution.id),
+    };
+  }
+
+  /**
+   * Runs the occurrences of a past range that have not run (see OccurrenceLedgerRepository.backfill),
+   * or with `dryRun` lists what would run. The range holds at most MAX_BACKFILL_OCCURRENCES
+   * occurrences of the job's current schedule, within its startAt and endAt; `limit` does not apply.
+   */
+  async backfill(jobId: string, body: unknown, now: Date = new Date()): Promise<BackfillResult> {
+    const parsed = backfillRequestSchema.safeParse(body ?? undefined);
+    if (!parsed.success) {
+      throw new ValidationError(toFieldIssues(parsed.error));
+    }
+    const request = parsed.data;
+    const from = new Date(request.from);
+    const to = new Date(request.to);
+    if (to.getTime() > now.getTime()) {
+      throw new ValidationError([{ path: 'to', message: 'must not be in the future', code: 'too_big' }]);
+    }
+    const job = await this.recurring(jobId);
+    const { schedule } = parseSchedule(job.recurrence?.schedule);
+    const nominalTimes = nextOccurrences(
+      { ...schedule, limit: null },
+      new Date(from.getTime() - 1),
+      MAX_BACKFILL_OCCURRENCES + 1,
+    ).filter((instant) => instant.getTime() <= to.getTime());
+    if (nominalTimes.length > MAX_BACKFILL_OCCURRENCES) {
+      throw new ValidationError([
+        {
+          path: 'to',
+          message: `the range holds more than ${MAX_BACKFILL_OCCURRENCES} occurrences; split it`,
+          code: 'too_big',
+        },
+      ]);
+    }
+    const items = await this.ledger.backfill(job.id, nominalTimes, request, now);
+    if (items === null) {
+      throw new JobNotRecurringError(job.id);
+    }
+    if (!request.dryRun) {
+      this.logger.info(
+        { jobId: job.id, from, to, backfilled: items.filter((item) => item.result === 'backfilled').length },
+        'backfill',
+      );
+    }
+    return toBackfillResult(request.dryRun, items);
   }
 
   private async setPaused(jobId: string, pause: { until: Date | null; note: string | null } | null) {

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { OccurrenceLedgerRepository, type TickResult } from '@meridian/db';
-import { ExecutionQueueGateway, type ScheduleTick } from '@meridian/queue';
+import { CancellationNotifier, ExecutionQueueGateway, type ScheduleTick } from '@meridian/queue';
 import { jitterOffset, parseSchedule, planOccurrences } from '@meridian/schedule';
 import { Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
@@ -10,11 +10,10 @@ import { OutboxRelayService } from '../outbox/outbox-relay.service.js';
 
 const MAX_EARLY_WAIT_MS = 60_000;
 
-const lower = <T extends string>(value: T) => value.toLowerCase() as Lowercase<T>;
-
 /**
  * Handles a recurring job's tick: plans the due occurrences (catch-up, overlap, limit), records each
- * in the ledger, creates the executions to run, and arms the next tick.
+ * in the ledger, creates the executions to run, tells Redis about the runs a `cancel_previous`
+ * occurrence cancelled, and arms the next tick.
  */
 @Injectable()
 export class RecurrenceService {
@@ -22,6 +21,7 @@ export class RecurrenceService {
     private readonly ledger: OccurrenceLedgerRepository,
     private readonly queues: ExecutionQueueGateway,
     private readonly relay: OutboxRelayService,
+    private readonly cancellations: CancellationNotifier,
     @InjectPinoLogger(RecurrenceService.name) private readonly logger: PinoLogger,
   ) {}
 
@@ -40,13 +40,14 @@ export class RecurrenceService {
         due: tick.nominalTime,
         now,
         occurrenceCount: job.occurrenceCount,
-        catchUp: { policy: lower(job.catchUpPolicy), windowMs: job.catchUpWindowMs },
-        overlap: lower(job.overlapPolicy),
-        previousRunLive: job.previousRunLive,
+        catchUp: job.catchUp,
+        overlap: job.overlap,
+        inFlight: job.inFlight,
         paused: job.paused,
       });
       return {
         nextRunAt: plan.nextRunAt,
+        cancelInFlight: plan.cancelInFlight,
         occurrences: plan.occurrences.map((occurrence) => ({
           ...occurrence,
           runAt: new Date(
@@ -58,6 +59,11 @@ export class RecurrenceService {
     });
     if (result.kind === 'handled') {
       this.logger.debug({ jobId: tick.jobId, due: tick.nominalTime, ...result }, 'tick handled');
+      await this.cancellations.notify(
+        result.superseded.queue,
+        result.superseded.executions,
+        this.logger.logger.child({ jobId: tick.jobId, reason: 'superseded' }),
+      );
       if (result.enqueued > 0) {
         // Relay at once rather than at the next poll: an occurrence should start on its second.
         await this.relay.relayOnce().catch((error: unknown) => {

@@ -1,5 +1,5 @@
 import type { ExecutionRecord, JobRecord } from '@meridian/db';
-import { EXECUTION_STATUSES } from '@meridian/domain';
+import { CATCH_UP_POLICIES, EXECUTION_STATUSES, OVERLAP_POLICIES } from '@meridian/domain';
 import { z } from 'zod';
 
 import { executionViewSchema, toExecutionView } from '../../executions/dto/execution.view.js';
@@ -35,8 +35,8 @@ export const jobViewSchema = z.object({
       pauseNote: z.string().nullable(),
       nextRunAt: z.iso.datetime().nullable().describe('Nominal time of the next occurrence'),
       occurrences: z.int().describe('Occurrences handled so far'),
-      overlap: z.enum(['skip', 'allow']),
-      catchUp: z.object({ policy: z.enum(['skip', 'latest', 'all']), windowMs: z.int() }),
+      overlap: z.enum(OVERLAP_POLICIES),
+      catchUp: z.object({ policy: z.enum(CATCH_UP_POLICIES), windowMs: z.int(), max: z.int() }),
     })
     .nullable(),
 });
@@ -75,11 +75,8 @@ export function toJobView(job: JobRecord, latestExecution?: ExecutionRecord | nu
             pauseNote: job.recurrence.pauseNote,
             nextRunAt: job.recurrence.nextRunAt?.toISOString() ?? null,
             occurrences: job.recurrence.occurrenceCount,
-            overlap: job.recurrence.overlapPolicy === 'ALLOW' ? 'allow' : 'skip',
-            catchUp: {
-              policy: job.recurrence.catchUpPolicy.toLowerCase() as 'skip' | 'latest' | 'all',
-              windowMs: job.recurrence.catchUpWindowMs,
-            },
+            overlap: job.recurrence.overlap,
+            catchUp: { ...job.recurrence.catchUp },
           },
     createdAt: job.createdAt.toISOString(),
     updatedAt: job.updatedAt.toISOString(),

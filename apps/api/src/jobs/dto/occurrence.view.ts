@@ -1,9 +1,10 @@
-import type { OccurrenceRecord } from '@meridian/db';
+import type { BackfillItem, OccurrenceRecord } from '@meridian/db';
+import { catchUpPolicySchema, OCCURRENCE_OUTCOMES, overlapPolicySchema } from '@meridian/domain';
 import { z } from 'zod';
 
 export const occurrenceViewSchema = z.object({
   nominalTime: z.iso.datetime(),
-  outcome: z.enum(['ENQUEUED', 'SKIPPED_OVERLAP', 'MISSED_DOWNTIME', 'PAUSED']),
+  outcome: z.enum(OCCURRENCE_OUTCOMES),
   executionId: z.uuid().nullable(),
   recordedAt: z.iso.datetime(),
 });
@@ -46,11 +47,48 @@ export const updateRecurringJobSchema = z.strictObject({
   name: z.string().trim().min(1).max(200).optional(),
   payload: z.unknown().optional(),
   schedule: z.record(z.string(), z.unknown()).optional().describe('Replaces the whole schedule'),
-  overlap: z.enum(['skip', 'allow']).optional(),
-  catchUp: z
-    .strictObject({
-      policy: z.enum(['skip', 'latest', 'all']).default('skip'),
-      windowMs: z.int().min(0).max(86_400_000).default(60_000),
-    })
-    .optional(),
+  overlap: overlapPolicySchema.optional(),
+  catchUp: catchUpPolicySchema.optional(),
+});
+
+/** The body of `POST /v1/jobs/:id/backfill`. */
+export const backfillRequestSchema = z
+  .strictObject({
+    from: z.iso.datetime({ offset: true }).describe('First instant of the range (inclusive)'),
+    to: z.iso.datetime({ offset: true }).describe('Last instant of the range (inclusive); not in the future'),
+    dryRun: z.boolean().default(false).describe('List what would run, write nothing'),
+    mode: z
+      .enum(['sequential', 'parallel'])
+      .default('sequential')
+      .describe('sequential: one run after another, in nominal order, after any run in flight; parallel: all at once'),
+  })
+  .refine((body) => Date.parse(body.from) <= Date.parse(body.to), { message: 'must not be before from', path: ['to'] });
+
+export const backfillResultSchema = z.object({
+  dryRun: z.boolean(),
+  backfilled: z.int().describe('Occurrences that run (or would run) now'),
+  deduplicated: z.int().describe('Occurrences in the range that already have a run, left as they are'),
+  items: z.array(
+    z.object({
+      nominalTime: z.iso.datetime(),
+      result: z.enum(['backfilled', 'deduplicated']),
+      previousOutcome: z.enum(OCCURRENCE_OUTCOMES).nullable().describe('The ledger before; null if never recorded'),
+      executionId: z.uuid().nullable().describe('null in a dry run for an occurrence still to create'),
+    }),
+  ),
+});
+
+export function toBackfillResult(dryRun: boolean, items: BackfillItem[]): z.infer<typeof backfillResultSchema> {
+  return {
+    dryRun,
+    backfilled: items.filter((item) => item.result === 'backfilled').length,
+    deduplicated: items.filter((item) => item.result === 'deduplicated').length,
+    items: items.map((item) => ({ ...item, nominalTime: item.nominalTime.toISOString() })),
+  };
+}
+
+export const triggerResultSchema = z.object({
+  executionId: z.uuid(),
+  buffered: z.boolean().describe('true: the run waits for the runs in flight to end (overlap buffer_one, buffer_all)'),
+  cancelled: z.array(z.uuid()).describe('Runs cancelled to make way for this one (overlap cancel_previous)'),
 });

@@ -40,6 +40,13 @@ export interface JobView {
   schedule: { state: string; nextRunAt: string | null; occurrences: number } | null;
 }
 
+export interface OccurrenceView {
+  nominalTime: string;
+  outcome: 'ENQUEUED' | 'BUFFERED' | 'SKIPPED_OVERLAP' | 'MISSED_DOWNTIME' | 'PAUSED' | 'BACKFILLED';
+  executionId: string | null;
+  recordedAt: string;
+}
+
 export interface ApiResponse<T> {
   status: number;
   headers: Headers;
@@ -94,6 +101,29 @@ export class ApiClient {
         return execution.status === status ? execution : undefined;
       },
       { timeoutMs, what: `execution ${executionId} to be ${status}` },
+    );
+  }
+
+  /** A recurring job's ledger (its latest 100 occurrences), oldest first. */
+  async occurrences(jobId: string): Promise<OccurrenceView[]> {
+    const page = await this.request<{ items: OccurrenceView[] }>('GET', `/v1/jobs/${jobId}/occurrences?limit=100`);
+    return [...page.body.items].reverse();
+  }
+
+  /** A job's executions (its latest 100), newest first, each with its attempts. */
+  async executions(jobId: string): Promise<ExecutionView[]> {
+    const page = await this.request<{ items: ExecutionView[] }>('GET', `/v1/jobs/${jobId}/executions?limit=100`);
+    return Promise.all(page.body.items.map((execution) => this.execution(execution.id)));
+  }
+
+  /** The ledger once it holds at least `count` occurrences. */
+  async waitForOccurrences(jobId: string, count: number, timeoutMs = 30_000): Promise<OccurrenceView[]> {
+    return waitFor(
+      async () => {
+        const ledger = await this.occurrences(jobId);
+        return ledger.length >= count ? ledger : undefined;
+      },
+      { what: `${count} occurrences of ${jobId}`, timeoutMs },
     );
   }
 }

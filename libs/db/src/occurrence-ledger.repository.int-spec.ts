@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { newId, type OverlapPolicy } from '@meridian/domain';
+import { aJobSpec, createTestDatabase, type TestDatabase } from '@meridian/testing';
+
+import { ExecutionRepository } from './execution.repository.js';
+import { JobRepository } from './job.repository.js';
+import { OccurrenceLedgerRepository, type TickDecision } from './occurrence-ledger.repository.js';
+import { OutboxRepository } from './outbox.repository.js';
+import { createDatabase, type Database } from './prisma-client.factory.js';
+
+/** createTestDatabase() retries while other test runs clone the shared template; bound it above that. */
+const CLONE_TIMEOUT_MS = 30_000;
+
+const t = (iso: string) => new Date(iso);
+const FIRST = t('2026-05-01T10:00:00Z');
+
+describe(OccurrenceLedgerRepository.name, () => {
+  let database: TestDatabase;
+  let db: Database;
+  let jobs: JobRepository;
+  let executions: ExecutionRepository;
+  let outbox: OutboxRepository;
+  let sut: OccurrenceLedgerRepository;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = createDatabase({ url: database.url, poolSize: 10 });
+    jobs = new JobRepository(db);
+    executions = new ExecutionRepository(db);
+    outbox = new OutboxRepository(db);
+    sut = new OccurrenceLedgerRepository(db);
+  }, CLONE_TIMEOUT_MS);
+
+  beforeEach(async () => {
+    await db.$executeRaw`TRUNCATE jobs CASCADE`;
+    await db.$executeRaw`TRUNCATE outbox`;
+  });
+
+  afterAll(async () => {
+    await db.$disconnect();
+    await database.drop();
+  });
+
+  async function aRecurringJob(overlap: OverlapPolicy = 'skip'): Promise<string> {
+    const spec = aJobSpec({ schedule: { every: '1m' }, overlap });
+    const job = await jobs.createRecurring({
+      jobId: newId(),
+      namespace: 'default',
+      spec,
+      schedule: spec.recurrence?.schedule,
+      firstRunAt: FIRST,
+      overlap,
+      catchUp: { policy: 'skip', windowMs: 60_000, max: 100 },
+      idempotencyKey: null,
+      requestHash: null,
+    });
+    await db.$executeRaw`TRUNCATE outbox`;
+    return job?.id ?? '';
+  }
+
+  /** Relays every outbox row it may, and returns the execution ids handed over, in order. */
+  async function relay(): Promise<string[]> {
+    const relayed: string[] = [];
+    await outbox.relayBatch(100, (items) => {
+      relayed.push(...items.map((item) => item.executionId));
+      return Promise.resolve();
+    });
+    return relayed;
+  }
+
+  async function finish(executionId: string) {
+    const started = await executions.startAttempt(executionId, 'worker-1', new Date());
+    await executions.finishAttempt(
+      executionId,
+      started?.attempt ?? 0,
+      { status: 'SUCCEEDED', result: null },
+      new Date(),
+    );
+  }
+
+  const runEveryDue = (at: Date) => (): TickDecision => ({
+    occurrences: [{ nominalTime: at, outcome: 'ENQUEUED', runAt: at }],
+    cancelInFlight: false,
+    nextRunAt: new Date(at.getTime() + 60_000),
+  });
+
+  it('should handle a tick once when two scheduler replicas handle it at the same time', async () => {
+    const jobId = await aRecurringJob();
+
+    const results = await Promise.all([
+      sut.handleTick(jobId, FIRST, FIRST, runEveryDue(FIRST)),
+      sut.handleTick(jobId, FIRST, FIRST, runEveryDue(FIRST)),
+    ]);
+
+    expect(results.map((result) => result.kind).sort()).toEqual(['handled', 'stale']);
+    expect(await db.execution.count({ where: { jobId } })).toBe(1);
+    expect(await db.occurrence.count({ where: { jobId } })).toBe(1);
+  });
+
+  it('should hold buffered runs in the outbox until the earlier run ends, then relay them one at a time', async () => {
+    const jobId = await aRecurringJob('buffer_all');
+    const first = await sut.trigger(jobId, new Date());
+    const second = await sut.trigger(jobId, new Date());
+    const third = await sut.trigger(jobId, new Date());
+    expect([first.kind, second.kind, third.kind]).toEqual(['started', 'buffered', 'buffered']);
+    const ids = [first, second, third].map((result) => (result.kind === 'refused' ? '' : result.executionId));
+
+    expect(await relay()).toEqual([ids[0]]);
+    expect(await relay()).toEqual([]);
+    await finish(ids[0] ?? '');
+    expect(await relay()).toEqual([ids[1]]);
+    await finish(ids[1] ?? '');
+    expect(await relay()).toEqual([ids[2]]);
+  });
+
+  it('should refuse a trigger under buffer_one while one run already waits', async () => {
+    const jobId = await aRecurringJob('buffer_one');
+
+    const kinds = [];
+    for (let i = 0; i < 3; i += 1) {
+      kinds.push((await sut.trigger(jobId, new Date())).kind);
+    }
+
+    expect(kinds).toEqual(['started', 'buffered', 'refused']);
+  });
+
+  it('should cancel the run in flight under cancel_previous, and say why on it', async () => {
+    const jobId = await aRecurringJob('cancel_previous');
+    const first = await sut.trigger(jobId, new Date());
+    const second = await sut.trigger(jobId, new Date());
+
+    expect(second.kind).toBe('started');
+    expect(second.kind === 'started' && second.superseded.executions.map((e) => e.id)).toEqual([
+      first.kind === 'started' ? first.executionId : null,
+    ]);
+    const cancelled = await db.execution.findMany({ where: { jobId, status: 'CANCELLED' } });
+    expect(cancelled.map((execution) => execution.lastError)).toEqual([
+      expect.objectContaining({ code: 'superseded' }) as unknown,
+    ]);
+  });
+
+  it('should give each occurrence exactly one run when two backfills of a range race', async () => {
+    const jobId = await aRecurringJob();
+    const times = [0, 1, 2, 3].map((minute) => new Date(FIRST.getTime() - minute * 60_000));
+    await db.occurrence.create({ data: { jobId, nominalTime: times[1] as Date, outcome: 'MISSED_DOWNTIME' } });
+
+    const [one, two] = await Promise.all([
+      sut.backfill(jobId, times, { mode: 'parallel', dryRun: false }, new Date()),
+      sut.backfill(jobId, times, { mode: 'parallel', dryRun: false }, new Date()),
+    ]);
+
+    const backfilled = [...(one ?? []), ...(two ?? [])].filter((item) => item.result === 'backfilled');
+    expect(backfilled).toHaveLength(4);
+    expect(await db.execution.count({ where: { jobId } })).toBe(4);
+    const ledger = await db.occurrence.findMany({ where: { jobId }, orderBy: { nominalTime: 'asc' } });
+    expect(ledger.map((row) => row.outcome)).toEqual(['BACKFILLED', 'BACKFILLED', 'BACKFILLED', 'BACKFILLED']);
+    expect(backfilled.find((item) => item.nominalTime.getTime() === times[1]?.getTime())?.previousOutcome).toBe(
+      'MISSED_DOWNTIME',
+    );
+  });
+
+  it('should write nothing in a dry run', async () => {
+    const jobId = await aRecurringJob();
+
+    const items = await sut.backfill(jobId, [FIRST], { mode: 'sequential', dryRun: true }, new Date());
+
+    expect(items).toEqual([{ nominalTime: FIRST, result: 'backfilled', previousOutcome: null, executionId: null }]);
+    expect(await db.execution.count({ where: { jobId } })).toBe(0);
+    expect(await db.occurrence.count({ where: { jobId } })).toBe(0);
+  });
+});

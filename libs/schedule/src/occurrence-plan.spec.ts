@@ -67,22 +67,24 @@ describe('planOccurrences', () => {
     ).toEqual(['10:00 MISSED_DOWNTIME', '10:01 MISSED_DOWNTIME', '10:02 ENQUEUED']);
   });
 
+  /** A 1-second schedule handled 25 minutes late: 1501 occurrences, worked off by two ticks. */
+  function backlogOfTwoTicks(catchUp: OccurrencePlanInput['catchUp']) {
+    const input = {
+      ...base(),
+      schedule: parseSchedule({ every: '1s' }).schedule,
+      catchUp,
+      now: t('2026-05-01T10:25:00.500Z'),
+    };
+    const first = planOccurrences(input);
+    const second = planOccurrences({ ...input, due: first.nextRunAt as Date, occurrenceCount: 1000 });
+    return [first, second] as const;
+  }
+
   it('should apply catch-up latest to the whole backlog, not to each tick of it', () => {
-    // 1500 seconds missed: the first tick handles 1000 and runs none; the second runs the last.
-    const schedule = parseSchedule({ every: '1s' }).schedule;
-    const catchUp = { policy: 'latest' as const, windowMs: 0, max: 100 };
-    const now = t('2026-05-01T10:25:00.500Z');
-    const first = planOccurrences({ ...base(), schedule, catchUp, now });
+    const [first, second] = backlogOfTwoTicks({ policy: 'latest', windowMs: 0, max: 100 });
+
     expect(first.occurrences).toHaveLength(1000);
     expect(first.occurrences.every((o) => o.outcome === 'MISSED_DOWNTIME')).toBe(true);
-    const second = planOccurrences({
-      ...base(),
-      schedule,
-      catchUp,
-      now,
-      due: first.nextRunAt as Date,
-      occurrenceCount: 1000,
-    });
     expect(second.occurrences).toHaveLength(501);
     expect(second.occurrences.filter((o) => o.outcome === 'ENQUEUED').map((o) => o.nominalTime)).toEqual([
       t('2026-05-01T10:25:00Z'),
@@ -90,18 +92,8 @@ describe('planOccurrences', () => {
   });
 
   it('should run at most the max most recent missed occurrences (catch-up all), across ticks', () => {
-    const schedule = parseSchedule({ every: '1s' }).schedule;
-    const catchUp = { policy: 'all' as const, windowMs: 0, max: 600 };
-    const now = t('2026-05-01T10:25:00.500Z');
-    const first = planOccurrences({ ...base(), schedule, catchUp, now });
-    const second = planOccurrences({
-      ...base(),
-      schedule,
-      catchUp,
-      now,
-      due: first.nextRunAt as Date,
-      occurrenceCount: 1000,
-    });
+    const [first, second] = backlogOfTwoTicks({ policy: 'all', windowMs: 0, max: 600 });
+
     const ran = [...first.occurrences, ...second.occurrences].filter((o) => o.outcome === 'ENQUEUED');
     expect(ran).toHaveLength(600);
     expect(ran[0]?.nominalTime).toEqual(t('2026-05-01T10:15:01Z'));

@@ -19,11 +19,13 @@ export interface DispatchRow {
   backoff_delay_ms: number;
   backoff_max_delay_ms: number;
   backoff_jitter: number;
+  has_dependencies: boolean;
 }
 
 export const DISPATCH_COLUMNS = Prisma.sql`
   e.id AS execution_id, e.job_id, e.namespace, e.scheduled_for, e.nominal_time, j.handler, j.payload, j.queue, j.priority,
-  j.timeout_ms, j.max_attempts, j.backoff_type, j.backoff_delay_ms, j.backoff_max_delay_ms, j.backoff_jitter`;
+  j.timeout_ms, j.max_attempts, j.backoff_type, j.backoff_delay_ms, j.backoff_max_delay_ms, j.backoff_jitter,
+  EXISTS (SELECT 1 FROM job_dependencies d WHERE d.job_id = j.id) AS has_dependencies`;
 
 export function toDispatch(row: DispatchRow): ExecutionDispatch {
   return {
@@ -37,6 +39,7 @@ export function toDispatch(row: DispatchRow): ExecutionDispatch {
     timeoutMs: row.timeout_ms,
     scheduledFor: row.scheduled_for,
     nominalTime: row.nominal_time,
+    hasDependencies: row.has_dependencies,
     retry: {
       maxAttempts: row.max_attempts,
       backoffType: row.backoff_type,

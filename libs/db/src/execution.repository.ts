@@ -8,6 +8,7 @@ import {
   toStorableJson,
 } from '@meridian/domain';
 
+import { resetForRetry } from './dependency.repository.js';
 import { DISPATCH_COLUMNS, type DispatchRow, toDispatch } from './dispatch-row.js';
 import { toAttemptRecord, toExecutionRecord } from './mappers.js';
 import { decodeCursor, toPage } from './pagination.js';
@@ -215,6 +216,62 @@ export class ExecutionRepository {
       )
       SELECT id FROM released`;
     return rows.length > 0;
+  }
+
+  /**
+   * Runs a DEAD or CANCELLED execution again, as a new execution of its job (the job's latest; a
+   * one-off job, outside a cancelled workflow). Jobs downstream that were skipped or cancelled
+   * because of it wait again, so retrying a failed job resumes its workflow from there.
+   * Locks the job row. Returns the new execution's id, or why there is none.
+   */
+  async retry(
+    namespace: string,
+    executionId: string,
+    now: Date,
+  ): Promise<{ executionId: string } | { refused: string } | null> {
+    return this.db.$transaction(async (tx) => {
+      const rows = await tx.$queryRaw<
+        {
+          status: Status;
+          job_id: string;
+          recurring: boolean;
+          workflow_id: string | null;
+          workflow_cancelled: boolean;
+          superseded: boolean;
+        }[]
+      >`
+        SELECT e.status, e.job_id, j.schedule_state IS NOT NULL AS recurring, j.workflow_id,
+               COALESCE(w.cancelled_at IS NOT NULL, false) AS workflow_cancelled,
+               EXISTS (SELECT 1 FROM executions x WHERE x.job_id = e.job_id AND x.id > e.id) AS superseded
+          FROM executions e
+          JOIN jobs j ON j.id = e.job_id
+          LEFT JOIN workflows w ON w.id = j.workflow_id
+         WHERE e.id = ${executionId}::uuid AND e.namespace = ${namespace}
+           FOR UPDATE OF j`;
+      const execution = rows[0];
+      if (execution === undefined) {
+        return null;
+      }
+      const refusal =
+        execution.status !== ExecutionStatus.Dead && execution.status !== ExecutionStatus.Cancelled
+          ? `it is ${execution.status}; only a DEAD or CANCELLED execution is retried`
+          : execution.superseded
+            ? 'its job has run again since'
+            : execution.recurring
+              ? 'its job is recurring; use trigger or backfill'
+              : execution.workflow_cancelled
+                ? 'its workflow was cancelled'
+                : null;
+      if (refusal !== null) {
+        return { refused: refusal };
+      }
+      const retried = await resetForRetry(
+        tx,
+        { id: execution.job_id, namespace, workflowId: execution.workflow_id },
+        now,
+      );
+      return { executionId: retried };
+    });
   }
 
   /** Cancels every execution of a job that has not finished; see {@link cancelUnfinished}. */

@@ -1,3 +1,4 @@
+export * from './dependency.repository.js';
 export * from './execution.repository.js';
 export * from './health.repository.js';
 export * from './job.repository.js';
@@ -6,3 +7,4 @@ export * from './outbox.repository.js';
 export * from './prisma-client.factory.js';
 export * from './records.js';
 export * from './unfinished-executions.js';
+export * from './workflow.repository.js';

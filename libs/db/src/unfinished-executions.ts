@@ -4,6 +4,7 @@ import type { Prisma } from '../generated/client/index.js';
 
 /** Statuses of an execution that has not ended: it is waiting, queued, running or retrying. */
 export const UNFINISHED_STATUSES: Status[] = [
+  ExecutionStatus.Blocked,
   ExecutionStatus.Pending,
   ExecutionStatus.Queued,
   ExecutionStatus.Running,

@@ -11,10 +11,13 @@ export const ErrorCode = {
   UnknownQueue: 'unknown_queue',
   JobNotFound: 'job_not_found',
   ExecutionNotFound: 'execution_not_found',
+  WorkflowNotFound: 'workflow_not_found',
   RouteNotFound: 'route_not_found',
   JobNotCancellable: 'job_not_cancellable',
   JobNotRecurring: 'job_not_recurring',
   OverlapForbidsRun: 'overlap_forbids_run',
+  WorkflowNotCancellable: 'workflow_not_cancellable',
+  ExecutionNotRetryable: 'execution_not_retryable',
   IdempotencyKeyReused: 'idempotency_key_reused',
   IllegalTransition: 'illegal_transition',
   InvariantViolation: 'invariant_violation',
@@ -186,4 +189,28 @@ export class HandlerTimedOutError extends DomainError {
 
 export class HandlerCancelledError extends DomainError {
   readonly code = ErrorCode.HandlerCancelled;
+}
+
+export class WorkflowNotFoundError extends DomainError {
+  readonly code = ErrorCode.WorkflowNotFound;
+  constructor(readonly workflowId: string) {
+    super(`No workflow with id ${workflowId}.`);
+  }
+}
+
+export class WorkflowNotCancellableError extends DomainError {
+  readonly code = ErrorCode.WorkflowNotCancellable;
+  constructor(readonly workflowId: string) {
+    super(`Workflow ${workflowId} was cancelled before, or has no job left to cancel.`);
+  }
+}
+
+export class ExecutionNotRetryableError extends DomainError {
+  readonly code = ErrorCode.ExecutionNotRetryable;
+  constructor(
+    readonly executionId: string,
+    reason: string,
+  ) {
+    super(`Execution ${executionId} cannot be retried: ${reason}.`);
+  }
 }

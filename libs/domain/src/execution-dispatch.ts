@@ -18,6 +18,8 @@ export interface ExecutionDispatch {
   scheduledFor: Date;
   /** For an occurrence of a recurring job, its nominal time; null for a one-off job. */
   nominalTime: Date | null;
+  /** Whether the job depends on others, whose results its handler then receives. */
+  hasDependencies: boolean;
 }
 
 /**

@@ -6,11 +6,14 @@ import { EXECUTION_STATUSES, type ExecutionStatus, isTerminal } from './executio
 
 /** The agreed lifecycle (README "Executions and attempts"), written out pair by pair. */
 const LEGAL: ReadonlyArray<[ExecutionStatus, ExecutionStatus]> = [
+  // A job waiting for its dependencies is released to run, or skipped when one failed.
+  ['BLOCKED', 'PENDING'],
+  ['BLOCKED', 'SKIPPED'],
+  ['BLOCKED', 'CANCELLED'],
   ['PENDING', 'QUEUED'],
   // The relay's enqueue reached BullMQ before its commit: the worker may start the job anyway.
   ['PENDING', 'RUNNING'],
   ['PENDING', 'CANCELLED'],
-  ['PENDING', 'SKIPPED'],
   ['QUEUED', 'RUNNING'],
   ['QUEUED', 'CANCELLED'],
   // A redelivery after the previous worker was lost starts a new attempt.
@@ -40,8 +43,9 @@ function thrownBy(action: () => void): unknown {
 }
 
 describe('canTransition', () => {
-  it('should know all eight statuses', () => {
+  it('should know all nine statuses', () => {
     expect([...EXECUTION_STATUSES].sort()).toEqual([
+      'BLOCKED',
       'CANCELLED',
       'DEAD',
       'PENDING',
@@ -73,8 +77,8 @@ describe('canTransition', () => {
     },
   );
 
-  it('should never lead back to PENDING', () => {
-    expect(EXECUTION_STATUSES.filter((from) => canTransition(from, 'PENDING'))).toEqual([]);
+  it('should lead to PENDING only from BLOCKED, once dependencies have ended', () => {
+    expect(EXECUTION_STATUSES.filter((from) => canTransition(from, 'PENDING'))).toEqual(['BLOCKED']);
   });
 });
 
@@ -101,13 +105,13 @@ describe('sourcesOf', () => {
 
   it('should give the guards the repositories write with', () => {
     expect(sourcesOf('RUNNING').sort()).toEqual(['PENDING', 'QUEUED', 'RETRYING', 'RUNNING']);
-    expect(sourcesOf('CANCELLED').sort()).toEqual(['PENDING', 'QUEUED', 'RETRYING', 'RUNNING']);
+    expect(sourcesOf('CANCELLED').sort()).toEqual(['BLOCKED', 'PENDING', 'QUEUED', 'RETRYING', 'RUNNING']);
     expect(sourcesOf('QUEUED').sort()).toEqual(['PENDING', 'RUNNING']);
     expect(sourcesOf('SUCCEEDED')).toEqual(['RUNNING']);
     expect(sourcesOf('RETRYING')).toEqual(['RUNNING']);
     expect(sourcesOf('DEAD')).toEqual(['RUNNING']);
-    expect(sourcesOf('SKIPPED')).toEqual(['PENDING']);
-    expect(sourcesOf('PENDING')).toEqual([]);
+    expect(sourcesOf('SKIPPED')).toEqual(['BLOCKED']);
+    expect(sourcesOf('PENDING')).toEqual(['BLOCKED']);
   });
 
   it('should never name a terminal status as a source', () => {

@@ -9,13 +9,14 @@ const S = ExecutionStatus;
  * silently applied.
  */
 const TRANSITIONS: Readonly<Record<ExecutionStatus, readonly ExecutionStatus[]>> = {
+  // Released once every dependency has ended: to run, or skipped when a dependency failed.
+  [S.Blocked]: [S.Pending, S.Skipped, S.Cancelled],
   [S.Pending]: [
     S.Queued,
     // The relay's enqueue reached BullMQ but its commit did not (yet): the worker that already
     // holds the job may start it rather than drop it.
     S.Running,
     S.Cancelled,
-    S.Skipped,
   ],
   [S.Queued]: [S.Running, S.Cancelled],
   // RUNNING -> RUNNING is a redelivery after the previous worker was lost: a new attempt begins.

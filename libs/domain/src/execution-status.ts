@@ -3,6 +3,8 @@
  * timed-out attempt is recorded on the attempt and counts as a failure.
  */
 export const ExecutionStatus = {
+  /** Waits for its dependencies to end; released to PENDING, or SKIPPED. */
+  Blocked: 'BLOCKED',
   Pending: 'PENDING',
   Queued: 'QUEUED',
   Running: 'RUNNING',

@@ -1,5 +1,6 @@
 export * from './assert-never.js';
 export * from './backoff.js';
+export * from './dependency-policy.js';
 export * from './errors.js';
 export * from './execution-dispatch.js';
 export * from './execution-state-machine.js';
@@ -10,4 +11,5 @@ export * from './namespace.js';
 export * from './recurrence-policy.js';
 export * from './retry-decision.js';
 export * from './storable-json.js';
+export * from './workflow-spec.js';
 export * from './zod-issues.js';

@@ -39,6 +39,7 @@ describe('parseJobSpec', () => {
         runAt: null,
         scheduledFor: now,
         timeoutMs: 300_000,
+        dependsOn: [],
         recurrence: null,
         retry: {
           maxAttempts: 3,

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './backoff.js';
+import {
+  DEPENDENCY_FAILURE_POLICIES,
+  type DependencyFailurePolicy,
+  MAX_JOB_DEPENDENCIES,
+} from './dependency-policy.js';
 import { PayloadTooLargeError, ValidationError } from './errors.js';
 import {
   type CatchUpPolicy,
@@ -84,7 +89,23 @@ export const createJobRequestSchema = z
       ),
     overlap: overlapPolicySchema.optional(),
     catchUp: catchUpPolicySchema.optional(),
+    dependsOn: z
+      .array(z.union([z.uuid(), z.strictObject({ id: z.uuid(), onFailure: z.enum(DEPENDENCY_FAILURE_POLICIES) })]))
+      .max(MAX_JOB_DEPENDENCIES)
+      .optional()
+      .describe('Ids of existing jobs that must end first (or {id, onFailure}); the job then waits as BLOCKED'),
   })
+  .refine((body) => body.schedule === undefined || body.dependsOn === undefined, {
+    message: 'a recurring job cannot depend on other jobs',
+    path: ['dependsOn'],
+  })
+  .refine(
+    (body) => {
+      const ids = (body.dependsOn ?? []).map((item) => (typeof item === 'string' ? item : item.id));
+      return new Set(ids).size === ids.length;
+    },
+    { message: 'lists a job twice', path: ['dependsOn'] },
+  )
   .refine((body) => body.runAt === undefined || body.delayMs === undefined, {
     message: 'give either runAt or delayMs, not both',
     path: ['delayMs'],
@@ -123,6 +144,8 @@ export interface JobSpec {
   retry: RetryPolicy;
   timeoutMs: number;
   /** Recurring jobs only; the schedule itself is validated by @meridian/schedule. */
+  /** Existing jobs this one waits for, with each edge's policy (`skip` unless given). */
+  dependsOn: { jobId: string; onFailure: DependencyFailurePolicy }[];
   recurrence: {
     schedule: Record<string, unknown>;
     overlap: OverlapPolicy;
@@ -173,6 +196,9 @@ export function parseJobSpec(body: unknown, limits: JobSpecLimits, now: Date): J
     runAt,
     scheduledFor,
     timeoutMs: request.timeoutMs,
+    dependsOn: (request.dependsOn ?? []).map((item) =>
+      typeof item === 'string' ? { jobId: item, onFailure: 'skip' } : { jobId: item.id, onFailure: item.onFailure },
+    ),
     recurrence:
       request.schedule === undefined
         ? null

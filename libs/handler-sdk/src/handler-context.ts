@@ -5,6 +5,15 @@ export interface HandlerLogger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
+/** How a job this one depends on ended, with its result. */
+export interface ParentResult {
+  jobId: string;
+  /** SUCCEEDED, or (under a `continue` edge) DEAD, CANCELLED or SKIPPED. */
+  status: string;
+  /** The parent's result; null unless it succeeded. */
+  result: unknown;
+}
+
 /** What a handler knows about the run it is part of. */
 export interface HandlerContext {
   /** Aborted when the attempt times out, the execution is cancelled, or the worker shuts down. */
@@ -22,6 +31,11 @@ export interface HandlerContext {
    * attempt does not repeat a side effect (delivery is at-least-once).
    */
   idempotencyKey: string;
+  /**
+   * The jobs this one depends on, by their key in the workflow (or job id, for dependencies given
+   * by id), with how each ended and its result. Empty for a job without dependencies.
+   */
+  parents: Record<string, ParentResult>;
   /** Reports progress (a number, or any JSON object); visible in the admin UI. */
   progress(value: number | Record<string, unknown>): Promise<void>;
   log: HandlerLogger;

@@ -137,6 +137,7 @@ function context(overrides: Partial<HandlerContext> = {}): HandlerContext {
     maxAttempts: 3,
     scheduledFor: new Date('2026-03-01T09:00:00.000Z'),
     idempotencyKey: `idem-${EXECUTION_ID}`,
+    parents: {},
     progress: () => Promise.resolve(),
     log: { info: () => undefined, warn: () => undefined, error: () => undefined },
     ...overrides,

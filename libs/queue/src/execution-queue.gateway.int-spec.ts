@@ -20,6 +20,7 @@ function aDispatch(overrides: Partial<ExecutionDispatch> = {}): ExecutionDispatc
     timeoutMs: 1000,
     scheduledFor: new Date(),
     nominalTime: null,
+    hasDependencies: false,
     retry: {
       maxAttempts: 3,
       backoffType: 'EXPONENTIAL',

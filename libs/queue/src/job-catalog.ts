@@ -29,6 +29,8 @@ const executionRunData = z.object({
   scheduledFor: z.iso.datetime({ offset: true }),
   // Optional: jobs enqueued before recurring schedules existed carry no nominal time.
   nominalTime: z.iso.datetime({ offset: true }).nullable().optional(),
+  // Optional: jobs enqueued before dependencies existed have none.
+  hasDependencies: z.boolean().optional(),
   retry: z.object({
     maxAttempts: z.int().positive(),
     backoffType: z.enum(['EXPONENTIAL', 'FIXED']),
@@ -68,6 +70,7 @@ export function fromExecutionRunData(data: unknown): ExecutionDispatch {
     ...parsed,
     scheduledFor: new Date(parsed.scheduledFor),
     nominalTime: parsed.nominalTime === undefined || parsed.nominalTime === null ? null : new Date(parsed.nominalTime),
+    hasDependencies: parsed.hasDependencies ?? false,
   };
 }
 

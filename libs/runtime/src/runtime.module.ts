@@ -3,10 +3,12 @@ import {
   createDatabase,
   type Database,
   DatabaseHealthRepository,
+  DependencyRepository,
   ExecutionRepository,
   JobRepository,
   OccurrenceLedgerRepository,
   OutboxRepository,
+  WorkflowRepository,
 } from '@meridian/db';
 import { HandlerRegistry } from '@meridian/handler-sdk';
 import { builtinHandlers } from '@meridian/handlers';
@@ -16,6 +18,7 @@ import type { Redis } from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
 
 import { ConnectionsLifecycle } from './connections.lifecycle.js';
+import { DependencySettler } from './dependency-settler.js';
 import { RedisHealthRepository } from './redis-health.repository.js';
 import { CONFIG, DATABASE, REDIS } from './tokens.js';
 
@@ -34,6 +37,8 @@ export class RuntimeModule {
       ExecutionRepository,
       OutboxRepository,
       OccurrenceLedgerRepository,
+      DependencyRepository,
+      WorkflowRepository,
       DatabaseHealthRepository,
     ].map((repository) => ({
       provide: repository,
@@ -91,6 +96,7 @@ export class RuntimeModule {
             new HandlerRegistry(builtinHandlers({ http: { maxResponseBytes: config.worker.httpMaxResponseBytes } })),
         },
         ConnectionsLifecycle,
+        DependencySettler,
       ],
       exports: [
         CONFIG,
@@ -102,6 +108,7 @@ export class RuntimeModule {
         CancellationBus,
         CancellationNotifier,
         HandlerRegistry,
+        DependencySettler,
       ],
     };
   }

@@ -33,10 +33,16 @@ export function describeCode(code: ErrorCode): { status: number; title: string }
       return { status: 404, title: 'Job not found' };
     case ErrorCode.ExecutionNotFound:
       return { status: 404, title: 'Execution not found' };
+    case ErrorCode.WorkflowNotFound:
+      return { status: 404, title: 'Workflow not found' };
     case ErrorCode.RouteNotFound:
       return { status: 404, title: 'Not found' };
     case ErrorCode.JobNotCancellable:
       return { status: 409, title: 'Job not cancellable' };
+    case ErrorCode.WorkflowNotCancellable:
+      return { status: 409, title: 'Workflow not cancellable' };
+    case ErrorCode.ExecutionNotRetryable:
+      return { status: 409, title: 'Execution not retryable' };
     case ErrorCode.JobNotRecurring:
       return { status: 409, title: 'Job not recurring' };
     case ErrorCode.OverlapForbidsRun:

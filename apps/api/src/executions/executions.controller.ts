@@ -1,7 +1,8 @@
 import { ExecutionRepository } from '@meridian/db';
-import { DEFAULT_NAMESPACE, ExecutionNotFoundError, isUuid } from '@meridian/domain';
-import { Controller, Get, Param } from '@nestjs/common';
+import { DEFAULT_NAMESPACE, ExecutionNotFoundError, ExecutionNotRetryableError, isUuid } from '@meridian/domain';
+import { Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 
 import { openApiSchema, problemResponse } from '../common/openapi-schema.js';
 import { type ExecutionView, executionViewSchema, toExecutionView } from './dto/execution.view.js';
@@ -26,5 +27,29 @@ export class ExecutionsController {
       throw new ExecutionNotFoundError(id);
     }
     return toExecutionView(execution, execution.attempts);
+  }
+
+  @Post(':id/retry')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Run a DEAD or CANCELLED execution again',
+    description:
+      "A new execution of its job (the job's latest). Jobs downstream that were skipped or cancelled because " +
+      'of it wait again, so a workflow resumes from the retried job.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiResponse({ status: 201, schema: openApiSchema(executionViewSchema) })
+  @ApiResponse({ status: 404, ...problemResponse, description: 'No such execution' })
+  @ApiResponse({ status: 409, ...problemResponse, description: 'Not DEAD or CANCELLED, superseded, or recurring' })
+  async retry(@Param('id') id: string, @Res({ passthrough: true }) response: Response): Promise<ExecutionView> {
+    const retried = isUuid(id) ? await this.executions.retry(DEFAULT_NAMESPACE, id, new Date()) : null;
+    if (retried === null) {
+      throw new ExecutionNotFoundError(id);
+    }
+    if ('refused' in retried) {
+      throw new ExecutionNotRetryableError(id, retried.refused);
+    }
+    response.location(`/v1/executions/${retried.executionId}`);
+    return this.get(retried.executionId);
   }
 }

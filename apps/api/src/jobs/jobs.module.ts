@@ -5,5 +5,9 @@ import { SchedulesService } from '../schedules/schedules.service.js';
 import { JobsController } from './jobs.controller.js';
 import { JobsService } from './jobs.service.js';
 
-@Module({ controllers: [JobsController, SchedulesController], providers: [JobsService, SchedulesService] })
+@Module({
+  controllers: [JobsController, SchedulesController],
+  providers: [JobsService, SchedulesService],
+  exports: [JobsService],
+})
 export class JobsModule {}

@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 
 import type { MeridianConfig } from '@meridian/config';
-import { type ExecutionRecord, ExecutionRepository, type JobRecord, JobRepository, type Page } from '@meridian/db';
+import {
+  type ExecutionRecord,
+  ExecutionRepository,
+  type JobRecord,
+  JobRepository,
+  type Page,
+  WorkflowRepository,
+} from '@meridian/db';
 import {
   DEFAULT_NAMESPACE,
   type ExecutionStatus,
@@ -17,7 +24,7 @@ import {
 } from '@meridian/domain';
 import { HandlerRegistry } from '@meridian/handler-sdk';
 import { CancellationNotifier } from '@meridian/queue';
-import { CONFIG } from '@meridian/runtime';
+import { CONFIG, DependencySettler } from '@meridian/runtime';
 import { nextOccurrences, parseSchedule } from '@meridian/schedule';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
@@ -40,6 +47,8 @@ export class JobsService {
     private readonly executions: ExecutionRepository,
     private readonly handlers: HandlerRegistry,
     private readonly cancellations: CancellationNotifier,
+    private readonly workflows: WorkflowRepository,
+    private readonly settler: DependencySettler,
     @Inject(CONFIG) private readonly config: MeridianConfig,
     @InjectPinoLogger(JobsService.name) private readonly logger: PinoLogger,
   ) {}
@@ -58,11 +67,7 @@ export class JobsService {
         },
       ]);
     }
-    const spec = parseJobSpec(body, this.config.api, new Date());
-    if (!this.config.queues.includes(spec.queue)) {
-      throw new UnknownQueueError(spec.queue, this.config.queues);
-    }
-    spec.payload = this.handlers.parsePayload(spec.handler, spec.payload);
+    const spec = this.prepare(parseJobSpec(body, this.config.api, new Date()));
     const requestHash = idempotencyKey === undefined ? null : fingerprint(body);
     if (idempotencyKey !== undefined) {
       const earlier = await this.replay(idempotencyKey, requestHash);
@@ -72,6 +77,9 @@ export class JobsService {
     }
     if (spec.recurrence !== null) {
       return this.createRecurring(spec, spec.recurrence, idempotencyKey ?? null, requestHash);
+    }
+    if (spec.dependsOn.length > 0) {
+      return this.createDependent(spec, idempotencyKey ?? null, requestHash);
     }
     const created = await this.jobs.createWithFirstExecution({
       jobId: newId(),
@@ -94,6 +102,68 @@ export class JobsService {
       throw new IdempotencyKeyReusedError(idempotencyKey ?? '');
     }
     return winner;
+  }
+
+  /**
+   * Checks what depends on the deployment (the queue is served, the payload fits its handler's
+   * schema) and returns the spec with its payload as the handler's schema normalised it.
+   */
+  prepare(spec: JobSpec): JobSpec {
+    if (!this.config.queues.includes(spec.queue)) {
+      throw new UnknownQueueError(spec.queue, this.config.queues);
+    }
+    return { ...spec, payload: this.handlers.parsePayload(spec.handler, spec.payload) };
+  }
+
+  /** A job that waits for existing jobs; see WorkflowRepository.createDependentJob. */
+  private async createDependent(
+    spec: JobSpec,
+    idempotencyKey: string | null,
+    requestHash: string | null,
+  ): Promise<CreatedJob> {
+    const jobId = newId();
+    const created = await this.workflows.createDependentJob({
+      jobId,
+      executionId: newId(),
+      namespace: DEFAULT_NAMESPACE,
+      spec,
+      dependsOn: spec.dependsOn,
+      idempotencyKey,
+      requestHash,
+    });
+    switch (created.kind) {
+      case 'created': {
+        await this.settler.settle(created.unsettled);
+        this.logger.info({ jobId, dependsOn: spec.dependsOn.map((d) => d.jobId) }, 'dependent job created');
+        const job = await this.find(jobId);
+        return { job, execution: await this.executions.findLatestByJob(jobId), replayed: false };
+      }
+      case 'unknown_dependencies':
+      case 'recurring_dependencies': {
+        const message =
+          created.kind === 'unknown_dependencies' ? 'no such job' : 'a recurring job cannot be depended on';
+        throw new ValidationError(
+          spec.dependsOn.flatMap((dependency, index) =>
+            created.jobIds.includes(dependency.jobId)
+              ? [
+                  {
+                    path: `dependsOn[${index}]`,
+                    message: `${message}: ${dependency.jobId}`,
+                    code: 'unknown_dependency',
+                  },
+                ]
+              : [],
+          ),
+        );
+      }
+      case 'idempotency_key_taken': {
+        const winner = idempotencyKey === null ? null : await this.replay(idempotencyKey, requestHash);
+        if (winner === null) {
+          throw new IdempotencyKeyReusedError(idempotencyKey ?? '');
+        }
+        return winner;
+      }
+    }
   }
 
   private async createRecurring(
@@ -157,10 +227,16 @@ export class JobsService {
     return this.find(id);
   }
 
-  /** Deletes a job and its history, cancelling whatever of it is still queued or running. */
+  /**
+   * Deletes a job and its history, cancelling whatever of it is still queued or running. Jobs that
+   * depend on it count its end first (a cancelled dependency, so they are skipped unless their edge
+   * says continue).
+   */
   async delete(id: string): Promise<void> {
     const job = await this.find(id);
     await this.stopExecutions(job);
+    const latest = await this.executions.findLatestByJob(job.id);
+    await this.settler.settle(latest === null ? [] : [latest.id]);
     await this.jobs.delete(DEFAULT_NAMESPACE, job.id);
     this.logger.info({ jobId: job.id }, 'job deleted');
   }
@@ -169,6 +245,7 @@ export class JobsService {
   private async stopExecutions(job: JobRecord): Promise<number> {
     const cancelled = await this.executions.cancelByJob(job.id, new Date());
     await this.cancellations.notify(job.queue, cancelled, this.logger.logger.child({ jobId: job.id }));
+    await this.settler.settle(cancelled.map((execution) => execution.id));
     return cancelled.length;
   }
 

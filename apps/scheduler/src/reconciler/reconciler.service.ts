@@ -1,7 +1,7 @@
 import type { MeridianConfig } from '@meridian/config';
-import { ExecutionRepository, OccurrenceLedgerRepository } from '@meridian/db';
+import { DependencyRepository, ExecutionRepository, OccurrenceLedgerRepository } from '@meridian/db';
 import { ExecutionQueueGateway } from '@meridian/queue';
-import { BackgroundLoop, CONFIG } from '@meridian/runtime';
+import { BackgroundLoop, CONFIG, DependencySettler } from '@meridian/runtime';
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
@@ -23,6 +23,8 @@ export class ReconcilerService implements OnApplicationBootstrap, BeforeApplicat
     private readonly executions: ExecutionRepository,
     private readonly ledger: OccurrenceLedgerRepository,
     private readonly queues: ExecutionQueueGateway,
+    private readonly dependencies: DependencyRepository,
+    private readonly settler: DependencySettler,
     @Inject(CONFIG) private readonly config: MeridianConfig,
     @InjectPinoLogger(ReconcilerService.name) private readonly logger: PinoLogger,
   ) {}
@@ -35,10 +37,28 @@ export class ReconcilerService implements OnApplicationBootstrap, BeforeApplicat
     await this.loop.stop();
   }
 
-  /** One full pass: executions, then recurring jobs' ticks. Returns how many were put back. */
+  /** One full pass: executions, recurring jobs' ticks, then dependencies. Returns how many were put back. */
   async reconcileOnce(now: Date = new Date()): Promise<number> {
     const updatedBefore = new Date(now.getTime() - this.config.reconciler.graceMs);
-    return (await this.reconcileExecutions(updatedBefore)) + (await this.reconcileTicks(updatedBefore));
+    return (
+      (await this.reconcileExecutions(updatedBefore)) +
+      (await this.reconcileTicks(updatedBefore)) +
+      (await this.reconcileDependencies())
+    );
+  }
+
+  /**
+   * Every ended execution must have been counted by the jobs that depend on it: one whose settle was
+   * lost (its process died right after the end) is settled here. Settling is idempotent, so racing
+   * the process that ended it does no harm.
+   */
+  private async reconcileDependencies(): Promise<number> {
+    const unsettled = await this.dependencies.findUnsettled(PAGE_SIZE);
+    if (unsettled.length > 0) {
+      this.logger.warn({ count: unsettled.length, executionIds: unsettled.slice(0, 20) }, 'settling dependents');
+      await this.settler.settle(unsettled);
+    }
+    return unsettled.length;
   }
 
   private async reconcileExecutions(updatedBefore: Date): Promise<number> {

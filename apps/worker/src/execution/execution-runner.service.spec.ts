@@ -1,9 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { loadConfig } from '@meridian/config';
-import type { AttemptResult, ExecutionRepository } from '@meridian/db';
+import type { AttemptResult, DependencyRepository, ExecutionRepository } from '@meridian/db';
 import { type AttemptOutcome, type ExecutionDispatch, HandlerError, newId } from '@meridian/domain';
 import { defineHandler, HandlerRegistry } from '@meridian/handler-sdk';
 import { toExecutionRunData } from '@meridian/queue';
+import type { DependencySettler } from '@meridian/runtime';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import type { PinoLogger } from 'nestjs-pino';
 import { z } from 'zod';
@@ -67,6 +68,8 @@ function setup(handler: string, maxAttempts = 3) {
   const config = loadConfig({ EXECUTION_RESULT_MAX_BYTES: '50' });
   const sut = new ExecutionRunner(
     executions as unknown as ExecutionRepository,
+    { parentsOf: () => Promise.resolve({}) } as unknown as DependencyRepository,
+    { settle: () => Promise.resolve() } as unknown as DependencySettler,
     handlers,
     config,
     silent as unknown as PinoLogger,
@@ -82,6 +85,7 @@ function setup(handler: string, maxAttempts = 3) {
     timeoutMs: 200,
     scheduledFor: new Date(),
     nominalTime: null,
+    hasDependencies: false,
     retry: { maxAttempts, backoffType: 'FIXED', backoffDelayMs: 700, backoffMaxDelayMs: 700, backoffJitter: 0 },
   };
   const moves: number[] = [];

@@ -1,5 +1,5 @@
 import type { MeridianConfig } from '@meridian/config';
-import { ExecutionRepository } from '@meridian/db';
+import { DependencyRepository, ExecutionRepository } from '@meridian/db';
 import {
   AttemptOutcome,
   decideAfterFailure,
@@ -11,7 +11,7 @@ import {
 } from '@meridian/domain';
 import { type HandlerContext, HandlerRegistry } from '@meridian/handler-sdk';
 import { fromExecutionRunData } from '@meridian/queue';
-import { CONFIG } from '@meridian/runtime';
+import { CONFIG, DependencySettler } from '@meridian/runtime';
 import { Inject, Injectable } from '@nestjs/common';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
@@ -31,6 +31,8 @@ const INFRASTRUCTURE_RETRY_MS = 2000;
 export class ExecutionRunner {
   constructor(
     private readonly executions: ExecutionRepository,
+    private readonly dependencies: DependencyRepository,
+    private readonly settler: DependencySettler,
     private readonly handlers: HandlerRegistry,
     @Inject(CONFIG) private readonly config: MeridianConfig,
     @InjectPinoLogger(ExecutionRunner.name) private readonly logger: PinoLogger,
@@ -79,7 +81,8 @@ export class ExecutionRunner {
     }
     const { attempt, countedAttempt } = started;
     this.logger.debug({ executionId, attempt, handler: dispatch.handler }, 'attempt started');
-    const outcome = await this.invoke(dispatch, attempt, job, signal);
+    const parents = dispatch.hasDependencies ? await this.dependencies.parentsOf(dispatch.jobId) : {};
+    const outcome = await this.invoke(dispatch, attempt, job, signal, parents);
     return this.record(dispatch, { attempt, countedAttempt }, outcome, job, token);
   }
 
@@ -88,6 +91,7 @@ export class ExecutionRunner {
     attempt: number,
     job: Job,
     delivery: AbortSignal | undefined,
+    parents: HandlerContext['parents'],
   ): Promise<HandlerOutcome> {
     const controller = new AbortController();
     // A handler that ignores its signal must not hold the attempt open past its timeout.
@@ -106,7 +110,7 @@ export class ExecutionRunner {
       const handler = this.handlers.get(dispatch.handler);
       const payload = this.handlers.parsePayload(dispatch.handler, dispatch.payload);
       const result = await Promise.race([
-        handler.run(payload, this.context(dispatch, attempt, job, controller.signal)),
+        handler.run(payload, this.context(dispatch, attempt, job, controller.signal, parents)),
         aborted,
       ]);
       return { kind: 'succeeded', result };
@@ -136,7 +140,9 @@ export class ExecutionRunner {
           { status: ExecutionStatus.Succeeded, result },
           now,
         );
-        if (!applied) {
+        if (applied) {
+          await this.settler.settle([executionId]);
+        } else {
           // Cancelled while running and the signal arrived too late: keep the attempt's own record.
           await this.executions.closeAttempt(executionId, attempt, AttemptOutcome.Succeeded, null, now);
         }
@@ -194,7 +200,9 @@ export class ExecutionRunner {
           { status: ExecutionStatus.Dead, outcome: attemptOutcome, error },
           now,
         );
-        if (!applied) {
+        if (applied) {
+          await this.settler.settle([executionId]);
+        } else {
           await this.executions.closeAttempt(executionId, attempt, attemptOutcome, error, now);
         }
         this.logger.warn({ executionId, attempt, reason: decision.reason, error: outcome.error }, 'execution is dead');
@@ -203,7 +211,13 @@ export class ExecutionRunner {
     }
   }
 
-  private context(dispatch: ExecutionDispatch, attempt: number, job: Job, signal: AbortSignal): HandlerContext {
+  private context(
+    dispatch: ExecutionDispatch,
+    attempt: number,
+    job: Job,
+    signal: AbortSignal,
+    parents: HandlerContext['parents'],
+  ): HandlerContext {
     const fields = { executionId: dispatch.executionId, attempt, handler: dispatch.handler };
     return {
       signal,
@@ -214,6 +228,7 @@ export class ExecutionRunner {
       maxAttempts: dispatch.retry.maxAttempts,
       scheduledFor: dispatch.nominalTime ?? dispatch.scheduledFor,
       idempotencyKey: idempotencyKeyOf(dispatch),
+      parents,
       progress: (value) => job.updateProgress(value),
       log: {
         info: (message, extra) => this.logger.info({ ...fields, ...extra }, message),

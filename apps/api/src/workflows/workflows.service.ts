@@ -1,0 +1,86 @@
+import type { MeridianConfig } from '@meridian/config';
+import { WorkflowRepository } from '@meridian/db';
+import {
+  DEFAULT_NAMESPACE,
+  DomainError,
+  ErrorCode,
+  type FieldIssue,
+  isUuid,
+  type JobSpec,
+  parseWorkflowSpec,
+  ValidationError,
+  WorkflowNotCancellableError,
+  WorkflowNotFoundError,
+} from '@meridian/domain';
+import { CancellationNotifier } from '@meridian/queue';
+import { CONFIG, DependencySettler } from '@meridian/runtime';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+
+import { JobsService } from '../jobs/jobs.service.js';
+import { toWorkflowView, type WorkflowView } from './dto/workflow.view.js';
+
+@Injectable()
+export class WorkflowsService {
+  constructor(
+    private readonly workflows: WorkflowRepository,
+    private readonly jobs: JobsService,
+    private readonly cancellations: CancellationNotifier,
+    private readonly settler: DependencySettler,
+    @Inject(CONFIG) private readonly config: MeridianConfig,
+    @InjectPinoLogger(WorkflowsService.name) private readonly logger: PinoLogger,
+  ) {}
+
+  /** Validates the whole graph, then stores it in one transaction; the jobs without dependencies start. */
+  async create(body: unknown): Promise<WorkflowView> {
+    const spec = parseWorkflowSpec(body, this.config.api, new Date(), (job) => this.deploymentIssues(job));
+    const { id } = await this.workflows.create(DEFAULT_NAMESPACE, spec);
+    this.logger.info({ workflowId: id, jobs: spec.nodes.length }, 'workflow created');
+    return this.get(id);
+  }
+
+  async get(id: string): Promise<WorkflowView> {
+    const workflow = isUuid(id) ? await this.workflows.find(DEFAULT_NAMESPACE, id) : null;
+    if (workflow === null) {
+      throw new WorkflowNotFoundError(id);
+    }
+    return toWorkflowView(workflow);
+  }
+
+  /** Cancels every job of the workflow that has not ended; running ones get their abort signal. */
+  async cancel(id: string): Promise<WorkflowView> {
+    const result = isUuid(id) ? await this.workflows.cancel(DEFAULT_NAMESPACE, id) : 'not_found';
+    if (result === 'not_found') {
+      throw new WorkflowNotFoundError(id);
+    }
+    if (result === 'not_cancellable') {
+      throw new WorkflowNotCancellableError(id);
+    }
+    for (const { queue, executions } of result) {
+      await this.cancellations.notify(queue, executions, this.logger.logger.child({ workflowId: id }));
+      await this.settler.settle(executions.map((execution) => execution.id));
+    }
+    return this.get(id);
+  }
+
+  /**
+   * What a workflow job must also pass, reported as field issues so every job's problems come back
+   * together: its queue is served and its payload fits its handler's schema. The payload is kept as
+   * the handler's schema normalised it.
+   */
+  private deploymentIssues(job: JobSpec): FieldIssue[] {
+    try {
+      job.payload = this.jobs.prepare(job).payload;
+      return [];
+    } catch (error) {
+      if (error instanceof ValidationError) {
+        return error.issues;
+      }
+      if (error instanceof DomainError) {
+        const path = error.code === ErrorCode.UnknownQueue ? 'queue' : 'handler';
+        return [{ path, message: error.message, code: error.code }];
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,346 @@
+import {
+  decideRelease,
+  type DependencyFailurePolicy,
+  type ExecutionStatus,
+  failsWorkflow,
+  newId,
+} from '@meridian/domain';
+
+import type { Prisma } from '../generated/client/index.js';
+import type { Database } from './prisma-client.factory.js';
+import { type CancelledExecution, UNFINISHED_STATUSES } from './unfinished-executions.js';
+
+type Tx = Prisma.TransactionClient;
+type StoredPolicy = 'SKIP' | 'CONTINUE' | 'FAIL_WORKFLOW';
+
+export const toStoredPolicy = (policy: DependencyFailurePolicy) => policy.toUpperCase() as StoredPolicy;
+const fromStoredPolicy = (policy: StoredPolicy) => policy.toLowerCase() as DependencyFailurePolicy;
+
+/** Executions cancelled because their workflow failed, with their queue, for the caller to tell Redis. */
+export interface WorkflowCancellation {
+  queue: string;
+  executions: CancelledExecution[];
+}
+
+/** What settling an ended execution did, beyond the counts. */
+export interface SettleResult {
+  /** Dependents released to run. */
+  released: number;
+  /** Dependents skipped (each settled in turn, so skips carry through the graph). */
+  skipped: number;
+  /** Jobs cancelled by a `fail_workflow` edge. */
+  cancelled: WorkflowCancellation[];
+}
+
+const FINAL = ['SUCCEEDED', 'DEAD', 'CANCELLED', 'SKIPPED'];
+
+/**
+ * Job dependencies: each job that depends on others has a BLOCKED execution and a count of
+ * dependencies not yet ended. When an execution ends, {@link settle} counts it down on every
+ * dependent, exactly once (a flag on the execution, set in the same transaction as the count), and
+ * releases each dependent whose count reaches zero: to run, or skipped, as its edges' policies say.
+ * The count is a row update, so two dependencies ending at the same instant on two workers are
+ * serialised on the dependent's row and exactly one of them sees zero.
+ */
+export class DependencyRepository {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Settles an ended execution and, in turn, every execution that ends because of it (skipped
+   * dependents, jobs cancelled by a failed workflow). Idempotent: an execution already settled, not
+   * ended, or without dependents changes nothing. Each step is one transaction, and a step lost to a
+   * crash is found again by {@link findUnsettled}.
+   */
+  async settle(executionId: string, now: Date = new Date()): Promise<SettleResult> {
+    const result: SettleResult = { released: 0, skipped: 0, cancelled: [] };
+    const pending = [executionId];
+    while (pending.length > 0) {
+      const id = pending.shift() as string;
+      const step = await this.db.$transaction((tx) => settleOne(tx, id, now), { timeout: 60_000, maxWait: 10_000 });
+      result.released += step.released.length;
+      result.skipped += step.skipped.length;
+      pending.push(...step.skipped);
+      for (const cancellation of step.cancelled) {
+        result.cancelled.push(cancellation);
+        pending.push(...cancellation.executions.map((execution) => execution.id));
+      }
+    }
+    return result;
+  }
+
+  /**
+   * How the jobs `jobId` depends on ended, by their workflow key (or job id), for its handler.
+   */
+  async parentsOf(jobId: string): Promise<Record<string, { jobId: string; status: string; result: unknown }>> {
+    const rows = await this.db.$queryRaw<{ key: string; job_id: string; status: string; result: unknown }[]>`
+      SELECT COALESCE(p.workflow_key, p.id::text) AS key, p.id AS job_id, latest.status, latest.result
+        FROM job_dependencies d
+        JOIN jobs p ON p.id = d.depends_on_job_id
+        JOIN LATERAL (SELECT x.status, x.result FROM executions x WHERE x.job_id = p.id ORDER BY x.id DESC LIMIT 1) latest
+          ON true
+       WHERE d.job_id = ${jobId}::uuid`;
+    return Object.fromEntries(
+      rows.map((row) => [row.key, { jobId: row.job_id, status: row.status, result: row.result ?? null }]),
+    );
+  }
+
+  /**
+   * Ended executions whose dependents have not counted them yet (a settle lost to a crash, or a
+   * dependent created after its dependency ended), at most `limit`, oldest first.
+   */
+  async findUnsettled(limit: number): Promise<string[]> {
+    const rows = await this.db.$queryRaw<{ id: string }[]>`
+      SELECT e.id FROM executions e
+       WHERE e.status = ANY(${FINAL}::"ExecutionStatus"[]) AND NOT e.dependents_notified
+         AND EXISTS (SELECT 1 FROM job_dependencies d WHERE d.depends_on_job_id = e.job_id)
+         AND NOT EXISTS (SELECT 1 FROM executions x WHERE x.job_id = e.job_id AND x.id > e.id)
+       ORDER BY e.id
+       LIMIT ${limit}`;
+    return rows.map((row) => row.id);
+  }
+}
+
+async function settleOne(
+  tx: Tx,
+  executionId: string,
+  now: Date,
+): Promise<{ released: string[]; skipped: string[]; cancelled: WorkflowCancellation[] }> {
+  const ended = await tx.$queryRaw<{ job_id: string; status: ExecutionStatus }[]>`
+    UPDATE executions e SET dependents_notified = true
+     WHERE e.id = ${executionId}::uuid AND e.status = ANY(${FINAL}::"ExecutionStatus"[]) AND NOT e.dependents_notified
+       AND EXISTS (SELECT 1 FROM job_dependencies d WHERE d.depends_on_job_id = e.job_id)
+    RETURNING e.job_id, e.status`;
+  const execution = ended[0];
+  if (execution === undefined) {
+    return { released: [], skipped: [], cancelled: [] };
+  }
+  const outgoing = await tx.$queryRaw<{ on_failure: StoredPolicy; workflow_id: string | null; key: string }[]>`
+    SELECT d.on_failure, j.workflow_id, COALESCE(j.workflow_key, j.id::text) AS key
+      FROM job_dependencies d JOIN jobs j ON j.id = d.depends_on_job_id
+     WHERE d.depends_on_job_id = ${execution.job_id}::uuid`;
+  const workflowId = outgoing[0]?.workflow_id ?? null;
+  const cancelled: WorkflowCancellation[] = [];
+  if (
+    workflowId !== null &&
+    failsWorkflow(
+      execution.status,
+      outgoing.map((edge) => fromStoredPolicy(edge.on_failure)),
+    )
+  ) {
+    cancelled.push(...(await failWorkflow(tx, workflowId, outgoing[0]?.key ?? '', execution.status, now)));
+  }
+  const counted = await tx.$queryRaw<{ id: string; dependencies_remaining: number }[]>`
+    UPDATE jobs c SET dependencies_remaining = c.dependencies_remaining - 1, updated_at = ${now}
+      FROM job_dependencies d
+     WHERE d.depends_on_job_id = ${execution.job_id}::uuid AND c.id = d.job_id AND c.dependencies_remaining > 0
+    RETURNING c.id, c.dependencies_remaining`;
+  const ready = counted.filter((job) => job.dependencies_remaining === 0).map((job) => job.id);
+  const { released, skipped } = await releaseReady(tx, ready, now);
+  return { released, skipped, cancelled };
+}
+
+/**
+ * Releases the BLOCKED executions of `jobIds` (jobs whose dependencies have all ended): each runs,
+ * through the outbox, or is SKIPPED, as {@link decideRelease} says. Conditional on BLOCKED, so a
+ * job released twice changes nothing the second time. Returns the execution ids of each kind.
+ */
+export async function releaseReady(
+  tx: Tx,
+  jobIds: string[],
+  now: Date,
+): Promise<{ released: string[]; skipped: string[] }> {
+  if (jobIds.length === 0) {
+    return { released: [], skipped: [] };
+  }
+  const blocked = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM executions WHERE job_id = ANY(${jobIds}::uuid[]) AND status = 'BLOCKED'`;
+  const edges = await tx.$queryRaw<
+    { execution_id: string; on_failure: StoredPolicy; key: string; status: ExecutionStatus }[]
+  >`
+    SELECT b.id AS execution_id, d.on_failure, COALESCE(p.workflow_key, p.id::text) AS key, latest.status
+      FROM job_dependencies d
+      JOIN executions b ON b.job_id = d.job_id AND b.status = 'BLOCKED'
+      JOIN jobs p ON p.id = d.depends_on_job_id
+      JOIN LATERAL (SELECT x.status FROM executions x WHERE x.job_id = p.id ORDER BY x.id DESC LIMIT 1) latest ON true
+     WHERE d.job_id = ANY(${jobIds}::uuid[])`;
+  const byExecution = groupBy(edges, (edge) => edge.execution_id);
+  const run: string[] = [];
+  const skip: { id: string; reason: string }[] = [];
+  for (const { id: execution } of blocked) {
+    const dependencies = byExecution.get(execution) ?? [];
+    const decision = decideRelease(
+      dependencies.map((edge) => ({ status: edge.status, onFailure: fromStoredPolicy(edge.on_failure) })),
+    );
+    if (decision === 'run') {
+      run.push(execution);
+    } else {
+      const failed = dependencies.filter((edge) => edge.status !== 'SUCCEEDED');
+      skip.push({
+        id: execution,
+        reason: failed.map((edge) => `"${edge.key}" ended ${edge.status}`).join(', '),
+      });
+    }
+  }
+  const released = await tx.$queryRaw<{ id: string }[]>`
+    WITH released AS (
+      UPDATE executions SET status = 'PENDING', updated_at = ${now}
+       WHERE id = ANY(${run}::uuid[]) AND status = 'BLOCKED'
+      RETURNING id, job_id
+    ), job_row AS (
+      UPDATE jobs SET status = 'PENDING', updated_at = ${now} FROM released r WHERE jobs.id = r.job_id
+    ), queued AS (
+      INSERT INTO outbox (kind, execution_id) SELECT 'ENQUEUE_EXECUTION', id FROM released
+    )
+    SELECT id FROM released`;
+  const skipped = await tx.$queryRaw<{ id: string }[]>`
+    WITH skipped AS (
+      UPDATE executions e
+         SET status = 'SKIPPED', finished_at = ${now}, updated_at = ${now},
+             last_error = jsonb_build_object('code', 'dependency_failed', 'message', 'skipped: dependency ' || s.reason)
+        FROM unnest(${skip.map((item) => item.id)}::uuid[], ${skip.map((item) => item.reason)}::text[]) AS s(id, reason)
+       WHERE e.id = s.id AND e.status = 'BLOCKED'
+      RETURNING e.id, e.job_id
+    ), job_row AS (
+      UPDATE jobs SET status = 'SKIPPED', updated_at = ${now} FROM skipped s WHERE jobs.id = s.job_id
+    )
+    SELECT id FROM skipped`;
+  return { released: released.map((row) => row.id), skipped: skipped.map((row) => row.id) };
+}
+
+/**
+ * Fails a workflow (once) and cancels each of its jobs that has not started: blocked, pending,
+ * queued or waiting to retry. Running jobs finish.
+ */
+async function failWorkflow(
+  tx: Tx,
+  workflowId: string,
+  failedKey: string,
+  failedStatus: ExecutionStatus,
+  now: Date,
+): Promise<WorkflowCancellation[]> {
+  const marked = await tx.$executeRaw`
+    UPDATE workflows SET failed_at = ${now}, updated_at = ${now}
+     WHERE id = ${workflowId}::uuid AND failed_at IS NULL AND cancelled_at IS NULL`;
+  if (marked === 0) {
+    return [];
+  }
+  const reason = JSON.stringify({
+    code: 'workflow_failed',
+    message: `cancelled: job "${failedKey}" of the workflow ended ${failedStatus}`,
+  });
+  const rows = await tx.$queryRaw<{ id: string; previous_status: ExecutionStatus; queue: string }[]>`
+    WITH target AS (
+      SELECT e.id, e.status, j.queue FROM executions e JOIN jobs j ON j.id = e.job_id
+       WHERE j.workflow_id = ${workflowId}::uuid AND e.status IN ('BLOCKED', 'PENDING', 'QUEUED', 'RETRYING')
+       FOR UPDATE OF e
+    ), cancelled AS (
+      UPDATE executions e
+         SET status = 'CANCELLED', finished_at = ${now}, next_attempt_at = NULL, updated_at = ${now},
+             last_error = ${reason}::jsonb
+        FROM target t WHERE e.id = t.id
+      RETURNING e.id, e.job_id, t.status AS previous_status, t.queue
+    ), job_row AS (
+      UPDATE jobs SET status = 'CANCELLED', updated_at = ${now} FROM cancelled c WHERE jobs.id = c.job_id
+    )
+    SELECT id, previous_status, queue FROM cancelled`;
+  return [...groupBy(rows, (row) => row.queue)].map(([queue, executions]) => ({
+    queue,
+    executions: executions.map((row) => ({ id: row.id, previousStatus: row.previous_status })),
+  }));
+}
+
+/** A job of a workflow, or a job created alone with dependencies, ready to be stored. */
+export interface DependentJobRows {
+  jobId: string;
+  executionId: string;
+  /** Ids of the jobs it depends on, with each edge's effective policy. */
+  dependsOn: { jobId: string; onFailure: DependencyFailurePolicy }[];
+}
+
+/** Stores the edges of `jobs` (their jobs and BLOCKED executions already exist). */
+export async function insertEdges(tx: Tx, jobs: DependentJobRows[]): Promise<void> {
+  const edges = jobs.flatMap((job) =>
+    job.dependsOn.map((dependency) => ({
+      jobId: job.jobId,
+      dependsOnJobId: dependency.jobId,
+      onFailure: toStoredPolicy(dependency.onFailure),
+    })),
+  );
+  if (edges.length > 0) {
+    await tx.jobDependency.createMany({ data: edges });
+  }
+}
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    groups.set(key, [...(groups.get(key) ?? []), item]);
+  }
+  return groups;
+}
+
+/**
+ * Makes way for a retry of `jobId`: the job, the jobs its workflow cancelled when it failed (the
+ * workflow is no longer failed), and every job downstream of those that was skipped or cancelled
+ * for it get a new BLOCKED execution, with their dependencies counted again; those with nothing left
+ * to wait for are released at once. Returns the new execution of `jobId`.
+ */
+export async function resetForRetry(
+  tx: Tx,
+  job: { id: string; namespace: string; workflowId: string | null },
+  now: Date,
+): Promise<string> {
+  const seeds = [job.id];
+  if (job.workflowId !== null) {
+    const failed = await tx.$queryRaw<{ id: string }[]>`
+      WITH resumed AS (
+        UPDATE workflows SET failed_at = NULL, updated_at = ${now}
+         WHERE id = ${job.workflowId}::uuid AND failed_at IS NOT NULL
+        RETURNING id
+      )
+      SELECT j.id FROM jobs j JOIN resumed r ON j.workflow_id = r.id
+        JOIN LATERAL (SELECT x.status, x.last_error FROM executions x WHERE x.job_id = j.id ORDER BY x.id DESC LIMIT 1) l
+          ON true
+       WHERE l.status = 'CANCELLED' AND l.last_error->>'code' = 'workflow_failed'`;
+    seeds.push(...failed.map((row) => row.id).filter((id) => id !== job.id));
+  }
+  const reset = await tx.$queryRaw<{ id: string }[]>`
+    WITH RECURSIVE reset(id) AS (
+      SELECT unnest(${seeds}::uuid[])
+      UNION
+      SELECT d.job_id FROM job_dependencies d JOIN reset r ON d.depends_on_job_id = r.id
+        JOIN LATERAL (SELECT x.status, x.last_error FROM executions x WHERE x.job_id = d.job_id ORDER BY x.id DESC LIMIT 1) l
+          ON true
+       WHERE l.status = 'SKIPPED' OR (l.status = 'CANCELLED' AND l.last_error->>'code' = 'workflow_failed')
+    )
+    SELECT id FROM reset`;
+  const executions = new Map(reset.map((row) => [row.id, newId()]));
+  await tx.execution.createMany({
+    data: [...executions].map(([jobId, executionId]) => ({
+      id: executionId,
+      jobId,
+      namespace: job.namespace,
+      status: 'BLOCKED' as const,
+      scheduledFor: now,
+      createdAt: now,
+    })),
+  });
+  const counted = await tx.$queryRaw<{ id: string; dependencies_remaining: number }[]>`
+    UPDATE jobs c
+       SET status = 'BLOCKED', updated_at = ${now},
+           dependencies_remaining = (
+             SELECT count(*) FROM job_dependencies d
+               JOIN LATERAL (SELECT x.status, x.dependents_notified FROM executions x
+                              WHERE x.job_id = d.depends_on_job_id ORDER BY x.id DESC LIMIT 1) p ON true
+              WHERE d.job_id = c.id
+                AND (p.status = ANY(${UNFINISHED_STATUSES}::"ExecutionStatus"[]) OR NOT p.dependents_notified))
+     WHERE c.id = ANY(${[...executions.keys()]}::uuid[])
+    RETURNING c.id, c.dependencies_remaining`;
+  await releaseReady(
+    tx,
+    counted.filter((row) => row.dependencies_remaining === 0).map((row) => row.id),
+    now,
+  );
+  return executions.get(job.id) as string;
+}

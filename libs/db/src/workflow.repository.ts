@@ -1,0 +1,333 @@
+import {
+  type DependencyFailurePolicy,
+  ExecutionStatus,
+  type ExecutionStatus as Status,
+  isTerminal,
+  type JobSpec,
+  newId,
+  type WorkflowSpec,
+} from '@meridian/domain';
+
+import { Prisma } from '../generated/client/index.js';
+import {
+  type DependentJobRows,
+  insertEdges,
+  releaseReady,
+  toStoredPolicy,
+  type WorkflowCancellation,
+} from './dependency.repository.js';
+import type { Database } from './prisma-client.factory.js';
+import type { ExecutionRecord } from './records.js';
+import { UNFINISHED_STATUSES } from './unfinished-executions.js';
+
+export interface WorkflowJobRecord {
+  key: string;
+  jobId: string;
+  name: string;
+  handler: string;
+  /** The job's latest execution. */
+  execution: Pick<
+    ExecutionRecord,
+    'id' | 'status' | 'attempt' | 'scheduledFor' | 'startedAt' | 'finishedAt' | 'result' | 'lastError'
+  >;
+}
+
+export interface WorkflowRecord {
+  id: string;
+  namespace: string;
+  name: string;
+  failurePolicy: DependencyFailurePolicy;
+  cancelledAt: Date | null;
+  failedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  /** In dependency order. */
+  jobs: WorkflowJobRecord[];
+  edges: { from: string; to: string; onFailure: DependencyFailurePolicy }[];
+}
+
+/** A job created alone that depends on existing jobs. */
+export interface NewDependentJob {
+  jobId: string;
+  executionId: string;
+  namespace: string;
+  spec: JobSpec;
+  dependsOn: { jobId: string; onFailure: DependencyFailurePolicy }[];
+  idempotencyKey: string | null;
+  requestHash: string | null;
+}
+
+export type CreateDependentJobResult =
+  | {
+      kind: 'created';
+      /** Ended executions of the dependencies that no dependent has counted yet: settle them next. */
+      unsettled: string[];
+    }
+  | { kind: 'idempotency_key_taken' }
+  | { kind: 'unknown_dependencies'; jobIds: string[] }
+  | { kind: 'recurring_dependencies'; jobIds: string[] };
+
+/** Workflows: a graph of jobs stored in one transaction, read back with each job's state, cancelled. */
+export class WorkflowRepository {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Stores a workflow: the workflow row, its jobs, one execution each (PENDING with an outbox row
+   * for the jobs without dependencies, BLOCKED with its count of dependencies for the others) and
+   * the edges, in one transaction. Returns the ids given to each key.
+   */
+  async create(namespace: string, spec: WorkflowSpec, now: Date = new Date()): Promise<{ id: string }> {
+    const workflowId = newId();
+    const ids = new Map(spec.nodes.map((node) => [node.key, { jobId: newId(), executionId: newId() }]));
+    const idsOf = (key: string) => ids.get(key) as { jobId: string; executionId: string };
+    const rows: DependentJobRows[] = spec.nodes.map((node) => ({
+      ...idsOf(node.key),
+      dependsOn: node.dependsOn.map((dependency) => ({
+        jobId: idsOf(dependency.key).jobId,
+        onFailure: dependency.onFailure ?? spec.failurePolicy,
+      })),
+    }));
+    await this.db.$transaction(
+      async (tx) => {
+        await tx.workflow.create({
+          data: {
+            id: workflowId,
+            namespace,
+            name: spec.name,
+            failurePolicy: toStoredPolicy(spec.failurePolicy),
+            createdAt: now,
+          },
+        });
+        await tx.job.createMany({
+          data: spec.nodes.map((node) => ({
+            ...jobRow(idsOf(node.key).jobId, namespace, node.job, now),
+            workflowId,
+            workflowKey: node.key,
+            dependenciesRemaining: node.dependsOn.length,
+            status: node.dependsOn.length === 0 ? ExecutionStatus.Pending : ExecutionStatus.Blocked,
+          })),
+        });
+        await tx.execution.createMany({
+          data: spec.nodes.map((node) => ({
+            id: idsOf(node.key).executionId,
+            jobId: idsOf(node.key).jobId,
+            namespace,
+            status: node.dependsOn.length === 0 ? ExecutionStatus.Pending : ExecutionStatus.Blocked,
+            scheduledFor: node.job.scheduledFor,
+            createdAt: now,
+          })),
+        });
+        await tx.outbox.createMany({
+          data: spec.nodes
+            .filter((node) => node.dependsOn.length === 0)
+            .map((node) => ({ kind: 'ENQUEUE_EXECUTION' as const, executionId: idsOf(node.key).executionId })),
+        });
+        await insertEdges(tx, rows);
+      },
+      { timeout: 60_000, maxWait: 10_000 },
+    );
+    return { id: workflowId };
+  }
+
+  /**
+   * Stores a job that depends on existing jobs of its namespace, with a BLOCKED execution counting
+   * the dependencies that have not ended, or whose end no dependent has counted yet (the caller
+   * settles those next, which counts them down here too). Locks the dependencies' latest executions
+   * (FOR SHARE) so none can end unseen between the count and the commit. A job whose dependencies
+   * have all ended and been counted is released at once.
+   */
+  async createDependentJob(input: NewDependentJob, now: Date = new Date()): Promise<CreateDependentJobResult> {
+    const wanted = input.dependsOn.map((dependency) => dependency.jobId);
+    return this.db.$transaction(async (tx) => {
+      const latest = await tx.$queryRaw<
+        { job_id: string; id: string; status: Status; dependents_notified: boolean; recurring: boolean }[]
+      >`
+        SELECT e.job_id, e.id, e.status, e.dependents_notified, j.schedule_state IS NOT NULL AS recurring
+          FROM executions e JOIN jobs j ON j.id = e.job_id
+         WHERE e.job_id = ANY(${wanted}::uuid[]) AND j.namespace = ${input.namespace}
+           AND NOT EXISTS (SELECT 1 FROM executions x WHERE x.job_id = e.job_id AND x.id > e.id)
+           FOR SHARE OF e`;
+      const found = new Set(latest.map((row) => row.job_id));
+      const unknown = wanted.filter((id) => !found.has(id));
+      if (unknown.length > 0) {
+        return { kind: 'unknown_dependencies', jobIds: unknown };
+      }
+      const recurring = latest.filter((row) => row.recurring).map((row) => row.job_id);
+      if (recurring.length > 0) {
+        return { kind: 'recurring_dependencies', jobIds: recurring };
+      }
+      const uncounted = latest.filter((row) => !isTerminal(row.status) || !row.dependents_notified);
+      const inserted = await tx.job.createMany({
+        data: [
+          {
+            ...jobRow(input.jobId, input.namespace, input.spec, now),
+            idempotencyKey: input.idempotencyKey,
+            requestHash: input.requestHash,
+            dependenciesRemaining: uncounted.length,
+            status: ExecutionStatus.Blocked,
+          },
+        ],
+        skipDuplicates: true,
+      });
+      if (inserted.count === 0) {
+        return { kind: 'idempotency_key_taken' };
+      }
+      await tx.execution.create({
+        data: {
+          id: input.executionId,
+          jobId: input.jobId,
+          namespace: input.namespace,
+          status: ExecutionStatus.Blocked,
+          scheduledFor: input.spec.scheduledFor,
+          createdAt: now,
+        },
+      });
+      await insertEdges(tx, [input]);
+      if (uncounted.length === 0) {
+        await releaseReady(tx, [input.jobId], now);
+      }
+      return {
+        kind: 'created',
+        unsettled: uncounted.filter((row) => !!isTerminal(row.status)).map((row) => row.id),
+      };
+    });
+  }
+
+  async find(namespace: string, id: string): Promise<WorkflowRecord | null> {
+    const workflow = await this.db.workflow.findFirst({ where: { id, namespace } });
+    if (workflow === null) {
+      return null;
+    }
+    const jobs = await this.db.$queryRaw<
+      {
+        job_id: string;
+        key: string;
+        name: string;
+        handler: string;
+        execution_id: string;
+        status: Status;
+        attempt: number;
+        scheduled_for: Date;
+        started_at: Date | null;
+        finished_at: Date | null;
+        result: unknown;
+        last_error: unknown;
+      }[]
+    >`
+      SELECT j.id AS job_id, j.workflow_key AS key, j.name, j.handler, latest.*
+        FROM jobs j
+        JOIN LATERAL (SELECT x.id AS execution_id, x.status, x.attempt, x.scheduled_for, x.started_at,
+                             x.finished_at, x.result, x.last_error
+                        FROM executions x WHERE x.job_id = j.id ORDER BY x.id DESC LIMIT 1) latest ON true
+       WHERE j.workflow_id = ${id}::uuid
+       ORDER BY j.id`;
+    const edges = await this.db.$queryRaw<{ from: string; to: string; on_failure: string }[]>`
+      SELECT p.workflow_key AS "from", c.workflow_key AS "to", d.on_failure
+        FROM job_dependencies d
+        JOIN jobs c ON c.id = d.job_id
+        JOIN jobs p ON p.id = d.depends_on_job_id
+       WHERE c.workflow_id = ${id}::uuid
+       ORDER BY c.id, p.id`;
+    return {
+      id: workflow.id,
+      namespace: workflow.namespace,
+      name: workflow.name,
+      failurePolicy: workflow.failurePolicy.toLowerCase() as DependencyFailurePolicy,
+      cancelledAt: workflow.cancelledAt,
+      failedAt: workflow.failedAt,
+      createdAt: workflow.createdAt,
+      updatedAt: workflow.updatedAt,
+      jobs: jobs.map((row) => ({
+        key: row.key,
+        jobId: row.job_id,
+        name: row.name,
+        handler: row.handler,
+        execution: {
+          id: row.execution_id,
+          status: row.status,
+          attempt: row.attempt,
+          scheduledFor: row.scheduled_for,
+          startedAt: row.started_at,
+          finishedAt: row.finished_at,
+          result: row.result,
+          lastError: row.last_error,
+        },
+      })),
+      edges: edges.map((edge) => ({
+        from: edge.from,
+        to: edge.to,
+        onFailure: edge.on_failure.toLowerCase() as DependencyFailurePolicy,
+      })),
+    };
+  }
+
+  /**
+   * Cancels a workflow: marks it, and cancels every execution of its jobs that has not ended, running
+   * ones included. Returns the cancelled executions by queue, for the caller to tell Redis and to
+   * settle; `not_found`, or `not_cancellable` when it was cancelled before or has nothing left to run.
+   */
+  async cancel(
+    namespace: string,
+    id: string,
+    now: Date = new Date(),
+  ): Promise<WorkflowCancellation[] | 'not_found' | 'not_cancellable'> {
+    return this.db.$transaction(async (tx) => {
+      const workflow = await tx.$queryRaw<{ cancelled_at: Date | null }[]>`
+        SELECT cancelled_at FROM workflows WHERE id = ${id}::uuid AND namespace = ${namespace} FOR UPDATE`;
+      if (workflow[0] === undefined) {
+        return 'not_found';
+      }
+      if (workflow[0].cancelled_at !== null) {
+        return 'not_cancellable';
+      }
+      const rows = await tx.$queryRaw<{ id: string; previous_status: Status; queue: string }[]>`
+        WITH target AS (
+          SELECT e.id, e.status, j.queue FROM executions e JOIN jobs j ON j.id = e.job_id
+           WHERE j.workflow_id = ${id}::uuid AND e.status = ANY(${UNFINISHED_STATUSES}::"ExecutionStatus"[])
+           FOR UPDATE OF e
+        ), cancelled AS (
+          UPDATE executions e
+             SET status = 'CANCELLED', finished_at = ${now}, next_attempt_at = NULL, updated_at = ${now}
+            FROM target t WHERE e.id = t.id
+          RETURNING e.id, e.job_id, t.status AS previous_status, t.queue
+        ), job_row AS (
+          UPDATE jobs SET status = 'CANCELLED', updated_at = ${now} FROM cancelled c WHERE jobs.id = c.job_id
+        )
+        SELECT id, previous_status, queue FROM cancelled`;
+      if (rows.length === 0) {
+        return 'not_cancellable';
+      }
+      await tx.workflow.update({ where: { id }, data: { cancelledAt: now } });
+      const byQueue = new Map<string, WorkflowCancellation>();
+      for (const row of rows) {
+        const group = byQueue.get(row.queue) ?? { queue: row.queue, executions: [] };
+        group.executions.push({ id: row.id, previousStatus: row.previous_status });
+        byQueue.set(row.queue, group);
+      }
+      return [...byQueue.values()];
+    });
+  }
+}
+
+/** The columns of a one-off job, as `createMany` takes them. */
+function jobRow(jobId: string, namespace: string, spec: JobSpec, now: Date): Prisma.JobCreateManyInput {
+  return {
+    id: jobId,
+    namespace,
+    name: spec.name,
+    handler: spec.handler,
+    payload: spec.payload === null ? Prisma.JsonNull : (spec.payload as Prisma.InputJsonValue),
+    queue: spec.queue,
+    priority: spec.priority,
+    runAt: spec.runAt,
+    maxAttempts: spec.retry.maxAttempts,
+    backoffType: spec.retry.backoffType,
+    backoffDelayMs: spec.retry.backoffDelayMs,
+    backoffMaxDelayMs: spec.retry.backoffMaxDelayMs,
+    backoffJitter: spec.retry.backoffJitter,
+    timeoutMs: spec.timeoutMs,
+    status: ExecutionStatus.Pending,
+    createdAt: now,
+    updatedAt: now,
+  };
+}

@@ -1,0 +1,66 @@
+import { ExecutionStatus, isTerminal } from './execution-status.js';
+
+/**
+ * What a job does when one of its dependencies ends DEAD, CANCELLED or SKIPPED: `skip` it (and so,
+ * transitively, its own dependents), `continue` and run it anyway, or `fail_workflow`: fail the whole
+ * workflow and cancel every job of it that has not started.
+ */
+export const DEPENDENCY_FAILURE_POLICIES = ['skip', 'continue', 'fail_workflow'] as const;
+export type DependencyFailurePolicy = (typeof DEPENDENCY_FAILURE_POLICIES)[number];
+
+/** Most jobs in one workflow. */
+export const MAX_WORKFLOW_JOBS = 1000;
+/** Most dependency edges in one workflow. */
+export const MAX_WORKFLOW_EDGES = 5000;
+/** Most dependencies of one job created on its own (`POST /v1/jobs` with `dependsOn`). */
+export const MAX_JOB_DEPENDENCIES = 100;
+
+/** A dependency of a job whose count of unfinished dependencies has reached zero. */
+export interface EndedDependency {
+  /** Status of the dependency's latest execution: final by now. */
+  status: ExecutionStatus;
+  /** The edge's effective policy. */
+  onFailure: DependencyFailurePolicy;
+}
+
+/**
+ * Whether a job whose dependencies have all ended runs or is skipped: it runs when each dependency
+ * succeeded or its edge says `continue`. (A `fail_workflow` edge has already failed the workflow
+ * and cancelled the job by the time its dependency ended; should the job still be waiting, it is
+ * skipped.)
+ */
+export function decideRelease(dependencies: readonly EndedDependency[]): 'run' | 'skip' {
+  const blocking = dependencies.filter(
+    (dependency) => dependency.status !== ExecutionStatus.Succeeded && dependency.onFailure !== 'continue',
+  );
+  return blocking.length === 0 ? 'run' : 'skip';
+}
+
+/** Whether a job ending in `status` fails its workflow, given the policies of the edges out of it. */
+export function failsWorkflow(status: ExecutionStatus, outgoing: readonly DependencyFailurePolicy[]): boolean {
+  return status !== ExecutionStatus.Succeeded && outgoing.includes('fail_workflow');
+}
+
+export const WORKFLOW_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
+export type WorkflowStatus = (typeof WORKFLOW_STATUSES)[number];
+
+/**
+ * A workflow's status, from its jobs' latest executions: CANCELLED once cancelled, FAILED once a
+ * `fail_workflow` edge fired, RUNNING while any job has not ended, then SUCCEEDED if every job
+ * succeeded and FAILED otherwise (a job ended DEAD, CANCELLED or SKIPPED).
+ */
+export function workflowStatus(
+  jobs: readonly ExecutionStatus[],
+  marks: { cancelledAt: Date | null; failedAt: Date | null },
+): WorkflowStatus {
+  if (marks.cancelledAt !== null) {
+    return 'CANCELLED';
+  }
+  if (marks.failedAt !== null) {
+    return 'FAILED';
+  }
+  if (jobs.some((status) => !isTerminal(status))) {
+    return 'RUNNING';
+  }
+  return jobs.every((status) => status === ExecutionStatus.Succeeded) ? 'SUCCEEDED' : 'FAILED';
+}

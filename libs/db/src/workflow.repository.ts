@@ -64,8 +64,8 @@ export type CreateDependentJobResult =
       unsettled: string[];
     }
   | { kind: 'idempotency_key_taken' }
-  | { kind: 'unknown_dependencies'; jobIds: string[] }
-  | { kind: 'recurring_dependencies'; jobIds: string[] };
+  /** Some dependencies do not exist in the namespace, or are recurring (which never end). */
+  | { kind: 'invalid_dependencies'; unknown: string[]; recurring: string[] };
 
 /** Workflows: a graph of jobs stored in one transaction, read back with each job's state, cancelled. */
 export class WorkflowRepository {
@@ -139,23 +139,21 @@ export class WorkflowRepository {
   async createDependentJob(input: NewDependentJob, now: Date = new Date()): Promise<CreateDependentJobResult> {
     const wanted = input.dependsOn.map((dependency) => dependency.jobId);
     return this.db.$transaction(async (tx) => {
-      const latest = await tx.$queryRaw<
-        { job_id: string; id: string; status: Status; dependents_notified: boolean; recurring: boolean }[]
-      >`
-        SELECT e.job_id, e.id, e.status, e.dependents_notified, j.schedule_state IS NOT NULL AS recurring
-          FROM executions e JOIN jobs j ON j.id = e.job_id
-         WHERE e.job_id = ANY(${wanted}::uuid[]) AND j.namespace = ${input.namespace}
+      const jobs = await tx.$queryRaw<{ id: string; recurring: boolean }[]>`
+        SELECT id, schedule_state IS NOT NULL AS recurring
+          FROM jobs WHERE id = ANY(${wanted}::uuid[]) AND namespace = ${input.namespace}`;
+      const found = new Set(jobs.map((job) => job.id));
+      const unknown = wanted.filter((id) => !found.has(id));
+      const recurring = jobs.filter((job) => job.recurring).map((job) => job.id);
+      if (unknown.length > 0 || recurring.length > 0) {
+        return { kind: 'invalid_dependencies', unknown, recurring };
+      }
+      const latest = await tx.$queryRaw<{ job_id: string; id: string; status: Status; dependents_notified: boolean }[]>`
+        SELECT e.job_id, e.id, e.status, e.dependents_notified
+          FROM executions e
+         WHERE e.job_id = ANY(${wanted}::uuid[])
            AND NOT EXISTS (SELECT 1 FROM executions x WHERE x.job_id = e.job_id AND x.id > e.id)
            FOR SHARE OF e`;
-      const found = new Set(latest.map((row) => row.job_id));
-      const unknown = wanted.filter((id) => !found.has(id));
-      if (unknown.length > 0) {
-        return { kind: 'unknown_dependencies', jobIds: unknown };
-      }
-      const recurring = latest.filter((row) => row.recurring).map((row) => row.job_id);
-      if (recurring.length > 0) {
-        return { kind: 'recurring_dependencies', jobIds: recurring };
-      }
       const uncounted = latest.filter((row) => !isTerminal(row.status) || !row.dependents_notified);
       const inserted = await tx.job.createMany({
         data: [

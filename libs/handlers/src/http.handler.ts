@@ -6,18 +6,31 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** No line breaks or NUL: they would split or corrupt the request. */
 const HEADER_VALUE = /^[^\r\n\0]*$/;
 
-export const httpPayloadSchema = z.strictObject({
-  url: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }),
-  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']).default('POST'),
-  headers: z
-    .record(
-      z.string().regex(HEADER_NAME, 'must be a valid HTTP header name').max(256),
-      z.string().regex(HEADER_VALUE, 'must not contain CR, LF or NUL').max(8192),
-    )
-    .default({}),
-  /** JSON value sent as the request body (a string is sent as is). */
-  body: z.json().optional(),
-});
+export const httpPayloadSchema = z
+  .strictObject({
+    url: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }),
+    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']).default('POST'),
+    headers: z
+      .record(
+        z.string().regex(HEADER_NAME, 'must be a valid HTTP header name').max(256),
+        z.string().regex(HEADER_VALUE, 'must not contain CR, LF or NUL').max(8192),
+      )
+      .default({}),
+    /** JSON value sent as the request body (a string is sent as is). */
+    body: z.json().optional(),
+    /**
+     * Adds the results of the jobs this one depends on to the body, as `parents` (by key); the body
+     * must then be a JSON object, or absent.
+     */
+    includeParents: z.boolean().default(false),
+  })
+  .refine(
+    (payload) =>
+      !payload.includeParents ||
+      payload.body === undefined ||
+      (typeof payload.body === 'object' && payload.body !== null && !Array.isArray(payload.body)),
+    { message: "must be a JSON object (or absent) to take the parents' results", path: ['body'] },
+  );
 export type HttpPayload = z.infer<typeof httpPayloadSchema>;
 
 /**
@@ -51,7 +64,7 @@ export function isRetryableStatus(status: number): boolean {
 export function createHttpHandler(options: HttpHandlerOptions) {
   return defineHandler('http', httpPayloadSchema, async (payload, context) => {
     const url = new URL(payload.url);
-    const body = encodeBody(payload);
+    const body = encodeBody(payload, context.parents);
     const headers = new Headers(payload.headers);
     for (const [name, value] of Object.entries(meridianHeaders(context))) {
       headers.set(name, value);
@@ -60,7 +73,10 @@ export function createHttpHandler(options: HttpHandlerOptions) {
       headers.set('user-agent', 'meridian-http-handler/1');
     }
     if (body !== undefined && !headers.has('content-type')) {
-      headers.set('content-type', typeof payload.body === 'string' ? 'text/plain' : 'application/json');
+      headers.set(
+        'content-type',
+        typeof payload.body === 'string' && !payload.includeParents ? 'text/plain' : 'application/json',
+      );
     }
     const signature =
       options.signer?.sign({ namespace: context.namespace, body: body ?? '', timestamp: Date.now() }) ?? {};
@@ -146,8 +162,14 @@ function meridianHeaders(context: HandlerContext): Record<string, string> {
   };
 }
 
-function encodeBody(payload: HttpPayload): string | undefined {
-  if (payload.body === undefined || payload.method === 'GET' || payload.method === 'HEAD') {
+function encodeBody(payload: HttpPayload, parents: HandlerContext['parents']): string | undefined {
+  if (payload.method === 'GET' || payload.method === 'HEAD') {
+    return undefined;
+  }
+  if (payload.includeParents) {
+    return JSON.stringify({ ...(payload.body as Record<string, unknown> | undefined), parents });
+  }
+  if (payload.body === undefined) {
     return undefined;
   }
   return typeof payload.body === 'string' ? payload.body : JSON.stringify(payload.body);

@@ -138,22 +138,17 @@ export class JobsService {
         const job = await this.find(jobId);
         return { job, execution: await this.executions.findLatestByJob(jobId), replayed: false };
       }
-      case 'unknown_dependencies':
-      case 'recurring_dependencies': {
-        const message =
-          created.kind === 'unknown_dependencies' ? 'no such job' : 'a recurring job cannot be depended on';
+      case 'invalid_dependencies': {
         throw new ValidationError(
-          spec.dependsOn.flatMap((dependency, index) =>
-            created.jobIds.includes(dependency.jobId)
-              ? [
-                  {
-                    path: `dependsOn[${index}]`,
-                    message: `${message}: ${dependency.jobId}`,
-                    code: 'unknown_dependency',
-                  },
-                ]
-              : [],
-          ),
+          spec.dependsOn.flatMap(({ jobId: id }, index) => {
+            const path = `dependsOn[${index}]`;
+            if (created.unknown.includes(id)) {
+              return [{ path, message: `no such job: ${id}`, code: 'unknown_dependency' }];
+            }
+            return created.recurring.includes(id)
+              ? [{ path, message: `job ${id} is recurring and never ends`, code: 'recurring_dependency' }]
+              : [];
+          }),
         );
       }
       case 'idempotency_key_taken': {

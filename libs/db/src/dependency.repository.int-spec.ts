@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { newId, parseWorkflowSpec } from '@meridian/domain';
+import { aJobSpec, createTestDatabase, type TestDatabase } from '@meridian/testing';
+
+import { DependencyRepository } from './dependency.repository.js';
+import { ExecutionRepository } from './execution.repository.js';
+import { createDatabase, type Database } from './prisma-client.factory.js';
+import { WorkflowRepository } from './workflow.repository.js';
+
+/** createTestDatabase() retries while other test runs clone the shared template; bound it above that. */
+const CLONE_TIMEOUT_MS = 30_000;
+
+const limits = { maxPayloadBytes: 262_144, runAtPastToleranceMs: 60_000 };
+const noop = (key: string, dependsOn: string[] = []) => ({ key, name: key, handler: 'noop', dependsOn });
+
+describe(DependencyRepository.name, () => {
+  let database: TestDatabase;
+  let db: Database;
+  let executions: ExecutionRepository;
+  let workflows: WorkflowRepository;
+  let sut: DependencyRepository;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = createDatabase({ url: database.url, poolSize: 20 });
+    executions = new ExecutionRepository(db);
+    workflows = new WorkflowRepository(db);
+    sut = new DependencyRepository(db);
+  }, CLONE_TIMEOUT_MS);
+
+  beforeEach(async () => {
+    await db.$executeRaw`TRUNCATE workflows, jobs CASCADE`;
+    await db.$executeRaw`TRUNCATE outbox`;
+  });
+
+  afterAll(async () => {
+    await db.$disconnect();
+    await database.drop();
+  });
+
+  async function createWorkflow(jobs: ReturnType<typeof noop>[]) {
+    const spec = parseWorkflowSpec({ name: 'w', jobs }, limits, new Date(), () => []);
+    const { id } = await workflows.create('default', spec);
+    const found = await workflows.find('default', id);
+    return Object.fromEntries((found?.jobs ?? []).map((job) => [job.key, job.execution.id]));
+  }
+
+  /** Runs an execution to SUCCEEDED the way a worker does. */
+  async function succeed(executionId: string) {
+    const started = await executions.startAttempt(executionId, 'worker', new Date());
+    await executions.finishAttempt(executionId, started?.attempt ?? 0, { status: 'SUCCEEDED', result: 1 }, new Date());
+  }
+
+  const statusOf = async (executionId: string) =>
+    (await db.execution.findUniqueOrThrow({ where: { id: executionId } })).status;
+  const outboxRowsOf = (executionId: string) => db.outbox.count({ where: { executionId } });
+
+  it('should release a fan-in job exactly once when its dependencies end at the same instant', async () => {
+    for (let round = 0; round < 10; round += 1) {
+      const ids = await createWorkflow([noop('a'), noop('b'), noop('c'), noop('join', ['a', 'b', 'c'])]);
+      await Promise.all(['a', 'b', 'c'].map((key) => succeed(ids[key] ?? '')));
+
+      const results = await Promise.all(['a', 'b', 'c'].map((key) => sut.settle(ids[key] ?? '')));
+
+      expect(results.map((result) => result.released).sort()).toEqual([0, 0, 1]);
+      expect(await statusOf(ids.join ?? '')).toBe('PENDING');
+      expect(await outboxRowsOf(ids.join ?? '')).toBe(1);
+    }
+  });
+
+  it('should count an ended execution once however often it is settled', async () => {
+    const ids = await createWorkflow([noop('a'), noop('b'), noop('join', ['a', 'b'])]);
+    await succeed(ids.a ?? '');
+
+    await Promise.all([sut.settle(ids.a ?? ''), sut.settle(ids.a ?? ''), sut.settle(ids.a ?? '')]);
+
+    expect(await statusOf(ids.join ?? '')).toBe('BLOCKED');
+    expect((await db.job.findFirstOrThrow({ where: { workflowKey: 'join' } })).dependenciesRemaining).toBe(1);
+  });
+
+  it('should find an execution whose settle was lost, and settle it', async () => {
+    const ids = await createWorkflow([noop('a'), noop('b', ['a'])]);
+    await succeed(ids.a ?? '');
+
+    expect(await sut.findUnsettled(10)).toEqual([ids.a]);
+    await sut.settle(ids.a ?? '');
+    expect(await sut.findUnsettled(10)).toEqual([]);
+    expect(await statusOf(ids.b ?? '')).toBe('PENDING');
+  });
+
+  it('should release a job created alone exactly once when its dependency ends while it is created', async () => {
+    for (let round = 0; round < 10; round += 1) {
+      const parent = await createWorkflow([noop('parent')]);
+      const parentJob = await db.execution.findUniqueOrThrow({ where: { id: parent.parent ?? '' } });
+      const childId = newId();
+      const child = workflows.createDependentJob({
+        jobId: childId,
+        executionId: newId(),
+        namespace: 'default',
+        spec: aJobSpec(),
+        dependsOn: [{ jobId: parentJob.jobId, onFailure: 'skip' }],
+        idempotencyKey: null,
+        requestHash: null,
+      });
+      const ending = succeed(parent.parent ?? '').then(() => sut.settle(parent.parent ?? ''));
+      const [created] = await Promise.all([child, ending]);
+      if (created.kind === 'created') {
+        for (const executionId of created.unsettled) {
+          await sut.settle(executionId);
+        }
+      }
+
+      const childRun = await db.execution.findFirstOrThrow({ where: { jobId: childId } });
+      expect(childRun.status).toBe('PENDING');
+      expect(await outboxRowsOf(childRun.id)).toBe(1);
+    }
+  });
+});

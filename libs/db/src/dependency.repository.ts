@@ -53,6 +53,14 @@ export class DependencyRepository {
    */
   async settle(executionId: string, now: Date = new Date()): Promise<SettleResult> {
     const result: SettleResult = { released: 0, skipped: 0, cancelled: [] };
+    // Most jobs have no dependents: find that out with one read, not a transaction. A dependent
+    // created after this read counts and settles this end itself (see createDependentJob).
+    const [{ dependents } = { dependents: false }] = await this.db.$queryRaw<{ dependents: boolean }[]>`
+      SELECT EXISTS (SELECT 1 FROM executions e JOIN job_dependencies d ON d.depends_on_job_id = e.job_id
+                      WHERE e.id = ${executionId}::uuid) AS dependents`;
+    if (!dependents) {
+      return result;
+    }
     const pending = [executionId];
     while (pending.length > 0) {
       const id = pending.shift() as string;

@@ -458,6 +458,8 @@ describe('httpPayloadSchema', () => {
     ['a lower-case method', { url: 'https://example.com', method: 'post' }],
     ['a non-string header', { url: 'https://example.com', headers: { 'x-n': 1 } }],
     ['an unknown field', { url: 'https://example.com', timeout: 5 }],
+    ['parents with a body that is not an object', { url: 'https://example.com', body: [1], includeParents: true }],
+    ['parents with a string body', { url: 'https://example.com', body: 'text', includeParents: true }],
   ])('should refuse %s', (_case, input) => {
     expect(httpPayloadSchema.safeParse(input).success).toBe(false);
   });

@@ -22,11 +22,11 @@ export const httpPayloadSchema = z
      * Adds the results of the jobs this one depends on to the body, as `parents` (by key); the body
      * must then be a JSON object, or absent.
      */
-    includeParents: z.boolean().default(false),
+    includeParents: z.boolean().optional(),
   })
   .refine(
     (payload) =>
-      !payload.includeParents ||
+      payload.includeParents !== true ||
       payload.body === undefined ||
       (typeof payload.body === 'object' && payload.body !== null && !Array.isArray(payload.body)),
     { message: "must be a JSON object (or absent) to take the parents' results", path: ['body'] },
@@ -75,7 +75,7 @@ export function createHttpHandler(options: HttpHandlerOptions) {
     if (body !== undefined && !headers.has('content-type')) {
       headers.set(
         'content-type',
-        typeof payload.body === 'string' && !payload.includeParents ? 'text/plain' : 'application/json',
+        typeof payload.body === 'string' && payload.includeParents !== true ? 'text/plain' : 'application/json',
       );
     }
     const signature =
@@ -166,7 +166,7 @@ function encodeBody(payload: HttpPayload, parents: HandlerContext['parents']): s
   if (payload.method === 'GET' || payload.method === 'HEAD') {
     return undefined;
   }
-  if (payload.includeParents) {
+  if (payload.includeParents === true) {
     return JSON.stringify({ ...(payload.body as Record<string, unknown> | undefined), parents });
   }
   if (payload.body === undefined) {

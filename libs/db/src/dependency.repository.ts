@@ -8,7 +8,7 @@ import {
 
 import type { Prisma } from '../generated/client/index.js';
 import type { Database } from './prisma-client.factory.js';
-import { type CancelledExecution, UNFINISHED_STATUSES } from './unfinished-executions.js';
+import { byQueue, cancelExecutions, type CancelledExecution, UNFINISHED_STATUSES } from './unfinished-executions.js';
 
 type Tx = Prisma.TransactionClient;
 type StoredPolicy = 'SKIP' | 'CONTINUE' | 'FAIL_WORKFLOW';
@@ -232,29 +232,13 @@ async function failWorkflow(
   if (marked === 0) {
     return [];
   }
-  const reason = JSON.stringify({
-    code: 'workflow_failed',
-    message: `cancelled: job "${failedKey}" of the workflow ended ${failedStatus}`,
-  });
-  const rows = await tx.$queryRaw<{ id: string; previous_status: ExecutionStatus; queue: string }[]>`
-    WITH target AS (
-      SELECT e.id, e.status, j.queue FROM executions e JOIN jobs j ON j.id = e.job_id
-       WHERE j.workflow_id = ${workflowId}::uuid AND e.status IN ('BLOCKED', 'PENDING', 'QUEUED', 'RETRYING')
-       FOR UPDATE OF e
-    ), cancelled AS (
-      UPDATE executions e
-         SET status = 'CANCELLED', finished_at = ${now}, next_attempt_at = NULL, updated_at = ${now},
-             last_error = ${reason}::jsonb
-        FROM target t WHERE e.id = t.id
-      RETURNING e.id, e.job_id, t.status AS previous_status, t.queue
-    ), job_row AS (
-      UPDATE jobs SET status = 'CANCELLED', updated_at = ${now} FROM cancelled c WHERE jobs.id = c.job_id
-    )
-    SELECT id, previous_status, queue FROM cancelled`;
-  return [...groupBy(rows, (row) => row.queue)].map(([queue, executions]) => ({
-    queue,
-    executions: executions.map((row) => ({ id: row.id, previousStatus: row.previous_status })),
-  }));
+  const cancelled = await cancelExecutions(
+    tx,
+    { workflowId, statuses: ['BLOCKED', 'PENDING', 'QUEUED', 'RETRYING'] },
+    now,
+    { code: 'workflow_failed', message: `cancelled: job "${failedKey}" of the workflow ended ${failedStatus}` },
+  );
+  return byQueue(cancelled);
 }
 
 /** A job of a workflow, or a job created alone with dependencies, ready to be stored. */

@@ -14,7 +14,7 @@ import { toAttemptRecord, toExecutionRecord } from './mappers.js';
 import { decodeCursor, toPage } from './pagination.js';
 import type { Database } from './prisma-client.factory.js';
 import type { AttemptRecord, ExecutionRecord, Page } from './records.js';
-import { type CancelledExecution, cancelUnfinished } from './unfinished-executions.js';
+import { cancelExecutions, type CancelledExecution } from './unfinished-executions.js';
 
 export interface StartedAttempt {
   executionId: string;
@@ -274,8 +274,9 @@ export class ExecutionRepository {
     });
   }
 
-  /** Cancels every execution of a job that has not finished; see {@link cancelUnfinished}. */
+  /** Cancels every execution of a job that has not finished; see {@link cancelExecutions}. */
   async cancelByJob(jobId: string, now: Date): Promise<CancelledExecution[]> {
-    return cancelUnfinished(this.db, jobId, now);
+    const cancelled = await cancelExecutions(this.db, { jobId }, now);
+    return cancelled.map(({ id, previousStatus }) => ({ id, previousStatus }));
   }
 }

@@ -19,9 +19,9 @@ import {
   storedRecurrencePolicies,
 } from './records.js';
 import {
+  cancelExecutions,
   type CancelledExecution,
   type CancelReason,
-  cancelUnfinished,
   UNFINISHED_STATUSES,
 } from './unfinished-executions.js';
 
@@ -160,7 +160,7 @@ export class OccurrenceLedgerRepository {
           inFlight: { live: job.live, buffered: job.buffered },
           paused,
         });
-        const superseded = decision.cancelInFlight ? await cancelUnfinished(tx, jobId, now, SUPERSEDED) : [];
+        const superseded = decision.cancelInFlight ? await cancelExecutions(tx, { jobId }, now, SUPERSEDED) : [];
         const runs = decision.occurrences.flatMap((occurrence) =>
           occurrence.outcome === 'ENQUEUED' || occurrence.outcome === 'BUFFERED'
             ? [
@@ -284,7 +284,7 @@ export class OccurrenceLedgerRepository {
       if (decision === 'skip') {
         return { kind: 'refused' };
       }
-      const superseded = decision === 'cancel_and_run' ? await cancelUnfinished(tx, jobId, now, SUPERSEDED) : [];
+      const superseded = decision === 'cancel_and_run' ? await cancelExecutions(tx, { jobId }, now, SUPERSEDED) : [];
       const run = { executionId: newId(), runAt: now, nominalTime: null, afterPrevious: decision === 'buffer' };
       await createRuns(tx, job, [run]);
       if (!run.afterPrevious) {

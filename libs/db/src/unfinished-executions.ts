@@ -1,6 +1,6 @@
 import { ExecutionStatus, type ExecutionStatus as Status, sourcesOf } from '@meridian/domain';
 
-import type { Prisma } from '../generated/client/index.js';
+import { Prisma } from '../generated/client/index.js';
 
 /** Statuses of an execution that has not ended: it is waiting, queued, running or retrying. */
 export const UNFINISHED_STATUSES: Status[] = [
@@ -22,35 +22,57 @@ export interface CancelReason {
   message: string;
 }
 
+/** Whose executions to cancel: one job's, or a workflow's (optionally only those in `statuses`). */
+export type CancelScope = { jobId: string } | { workflowId: string; statuses?: Status[] };
+
+/** A cancelled execution with the queue of its job, for the caller to tell Redis. */
+export interface CancelledInQueue extends CancelledExecution {
+  queue: string;
+}
+
 /**
- * Cancels every execution of a job that has not ended, in the caller's transaction or alone.
+ * Cancels the executions in `scope` that have not ended (or, for a workflow, those in the given
+ * statuses), in the caller's transaction or alone, and marks their jobs CANCELLED.
  *
- * Output: the cancelled executions with the status each had, so the caller knows which to remove
- * from the queue and which running attempt to signal. Locks: those execution rows.
+ * Output: the cancelled executions with the status each had and their queue, so the caller knows
+ * which to remove from the queue and which running attempt to signal. Locks: those execution rows.
  */
-export async function cancelUnfinished(
+export async function cancelExecutions(
   client: Pick<Prisma.TransactionClient, '$queryRaw'>,
-  jobId: string,
+  scope: CancelScope,
   now: Date,
   reason: CancelReason | null = null,
-): Promise<CancelledExecution[]> {
-  const sources = sourcesOf(ExecutionStatus.Cancelled);
+): Promise<CancelledInQueue[]> {
+  const statuses = ('statuses' in scope ? scope.statuses : undefined) ?? sourcesOf(ExecutionStatus.Cancelled);
   const lastError = reason === null ? null : JSON.stringify(reason);
-  const rows = await client.$queryRaw<{ id: string; previous_status: Status }[]>`
+  const where =
+    'jobId' in scope
+      ? Prisma.sql`e.job_id = ${scope.jobId}::uuid`
+      : Prisma.sql`j.workflow_id = ${scope.workflowId}::uuid`;
+  const rows = await client.$queryRaw<{ id: string; previous_status: Status; queue: string }[]>`
     WITH target AS (
-      SELECT id, status FROM executions
-       WHERE job_id = ${jobId}::uuid AND status = ANY(${sources}::"ExecutionStatus"[])
-       FOR UPDATE
+      SELECT e.id, e.status, j.queue FROM executions e JOIN jobs j ON j.id = e.job_id
+       WHERE ${where} AND e.status = ANY(${statuses}::"ExecutionStatus"[])
+       FOR UPDATE OF e
     ), cancelled AS (
       UPDATE executions e
          SET status = 'CANCELLED', finished_at = ${now}, next_attempt_at = NULL, updated_at = ${now},
              last_error = COALESCE(${lastError}::jsonb, e.last_error)
         FROM target t WHERE e.id = t.id
-      RETURNING e.id, t.status AS previous_status
+      RETURNING e.id, e.job_id, t.status AS previous_status, t.queue
     ), job_row AS (
-      UPDATE jobs SET status = 'CANCELLED', updated_at = ${now}
-       WHERE id = ${jobId}::uuid AND EXISTS (SELECT 1 FROM cancelled)
+      UPDATE jobs SET status = 'CANCELLED', updated_at = ${now} FROM (SELECT DISTINCT job_id FROM cancelled) c
+       WHERE jobs.id = c.job_id
     )
-    SELECT id, previous_status FROM cancelled`;
-  return rows.map((row) => ({ id: row.id, previousStatus: row.previous_status }));
+    SELECT id, previous_status, queue FROM cancelled`;
+  return rows.map((row) => ({ id: row.id, previousStatus: row.previous_status, queue: row.queue }));
+}
+
+/** The cancelled executions grouped by queue. */
+export function byQueue(cancelled: readonly CancelledInQueue[]): { queue: string; executions: CancelledExecution[] }[] {
+  const groups = new Map<string, CancelledExecution[]>();
+  for (const { queue, id, previousStatus } of cancelled) {
+    groups.set(queue, [...(groups.get(queue) ?? []), { id, previousStatus }]);
+  }
+  return [...groups].map(([queue, executions]) => ({ queue, executions }));
 }

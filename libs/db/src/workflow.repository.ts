@@ -18,7 +18,7 @@ import {
 } from './dependency.repository.js';
 import type { Database } from './prisma-client.factory.js';
 import type { ExecutionRecord } from './records.js';
-import { UNFINISHED_STATUSES } from './unfinished-executions.js';
+import { byQueue, cancelExecutions } from './unfinished-executions.js';
 
 export interface WorkflowJobRecord {
   key: string;
@@ -278,31 +278,12 @@ export class WorkflowRepository {
       if (workflow[0].cancelled_at !== null) {
         return 'not_cancellable';
       }
-      const rows = await tx.$queryRaw<{ id: string; previous_status: Status; queue: string }[]>`
-        WITH target AS (
-          SELECT e.id, e.status, j.queue FROM executions e JOIN jobs j ON j.id = e.job_id
-           WHERE j.workflow_id = ${id}::uuid AND e.status = ANY(${UNFINISHED_STATUSES}::"ExecutionStatus"[])
-           FOR UPDATE OF e
-        ), cancelled AS (
-          UPDATE executions e
-             SET status = 'CANCELLED', finished_at = ${now}, next_attempt_at = NULL, updated_at = ${now}
-            FROM target t WHERE e.id = t.id
-          RETURNING e.id, e.job_id, t.status AS previous_status, t.queue
-        ), job_row AS (
-          UPDATE jobs SET status = 'CANCELLED', updated_at = ${now} FROM cancelled c WHERE jobs.id = c.job_id
-        )
-        SELECT id, previous_status, queue FROM cancelled`;
-      if (rows.length === 0) {
+      const cancelled = await cancelExecutions(tx, { workflowId: id }, now);
+      if (cancelled.length === 0) {
         return 'not_cancellable';
       }
       await tx.workflow.update({ where: { id }, data: { cancelledAt: now } });
-      const byQueue = new Map<string, WorkflowCancellation>();
-      for (const row of rows) {
-        const group = byQueue.get(row.queue) ?? { queue: row.queue, executions: [] };
-        group.executions.push({ id: row.id, previousStatus: row.previous_status });
-        byQueue.set(row.queue, group);
-      }
-      return [...byQueue.values()];
+      return byQueue(cancelled);
     });
   }
 }

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 
-import { createTemplateDatabase, startStack, TEST_REDIS_URL } from '@meridian/testing';
+import { createTemplateDatabase, startStack, TEST_REDIS_URL } from '@meridian/testing/harness';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';

@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 /** A whole number in [min, max]; a blank value is an error, not 0 (as plain coercion would make it). */
@@ -15,6 +16,21 @@ const list = z
     z
       .array(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'queue names are lower-case letters, digits, "-" or "_"'))
       .min(1),
+  );
+
+/** Comma-separated CIDR ranges (`10.0.0.0/8`, `fd00::/8`, `127.0.0.1/32`); empty allows none. */
+const cidrList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== ''),
+  )
+  .pipe(
+    z.array(
+      z.string().refine((cidr) => ipaddr.isValidCIDR(cidr), { message: 'must be CIDR ranges such as 10.0.0.0/8' }),
+    ),
   );
 
 /**
@@ -51,6 +67,8 @@ export const envSchema = z.object({
   WORKER_SHUTDOWN_GRACE_MS: int(0, 3_600_000).default(30_000),
   EXECUTION_RESULT_MAX_BYTES: int(0, 16 * 1024 * 1024).default(64 * 1024),
   HTTP_HANDLER_MAX_RESPONSE_BYTES: int(0, 64 * 1024 * 1024).default(1024 * 1024),
+  /** Internal address ranges the http handler may call nevertheless (by default it calls public addresses only). */
+  HTTP_ALLOWED_TARGETS: cidrList.default([]),
 });
 
 export type Env = z.infer<typeof envSchema>;

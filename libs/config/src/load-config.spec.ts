@@ -41,6 +41,7 @@ describe('loadConfig', () => {
         shutdownGraceMs: 30_000,
         resultMaxBytes: 65_536,
         httpMaxResponseBytes: 1_048_576,
+        httpAllowedTargets: [],
       },
     });
   });
@@ -82,6 +83,7 @@ describe('loadConfig', () => {
       WORKER_SHUTDOWN_GRACE_MS: '10000',
       EXECUTION_RESULT_MAX_BYTES: '4096',
       HTTP_HANDLER_MAX_RESPONSE_BYTES: '8192',
+      HTTP_ALLOWED_TARGETS: '10.0.0.0/8, fd00::/8',
     });
 
     expect(config).toEqual({
@@ -99,6 +101,7 @@ describe('loadConfig', () => {
         shutdownGraceMs: 10_000,
         resultMaxBytes: 4096,
         httpMaxResponseBytes: 8192,
+        httpAllowedTargets: ['10.0.0.0/8', 'fd00::/8'],
       },
     });
   });
@@ -121,6 +124,8 @@ describe('loadConfig', () => {
     ['DATABASE_URL', 'mysql://localhost/db'],
     ['QUEUES', ' , '],
     ['QUEUES', 'default,Reports'],
+    ['HTTP_ALLOWED_TARGETS', '10.0.0.0'],
+    ['HTTP_ALLOWED_TARGETS', '10.0.0.0/8,internal.example'],
     ['WORKER_CONCURRENCY', '0'],
     ['DATABASE_POOL_SIZE', '201'],
     ['LOG_LEVEL', 'loud'],

@@ -26,6 +26,8 @@ export interface MeridianConfig {
     shutdownGraceMs: number;
     resultMaxBytes: number;
     httpMaxResponseBytes: number;
+    /** CIDR ranges of internal addresses the http handler may call. */
+    httpAllowedTargets: string[];
   };
 }
 
@@ -60,6 +62,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): MeridianCon
       shutdownGraceMs: env.WORKER_SHUTDOWN_GRACE_MS,
       resultMaxBytes: env.EXECUTION_RESULT_MAX_BYTES,
       httpMaxResponseBytes: env.HTTP_HANDLER_MAX_RESPONSE_BYTES,
+      httpAllowedTargets: env.HTTP_ALLOWED_TARGETS,
     },
   };
 }

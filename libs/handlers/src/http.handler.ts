@@ -1,6 +1,8 @@
 import { defineHandler, type HandlerContext, HandlerError } from '@meridian/handler-sdk';
 import { z } from 'zod';
 
+import { type ForbiddenTargetError, forbiddenTargetIn, type HttpTargetPolicy } from './target-guard.js';
+
 /** RFC 9110 token: the characters a header name may have. */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** No line breaks or NUL: they would split or corrupt the request. */
@@ -32,14 +34,6 @@ export const httpPayloadSchema = z
     { message: "must be a JSON object (or absent) to take the parents' results", path: ['body'] },
   );
 export type HttpPayload = z.infer<typeof httpPayloadSchema>;
-
-/**
- * Decides whether a target may be called. The seam for the SSRF guard (private and metadata
- * addresses, after DNS resolution and on redirects).
- */
-export interface HttpTargetPolicy {
-  assertAllowed(url: URL): Promise<void>;
-}
 
 /** Adds a signature to an outgoing request. The seam for per-namespace HMAC signing. */
 export interface HttpRequestSigner {
@@ -100,6 +94,23 @@ export function createHttpHandler(options: HttpHandlerOptions) {
   });
 }
 
+/** Asks the policy about `url`; its refusal is final (a retry would be refused alike). */
+async function assertTarget(policy: HttpTargetPolicy | undefined, url: URL): Promise<void> {
+  try {
+    await policy?.assertAllowed(url);
+  } catch (error) {
+    const forbidden = forbiddenTargetIn(error);
+    throw forbidden === null ? error : refusedTarget(forbidden, url);
+  }
+}
+
+function refusedTarget(forbidden: ForbiddenTargetError, url: URL): HandlerError {
+  return new HandlerError(forbidden.message, {
+    retryable: false,
+    details: { reason: forbidden.code, url: url.href, address: forbidden.address },
+  });
+}
+
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /** Redirects followed at most; one more is a failure. */
 const MAX_REDIRECTS = 5;
@@ -121,13 +132,22 @@ async function follow(request: OutgoingRequest, signal: AbortSignal, policy: Htt
   let { url, method, body } = request;
   const headers = new Headers(request.headers);
   for (let hop = 0; ; hop += 1) {
-    await policy?.assertAllowed(url);
+    await assertTarget(policy, url);
     let response: Response;
     try {
-      response = await fetch(url, { method, headers, body, signal, redirect: 'manual' });
+      const init = { method, headers, body, signal, redirect: 'manual' as const };
+      // `dispatcher` is undici's extension of fetch (Node's fetch is undici); the guard's Agent is one.
+      response = await fetch(
+        url,
+        policy?.dispatcher === undefined ? init : ({ ...init, dispatcher: policy.dispatcher } as RequestInit),
+      );
     } catch (error) {
       if (signal.aborted) {
         throw signal.reason;
+      }
+      const forbidden = forbiddenTargetIn(error);
+      if (forbidden !== null) {
+        throw refusedTarget(forbidden, url);
       }
       throw new HandlerError(`request to ${url.origin} failed: ${describe(error)}`, { retryable: true, cause: error });
     }

@@ -11,7 +11,7 @@ import {
   WorkflowRepository,
 } from '@meridian/db';
 import { HandlerRegistry } from '@meridian/handler-sdk';
-import { builtinHandlers } from '@meridian/handlers';
+import { builtinHandlers, TargetGuard } from '@meridian/handlers';
 import { CancellationBus, CancellationNotifier, createRedisConnection, ExecutionQueueGateway } from '@meridian/queue';
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import type { Redis } from 'ioredis';
@@ -93,7 +93,14 @@ export class RuntimeModule {
           // same catalog the worker runs, so an unknown handler is refused at create time.
           provide: HandlerRegistry,
           useFactory: () =>
-            new HandlerRegistry(builtinHandlers({ http: { maxResponseBytes: config.worker.httpMaxResponseBytes } })),
+            new HandlerRegistry(
+              builtinHandlers({
+                http: {
+                  maxResponseBytes: config.worker.httpMaxResponseBytes,
+                  targetPolicy: new TargetGuard(config.worker.httpAllowedTargets),
+                },
+              }),
+            ),
         },
         ConnectionsLifecycle,
         DependencySettler,

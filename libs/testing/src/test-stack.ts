@@ -36,6 +36,8 @@ export async function startStack(options: { apps?: AppName[]; env?: Record<strin
     OUTBOX_POLL_INTERVAL_MS: '20',
     WORKER_CONCURRENCY: '5',
     WORKER_SHUTDOWN_GRACE_MS: '5000',
+    // The tests' http targets listen on loopback, which the SSRF guard refuses unless allowed.
+    HTTP_ALLOWED_TARGETS: '127.0.0.1/32,::1/128',
     ...options.env,
   };
   const all: AppProcess[] = [];

@@ -59,7 +59,7 @@ async function meridian() {
         next += 1;
         const response = await fetch(`${stack.apiUrl}/v1/jobs`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.env.API_BOOTSTRAP_KEY}` },
           body: JSON.stringify({ name: 'bench', handler: 'noop', payload: { i: next } }),
         });
         if (response.status !== 201) throw new Error(`create answered ${response.status}`);

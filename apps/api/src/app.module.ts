@@ -1,12 +1,15 @@
 import type { MeridianConfig } from '@meridian/config';
 import { RuntimeModule } from '@meridian/runtime';
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 
+import { ApiKeyAuthenticator } from './auth/api-key.authenticator.js';
+import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { ExecutionsController } from './executions/executions.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { KeysController } from './keys/keys.controller.js';
 import { WorkflowsModule } from './workflows/workflows.module.js';
 
 @Module({})
@@ -15,8 +18,13 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [RuntimeModule.forRoot(config, 'api'), JobsModule, WorkflowsModule],
-      controllers: [ExecutionsController, HealthController],
-      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+      controllers: [ExecutionsController, HealthController, KeysController],
+      providers: [
+        ApiKeyAuthenticator,
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+      ],
+      exports: [ApiKeyAuthenticator],
     };
   }
 }

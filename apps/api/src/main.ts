@@ -32,6 +32,8 @@ async function bootstrap(): Promise<void> {
       .setTitle('Meridian')
       .setDescription('Distributed job scheduler: create jobs, watch their executions and attempts.')
       .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key: mk_…' })
+      .addSecurityRequirements('bearer')
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

@@ -219,8 +219,16 @@ describe('jobs API', () => {
     expect(ready.body.checks).toEqual({ postgres: 'up', redis: 'up' });
   });
 
-  it('should serve the queue admin UI', async () => {
-    const response = await fetch(`${ctx.stack.apiUrl}/admin/queues`);
+  it("should serve the queue admin UI to an admin of the operators' namespace only", async () => {
+    const url = `${ctx.stack.apiUrl}/admin/queues`;
+    const basic = (password: string) => `Basic ${Buffer.from(`admin:${password}`).toString('base64')}`;
+
+    const anonymous = await fetch(url);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toContain('Basic');
+    expect((await fetch(url, { headers: { authorization: basic('wrong-key') } })).status).toBe(401);
+
+    const response = await fetch(url, { headers: { authorization: basic(ctx.stack.env.API_BOOTSTRAP_KEY ?? '') } });
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('<html');
   });

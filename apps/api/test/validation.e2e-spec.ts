@@ -389,7 +389,11 @@ describe('bad input', () => {
 
     const response = await fetch(`${ctx.stack.apiUrl}${path}`, {
       method,
-      headers: { 'content-type': 'application/json', ...bad.headers },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${ctx.stack.env.API_BOOTSTRAP_KEY}`,
+        ...bad.headers,
+      },
       body: method === 'GET' ? undefined : (bad.raw ?? JSON.stringify(bad.body)),
     });
     const problem = (await response.json()) as Problem;

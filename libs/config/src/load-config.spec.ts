@@ -32,6 +32,7 @@ describe('loadConfig', () => {
         maxBodyBytes: 524_288,
         maxPayloadBytes: 262_144,
         runAtPastToleranceMs: 60_000,
+        bootstrapKey: null,
       },
       outbox: { pollIntervalMs: 50, batchSize: 500 },
       reconciler: { intervalMs: 30_000, graceMs: 60_000 },
@@ -92,7 +93,14 @@ describe('loadConfig', () => {
       database: { url: 'postgres://meridian:pw@db:5432/meridian', poolSize: 25 },
       redis: { url: 'rediss://cache:6380', prefix: '{meridian-prod}' },
       queues: ['default', 'critical', 'reports'],
-      api: { host: '127.0.0.1', port: 8080, maxBodyBytes: 2048, maxPayloadBytes: 1024, runAtPastToleranceMs: 0 },
+      api: {
+        host: '127.0.0.1',
+        port: 8080,
+        maxBodyBytes: 2048,
+        maxPayloadBytes: 1024,
+        runAtPastToleranceMs: 0,
+        bootstrapKey: null,
+      },
       outbox: { pollIntervalMs: 25, batchSize: 100 },
       reconciler: { intervalMs: 1000, graceMs: 5000 },
       worker: {

@@ -17,6 +17,8 @@ export interface MeridianConfig {
     maxBodyBytes: number;
     maxPayloadBytes: number;
     runAtPastToleranceMs: number;
+    /** API_BOOTSTRAP_KEY, or null: an admin key of namespace `default` that may create keys anywhere. */
+    bootstrapKey: string | null;
   };
   outbox: { pollIntervalMs: number; batchSize: number };
   reconciler: { intervalMs: number; graceMs: number };
@@ -53,6 +55,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): MeridianCon
       maxBodyBytes: env.API_MAX_BODY_BYTES,
       maxPayloadBytes: env.JOB_MAX_PAYLOAD_BYTES,
       runAtPastToleranceMs: env.JOB_RUN_AT_PAST_TOLERANCE_MS,
+      bootstrapKey: env.API_BOOTSTRAP_KEY ?? null,
     },
     outbox: { pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS, batchSize: env.OUTBOX_BATCH_SIZE },
     reconciler: { intervalMs: env.RECONCILE_INTERVAL_MS, graceMs: env.RECONCILE_GRACE_MS },

@@ -1,3 +1,4 @@
+export * from './api-key.repository.js';
 export * from './dependency.repository.js';
 export * from './execution.repository.js';
 export * from './health.repository.js';

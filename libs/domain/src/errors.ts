@@ -4,6 +4,9 @@
  */
 export const ErrorCode = {
   ValidationFailed: 'validation_failed',
+  Unauthorized: 'unauthorized',
+  InsufficientScope: 'insufficient_scope',
+  ApiKeyNotFound: 'api_key_not_found',
   MalformedJson: 'malformed_json',
   PayloadTooLarge: 'payload_too_large',
   UnsupportedMediaType: 'unsupported_media_type',
@@ -212,5 +215,23 @@ export class ExecutionNotRetryableError extends DomainError {
     reason: string,
   ) {
     super(`Execution ${executionId} cannot be retried: ${reason}.`);
+  }
+}
+
+export class UnauthorizedError extends DomainError {
+  readonly code = ErrorCode.Unauthorized;
+}
+
+export class InsufficientScopeError extends DomainError {
+  readonly code = ErrorCode.InsufficientScope;
+  constructor(readonly required: string) {
+    super(`This key does not have the ${required} scope this request needs.`);
+  }
+}
+
+export class ApiKeyNotFoundError extends DomainError {
+  readonly code = ErrorCode.ApiKeyNotFound;
+  constructor(readonly keyId: string) {
+    super(`No key with id ${keyId} in this namespace.`);
   }
 }

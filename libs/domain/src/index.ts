@@ -1,3 +1,4 @@
+export * from './api-key.js';
 export * from './assert-never.js';
 export * from './backoff.js';
 export * from './dependency-policy.js';

@@ -1,5 +1,6 @@
 import type { MeridianConfig } from '@meridian/config';
 import {
+  ApiKeyRepository,
   createDatabase,
   type Database,
   DatabaseHealthRepository,
@@ -33,6 +34,7 @@ export type Component = 'api' | 'scheduler' | 'worker';
 export class RuntimeModule {
   static forRoot(config: MeridianConfig, component: Component): DynamicModule {
     const repositories = [
+      ApiKeyRepository,
       JobRepository,
       ExecutionRepository,
       OutboxRepository,

@@ -55,7 +55,16 @@ export interface ApiResponse<T> {
 
 /** A thin HTTP client of the REST API for end-to-end tests: real requests, parsed answers. */
 export class ApiClient {
-  constructor(readonly baseUrl: string) {}
+  /** `key`: the API key sent with every request (none when undefined). */
+  constructor(
+    readonly baseUrl: string,
+    readonly key?: string,
+  ) {}
+
+  /** The same API, as another key. */
+  as(key: string | undefined): ApiClient {
+    return new ApiClient(this.baseUrl, key);
+  }
 
   async request<T = unknown>(
     method: string,
@@ -63,9 +72,11 @@ export class ApiClient {
     body?: unknown,
     headers: Record<string, string> = {},
   ): Promise<ApiResponse<T>> {
+    const auth: Record<string, string> = this.key === undefined ? {} : { authorization: `Bearer ${this.key}` };
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
-      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      headers:
+        body === undefined ? { ...auth, ...headers } : { 'content-type': 'application/json', ...auth, ...headers },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();

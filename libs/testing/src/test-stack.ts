@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+
 import { type AppName, type AppProcess, freePort, startApp } from './app-process.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { TEST_REDIS_URL } from './test-env.js';
@@ -38,6 +40,8 @@ export async function startStack(options: { apps?: AppName[]; env?: Record<strin
     WORKER_SHUTDOWN_GRACE_MS: '5000',
     // The tests' http targets listen on loopback, which the SSRF guard refuses unless allowed.
     HTTP_ALLOWED_TARGETS: '127.0.0.1/32,::1/128',
+    // The admin key the tests act with, in namespace `default`.
+    API_BOOTSTRAP_KEY: `bootstrap-${randomBytes(24).toString('hex')}`,
     ...options.env,
   };
   const all: AppProcess[] = [];

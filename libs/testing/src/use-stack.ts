@@ -16,7 +16,7 @@ export function useStack(options: Parameters<typeof startStack>[0] = {}): StackC
   let current: { stack: TestStack; api: ApiClient } | undefined;
   beforeAll(async () => {
     const stack = await startStack(options);
-    current = { stack, api: new ApiClient(stack.apiUrl) };
+    current = { stack, api: new ApiClient(stack.apiUrl, stack.env.API_BOOTSTRAP_KEY) };
   }, 60_000);
   afterAll(async () => {
     await current?.stack.stop();

@@ -30,6 +30,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (problem.status >= 500) {
       this.logger.error({ err: exception, path: request.originalUrl }, 'request failed');
     }
+    if (problem.status === 401) {
+      response.setHeader('WWW-Authenticate', 'Bearer realm="meridian"');
+    }
     sendProblem(response, problem);
   }
 

@@ -33,6 +33,12 @@ export function describeCode(code: ErrorCode): { status: number; title: string }
       return { status: 404, title: 'Job not found' };
     case ErrorCode.ExecutionNotFound:
       return { status: 404, title: 'Execution not found' };
+    case ErrorCode.Unauthorized:
+      return { status: 401, title: 'Unauthorized' };
+    case ErrorCode.InsufficientScope:
+      return { status: 403, title: 'Forbidden' };
+    case ErrorCode.ApiKeyNotFound:
+      return { status: 404, title: 'API key not found' };
     case ErrorCode.WorkflowNotFound:
       return { status: 404, title: 'Workflow not found' };
     case ErrorCode.RouteNotFound:

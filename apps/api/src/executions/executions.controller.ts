@@ -1,9 +1,10 @@
 import { ExecutionRepository } from '@meridian/db';
-import { DEFAULT_NAMESPACE, ExecutionNotFoundError, ExecutionNotRetryableError, isUuid } from '@meridian/domain';
+import { ExecutionNotFoundError, ExecutionNotRetryableError, isUuid, type Principal } from '@meridian/domain';
 import { Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 
+import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { openApiSchema, problemResponse } from '../common/openapi-schema.js';
 import { type ExecutionView, executionViewSchema, toExecutionView } from './dto/execution.view.js';
 
@@ -21,8 +22,8 @@ export class ExecutionsController {
     description: 'No such execution',
     ...problemResponse,
   })
-  async get(@Param('id') id: string): Promise<ExecutionView> {
-    const execution = isUuid(id) ? await this.executions.findById(DEFAULT_NAMESPACE, id) : null;
+  async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<ExecutionView> {
+    const execution = isUuid(id) ? await this.executions.findById(principal.namespace, id) : null;
     if (execution === null) {
       throw new ExecutionNotFoundError(id);
     }
@@ -41,8 +42,12 @@ export class ExecutionsController {
   @ApiResponse({ status: 201, schema: openApiSchema(executionViewSchema) })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such execution' })
   @ApiResponse({ status: 409, ...problemResponse, description: 'Not DEAD or CANCELLED, superseded, or recurring' })
-  async retry(@Param('id') id: string, @Res({ passthrough: true }) response: Response): Promise<ExecutionView> {
-    const retried = isUuid(id) ? await this.executions.retry(DEFAULT_NAMESPACE, id, new Date()) : null;
+  async retry(
+    @Param('id') id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ExecutionView> {
+    const retried = isUuid(id) ? await this.executions.retry(principal.namespace, id, new Date()) : null;
     if (retried === null) {
       throw new ExecutionNotFoundError(id);
     }
@@ -50,6 +55,6 @@ export class ExecutionsController {
       throw new ExecutionNotRetryableError(id, retried.refused);
     }
     response.location(`/v1/executions/${retried.executionId}`);
-    return this.get(retried.executionId);
+    return this.get(retried.executionId, principal);
   }
 }

@@ -4,10 +4,13 @@ import { Controller, Get, HttpCode, Res } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 
+import { Public } from '../auth/auth.decorators.js';
+
 type Check = 'up' | 'down';
 
 @ApiTags('health')
 @Controller()
+@Public()
 export class HealthController {
   constructor(
     private readonly database: DatabaseHealthRepository,

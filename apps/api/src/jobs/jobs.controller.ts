@@ -1,8 +1,9 @@
-import { createJobRequestSchema, EXECUTION_STATUSES } from '@meridian/domain';
+import { createJobRequestSchema, EXECUTION_STATUSES, type Principal } from '@meridian/domain';
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 
+import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { openApiSchema, problemResponse } from '../common/openapi-schema.js';
 import { parseQuery } from '../common/parse-query.js';
 import { executionPageSchema, toExecutionView } from '../executions/dto/execution.view.js';
@@ -33,9 +34,10 @@ export class JobsController {
   async create(
     @Body() body: unknown,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) response: Response,
   ): Promise<JobView> {
-    const { job, execution, replayed } = await this.jobs.create(body, idempotencyKey);
+    const { job, execution, replayed } = await this.jobs.create(principal.namespace, body, idempotencyKey);
     response.status(201).location(`/v1/jobs/${job.id}`);
     if (replayed) {
       response.setHeader('Idempotent-Replayed', 'true');
@@ -52,8 +54,8 @@ export class JobsController {
   @ApiQuery({ name: 'limit', required: false, description: '1 to 100, default 20' })
   @ApiResponse({ status: 200, schema: openApiSchema(jobPageSchema) })
   @ApiResponse({ status: 400, description: 'Invalid query', ...problemResponse })
-  async list(@Query() query: unknown) {
-    const page = await this.jobs.list(parseQuery(listJobsQuerySchema, query));
+  async list(@Query() query: unknown, @CurrentPrincipal() principal: Principal) {
+    const page = await this.jobs.list(principal.namespace, parseQuery(listJobsQuerySchema, query));
     return { items: page.items.map((job) => toJobView(job)), nextCursor: page.nextCursor };
   }
 
@@ -62,8 +64,8 @@ export class JobsController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiResponse({ status: 200, schema: openApiSchema(jobViewSchema) })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
-  async get(@Param('id') id: string): Promise<JobView> {
-    const { job, latestExecution } = await this.jobs.get(id);
+  async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<JobView> {
+    const { job, latestExecution } = await this.jobs.get(principal.namespace, id);
     return toJobView(job, latestExecution);
   }
 
@@ -72,9 +74,9 @@ export class JobsController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiResponse({ status: 200, schema: openApiSchema(executionPageSchema) })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
-  async executions(@Param('id') id: string, @Query() query: unknown) {
+  async executions(@Param('id') id: string, @Query() query: unknown, @CurrentPrincipal() principal: Principal) {
     const { cursor, limit } = parseQuery(pageQuerySchema, query);
-    const page = await this.jobs.listExecutions(id, cursor, limit);
+    const page = await this.jobs.listExecutions(principal.namespace, id, cursor, limit);
     return { items: page.items.map((execution) => toExecutionView(execution)), nextCursor: page.nextCursor };
   }
 
@@ -88,8 +90,8 @@ export class JobsController {
   @ApiResponse({ status: 200, schema: openApiSchema(jobViewSchema) })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
   @ApiResponse({ status: 409, ...problemResponse, description: 'Nothing left to cancel' })
-  async cancel(@Param('id') id: string): Promise<JobView> {
-    return toJobView(await this.jobs.cancel(id));
+  async cancel(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<JobView> {
+    return toJobView(await this.jobs.cancel(principal.namespace, id));
   }
 
   @Delete(':id')
@@ -101,7 +103,7 @@ export class JobsController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiResponse({ status: 204, description: 'Deleted' })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
-  async delete(@Param('id') id: string): Promise<void> {
-    await this.jobs.delete(id);
+  async delete(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<void> {
+    await this.jobs.delete(principal.namespace, id);
   }
 }

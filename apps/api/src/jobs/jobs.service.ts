@@ -10,7 +10,6 @@ import {
   WorkflowRepository,
 } from '@meridian/db';
 import {
-  DEFAULT_NAMESPACE,
   type ExecutionStatus,
   IdempotencyKeyReusedError,
   isUuid,
@@ -57,7 +56,7 @@ export class JobsService {
    * Validates and stores a job with its first execution; the scheduler's relay enqueues it. With an
    * Idempotency-Key, a repeated request (also two racing ones) returns the job the first one made.
    */
-  async create(body: unknown, idempotencyKey: string | undefined): Promise<CreatedJob> {
+  async create(namespace: string, body: unknown, idempotencyKey: string | undefined): Promise<CreatedJob> {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw new ValidationError([
         {
@@ -70,21 +69,21 @@ export class JobsService {
     const spec = this.prepare(parseJobSpec(body, this.config.api, new Date()));
     const requestHash = idempotencyKey === undefined ? null : fingerprint(body);
     if (idempotencyKey !== undefined) {
-      const earlier = await this.replay(idempotencyKey, requestHash);
+      const earlier = await this.replay(namespace, idempotencyKey, requestHash);
       if (earlier !== null) {
         return earlier;
       }
     }
     if (spec.recurrence !== null) {
-      return this.createRecurring(spec, spec.recurrence, idempotencyKey ?? null, requestHash);
+      return this.createRecurring(namespace, spec, spec.recurrence, idempotencyKey ?? null, requestHash);
     }
     if (spec.dependsOn.length > 0) {
-      return this.createDependent(spec, idempotencyKey ?? null, requestHash);
+      return this.createDependent(namespace, spec, idempotencyKey ?? null, requestHash);
     }
     const created = await this.jobs.createWithFirstExecution({
       jobId: newId(),
       executionId: newId(),
-      namespace: DEFAULT_NAMESPACE,
+      namespace,
       spec,
       idempotencyKey: idempotencyKey ?? null,
       requestHash,
@@ -97,7 +96,7 @@ export class JobsService {
       return { job: created.job, execution: created.execution, replayed: false };
     }
     // Lost a race with an identical request: the winner's job is the answer.
-    const winner = idempotencyKey === undefined ? null : await this.replay(idempotencyKey, requestHash);
+    const winner = idempotencyKey === undefined ? null : await this.replay(namespace, idempotencyKey, requestHash);
     if (winner === null) {
       throw new IdempotencyKeyReusedError(idempotencyKey ?? '');
     }
@@ -117,6 +116,7 @@ export class JobsService {
 
   /** A job that waits for existing jobs; see WorkflowRepository.createDependentJob. */
   private async createDependent(
+    namespace: string,
     spec: JobSpec,
     idempotencyKey: string | null,
     requestHash: string | null,
@@ -125,7 +125,7 @@ export class JobsService {
     const created = await this.workflows.createDependentJob({
       jobId,
       executionId: newId(),
-      namespace: DEFAULT_NAMESPACE,
+      namespace,
       spec,
       dependsOn: spec.dependsOn,
       idempotencyKey,
@@ -135,7 +135,7 @@ export class JobsService {
       case 'created': {
         await this.settler.settle(created.unsettled);
         this.logger.info({ jobId, dependsOn: spec.dependsOn.map((d) => d.jobId) }, 'dependent job created');
-        const job = await this.find(jobId);
+        const job = await this.find(namespace, jobId);
         return { job, execution: await this.executions.findLatestByJob(jobId), replayed: false };
       }
       case 'invalid_dependencies': {
@@ -152,7 +152,7 @@ export class JobsService {
         );
       }
       case 'idempotency_key_taken': {
-        const winner = idempotencyKey === null ? null : await this.replay(idempotencyKey, requestHash);
+        const winner = idempotencyKey === null ? null : await this.replay(namespace, idempotencyKey, requestHash);
         if (winner === null) {
           throw new IdempotencyKeyReusedError(idempotencyKey ?? '');
         }
@@ -162,6 +162,7 @@ export class JobsService {
   }
 
   private async createRecurring(
+    namespace: string,
     spec: JobSpec,
     recurrence: NonNullable<JobSpec['recurrence']>,
     idempotencyKey: string | null,
@@ -171,7 +172,7 @@ export class JobsService {
     const [firstRunAt] = nextOccurrences(schedule, new Date(), 1);
     const job = await this.jobs.createRecurring({
       jobId: newId(),
-      namespace: DEFAULT_NAMESPACE,
+      namespace,
       spec,
       schedule: recurrence.schedule,
       firstRunAt: firstRunAt ?? null,
@@ -184,21 +185,21 @@ export class JobsService {
       this.logger.info({ jobId: job.id, nextRunAt: firstRunAt }, 'recurring job created');
       return { job, execution: null, replayed: false };
     }
-    const winner = idempotencyKey === null ? null : await this.replay(idempotencyKey, requestHash);
+    const winner = idempotencyKey === null ? null : await this.replay(namespace, idempotencyKey, requestHash);
     if (winner === null) {
       throw new IdempotencyKeyReusedError(idempotencyKey ?? '');
     }
     return winner;
   }
 
-  async get(id: string): Promise<{ job: JobRecord; latestExecution: ExecutionRecord | null }> {
-    const job = await this.find(id);
+  async get(namespace: string, id: string): Promise<{ job: JobRecord; latestExecution: ExecutionRecord | null }> {
+    const job = await this.find(namespace, id);
     return { job, latestExecution: await this.executions.findLatestByJob(job.id) };
   }
 
-  list(query: ListJobsQuery): Promise<Page<JobRecord>> {
+  list(namespace: string, query: ListJobsQuery): Promise<Page<JobRecord>> {
     return this.jobs.list({
-      namespace: DEFAULT_NAMESPACE,
+      namespace,
       limit: query.limit,
       ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
       ...(query.status === undefined ? {} : { status: query.status as ExecutionStatus }),
@@ -207,19 +208,24 @@ export class JobsService {
     });
   }
 
-  async listExecutions(id: string, cursor: string | undefined, limit: number): Promise<Page<ExecutionRecord>> {
-    const job = await this.find(id);
+  async listExecutions(
+    namespace: string,
+    id: string,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<Page<ExecutionRecord>> {
+    const job = await this.find(namespace, id);
     return this.executions.listByJob(job.id, cursor, limit);
   }
 
   /** Cancels what has not finished: a queued execution leaves the queue, a running one is signalled. */
-  async cancel(id: string): Promise<JobRecord> {
-    const job = await this.find(id);
+  async cancel(namespace: string, id: string): Promise<JobRecord> {
+    const job = await this.find(namespace, id);
     const cancelled = await this.stopExecutions(job);
     if (cancelled === 0) {
       throw new JobNotCancellableError(job.id, job.status);
     }
-    return this.find(id);
+    return this.find(namespace, id);
   }
 
   /**
@@ -227,12 +233,12 @@ export class JobsService {
    * depend on it count its end first (a cancelled dependency, so they are skipped unless their edge
    * says continue).
    */
-  async delete(id: string): Promise<void> {
-    const job = await this.find(id);
+  async delete(namespace: string, id: string): Promise<void> {
+    const job = await this.find(namespace, id);
     await this.stopExecutions(job);
     const latest = await this.executions.findLatestByJob(job.id);
     await this.settler.settle(latest === null ? [] : [latest.id]);
-    await this.jobs.delete(DEFAULT_NAMESPACE, job.id);
+    await this.jobs.delete(namespace, job.id);
     this.logger.info({ jobId: job.id }, 'job deleted');
   }
 
@@ -244,16 +250,21 @@ export class JobsService {
     return cancelled.length;
   }
 
-  async find(id: string): Promise<JobRecord> {
-    const job = isUuid(id) ? await this.jobs.findById(DEFAULT_NAMESPACE, id) : null;
+  /** The job `id` of `namespace`; a job of another namespace is as unknown as a missing one. */
+  async find(namespace: string, id: string): Promise<JobRecord> {
+    const job = isUuid(id) ? await this.jobs.findById(namespace, id) : null;
     if (job === null) {
       throw new JobNotFoundError(id);
     }
     return job;
   }
 
-  private async replay(idempotencyKey: string, requestHash: string | null): Promise<CreatedJob | null> {
-    const job = await this.jobs.findByIdempotencyKey(DEFAULT_NAMESPACE, idempotencyKey);
+  private async replay(
+    namespace: string,
+    idempotencyKey: string,
+    requestHash: string | null,
+  ): Promise<CreatedJob | null> {
+    const job = await this.jobs.findByIdempotencyKey(namespace, idempotencyKey);
     if (job === null) {
       return null;
     }

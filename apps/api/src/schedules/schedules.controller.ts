@@ -1,7 +1,8 @@
-import { MAX_BACKFILL_OCCURRENCES, toFieldIssues, ValidationError } from '@meridian/domain';
+import { MAX_BACKFILL_OCCURRENCES, type Principal, toFieldIssues, ValidationError } from '@meridian/domain';
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 
+import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { openApiSchema, problemResponse } from '../common/openapi-schema.js';
 import { parseQuery } from '../common/parse-query.js';
 import { jobViewSchema, toJobView } from '../jobs/dto/job.view.js';
@@ -31,8 +32,8 @@ export class SchedulesController {
   @ApiResponse({ status: 200, schema: openApiSchema(upcomingSchema) })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
   @ApiResponse({ status: 409, ...problemResponse, description: 'The job has no schedule' })
-  upcoming(@Param('id') id: string, @Query() query: unknown) {
-    return this.schedules.upcoming(id, parseQuery(upcomingQuerySchema, query).count);
+  upcoming(@Param('id') id: string, @Query() query: unknown, @CurrentPrincipal() principal: Principal) {
+    return this.schedules.upcoming(principal.namespace, id, parseQuery(upcomingQuerySchema, query).count);
   }
 
   @Patch(':id')
@@ -46,8 +47,8 @@ export class SchedulesController {
   @ApiResponse({ status: 400, ...problemResponse, description: 'Invalid change' })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
   @ApiResponse({ status: 409, ...problemResponse, description: 'The job has no schedule, or none left' })
-  async update(@Param('id') id: string, @Body() body: unknown) {
-    return toJobView(await this.schedules.update(id, body));
+  async update(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal) {
+    return toJobView(await this.schedules.update(principal.namespace, id, body));
   }
 
   @Post(':id/pause')
@@ -61,13 +62,13 @@ export class SchedulesController {
   @ApiResponse({ status: 200, schema: openApiSchema(jobViewSchema) })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
   @ApiResponse({ status: 409, ...problemResponse, description: 'The job has no schedule, or none left' })
-  async pause(@Param('id') id: string, @Body() body: unknown) {
+  async pause(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal) {
     const parsed = pauseRequestSchema.safeParse(body ?? undefined);
     if (!parsed.success) {
       throw new ValidationError(toFieldIssues(parsed.error));
     }
     const until = parsed.data.until === undefined ? null : new Date(parsed.data.until);
-    return toJobView(await this.schedules.pause(id, until, parsed.data.note ?? null));
+    return toJobView(await this.schedules.pause(principal.namespace, id, until, parsed.data.note ?? null));
   }
 
   @Post(':id/resume')
@@ -77,8 +78,8 @@ export class SchedulesController {
   @ApiResponse({ status: 200, schema: openApiSchema(jobViewSchema) })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
   @ApiResponse({ status: 409, ...problemResponse, description: 'The job has no schedule, or none left' })
-  async resume(@Param('id') id: string) {
-    return toJobView(await this.schedules.resume(id));
+  async resume(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+    return toJobView(await this.schedules.resume(principal.namespace, id));
   }
 
   @Post(':id/trigger')
@@ -97,8 +98,8 @@ export class SchedulesController {
     ...problemResponse,
     description: 'Not recurring, or the overlap policy forbids a run now',
   })
-  trigger(@Param('id') id: string) {
-    return this.schedules.trigger(id);
+  trigger(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+    return this.schedules.trigger(principal.namespace, id);
   }
 
   @Post(':id/backfill')
@@ -119,8 +120,8 @@ export class SchedulesController {
   })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
   @ApiResponse({ status: 409, ...problemResponse, description: 'The job has no schedule' })
-  backfill(@Param('id') id: string, @Body() body: unknown) {
-    return this.schedules.backfill(id, body);
+  backfill(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal) {
+    return this.schedules.backfill(principal.namespace, id, body);
   }
 
   @Get(':id/occurrences')
@@ -132,9 +133,9 @@ export class SchedulesController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiResponse({ status: 200, schema: openApiSchema(occurrencePageSchema) })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
-  async occurrences(@Param('id') id: string, @Query() query: unknown) {
+  async occurrences(@Param('id') id: string, @Query() query: unknown, @CurrentPrincipal() principal: Principal) {
     const { cursor, limit } = parseQuery(pageQuerySchema, query);
-    const page = await this.schedules.occurrences(id, cursor, limit);
+    const page = await this.schedules.occurrences(principal.namespace, id, cursor, limit);
     return { items: page.items.map(toOccurrenceView), nextCursor: page.nextCursor };
   }
 }

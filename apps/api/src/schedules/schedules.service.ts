@@ -43,8 +43,13 @@ export class SchedulesService {
   ) {}
 
   /** The next `count` nominal times, from the job's next tick on, with local times and offsets. */
-  async upcoming(jobId: string, count: number, now: Date = new Date()): Promise<UpcomingOccurrences> {
-    const job = await this.recurring(jobId);
+  async upcoming(
+    namespace: string,
+    jobId: string,
+    count: number,
+    now: Date = new Date(),
+  ): Promise<UpcomingOccurrences> {
+    const job = await this.recurring(namespace, jobId);
     const { nextRunAt, occurrenceCount } = job.recurrence ?? { nextRunAt: null, occurrenceCount: 0 };
     const { schedule } = parseSchedule(job.recurrence?.schedule);
     const timezone = schedule.kind === 'cron' ? schedule.timeZone : 'UTC';
@@ -60,13 +65,13 @@ export class SchedulesService {
    * Changes a recurring job's name, payload, schedule or policies. A new schedule takes effect from
    * its next occurrence after now (and after the last one recorded): no occurrence twice, none owed.
    */
-  async update(jobId: string, body: unknown, now: Date = new Date()): Promise<JobRecord> {
+  async update(namespace: string, jobId: string, body: unknown, now: Date = new Date()): Promise<JobRecord> {
     const parsed = updateRecurringJobSchema.safeParse(body);
     if (!parsed.success) {
       throw new ValidationError(toFieldIssues(parsed.error));
     }
     const changes = parsed.data;
-    const job = await this.recurring(jobId);
+    const job = await this.recurring(namespace, jobId);
     const schedule = changes.schedule === undefined ? undefined : parseSchedule(changes.schedule).schedule;
     if (changes.payload !== undefined) {
       assertStorableJson(changes.payload, 'payload');
@@ -87,24 +92,24 @@ export class SchedulesService {
     if (!updated) {
       throw new JobNotRecurringError(job.id);
     }
-    return this.jobs.find(job.id);
+    return this.jobs.find(namespace, job.id);
   }
 
   /** Pauses a recurring job: its occurrences are recorded as PAUSED until it resumes (or `until`). */
-  async pause(jobId: string, until: Date | null, note: string | null): Promise<JobRecord> {
-    return this.setPaused(jobId, { until, note });
+  async pause(namespace: string, jobId: string, until: Date | null, note: string | null): Promise<JobRecord> {
+    return this.setPaused(namespace, jobId, { until, note });
   }
 
-  async resume(jobId: string): Promise<JobRecord> {
-    return this.setPaused(jobId, null);
+  async resume(namespace: string, jobId: string): Promise<JobRecord> {
+    return this.setPaused(namespace, jobId, null);
   }
 
   /**
    * Runs a recurring job now, outside its schedule, as its overlap policy says: at once, after the
    * runs in flight (buffered), after cancelling them, or not at all (409).
    */
-  async trigger(jobId: string, now: Date = new Date()): Promise<TriggerOutcome> {
-    const job = await this.recurring(jobId);
+  async trigger(namespace: string, jobId: string, now: Date = new Date()): Promise<TriggerOutcome> {
+    const job = await this.recurring(namespace, jobId);
     const result = await this.ledger.trigger(job.id, now);
     if (result.kind === 'refused') {
       throw new OverlapForbidsRunError(job.id);
@@ -123,7 +128,7 @@ export class SchedulesService {
    * or with `dryRun` lists what would run. The range holds at most MAX_BACKFILL_OCCURRENCES
    * occurrences of the job's current schedule, within its startAt and endAt; `limit` does not apply.
    */
-  async backfill(jobId: string, body: unknown, now: Date = new Date()): Promise<BackfillResult> {
+  async backfill(namespace: string, jobId: string, body: unknown, now: Date = new Date()): Promise<BackfillResult> {
     const parsed = backfillRequestSchema.safeParse(body ?? undefined);
     if (!parsed.success) {
       throw new ValidationError(toFieldIssues(parsed.error));
@@ -134,7 +139,7 @@ export class SchedulesService {
     if (to.getTime() > now.getTime()) {
       throw new ValidationError([{ path: 'to', message: 'must not be in the future', code: 'too_big' }]);
     }
-    const job = await this.recurring(jobId);
+    const job = await this.recurring(namespace, jobId);
     const { schedule } = parseSchedule(job.recurrence?.schedule);
     const nominalTimes = nextOccurrences(
       { ...schedule, limit: null },
@@ -163,16 +168,16 @@ export class SchedulesService {
     return toBackfillResult(request.dryRun, items);
   }
 
-  private async setPaused(jobId: string, pause: { until: Date | null; note: string | null } | null) {
-    const job = await this.recurring(jobId);
+  private async setPaused(namespace: string, jobId: string, pause: { until: Date | null; note: string | null } | null) {
+    const job = await this.recurring(namespace, jobId);
     if (!(await this.ledger.setPaused(job.id, pause))) {
       throw new JobNotRecurringError(job.id);
     }
-    return this.jobs.find(job.id);
+    return this.jobs.find(namespace, job.id);
   }
 
-  private async recurring(jobId: string): Promise<JobRecord> {
-    const job = await this.jobs.find(jobId);
+  private async recurring(namespace: string, jobId: string): Promise<JobRecord> {
+    const job = await this.jobs.find(namespace, jobId);
     if (job.recurrence === null) {
       throw new JobNotRecurringError(job.id);
     }
@@ -180,11 +185,12 @@ export class SchedulesService {
   }
 
   async occurrences(
+    namespace: string,
     jobId: string,
     cursor: string | undefined,
     limit: number,
   ): Promise<{ items: OccurrenceRecord[]; nextCursor: string | null }> {
-    const job = await this.jobs.find(jobId);
+    const job = await this.jobs.find(namespace, jobId);
     return this.ledger.list(job.id, cursor, limit);
   }
 }

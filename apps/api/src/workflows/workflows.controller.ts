@@ -1,8 +1,9 @@
-import { createWorkflowRequestSchema, MAX_WORKFLOW_EDGES, MAX_WORKFLOW_JOBS } from '@meridian/domain';
+import { createWorkflowRequestSchema, MAX_WORKFLOW_EDGES, MAX_WORKFLOW_JOBS, type Principal } from '@meridian/domain';
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 
+import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { openApiSchema, problemResponse } from '../common/openapi-schema.js';
 import { type WorkflowView, workflowViewSchema } from './dto/workflow.view.js';
 import { WorkflowsService } from './workflows.service.js';
@@ -23,8 +24,12 @@ export class WorkflowsController {
   @ApiResponse({ status: 201, schema: openApiSchema(workflowViewSchema) })
   @ApiResponse({ status: 400, ...problemResponse, description: 'Invalid workflow; each problem names its job' })
   @ApiResponse({ status: 413, ...problemResponse, description: 'Body or a payload too large' })
-  async create(@Body() body: unknown, @Res({ passthrough: true }) response: Response): Promise<WorkflowView> {
-    const workflow = await this.workflows.create(body);
+  async create(
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<WorkflowView> {
+    const workflow = await this.workflows.create(principal.namespace, body);
     response.status(201).location(`/v1/workflows/${workflow.id}`);
     return workflow;
   }
@@ -34,8 +39,8 @@ export class WorkflowsController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiResponse({ status: 200, schema: openApiSchema(workflowViewSchema) })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such workflow' })
-  get(@Param('id') id: string): Promise<WorkflowView> {
-    return this.workflows.get(id);
+  get(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<WorkflowView> {
+    return this.workflows.get(principal.namespace, id);
   }
 
   @Post(':id/cancel')
@@ -45,7 +50,7 @@ export class WorkflowsController {
   @ApiResponse({ status: 200, schema: openApiSchema(workflowViewSchema) })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such workflow' })
   @ApiResponse({ status: 409, ...problemResponse, description: 'Cancelled before, or nothing left to cancel' })
-  cancel(@Param('id') id: string): Promise<WorkflowView> {
-    return this.workflows.cancel(id);
+  cancel(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<WorkflowView> {
+    return this.workflows.cancel(principal.namespace, id);
   }
 }

@@ -1,7 +1,6 @@
 import type { MeridianConfig } from '@meridian/config';
 import { WorkflowRepository } from '@meridian/db';
 import {
-  DEFAULT_NAMESPACE,
   DomainError,
   ErrorCode,
   type FieldIssue,
@@ -32,15 +31,15 @@ export class WorkflowsService {
   ) {}
 
   /** Validates the whole graph, then stores it in one transaction; the jobs without dependencies start. */
-  async create(body: unknown): Promise<WorkflowView> {
+  async create(namespace: string, body: unknown): Promise<WorkflowView> {
     const spec = parseWorkflowSpec(body, this.config.api, new Date(), (job) => this.deploymentIssues(job));
-    const { id } = await this.workflows.create(DEFAULT_NAMESPACE, spec);
+    const { id } = await this.workflows.create(namespace, spec);
     this.logger.info({ workflowId: id, jobs: spec.nodes.length }, 'workflow created');
-    return this.get(id);
+    return this.get(namespace, id);
   }
 
-  async get(id: string): Promise<WorkflowView> {
-    const workflow = isUuid(id) ? await this.workflows.find(DEFAULT_NAMESPACE, id) : null;
+  async get(namespace: string, id: string): Promise<WorkflowView> {
+    const workflow = isUuid(id) ? await this.workflows.find(namespace, id) : null;
     if (workflow === null) {
       throw new WorkflowNotFoundError(id);
     }
@@ -48,8 +47,8 @@ export class WorkflowsService {
   }
 
   /** Cancels every job of the workflow that has not ended; running ones get their abort signal. */
-  async cancel(id: string): Promise<WorkflowView> {
-    const result = isUuid(id) ? await this.workflows.cancel(DEFAULT_NAMESPACE, id) : 'not_found';
+  async cancel(namespace: string, id: string): Promise<WorkflowView> {
+    const result = isUuid(id) ? await this.workflows.cancel(namespace, id) : 'not_found';
     if (result === 'not_found') {
       throw new WorkflowNotFoundError(id);
     }
@@ -60,7 +59,7 @@ export class WorkflowsService {
       await this.cancellations.notify(queue, executions, this.logger.logger.child({ workflowId: id }));
       await this.settler.settle(executions.map((execution) => execution.id));
     }
-    return this.get(id);
+    return this.get(namespace, id);
   }
 
   /**

@@ -1,0 +1,47 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+import type { MeridianConfig } from '@meridian/config';
+import { ApiKeyRepository } from '@meridian/db';
+import { DEFAULT_NAMESPACE, parseApiKey, type Principal, sameSecret } from '@meridian/domain';
+import { CONFIG } from '@meridian/runtime';
+import { Inject, Injectable } from '@nestjs/common';
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/** Turns a presented key into the principal it stands for, or null when it stands for none. */
+@Injectable()
+export class ApiKeyAuthenticator {
+  private readonly bootstrapDigest: Buffer | null;
+
+  constructor(
+    private readonly keys: ApiKeyRepository,
+    @Inject(CONFIG) config: MeridianConfig,
+  ) {
+    this.bootstrapDigest = config.api.bootstrapKey === null ? null : digest(config.api.bootstrapKey);
+  }
+
+  async authenticate(presented: string): Promise<Principal | null> {
+    if (this.bootstrapDigest !== null && timingSafeEqual(digest(presented), this.bootstrapDigest)) {
+      return { keyId: 'bootstrap', keyName: 'bootstrap', namespace: DEFAULT_NAMESPACE, scopes: ['admin'], root: true };
+    }
+    const parsed = parseApiKey(presented);
+    if (parsed === null) {
+      return null;
+    }
+    const key = await this.keys.findActive(parsed.id);
+    if (key === null || !sameSecret(parsed.secret, key.secretHash)) {
+      return null;
+    }
+    return { keyId: key.id, keyName: key.name, namespace: key.namespace, scopes: key.scopes, root: false };
+  }
+}
+
+/** The key of a request: `Authorization: Bearer <key>`, or the `X-API-Key` header. */
+export function presentedKey(headers: Record<string, string | string[] | undefined>): string | null {
+  const authorization = headers.authorization;
+  if (typeof authorization === 'string' && /^bearer\s+/i.test(authorization)) {
+    return authorization.replace(/^bearer\s+/i, '').trim();
+  }
+  const header = headers['x-api-key'];
+  return typeof header === 'string' && header !== '' ? header : null;
+}

@@ -1,0 +1,106 @@
+import type { ApiKeyRecord } from '@meridian/db';
+import { ApiKeyRepository } from '@meridian/db';
+import {
+  ApiKeyNotFoundError,
+  InsufficientScopeError,
+  isUuid,
+  NAMESPACE_PATTERN,
+  type Principal,
+  SCOPES,
+  toFieldIssues,
+  ValidationError,
+} from '@meridian/domain';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { z } from 'zod';
+
+import { CurrentPrincipal, RequiresScope } from '../auth/auth.decorators.js';
+import { openApiSchema, problemResponse } from '../common/openapi-schema.js';
+
+export const createKeyRequestSchema = z.strictObject({
+  name: z.string().trim().min(1).max(200).describe('What the key is for, for whoever reads the list'),
+  scopes: z.array(z.enum(SCOPES)).min(1).max(SCOPES.length),
+  namespace: z
+    .string()
+    .regex(NAMESPACE_PATTERN, 'must be lower-case letters, digits or "-"')
+    .optional()
+    .describe("The key's namespace; another than the caller's own only with the bootstrap key"),
+});
+
+const keyViewSchema = z.object({
+  id: z.uuid(),
+  namespace: z.string(),
+  name: z.string(),
+  scopes: z.array(z.enum(SCOPES)),
+  createdBy: z.string(),
+  createdAt: z.iso.datetime(),
+  revokedAt: z.iso.datetime().nullable(),
+});
+const createdKeySchema = keyViewSchema.extend({ key: z.string().describe('The key itself: shown this once') });
+
+function toKeyView(key: ApiKeyRecord): z.infer<typeof keyViewSchema> {
+  return { ...key, createdAt: key.createdAt.toISOString(), revokedAt: key.revokedAt?.toISOString() ?? null };
+}
+
+/** The namespace's API keys. Every route needs the admin scope. */
+@ApiTags('keys')
+@Controller('v1/keys')
+@RequiresScope('admin')
+export class KeysController {
+  constructor(
+    private readonly keys: ApiKeyRepository,
+    @InjectPinoLogger(KeysController.name) private readonly logger: PinoLogger,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Create an API key', description: 'The answer is the only place the key is shown.' })
+  @ApiBody({ schema: openApiSchema(createKeyRequestSchema, 'input') })
+  @ApiResponse({ status: 201, schema: openApiSchema(createdKeySchema) })
+  @ApiResponse({ status: 400, ...problemResponse, description: 'Invalid request' })
+  @ApiResponse({ status: 403, ...problemResponse, description: 'Not admin, or another namespace without root' })
+  async create(
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<z.infer<typeof createdKeySchema>> {
+    const parsed = createKeyRequestSchema.safeParse(body);
+    if (!parsed.success) {
+      throw new ValidationError(toFieldIssues(parsed.error));
+    }
+    const namespace = parsed.data.namespace ?? principal.namespace;
+    if (namespace !== principal.namespace && !principal.root) {
+      throw new InsufficientScopeError('root (the bootstrap key), to create a key in another namespace');
+    }
+    const { record, key } = await this.keys.create({
+      namespace,
+      name: parsed.data.name,
+      scopes: [...new Set(parsed.data.scopes)],
+      createdBy: principal.keyId,
+    });
+    this.logger.info({ keyId: record.id, namespace, scopes: record.scopes, by: principal.keyId }, 'api key created');
+    response.status(201).location(`/v1/keys/${record.id}`);
+    return { ...toKeyView(record), key };
+  }
+
+  @Get()
+  @ApiOperation({ summary: "The namespace's API keys, without their secrets" })
+  @ApiResponse({ status: 200, schema: openApiSchema(z.object({ items: z.array(keyViewSchema) })) })
+  async list(@CurrentPrincipal() principal: Principal) {
+    return { items: (await this.keys.list(principal.namespace)).map(toKeyView) };
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Revoke an API key', description: 'It stops working at once.' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiResponse({ status: 204 })
+  @ApiResponse({ status: 404, ...problemResponse, description: 'No such key in this namespace' })
+  async revoke(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<void> {
+    if (!isUuid(id) || !(await this.keys.revoke(principal.namespace, id))) {
+      throw new ApiKeyNotFoundError(id);
+    }
+    this.logger.info({ keyId: id, by: principal.keyId }, 'api key revoked');
+  }
+}

@@ -1,0 +1,64 @@
+import { parseArgs } from 'node:util';
+
+import { ApiKeyRepository, createDatabase } from '@meridian/db';
+import { NAMESPACE_PATTERN, type Scope, SCOPES } from '@meridian/domain';
+import { loadConfigOrExit } from '@meridian/runtime';
+
+const USAGE = `usage: meridian keys create --name <name> --scopes <scope,...> [--namespace <namespace>]
+  scopes: ${SCOPES.join(', ')} (each includes the ones before it); namespace: default`;
+
+/**
+ * Creates an API key straight in the database, for the first key of a deployment (or when no admin
+ * key is at hand). Prints the key once, on stdout; nothing else can show it again.
+ */
+async function main(argv: string[]): Promise<number> {
+  const [group, command, ...rest] = argv;
+  if (group !== 'keys' || command !== 'create') {
+    process.stderr.write(`${USAGE}\n`);
+    return 64;
+  }
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      name: { type: 'string' },
+      scopes: { type: 'string' },
+      namespace: { type: 'string', default: 'default' },
+    },
+  });
+  const scopes = (values.scopes ?? '').split(',').map((scope) => scope.trim());
+  const namespace = values.namespace ?? 'default';
+  if (
+    values.name === undefined ||
+    values.name.trim() === '' ||
+    !scopes.every((scope) => (SCOPES as readonly string[]).includes(scope)) ||
+    !NAMESPACE_PATTERN.test(namespace)
+  ) {
+    process.stderr.write(`${USAGE}\n`);
+    return 64;
+  }
+  const config = loadConfigOrExit();
+  const db = createDatabase(config.database);
+  try {
+    const { record, key } = await new ApiKeyRepository(db).create({
+      namespace,
+      name: values.name.trim(),
+      scopes: [...new Set(scopes)] as Scope[],
+      createdBy: 'cli',
+    });
+    process.stderr.write(`created key ${record.id} in namespace ${namespace} with ${record.scopes.join(', ')}\n`);
+    process.stdout.write(`${key}\n`);
+    return 0;
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    // Prisma's messages open with a code frame; their last line says what went wrong.
+    const message = error instanceof Error ? (error.message.trim().split('\n').at(-1) ?? error.name) : String(error);
+    process.stderr.write(`${message} (run pnpm db:migrate if the database is not migrated yet)\n`);
+    process.exit(1);
+  },
+);

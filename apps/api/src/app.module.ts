@@ -5,6 +5,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 
 import { ApiKeyAuthenticator } from './auth/api-key.authenticator.js';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
+import { ApiRateLimiter } from './auth/api-rate-limiter.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { ExecutionsController } from './executions/executions.controller.js';
 import { HealthController } from './health/health.controller.js';
@@ -21,6 +22,7 @@ export class AppModule {
       controllers: [ExecutionsController, HealthController, KeysController],
       providers: [
         ApiKeyAuthenticator,
+        ApiRateLimiter,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],

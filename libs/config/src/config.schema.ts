@@ -54,6 +54,8 @@ export const envSchema = z.object({
   API_PORT: int(0, 65535).default(3000),
   /** An admin key of namespace `default` that also creates keys in any namespace: for the first setup. */
   API_BOOTSTRAP_KEY: z.string().min(32, 'must be at least 32 characters').max(512).optional(),
+  /** Requests one API key may make per minute, across every api process. */
+  API_RATE_LIMIT_PER_MINUTE: int(1, 10_000_000).default(6000),
   API_MAX_BODY_BYTES: int(1024, 64 * 1024 * 1024).default(512 * 1024),
   JOB_MAX_PAYLOAD_BYTES: int(1, 64 * 1024 * 1024).default(256 * 1024),
   JOB_RUN_AT_PAST_TOLERANCE_MS: int(0, 86_400_000).default(60_000),

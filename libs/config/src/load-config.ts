@@ -19,6 +19,8 @@ export interface MeridianConfig {
     runAtPastToleranceMs: number;
     /** API_BOOTSTRAP_KEY, or null: an admin key of namespace `default` that may create keys anywhere. */
     bootstrapKey: string | null;
+    /** Requests per API key per minute, across every api process. */
+    rateLimitPerMinute: number;
   };
   outbox: { pollIntervalMs: number; batchSize: number };
   reconciler: { intervalMs: number; graceMs: number };
@@ -56,6 +58,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): MeridianCon
       maxPayloadBytes: env.JOB_MAX_PAYLOAD_BYTES,
       runAtPastToleranceMs: env.JOB_RUN_AT_PAST_TOLERANCE_MS,
       bootstrapKey: env.API_BOOTSTRAP_KEY ?? null,
+      rateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
     },
     outbox: { pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS, batchSize: env.OUTBOX_BATCH_SIZE },
     reconciler: { intervalMs: env.RECONCILE_INTERVAL_MS, graceMs: env.RECONCILE_GRACE_MS },

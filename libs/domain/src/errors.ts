@@ -6,6 +6,7 @@ export const ErrorCode = {
   ValidationFailed: 'validation_failed',
   Unauthorized: 'unauthorized',
   InsufficientScope: 'insufficient_scope',
+  RateLimited: 'rate_limited',
   ApiKeyNotFound: 'api_key_not_found',
   MalformedJson: 'malformed_json',
   PayloadTooLarge: 'payload_too_large',
@@ -233,5 +234,12 @@ export class ApiKeyNotFoundError extends DomainError {
   readonly code = ErrorCode.ApiKeyNotFound;
   constructor(readonly keyId: string) {
     super(`No key with id ${keyId} in this namespace.`);
+  }
+}
+
+export class RateLimitedError extends DomainError {
+  readonly code = ErrorCode.RateLimited;
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Too many requests with this key; try again in ${retryAfterSeconds} s.`);
   }
 }

@@ -41,6 +41,8 @@ export async function startStack(options: { apps?: AppName[]; env?: Record<strin
     // The tests' http targets listen on loopback, which the SSRF guard refuses unless allowed.
     HTTP_ALLOWED_TARGETS: '127.0.0.1/32,::1/128',
     // The admin key the tests act with, in namespace `default`.
+    // Tests make many requests with one key; the rate limit has a test of its own.
+    API_RATE_LIMIT_PER_MINUTE: '1000000',
     API_BOOTSTRAP_KEY: `bootstrap-${randomBytes(24).toString('hex')}`,
     ...options.env,
   };

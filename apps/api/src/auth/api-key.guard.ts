@@ -3,11 +3,12 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 
 import { ApiKeyAuthenticator, presentedKey } from './api-key.authenticator.js';
+import { ApiRateLimiter } from './api-rate-limiter.js';
 import { type AuthenticatedRequest, PUBLIC_ROUTE, REQUIRED_SCOPE } from './auth.decorators.js';
 
 /**
  * Every route needs a key unless marked public: none, or one that stands for no active key, is a
- * 401; a key without the route's scope is a 403. The principal is left on the request for the
+ * 401; a key over its rate limit is a 429; a key without the route's scope is a 403. The principal is left on the request for the
  * controllers, which act in its namespace only.
  */
 @Injectable()
@@ -15,6 +16,7 @@ export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly authenticator: ApiKeyAuthenticator,
+    private readonly rateLimiter: ApiRateLimiter,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -34,6 +36,7 @@ export class ApiKeyGuard implements CanActivate {
     const required =
       this.reflector.getAllAndOverride<Scope>(REQUIRED_SCOPE, targets) ??
       (request.method === 'GET' || request.method === 'HEAD' ? 'jobs:read' : 'jobs:write');
+    await this.rateLimiter.consume(principal.keyId);
     if (!grants(principal.scopes, required)) {
       throw new InsufficientScopeError(required);
     }

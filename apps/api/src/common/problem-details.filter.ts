@@ -2,6 +2,7 @@ import {
   DomainError,
   InvariantViolationError,
   PayloadTooLargeError,
+  RateLimitedError,
   RouteNotFoundError,
   UnsupportedMediaTypeError,
   ValidationError,
@@ -32,6 +33,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (problem.status === 401) {
       response.setHeader('WWW-Authenticate', 'Bearer realm="meridian"');
+    }
+    if (error instanceof RateLimitedError) {
+      response.setHeader('Retry-After', String(error.retryAfterSeconds));
     }
     sendProblem(response, problem);
   }

@@ -37,6 +37,8 @@ export function describeCode(code: ErrorCode): { status: number; title: string }
       return { status: 401, title: 'Unauthorized' };
     case ErrorCode.InsufficientScope:
       return { status: 403, title: 'Forbidden' };
+    case ErrorCode.RateLimited:
+      return { status: 429, title: 'Too many requests' };
     case ErrorCode.ApiKeyNotFound:
       return { status: 404, title: 'API key not found' };
     case ErrorCode.WorkflowNotFound:

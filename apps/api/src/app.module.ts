@@ -11,6 +11,7 @@ import { ExecutionsController } from './executions/executions.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { KeysController } from './keys/keys.controller.js';
+import { NamespaceController } from './namespace/namespace.controller.js';
 import { WorkflowsModule } from './workflows/workflows.module.js';
 
 @Module({})
@@ -19,7 +20,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [RuntimeModule.forRoot(config, 'api'), JobsModule, WorkflowsModule],
-      controllers: [ExecutionsController, HealthController, KeysController],
+      controllers: [ExecutionsController, HealthController, KeysController, NamespaceController],
       providers: [
         ApiKeyAuthenticator,
         ApiRateLimiter,

@@ -216,6 +216,22 @@ const ROUTES: Route[] = [
     owned: true,
     setup: async (a) => ({ path: `/v1/keys/${await created(a, '/v1/keys', { name: 'k', scopes: ['jobs:read'] })}` }),
   },
+  {
+    name: 'read the webhook secret',
+    method: 'GET',
+    scope: 'admin',
+    ok: 200,
+    owned: false,
+    setup: () => Promise.resolve({ path: '/v1/namespace/webhook-secret' }),
+  },
+  {
+    name: 'rotate the webhook secret',
+    method: 'POST',
+    scope: 'admin',
+    ok: 200,
+    owned: false,
+    setup: () => Promise.resolve({ path: '/v1/namespace/webhook-secret/rotate' }),
+  },
 ];
 
 describe('authorization', () => {

@@ -3,6 +3,7 @@ export * from './dependency.repository.js';
 export * from './execution.repository.js';
 export * from './health.repository.js';
 export * from './job.repository.js';
+export * from './namespace.repository.js';
 export * from './occurrence-ledger.repository.js';
 export * from './outbox.repository.js';
 export * from './prisma-client.factory.js';

@@ -311,7 +311,7 @@ describe('createHttpHandler', () => {
         signer: {
           sign: ({ namespace, body }) => {
             signed.push({ namespace, body });
-            return { 'x-meridian-signature': `sig:${namespace}:${body}` };
+            return Promise.resolve({ 'x-meridian-signature': `sig:${namespace}:${body}` });
           },
         },
       });

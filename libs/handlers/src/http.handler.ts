@@ -37,7 +37,7 @@ export type HttpPayload = z.infer<typeof httpPayloadSchema>;
 
 /** Adds a signature to an outgoing request. The seam for per-namespace HMAC signing. */
 export interface HttpRequestSigner {
-  sign(request: { namespace: string; body: string; timestamp: number }): Record<string, string>;
+  sign(request: { namespace: string; body: string; timestamp: number }): Promise<Record<string, string>>;
 }
 
 export interface HttpHandlerOptions {
@@ -73,7 +73,7 @@ export function createHttpHandler(options: HttpHandlerOptions) {
       );
     }
     const signature =
-      options.signer?.sign({ namespace: context.namespace, body: body ?? '', timestamp: Date.now() }) ?? {};
+      (await options.signer?.sign({ namespace: context.namespace, body: body ?? '', timestamp: Date.now() })) ?? {};
     for (const [name, value] of Object.entries(signature)) {
       headers.set(name, value);
     }

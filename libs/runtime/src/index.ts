@@ -5,3 +5,4 @@ export * from './dependency-settler.js';
 export * from './redis-health.repository.js';
 export * from './runtime.module.js';
 export * from './tokens.js';
+export * from './webhook-signer.js';

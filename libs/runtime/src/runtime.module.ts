@@ -7,6 +7,7 @@ import {
   DependencyRepository,
   ExecutionRepository,
   JobRepository,
+  NamespaceRepository,
   OccurrenceLedgerRepository,
   OutboxRepository,
   WorkflowRepository,
@@ -22,6 +23,7 @@ import { ConnectionsLifecycle } from './connections.lifecycle.js';
 import { DependencySettler } from './dependency-settler.js';
 import { RedisHealthRepository } from './redis-health.repository.js';
 import { CONFIG, DATABASE, REDIS } from './tokens.js';
+import { WebhookSigner } from './webhook-signer.js';
 
 export type Component = 'api' | 'scheduler' | 'worker';
 
@@ -36,6 +38,7 @@ export class RuntimeModule {
     const repositories = [
       ApiKeyRepository,
       JobRepository,
+      NamespaceRepository,
       ExecutionRepository,
       OutboxRepository,
       OccurrenceLedgerRepository,
@@ -94,15 +97,17 @@ export class RuntimeModule {
           // Built at boot: a duplicate handler name fails the boot. The api validates jobs against the
           // same catalog the worker runs, so an unknown handler is refused at create time.
           provide: HandlerRegistry,
-          useFactory: () =>
+          useFactory: (namespaces: NamespaceRepository) =>
             new HandlerRegistry(
               builtinHandlers({
                 http: {
                   maxResponseBytes: config.worker.httpMaxResponseBytes,
                   targetPolicy: new TargetGuard(config.worker.httpAllowedTargets),
+                  signer: new WebhookSigner(namespaces),
                 },
               }),
             ),
+          inject: [NamespaceRepository],
         },
         ConnectionsLifecycle,
         DependencySettler,

@@ -1,0 +1,29 @@
+import { generateWebhookSecret } from '@meridian/domain';
+
+import type { Database } from './prisma-client.factory.js';
+
+/** Namespaces' own settings, created the first time a namespace needs them. */
+export class NamespaceRepository {
+  constructor(private readonly db: Database) {}
+
+  /** The namespace's webhook secret, made on first use (two first uses at once agree on one). */
+  async webhookSecret(namespace: string): Promise<string> {
+    await this.db.namespace.createMany({
+      data: [{ name: namespace, webhookSecret: generateWebhookSecret() }],
+      skipDuplicates: true,
+    });
+    const row = await this.db.namespace.findUniqueOrThrow({ where: { name: namespace } });
+    return row.webhookSecret;
+  }
+
+  /** Replaces the namespace's webhook secret; the old one stops being used at once. */
+  async rotateWebhookSecret(namespace: string): Promise<string> {
+    const webhookSecret = generateWebhookSecret();
+    await this.db.namespace.upsert({
+      where: { name: namespace },
+      create: { name: namespace, webhookSecret },
+      update: { webhookSecret },
+    });
+    return webhookSecret;
+  }
+}

@@ -1,8 +1,10 @@
 import type { MeridianConfig } from '@meridian/config';
 import { RuntimeModule } from '@meridian/runtime';
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 
+import { AuditController } from './audit/audit.controller.js';
+import { AuditInterceptor } from './audit/audit.interceptor.js';
 import { ApiKeyAuthenticator } from './auth/api-key.authenticator.js';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { ApiRateLimiter } from './auth/api-rate-limiter.js';
@@ -20,12 +22,13 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [RuntimeModule.forRoot(config, 'api'), JobsModule, WorkflowsModule],
-      controllers: [ExecutionsController, HealthController, KeysController, NamespaceController],
+      controllers: [AuditController, ExecutionsController, HealthController, KeysController, NamespaceController],
       providers: [
         ApiKeyAuthenticator,
         ApiRateLimiter,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
       ],
       exports: [ApiKeyAuthenticator],
     };

@@ -1,4 +1,5 @@
 export * from './api-key.repository.js';
+export * from './audit.repository.js';
 export * from './dependency.repository.js';
 export * from './execution.repository.js';
 export * from './health.repository.js';

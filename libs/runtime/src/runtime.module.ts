@@ -1,6 +1,7 @@
 import type { MeridianConfig } from '@meridian/config';
 import {
   ApiKeyRepository,
+  AuditRepository,
   createDatabase,
   type Database,
   DatabaseHealthRepository,
@@ -37,6 +38,7 @@ export class RuntimeModule {
   static forRoot(config: MeridianConfig, component: Component): DynamicModule {
     const repositories = [
       ApiKeyRepository,
+      AuditRepository,
       JobRepository,
       NamespaceRepository,
       ExecutionRepository,

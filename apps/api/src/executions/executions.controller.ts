@@ -4,6 +4,7 @@ import { Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 
+import { Audited } from '../audit/audited.decorator.js';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { openApiSchema, problemResponse } from '../common/openapi-schema.js';
 import { type ExecutionView, executionViewSchema, toExecutionView } from './dto/execution.view.js';
@@ -42,6 +43,7 @@ export class ExecutionsController {
   @ApiResponse({ status: 201, schema: openApiSchema(executionViewSchema) })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such execution' })
   @ApiResponse({ status: 409, ...problemResponse, description: 'Not DEAD or CANCELLED, superseded, or recurring' })
+  @Audited('execution.retried', 'execution')
   async retry(
     @Param('id') id: string,
     @CurrentPrincipal() principal: Principal,

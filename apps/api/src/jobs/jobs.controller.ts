@@ -3,6 +3,7 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, R
 import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 
+import { Audited } from '../audit/audited.decorator.js';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { openApiSchema, problemResponse } from '../common/openapi-schema.js';
 import { parseQuery } from '../common/parse-query.js';
@@ -31,6 +32,7 @@ export class JobsController {
   @ApiResponse({ status: 400, description: 'Invalid input', ...problemResponse })
   @ApiResponse({ status: 409, description: 'Idempotency key reused with another body', ...problemResponse })
   @ApiResponse({ status: 413, description: 'Body or payload too large', ...problemResponse })
+  @Audited('job.created', 'job')
   async create(
     @Body() body: unknown,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
@@ -90,6 +92,7 @@ export class JobsController {
   @ApiResponse({ status: 200, schema: openApiSchema(jobViewSchema) })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
   @ApiResponse({ status: 409, ...problemResponse, description: 'Nothing left to cancel' })
+  @Audited('job.cancelled', 'job')
   async cancel(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<JobView> {
     return toJobView(await this.jobs.cancel(principal.namespace, id));
   }
@@ -103,6 +106,7 @@ export class JobsController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiResponse({ status: 204, description: 'Deleted' })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
+  @Audited('job.deleted', 'job')
   async delete(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<void> {
     await this.jobs.delete(principal.namespace, id);
   }

@@ -16,6 +16,7 @@ import type { Response } from 'express';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { z } from 'zod';
 
+import { Audited } from '../audit/audited.decorator.js';
 import { CurrentPrincipal, RequiresScope } from '../auth/auth.decorators.js';
 import { openApiSchema, problemResponse } from '../common/openapi-schema.js';
 
@@ -60,6 +61,7 @@ export class KeysController {
   @ApiResponse({ status: 201, schema: openApiSchema(createdKeySchema) })
   @ApiResponse({ status: 400, ...problemResponse, description: 'Invalid request' })
   @ApiResponse({ status: 403, ...problemResponse, description: 'Not admin, or another namespace without root' })
+  @Audited('key.created', 'key')
   async create(
     @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
@@ -97,6 +99,7 @@ export class KeysController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiResponse({ status: 204 })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such key in this namespace' })
+  @Audited('key.revoked', 'key')
   async revoke(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<void> {
     if (!isUuid(id) || !(await this.keys.revoke(principal.namespace, id))) {
       throw new ApiKeyNotFoundError(id);

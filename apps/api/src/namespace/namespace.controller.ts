@@ -6,6 +6,7 @@ import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { z } from 'zod';
 
+import { Audited } from '../audit/audited.decorator.js';
 import { CurrentPrincipal, RequiresScope } from '../auth/auth.decorators.js';
 import { openApiSchema } from '../common/openapi-schema.js';
 
@@ -40,6 +41,7 @@ export class NamespaceController {
     description: 'Workers sign with the new secret within 30 seconds; until then a receiver should accept both.',
   })
   @ApiResponse({ status: 200, schema: openApiSchema(webhookSecretSchema) })
+  @Audited('webhook_secret.rotated', 'namespace')
   async rotate(@CurrentPrincipal() principal: Principal) {
     const secret = await this.namespaces.rotateWebhookSecret(principal.namespace);
     this.logger.info({ namespace: principal.namespace, by: principal.keyId }, 'webhook secret rotated');

@@ -2,6 +2,7 @@ import { MAX_BACKFILL_OCCURRENCES, type Principal, toFieldIssues, ValidationErro
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 
+import { Audited } from '../audit/audited.decorator.js';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { openApiSchema, problemResponse } from '../common/openapi-schema.js';
 import { parseQuery } from '../common/parse-query.js';
@@ -47,6 +48,7 @@ export class SchedulesController {
   @ApiResponse({ status: 400, ...problemResponse, description: 'Invalid change' })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
   @ApiResponse({ status: 409, ...problemResponse, description: 'The job has no schedule, or none left' })
+  @Audited('job.updated', 'job')
   async update(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal) {
     return toJobView(await this.schedules.update(principal.namespace, id, body));
   }
@@ -62,6 +64,7 @@ export class SchedulesController {
   @ApiResponse({ status: 200, schema: openApiSchema(jobViewSchema) })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
   @ApiResponse({ status: 409, ...problemResponse, description: 'The job has no schedule, or none left' })
+  @Audited('job.paused', 'job')
   async pause(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal) {
     const parsed = pauseRequestSchema.safeParse(body ?? undefined);
     if (!parsed.success) {
@@ -78,6 +81,7 @@ export class SchedulesController {
   @ApiResponse({ status: 200, schema: openApiSchema(jobViewSchema) })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
   @ApiResponse({ status: 409, ...problemResponse, description: 'The job has no schedule, or none left' })
+  @Audited('job.resumed', 'job')
   async resume(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     return toJobView(await this.schedules.resume(principal.namespace, id));
   }
@@ -98,6 +102,7 @@ export class SchedulesController {
     ...problemResponse,
     description: 'Not recurring, or the overlap policy forbids a run now',
   })
+  @Audited('job.triggered', 'job')
   trigger(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     return this.schedules.trigger(principal.namespace, id);
   }
@@ -120,6 +125,7 @@ export class SchedulesController {
   })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
   @ApiResponse({ status: 409, ...problemResponse, description: 'The job has no schedule' })
+  @Audited('job.backfilled', 'job')
   backfill(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal) {
     return this.schedules.backfill(principal.namespace, id, body);
   }

@@ -4,5 +4,10 @@ import { JobsModule } from '../jobs/jobs.module.js';
 import { WorkflowsController } from './workflows.controller.js';
 import { WorkflowsService } from './workflows.service.js';
 
-@Module({ imports: [JobsModule], controllers: [WorkflowsController], providers: [WorkflowsService] })
+@Module({
+  imports: [JobsModule],
+  controllers: [WorkflowsController],
+  providers: [WorkflowsService],
+  exports: [WorkflowsService],
+})
 export class WorkflowsModule {}

@@ -217,6 +217,14 @@ const ROUTES: Route[] = [
     setup: async (a) => ({ path: `/v1/keys/${await created(a, '/v1/keys', { name: 'k', scopes: ['jobs:read'] })}` }),
   },
   {
+    name: 'read the audit log',
+    method: 'GET',
+    scope: 'admin',
+    ok: 200,
+    owned: false,
+    setup: () => Promise.resolve({ path: '/v1/audit' }),
+  },
+  {
     name: 'read the webhook secret',
     method: 'GET',
     scope: 'admin',

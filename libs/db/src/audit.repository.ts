@@ -18,7 +18,8 @@ export interface AuditRecord {
 
 export type NewAuditEntry = Omit<AuditRecord, 'id' | 'at'>;
 
-const json = (value: unknown) => (value === undefined || value === null ? Prisma.DbNull : (value as Prisma.InputJsonValue));
+const json = (value: unknown) =>
+  value === undefined || value === null ? Prisma.DbNull : (value as Prisma.InputJsonValue);
 
 /** The audit log: appended to after each change made through the API, read newest first. */
 export class AuditRepository {

@@ -14,6 +14,7 @@ import { HealthController } from './health/health.controller.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { KeysController } from './keys/keys.controller.js';
 import { NamespaceController } from './namespace/namespace.controller.js';
+import { NamespacesController } from './namespace/namespaces.controller.js';
 import { WorkflowsModule } from './workflows/workflows.module.js';
 
 @Module({})
@@ -22,7 +23,14 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [RuntimeModule.forRoot(config, 'api'), JobsModule, WorkflowsModule],
-      controllers: [AuditController, ExecutionsController, HealthController, KeysController, NamespaceController],
+      controllers: [
+        AuditController,
+        ExecutionsController,
+        HealthController,
+        KeysController,
+        NamespaceController,
+        NamespacesController,
+      ],
       providers: [
         ApiKeyAuthenticator,
         ApiRateLimiter,

@@ -3,6 +3,7 @@ import { RuntimeModule } from '@meridian/runtime';
 import { type DynamicModule, Module } from '@nestjs/common';
 
 import { ExecutionRunner } from './execution/execution-runner.service.js';
+import { NamespaceLimitsService } from './execution/namespace-limits.service.js';
 import { WorkerPool } from './execution/worker-pool.service.js';
 
 @Module({})
@@ -11,7 +12,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [RuntimeModule.forRoot(config, 'worker')],
-      providers: [ExecutionRunner, WorkerPool],
+      providers: [ExecutionRunner, NamespaceLimitsService, WorkerPool],
     };
   }
 }

@@ -68,6 +68,10 @@ export const envSchema = z.object({
 
   WORKER_ID: z.string().min(1).max(200).optional(),
   WORKER_CONCURRENCY: int(1, 10_000).default(10),
+  /** Runs of one namespace at once across every worker, unless the namespace has its own limit; 0: none. */
+  NAMESPACE_MAX_CONCURRENCY: int(0, 1_000_000).default(0),
+  /** Runs of one namespace started per minute, unless the namespace has its own limit; 0: none. */
+  NAMESPACE_MAX_RUNS_PER_MINUTE: int(0, 100_000_000).default(0),
   WORKER_SHUTDOWN_GRACE_MS: int(0, 3_600_000).default(30_000),
   EXECUTION_RESULT_MAX_BYTES: int(0, 16 * 1024 * 1024).default(64 * 1024),
   HTTP_HANDLER_MAX_RESPONSE_BYTES: int(0, 64 * 1024 * 1024).default(1024 * 1024),

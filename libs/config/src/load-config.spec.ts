@@ -44,6 +44,7 @@ describe('loadConfig', () => {
         resultMaxBytes: 65_536,
         httpMaxResponseBytes: 1_048_576,
         httpAllowedTargets: [],
+        namespaceDefaults: { maxConcurrency: 0, maxRunsPerMinute: 0 },
       },
     });
   });
@@ -112,6 +113,7 @@ describe('loadConfig', () => {
         resultMaxBytes: 4096,
         httpMaxResponseBytes: 8192,
         httpAllowedTargets: ['10.0.0.0/8', 'fd00::/8'],
+        namespaceDefaults: { maxConcurrency: 0, maxRunsPerMinute: 0 },
       },
     });
   });

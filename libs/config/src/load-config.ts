@@ -32,6 +32,8 @@ export interface MeridianConfig {
     httpMaxResponseBytes: number;
     /** CIDR ranges of internal addresses the http handler may call. */
     httpAllowedTargets: string[];
+    /** Default limits of each namespace (0: none); a namespace's own limits win. */
+    namespaceDefaults: { maxConcurrency: number; maxRunsPerMinute: number };
   };
 }
 
@@ -69,6 +71,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): MeridianCon
       resultMaxBytes: env.EXECUTION_RESULT_MAX_BYTES,
       httpMaxResponseBytes: env.HTTP_HANDLER_MAX_RESPONSE_BYTES,
       httpAllowedTargets: env.HTTP_ALLOWED_TARGETS,
+      namespaceDefaults: {
+        maxConcurrency: env.NAMESPACE_MAX_CONCURRENCY,
+        maxRunsPerMinute: env.NAMESPACE_MAX_RUNS_PER_MINUTE,
+      },
     },
   };
 }

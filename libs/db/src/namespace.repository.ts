@@ -26,4 +26,24 @@ export class NamespaceRepository {
     });
     return webhookSecret;
   }
+
+  /** The namespace's own limits (null where it has none), or null when it has no settings at all. */
+  async limits(namespace: string): Promise<{ maxConcurrency: number | null; maxRunsPerMinute: number | null } | null> {
+    return this.db.namespace.findUnique({
+      where: { name: namespace },
+      select: { maxConcurrency: true, maxRunsPerMinute: true },
+    });
+  }
+
+  /** Sets the namespace's own limits (null: back to the configured default). */
+  async setLimits(
+    namespace: string,
+    limits: { maxConcurrency: number | null; maxRunsPerMinute: number | null },
+  ): Promise<void> {
+    await this.db.namespace.upsert({
+      where: { name: namespace },
+      create: { name: namespace, webhookSecret: generateWebhookSecret(), ...limits },
+      update: limits,
+    });
+  }
 }

@@ -59,3 +59,11 @@ export function hashSecret(secret: string): string {
 export function sameSecret(presented: string, storedHash: string): boolean {
   return timingSafeEqual(Buffer.from(hashSecret(presented), 'hex'), Buffer.from(storedHash, 'hex'));
 }
+
+/**
+ * An operator: an admin key of namespace `default`. Operators see every namespace's queues (Bull
+ * Board) and set each namespace's limits.
+ */
+export function isOperator(principal: Principal): boolean {
+  return principal.namespace === 'default' && grants(principal.scopes, 'admin');
+}

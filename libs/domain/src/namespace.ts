@@ -6,3 +6,23 @@ export const DEFAULT_NAMESPACE = 'default';
 export function generateWebhookSecret(): string {
   return `whsec_${randomBytes(32).toString('base64url')}`;
 }
+
+/** How much of the workers one namespace may use, so a noisy tenant cannot starve the others. */
+export interface NamespaceLimits {
+  /** Runs at once, across every worker; null: no limit. */
+  maxConcurrency: number | null;
+  /** Runs started per minute; null: no limit. */
+  maxRunsPerMinute: number | null;
+}
+
+/** A namespace's own limits where it has them, the configured defaults (0 = none) elsewhere. */
+export function effectiveLimits(
+  own: { maxConcurrency: number | null; maxRunsPerMinute: number | null } | null,
+  defaults: { maxConcurrency: number; maxRunsPerMinute: number },
+): NamespaceLimits {
+  const orNone = (value: number) => (value > 0 ? value : null);
+  return {
+    maxConcurrency: own?.maxConcurrency ?? orNone(defaults.maxConcurrency),
+    maxRunsPerMinute: own?.maxRunsPerMinute ?? orNone(defaults.maxRunsPerMinute),
+  };
+}

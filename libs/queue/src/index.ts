@@ -2,4 +2,5 @@ export * from './cancellation-bus.js';
 export * from './cancellation-notifier.js';
 export * from './execution-queue.gateway.js';
 export * from './job-catalog.js';
+export * from './namespace-admission.js';
 export * from './redis-connection.factory.js';

@@ -15,7 +15,13 @@ import {
 } from '@meridian/db';
 import { HandlerRegistry } from '@meridian/handler-sdk';
 import { builtinHandlers, TargetGuard } from '@meridian/handlers';
-import { CancellationBus, CancellationNotifier, createRedisConnection, ExecutionQueueGateway } from '@meridian/queue';
+import {
+  CancellationBus,
+  CancellationNotifier,
+  createRedisConnection,
+  ExecutionQueueGateway,
+  NamespaceAdmission,
+} from '@meridian/queue';
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
@@ -91,6 +97,11 @@ export class RuntimeModule {
           inject: [REDIS],
         },
         {
+          provide: NamespaceAdmission,
+          useFactory: (redis: Redis) => new NamespaceAdmission(redis, config.redis.prefix),
+          inject: [REDIS],
+        },
+        {
           provide: CancellationNotifier,
           useFactory: (queues: ExecutionQueueGateway, bus: CancellationBus) => new CancellationNotifier(queues, bus),
           inject: [ExecutionQueueGateway, CancellationBus],
@@ -123,6 +134,7 @@ export class RuntimeModule {
         ExecutionQueueGateway,
         CancellationBus,
         CancellationNotifier,
+        NamespaceAdmission,
         HandlerRegistry,
         DependencySettler,
       ],

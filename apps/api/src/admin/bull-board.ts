@@ -1,7 +1,7 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import { DEFAULT_NAMESPACE, grants } from '@meridian/domain';
+import { isOperator } from '@meridian/domain';
 import { ExecutionQueueGateway } from '@meridian/queue';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { RequestHandler } from 'express';
@@ -43,7 +43,7 @@ function adminOnly(authenticator: ApiKeyAuthenticator): RequestHandler {
       (principal) => {
         if (principal === null) {
           challenge();
-        } else if (principal.namespace !== DEFAULT_NAMESPACE || !grants(principal.scopes, 'admin')) {
+        } else if (!isOperator(principal)) {
           response.status(403).end();
         } else {
           next();

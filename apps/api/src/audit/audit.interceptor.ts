@@ -49,7 +49,8 @@ export class AuditInterceptor implements NestInterceptor {
     next: CallHandler,
   ): Promise<unknown> {
     const principal = request.principal as Principal;
-    const id = typeof request.params.id === 'string' ? request.params.id : undefined;
+    const param = request.params.id ?? request.params.name;
+    const id = typeof param === 'string' ? param : undefined;
     const before = id === undefined ? null : await this.current(route, principal.namespace, id);
     const result = await lastValueFrom(next.handle() as Observable<unknown>, { defaultValue: undefined });
     const dryRun = (request.body as { dryRun?: unknown } | undefined)?.dryRun === true;

@@ -3,7 +3,7 @@ import { loadConfig } from '@meridian/config';
 import type { AttemptResult, DependencyRepository, ExecutionRepository } from '@meridian/db';
 import { type AttemptOutcome, type ExecutionDispatch, HandlerError, newId } from '@meridian/domain';
 import { defineHandler, HandlerRegistry } from '@meridian/handler-sdk';
-import { toExecutionRunData } from '@meridian/queue';
+import { type NamespaceAdmission, toExecutionRunData } from '@meridian/queue';
 import type { DependencySettler } from '@meridian/runtime';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import type { PinoLogger } from 'nestjs-pino';
@@ -11,6 +11,7 @@ import { z } from 'zod';
 
 import { CANCELLED_BY_USER } from './abort-reasons.js';
 import { ExecutionRunner } from './execution-runner.service.js';
+import type { NamespaceLimitsService } from './namespace-limits.service.js';
 import { RetryScheduledError } from './retry-scheduled.error.js';
 
 /** An in-memory stand-in for the execution repository that records every write it is asked for. */
@@ -70,6 +71,10 @@ function setup(handler: string, maxAttempts = 3) {
     executions as unknown as ExecutionRepository,
     { parentsOf: () => Promise.resolve({}) } as unknown as DependencyRepository,
     { settle: () => Promise.resolve() } as unknown as DependencySettler,
+    {} as unknown as NamespaceAdmission,
+    {
+      of: () => Promise.resolve({ maxConcurrency: null, maxRunsPerMinute: null }),
+    } as unknown as NamespaceLimitsService,
     handlers,
     config,
     silent as unknown as PinoLogger,

@@ -10,14 +10,18 @@ import {
   idempotencyKeyOf,
 } from '@meridian/domain';
 import { type HandlerContext, HandlerRegistry } from '@meridian/handler-sdk';
-import { fromExecutionRunData } from '@meridian/queue';
+import { type Admission, fromExecutionRunData, NamespaceAdmission } from '@meridian/queue';
 import { CONFIG, DependencySettler } from '@meridian/runtime';
 import { Inject, Injectable } from '@nestjs/common';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
 import { classifyFailure, type HandlerOutcome } from './attempt-outcome.js';
+import { NamespaceLimitsService } from './namespace-limits.service.js';
 import { RetryScheduledError } from './retry-scheduled.error.js';
+
+/** How much longer than its timeout a run's namespace lease lasts, should its worker die. */
+const LEASE_MARGIN_MS = 60_000;
 
 /** Delay before redelivering a job whose state could not be read or written. */
 const INFRASTRUCTURE_RETRY_MS = 2000;
@@ -33,6 +37,8 @@ export class ExecutionRunner {
     private readonly executions: ExecutionRepository,
     private readonly dependencies: DependencyRepository,
     private readonly settler: DependencySettler,
+    private readonly admission: NamespaceAdmission,
+    private readonly namespaceLimits: NamespaceLimitsService,
     private readonly handlers: HandlerRegistry,
     @Inject(CONFIG) private readonly config: MeridianConfig,
     @InjectPinoLogger(ExecutionRunner.name) private readonly logger: PinoLogger,
@@ -73,17 +79,53 @@ export class ExecutionRunner {
     token: string | undefined,
     signal: AbortSignal | undefined,
   ): Promise<unknown> {
-    const { executionId } = dispatch;
-    const started = await this.executions.startAttempt(executionId, this.config.worker.id, new Date());
-    if (started === null) {
-      this.logger.info({ executionId }, 'execution is no longer runnable; delivery dropped');
-      return { skipped: true };
+    const { executionId, namespace } = dispatch;
+    const admission = await this.admit(dispatch);
+    if (!admission.admitted) {
+      // The namespace is at its limit: wait and ask again, spending no attempt (as on shutdown).
+      this.logger.debug({ executionId, namespace, retryInMs: admission.retryInMs }, 'namespace at its limit');
+      await job.moveToDelayed(Date.now() + admission.retryInMs, token);
+      throw new DelayedError();
     }
-    const { attempt, countedAttempt } = started;
-    this.logger.debug({ executionId, attempt, handler: dispatch.handler }, 'attempt started');
-    const parents = dispatch.hasDependencies ? await this.dependencies.parentsOf(dispatch.jobId) : {};
-    const outcome = await this.invoke(dispatch, attempt, job, signal, parents);
-    return this.record(dispatch, { attempt, countedAttempt }, outcome, job, token);
+    try {
+      const started = await this.executions.startAttempt(executionId, this.config.worker.id, new Date());
+      if (started === null) {
+        this.logger.info({ executionId }, 'execution is no longer runnable; delivery dropped');
+        return { skipped: true };
+      }
+      const { attempt, countedAttempt } = started;
+      this.logger.debug({ executionId, attempt, handler: dispatch.handler }, 'attempt started');
+      const parents = dispatch.hasDependencies ? await this.dependencies.parentsOf(dispatch.jobId) : {};
+      const outcome = await this.invoke(dispatch, attempt, job, signal, parents);
+      return await this.record(dispatch, { attempt, countedAttempt }, outcome, job, token);
+    } finally {
+      if (admission.leased) {
+        await this.admission.release(namespace, executionId).catch((error: unknown) => {
+          this.logger.warn({ executionId, err: error }, 'namespace lease not released; it expires by itself');
+        });
+      }
+    }
+  }
+
+  /**
+   * Asks for a place within the namespace's limits. Should Redis not answer, the run goes ahead: a
+   * limit is for fairness, and an outage must not stop every namespace's work.
+   */
+  private async admit(
+    dispatch: ExecutionDispatch,
+  ): Promise<{ admitted: true; leased: boolean } | Extract<Admission, { admitted: false }>> {
+    try {
+      const limits = await this.namespaceLimits.of(dispatch.namespace);
+      if (limits.maxConcurrency === null && limits.maxRunsPerMinute === null) {
+        return { admitted: true, leased: false };
+      }
+      const leaseMs = dispatch.timeoutMs + LEASE_MARGIN_MS;
+      const admission = await this.admission.admit(dispatch.namespace, dispatch.executionId, limits, leaseMs);
+      return admission.admitted ? { admitted: true, leased: limits.maxConcurrency !== null } : admission;
+    } catch (error) {
+      this.logger.warn({ executionId: dispatch.executionId, err: error }, 'namespace limits not checked');
+      return { admitted: true, leased: false };
+    }
   }
 
   private async invoke(

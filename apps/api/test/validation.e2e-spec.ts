@@ -250,8 +250,16 @@ const BAD_REQUESTS: BadRequest[] = [
     field: 'payload',
   },
   {
-    case: 'payload nested 2000 levels deep',
+    // Refused before any route's validation: a body this deep is refused whatever the route.
+    case: 'a body nested 2000 levels deep',
     raw: `{"name": "deep", "handler": "noop", "payload": ${deeplyNested}}`,
+    status: 400,
+    code: 'validation_failed',
+    field: '(root)',
+  },
+  {
+    case: 'payload nested 65 levels deep',
+    raw: `{"name": "deep", "handler": "noop", "payload": ${'['.repeat(65)}${']'.repeat(65)}}`,
     status: 400,
     code: 'validation_failed',
     field: 'payload',

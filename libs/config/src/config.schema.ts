@@ -4,34 +4,26 @@ import { z } from 'zod';
 /** A whole number in [min, max]; a blank value is an error, not 0 (as plain coercion would make it). */
 const int = (min: number, max: number) =>
   z.string().trim().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(min).max(max));
-const list = z
-  .string()
-  .transform((value) =>
-    value
-      .split(',')
-      .map((item) => item.trim())
-      .filter((item) => item !== ''),
-  )
-  .pipe(
-    z
-      .array(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'queue names are lower-case letters, digits, "-" or "_"'))
-      .min(1),
-  );
+/** A comma-separated list whose items, trimmed and without empty ones, must each match `item`. */
+const commaSeparated = (item: z.ZodType<string, string>) =>
+  z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== ''),
+    )
+    .pipe(z.array(item));
 
-/** Comma-separated CIDR ranges (`10.0.0.0/8`, `fd00::/8`, `127.0.0.1/32`); empty allows none. */
-const cidrList = z
-  .string()
-  .transform((value) =>
-    value
-      .split(',')
-      .map((item) => item.trim())
-      .filter((item) => item !== ''),
-  )
-  .pipe(
-    z.array(
-      z.string().refine((cidr) => ipaddr.isValidCIDR(cidr), { message: 'must be CIDR ranges such as 10.0.0.0/8' }),
-    ),
-  );
+const queueNames = commaSeparated(
+  z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'queue names are lower-case letters, digits, "-" or "_"'),
+).pipe(z.array(z.string()).min(1));
+
+/** CIDR ranges (`10.0.0.0/8`, `fd00::/8`, `127.0.0.1/32`); empty allows none. */
+const cidrList = commaSeparated(
+  z.string().refine((cidr) => ipaddr.isValidCIDR(cidr), { message: 'must be CIDR ranges such as 10.0.0.0/8' }),
+);
 
 /**
  * Every environment variable Meridian reads, with its default. Defaults work against a local Redis
@@ -48,7 +40,7 @@ export const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9:_{}-]{1,64}$/)
     .default('meridian'),
-  QUEUES: list.default(['default']),
+  QUEUES: queueNames.default(['default']),
 
   API_HOST: z.string().min(1).default('0.0.0.0'),
   API_PORT: int(0, 65535).default(3000),

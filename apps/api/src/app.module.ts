@@ -5,6 +5,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 
 import { AuditController } from './audit/audit.controller.js';
 import { AuditInterceptor } from './audit/audit.interceptor.js';
+import { AuditWriter } from './audit/audit-writer.js';
 import { ApiKeyAuthenticator } from './auth/api-key.authenticator.js';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { ApiRateLimiter } from './auth/api-rate-limiter.js';
@@ -34,6 +35,7 @@ export class AppModule {
       providers: [
         ApiKeyAuthenticator,
         ApiRateLimiter,
+        AuditWriter,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },

@@ -66,7 +66,11 @@ describe('audit log', () => {
     await admin.request('DELETE', `/v1/keys/${key.body.id}`);
     await admin.request('POST', '/v1/namespace/webhook-secret/rotate');
 
-    const log = await entries();
+    // Entries are written in batches, a few milliseconds after the change.
+    const log = await waitFor(async () => {
+      const written = await entries();
+      return written.length >= 16 ? written : undefined;
+    });
     expect(log.map((entry) => `${entry.action} ${entry.target.type}`)).toEqual([
       'job.created job',
       'job.updated job',

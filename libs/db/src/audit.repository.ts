@@ -25,9 +25,13 @@ const json = (value: unknown) =>
 export class AuditRepository {
   constructor(private readonly db: Database) {}
 
-  async append(entry: NewAuditEntry, at: Date = new Date()): Promise<void> {
-    await this.db.auditEntry.create({
-      data: {
+  /** Appends entries, in one statement; each keeps the time it was made. */
+  async append(entries: readonly (NewAuditEntry & { at: Date })[]): Promise<void> {
+    if (entries.length === 0) {
+      return;
+    }
+    await this.db.auditEntry.createMany({
+      data: entries.map((entry) => ({
         id: newId(),
         namespace: entry.namespace,
         actorKeyId: entry.actor.keyId,
@@ -37,8 +41,8 @@ export class AuditRepository {
         targetId: entry.target.id,
         before: json(entry.before),
         after: json(entry.after),
-        at,
-      },
+        at: entry.at,
+      })),
     });
   }
 

@@ -1,15 +1,14 @@
-import { AuditRepository } from '@meridian/db';
 import type { Principal } from '@meridian/domain';
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
-import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 
 import type { AuthenticatedRequest } from '../auth/auth.decorators.js';
 import { toJobView } from '../jobs/dto/job.view.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { WorkflowsService } from '../workflows/workflows.service.js';
+import { AuditWriter } from './audit-writer.js';
 import { AUDITED, type AuditedRoute } from './audited.decorator.js';
 
 /** Fields never written to the audit log: the key shown once, the webhook secret. */
@@ -18,18 +17,16 @@ const SECRETS = new Set(['key', 'secret']);
 /**
  * Writes an audit entry after each successful call of an @Audited route: who (the key), what
  * (action and target), when, and the target before and after (a change's "before" is read just
- * before the route runs). Replayed creates change nothing and are not recorded. The entry is written
- * after the change is committed; should that write fail, the request still succeeds and the failure
- * is logged.
+ * before the route runs). Replayed creates change nothing and are not recorded. Entries are written
+ * by the AuditWriter, in batches, after the change is committed.
  */
 @Injectable()
 export class AuditInterceptor implements NestInterceptor {
   constructor(
     private readonly reflector: Reflector,
-    private readonly audit: AuditRepository,
+    private readonly audit: AuditWriter,
     private readonly jobs: JobsService,
     private readonly workflows: WorkflowsService,
-    @InjectPinoLogger(AuditInterceptor.name) private readonly logger: PinoLogger,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -58,18 +55,14 @@ export class AuditInterceptor implements NestInterceptor {
       return result;
     }
     const targetId = id ?? (result as { id?: string } | undefined)?.id ?? principal.namespace;
-    await this.audit
-      .append({
-        namespace: principal.namespace,
-        actor: { keyId: principal.keyId, name: principal.keyName },
-        action: route.action,
-        target: { type: route.target, id: targetId },
-        before: redact(before),
-        after: redact(result ?? null),
-      })
-      .catch((error: unknown) => {
-        this.logger.error({ err: error, action: route.action, targetId }, 'audit entry could not be written');
-      });
+    this.audit.record({
+      namespace: principal.namespace,
+      actor: { keyId: principal.keyId, name: principal.keyName },
+      action: route.action,
+      target: { type: route.target, id: targetId },
+      before: redact(before),
+      after: redact(result ?? null),
+    });
     return result;
   }
 

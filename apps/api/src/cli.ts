@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 
 import { ApiKeyRepository, createDatabase } from '@meridian/db';
-import { NAMESPACE_PATTERN, type Scope, SCOPES } from '@meridian/domain';
+import { DEFAULT_NAMESPACE, NAMESPACE_PATTERN, type Scope, SCOPES } from '@meridian/domain';
 import { loadConfigOrExit } from '@meridian/runtime';
 
 const USAGE = `usage: meridian keys create --name <name> --scopes <scope,...> [--namespace <namespace>]
@@ -22,11 +22,11 @@ async function main(argv: string[]): Promise<number> {
     options: {
       name: { type: 'string' },
       scopes: { type: 'string' },
-      namespace: { type: 'string', default: 'default' },
+      namespace: { type: 'string', default: DEFAULT_NAMESPACE },
     },
   });
   const scopes = (values.scopes ?? '').split(',').map((scope) => scope.trim());
-  const namespace = values.namespace ?? 'default';
+  const namespace = values.namespace ?? DEFAULT_NAMESPACE;
   if (
     values.name === undefined ||
     values.name.trim() === '' ||

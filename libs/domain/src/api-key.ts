@@ -1,5 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
+import { DEFAULT_NAMESPACE } from './namespace.js';
+
 /**
  * What a key may do: `jobs:read` reads jobs, executions, schedules and workflows; `jobs:write` also
  * creates, changes, cancels and deletes them; `admin` also manages the namespace's keys and reads its
@@ -65,5 +67,5 @@ export function sameSecret(presented: string, storedHash: string): boolean {
  * Board) and set each namespace's limits.
  */
 export function isOperator(principal: Principal): boolean {
-  return principal.namespace === 'default' && grants(principal.scopes, 'admin');
+  return principal.namespace === DEFAULT_NAMESPACE && grants(principal.scopes, 'admin');
 }

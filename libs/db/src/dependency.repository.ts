@@ -7,6 +7,7 @@ import {
 } from '@meridian/domain';
 
 import type { Prisma } from '../generated/client/index.js';
+import { groupBy } from './group-by.js';
 import type { Database } from './prisma-client.factory.js';
 import { byQueue, cancelExecutions, type CancelledExecution, UNFINISHED_STATUSES } from './unfinished-executions.js';
 
@@ -261,15 +262,6 @@ export async function insertEdges(tx: Tx, jobs: DependentJobRows[]): Promise<voi
   if (edges.length > 0) {
     await tx.jobDependency.createMany({ data: edges });
   }
-}
-
-function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    groups.set(key, [...(groups.get(key) ?? []), item]);
-  }
-  return groups;
 }
 
 /**

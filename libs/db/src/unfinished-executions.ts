@@ -1,6 +1,7 @@
 import { ExecutionStatus, type ExecutionStatus as Status, sourcesOf } from '@meridian/domain';
 
 import { Prisma } from '../generated/client/index.js';
+import { groupBy } from './group-by.js';
 
 /** Statuses of an execution that has not ended: it is waiting, queued, running or retrying. */
 export const UNFINISHED_STATUSES: Status[] = [
@@ -70,9 +71,8 @@ export async function cancelExecutions(
 
 /** The cancelled executions grouped by queue. */
 export function byQueue(cancelled: readonly CancelledInQueue[]): { queue: string; executions: CancelledExecution[] }[] {
-  const groups = new Map<string, CancelledExecution[]>();
-  for (const { queue, id, previousStatus } of cancelled) {
-    groups.set(queue, [...(groups.get(queue) ?? []), { id, previousStatus }]);
-  }
-  return [...groups].map(([queue, executions]) => ({ queue, executions }));
+  return [...groupBy(cancelled, (execution) => execution.queue)].map(([queue, executions]) => ({
+    queue,
+    executions: executions.map(({ id, previousStatus }) => ({ id, previousStatus })),
+  }));
 }

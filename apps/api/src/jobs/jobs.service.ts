@@ -222,7 +222,7 @@ export class JobsService {
   async cancel(namespace: string, id: string): Promise<JobRecord> {
     const job = await this.find(namespace, id);
     const cancelled = await this.stopExecutions(job);
-    if (cancelled === 0) {
+    if (cancelled.length === 0) {
       throw new JobNotCancellableError(job.id, job.status);
     }
     return this.find(namespace, id);
@@ -235,19 +235,24 @@ export class JobsService {
    */
   async delete(namespace: string, id: string): Promise<void> {
     const job = await this.find(namespace, id);
-    await this.stopExecutions(job);
+    const stopped = await this.stopExecutions(job);
+    // An execution that had already ended may not have been counted by its dependents yet.
     const latest = await this.executions.findLatestByJob(job.id);
-    await this.settler.settle(latest === null ? [] : [latest.id]);
+    if (latest !== null && !stopped.includes(latest.id)) {
+      await this.settler.settle([latest.id]);
+    }
     await this.jobs.delete(namespace, job.id);
     this.logger.info({ jobId: job.id }, 'job deleted');
   }
 
   /** Cancels the job's unfinished executions in Postgres, then tells Redis (see CancellationNotifier). */
-  private async stopExecutions(job: JobRecord): Promise<number> {
+  /** Returns the ids of the executions it cancelled (and settled). */
+  private async stopExecutions(job: JobRecord): Promise<string[]> {
     const cancelled = await this.executions.cancelByJob(job.id, new Date());
     await this.cancellations.notify(job.queue, cancelled, this.logger.logger.child({ jobId: job.id }));
-    await this.settler.settle(cancelled.map((execution) => execution.id));
-    return cancelled.length;
+    const ids = cancelled.map((execution) => execution.id);
+    await this.settler.settle(ids);
+    return ids;
   }
 
   /** The job `id` of `namespace`; a job of another namespace is as unknown as a missing one. */

@@ -6,14 +6,13 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AuditController } from './audit/audit.controller.js';
 import { AuditInterceptor } from './audit/audit.interceptor.js';
 import { AuditWriter } from './audit/audit-writer.js';
-import { ApiKeyAuthenticator } from './auth/api-key.authenticator.js';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
-import { ApiRateLimiter } from './auth/api-rate-limiter.js';
+import { AuthModule } from './auth/auth.module.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { ExecutionsController } from './executions/executions.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { JobsModule } from './jobs/jobs.module.js';
-import { KeysController } from './keys/keys.controller.js';
+import { KeysModule } from './keys/keys.module.js';
 import { NamespaceController } from './namespace/namespace.controller.js';
 import { NamespacesController } from './namespace/namespaces.controller.js';
 import { WorkflowsModule } from './workflows/workflows.module.js';
@@ -23,24 +22,15 @@ export class AppModule {
   static forRoot(config: MeridianConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [RuntimeModule.forRoot(config, 'api'), JobsModule, WorkflowsModule],
-      controllers: [
-        AuditController,
-        ExecutionsController,
-        HealthController,
-        KeysController,
-        NamespaceController,
-        NamespacesController,
-      ],
+      imports: [RuntimeModule.forRoot(config, 'api'), AuthModule, KeysModule, JobsModule, WorkflowsModule],
+      controllers: [AuditController, ExecutionsController, HealthController, NamespaceController, NamespacesController],
       providers: [
-        ApiKeyAuthenticator,
-        ApiRateLimiter,
         AuditWriter,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
       ],
-      exports: [ApiKeyAuthenticator],
+      exports: [AuthModule],
     };
   }
 }

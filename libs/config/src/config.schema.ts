@@ -48,6 +48,12 @@ export const envSchema = z.object({
   API_BOOTSTRAP_KEY: z.string().min(32, 'must be at least 32 characters').max(512).optional(),
   /** Requests one API key may make per minute, across every api process. */
   API_RATE_LIMIT_PER_MINUTE: int(1, 10_000_000).default(6000),
+  /** Requests one API key may make beyond its per-minute limit, per 10 minutes; 0: none (docs/decisions/0001). */
+  API_RATE_LIMIT_BURST: int(0, 100_000_000).default(10_000),
+  /** How long an api process trusts an API key it read from Postgres; 0: read it on every request. */
+  API_KEY_CACHE_TTL_MS: int(0, 3_600_000).default(30_000),
+  /** API keys one api process keeps verified at most (and, apart, ids known to be no active key). */
+  API_KEY_CACHE_MAX_ENTRIES: int(1, 10_000_000).default(10_000),
   API_MAX_BODY_BYTES: int(1024, 64 * 1024 * 1024).default(512 * 1024),
   JOB_MAX_PAYLOAD_BYTES: int(1, 64 * 1024 * 1024).default(256 * 1024),
   JOB_RUN_AT_PAST_TOLERANCE_MS: int(0, 86_400_000).default(60_000),

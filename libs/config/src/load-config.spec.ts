@@ -34,6 +34,8 @@ describe('loadConfig', () => {
         runAtPastToleranceMs: 60_000,
         bootstrapKey: null,
         rateLimitPerMinute: 6000,
+        rateLimitBurst: 10_000,
+        keyCache: { ttlMs: 30_000, maxEntries: 10_000 },
       },
       outbox: { pollIntervalMs: 50, batchSize: 500 },
       reconciler: { intervalMs: 30_000, graceMs: 60_000 },
@@ -87,6 +89,9 @@ describe('loadConfig', () => {
       EXECUTION_RESULT_MAX_BYTES: '4096',
       HTTP_HANDLER_MAX_RESPONSE_BYTES: '8192',
       HTTP_ALLOWED_TARGETS: '10.0.0.0/8, fd00::/8',
+      API_RATE_LIMIT_BURST: '500',
+      API_KEY_CACHE_TTL_MS: '0',
+      API_KEY_CACHE_MAX_ENTRIES: '100',
     });
 
     expect(config).toEqual({
@@ -103,6 +108,8 @@ describe('loadConfig', () => {
         runAtPastToleranceMs: 0,
         bootstrapKey: null,
         rateLimitPerMinute: 6000,
+        rateLimitBurst: 500,
+        keyCache: { ttlMs: 0, maxEntries: 100 },
       },
       outbox: { pollIntervalMs: 25, batchSize: 100 },
       reconciler: { intervalMs: 1000, graceMs: 5000 },

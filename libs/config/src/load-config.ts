@@ -21,6 +21,10 @@ export interface MeridianConfig {
     bootstrapKey: string | null;
     /** Requests per API key per minute, across every api process. */
     rateLimitPerMinute: number;
+    /** Requests per API key per 10 minutes beyond `rateLimitPerMinute` (0: none). */
+    rateLimitBurst: number;
+    /** Verified API keys each api process keeps: for `ttlMs` (0: none), at most `maxEntries`. */
+    keyCache: { ttlMs: number; maxEntries: number };
   };
   outbox: { pollIntervalMs: number; batchSize: number };
   reconciler: { intervalMs: number; graceMs: number };
@@ -61,6 +65,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): MeridianCon
       runAtPastToleranceMs: env.JOB_RUN_AT_PAST_TOLERANCE_MS,
       bootstrapKey: env.API_BOOTSTRAP_KEY ?? null,
       rateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
+      rateLimitBurst: env.API_RATE_LIMIT_BURST,
+      keyCache: { ttlMs: env.API_KEY_CACHE_TTL_MS, maxEntries: env.API_KEY_CACHE_MAX_ENTRIES },
     },
     outbox: { pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS, batchSize: env.OUTBOX_BATCH_SIZE },
     reconciler: { intervalMs: env.RECONCILE_INTERVAL_MS, graceMs: env.RECONCILE_GRACE_MS },

@@ -6,15 +6,22 @@ import { DEFAULT_NAMESPACE, parseApiKey, type Principal, sameSecret } from '@mer
 import { CONFIG } from '@meridian/runtime';
 import { Inject, Injectable } from '@nestjs/common';
 
+import { type VerifiedKey, VerifiedKeyCache } from './verified-key-cache.js';
+
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
-/** Turns a presented key into the principal it stands for, or null when it stands for none. */
+/**
+ * Turns a presented key into the principal it stands for, or null when it stands for none. Keys
+ * come from {@link VerifiedKeyCache}, so most requests cost no query; the secret is checked against
+ * the key's stored hash on every request, cached or not.
+ */
 @Injectable()
 export class ApiKeyAuthenticator {
   private readonly bootstrapDigest: Buffer | null;
 
   constructor(
     private readonly keys: ApiKeyRepository,
+    private readonly cache: VerifiedKeyCache,
     @Inject(CONFIG) config: MeridianConfig,
   ) {
     this.bootstrapDigest = config.api.bootstrapKey === null ? null : digest(config.api.bootstrapKey);
@@ -28,11 +35,22 @@ export class ApiKeyAuthenticator {
     if (parsed === null) {
       return null;
     }
-    const key = await this.keys.findActive(parsed.id);
+    const key = await this.cache.get(parsed.id, (id) => this.read(id));
     if (key === null || !sameSecret(parsed.secret, key.secretHash)) {
       return null;
     }
-    return { keyId: key.id, keyName: key.name, namespace: key.namespace, scopes: key.scopes, root: false };
+    return key.principal;
+  }
+
+  private async read(id: string): Promise<VerifiedKey | null> {
+    const key = await this.keys.findActive(id);
+    if (key === null) {
+      return null;
+    }
+    return {
+      principal: { keyId: key.id, keyName: key.name, namespace: key.namespace, scopes: key.scopes, root: false },
+      secretHash: key.secretHash,
+    };
   }
 }
 

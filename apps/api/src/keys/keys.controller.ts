@@ -1,24 +1,14 @@
 import type { ApiKeyRecord } from '@meridian/db';
-import { ApiKeyRepository } from '@meridian/db';
-import {
-  ApiKeyNotFoundError,
-  InsufficientScopeError,
-  isUuid,
-  NAMESPACE_PATTERN,
-  type Principal,
-  SCOPES,
-  toFieldIssues,
-  ValidationError,
-} from '@meridian/domain';
+import { NAMESPACE_PATTERN, type Principal, SCOPES, toFieldIssues, ValidationError } from '@meridian/domain';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { z } from 'zod';
 
 import { Audited } from '../audit/audited.decorator.js';
 import { CurrentPrincipal, RequiresScope } from '../auth/auth.decorators.js';
 import { openApiSchema, problemResponse } from '../common/openapi-schema.js';
+import { KeysService } from './keys.service.js';
 
 export const createKeyRequestSchema = z.strictObject({
   name: z.string().trim().min(1).max(200).describe('What the key is for, for whoever reads the list'),
@@ -50,10 +40,7 @@ function toKeyView(key: ApiKeyRecord): z.infer<typeof keyViewSchema> {
 @Controller('v1/keys')
 @RequiresScope('admin')
 export class KeysController {
-  constructor(
-    private readonly keys: ApiKeyRepository,
-    @InjectPinoLogger(KeysController.name) private readonly logger: PinoLogger,
-  ) {}
+  constructor(private readonly keys: KeysService) {}
 
   @Post()
   @ApiOperation({ summary: 'Create an API key', description: 'The answer is the only place the key is shown.' })
@@ -71,17 +58,7 @@ export class KeysController {
     if (!parsed.success) {
       throw new ValidationError(toFieldIssues(parsed.error));
     }
-    const namespace = parsed.data.namespace ?? principal.namespace;
-    if (namespace !== principal.namespace && !principal.root) {
-      throw new InsufficientScopeError('root (the bootstrap key), to create a key in another namespace');
-    }
-    const { record, key } = await this.keys.create({
-      namespace,
-      name: parsed.data.name,
-      scopes: [...new Set(parsed.data.scopes)],
-      createdBy: principal.keyId,
-    });
-    this.logger.info({ keyId: record.id, namespace, scopes: record.scopes, by: principal.keyId }, 'api key created');
+    const { record, key } = await this.keys.create(principal, parsed.data);
     response.status(201).location(`/v1/keys/${record.id}`);
     return { ...toKeyView(record), key };
   }
@@ -90,20 +67,20 @@ export class KeysController {
   @ApiOperation({ summary: "The namespace's API keys, without their secrets" })
   @ApiResponse({ status: 200, schema: openApiSchema(z.object({ items: z.array(keyViewSchema) })) })
   async list(@CurrentPrincipal() principal: Principal) {
-    return { items: (await this.keys.list(principal.namespace)).map(toKeyView) };
+    return { items: (await this.keys.list(principal)).map(toKeyView) };
   }
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Revoke an API key', description: 'It stops working at once.' })
+  @ApiOperation({
+    summary: 'Revoke an API key',
+    description: 'It stops working at once on this api process, and within a second on the others.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiResponse({ status: 204 })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such key in this namespace' })
   @Audited('key.revoked', 'key')
   async revoke(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<void> {
-    if (!isUuid(id) || !(await this.keys.revoke(principal.namespace, id))) {
-      throw new ApiKeyNotFoundError(id);
-    }
-    this.logger.info({ keyId: id, by: principal.keyId }, 'api key revoked');
+    await this.keys.revoke(principal, id);
   }
 }

@@ -1,0 +1,65 @@
+import { type ApiKeyRecord, ApiKeyRepository } from '@meridian/db';
+import { ApiKeyNotFoundError, InsufficientScopeError, isUuid, type Principal, type Scope } from '@meridian/domain';
+import { KeyRevocationBus } from '@meridian/queue';
+import { Injectable } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+
+import { VerifiedKeyCache } from '../auth/verified-key-cache.js';
+
+/** A namespace's API keys: created by its admin keys, listed without secrets, revoked everywhere at once. */
+@Injectable()
+export class KeysService {
+  constructor(
+    private readonly keys: ApiKeyRepository,
+    private readonly cache: VerifiedKeyCache,
+    private readonly revocations: KeyRevocationBus,
+    @InjectPinoLogger(KeysService.name) private readonly logger: PinoLogger,
+  ) {}
+
+  /** A new key in the caller's namespace (another one only for the bootstrap key); the key is in the answer only. */
+  async create(
+    principal: Principal,
+    input: { name: string; scopes: Scope[]; namespace?: string | undefined },
+  ): Promise<{ record: ApiKeyRecord; key: string }> {
+    const namespace = input.namespace ?? principal.namespace;
+    if (namespace !== principal.namespace && !principal.root) {
+      throw new InsufficientScopeError('root (the bootstrap key), to create a key in another namespace');
+    }
+    const created = await this.keys.create({
+      namespace,
+      name: input.name,
+      scopes: [...new Set(input.scopes)],
+      createdBy: principal.keyId,
+    });
+    this.logger.info(
+      { keyId: created.record.id, namespace, scopes: created.record.scopes, by: principal.keyId },
+      'api key created',
+    );
+    return created;
+  }
+
+  async list(principal: Principal): Promise<ApiKeyRecord[]> {
+    return this.keys.list(principal.namespace);
+  }
+
+  /**
+   * Revokes a key of the caller's namespace. Postgres decides; this process forgets the key before
+   * answering, and the others when the broadcast reaches them (milliseconds). Should the broadcast
+   * fail, the revocation still holds, and the other processes notice within the cache's TTL.
+   */
+  async revoke(principal: Principal, id: string): Promise<void> {
+    if (!isUuid(id) || !(await this.keys.revoke(principal.namespace, id))) {
+      throw new ApiKeyNotFoundError(id);
+    }
+    this.cache.evict(id);
+    try {
+      await this.revocations.publish(id);
+    } catch (error) {
+      this.logger.warn(
+        { keyId: id, err: error },
+        'api key revoked; Redis could not tell the other api processes, which refuse it once their cache expires',
+      );
+    }
+    this.logger.info({ keyId: id, by: principal.keyId }, 'api key revoked');
+  }
+}

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-import { ApiKeyRepository, createDatabase } from '@meridian/db';
+import { ApiKeyRepository, connectPostgres } from '@meridian/db';
 import { DEFAULT_NAMESPACE, NAMESPACE_PATTERN, type Scope, SCOPES } from '@meridian/domain';
 import { loadConfigOrExit } from '@meridian/runtime';
 
@@ -37,9 +37,9 @@ async function main(argv: string[]): Promise<number> {
     return 64;
   }
   const config = loadConfigOrExit();
-  const db = createDatabase(config.database);
+  const postgres = connectPostgres(config.database);
   try {
-    const { record, key } = await new ApiKeyRepository(db).create({
+    const { record, key } = await new ApiKeyRepository(postgres.prisma, postgres.sql).create({
       namespace,
       name: values.name.trim(),
       scopes: [...new Set(scopes)] as Scope[],
@@ -49,7 +49,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${key}\n`);
     return 0;
   } finally {
-    await db.$disconnect();
+    await postgres.close();
   }
 }
 

@@ -1,6 +1,7 @@
 import { generateApiKey, newId, type Scope } from '@meridian/domain';
 
-import type { Database } from './prisma-client.factory.js';
+import type { Database } from './postgres.js';
+import type { SqlClient, Statement } from './sql-client.js';
 
 export interface ApiKeyRecord {
   id: string;
@@ -12,9 +13,20 @@ export interface ApiKeyRecord {
   revokedAt: Date | null;
 }
 
+/** Inputs: key id. Output: the key's row when it exists and is not revoked. Read-only. */
+const FIND_ACTIVE: Statement = {
+  name: 'meridian_find_active_api_key',
+  text: `SELECT id, namespace, name, secret_hash AS "secretHash", scopes, created_by AS "createdBy",
+                created_at AS "createdAt", revoked_at AS "revokedAt"
+           FROM api_keys WHERE id = $1 AND revoked_at IS NULL`,
+};
+
 /** API keys: created (the key returned once), looked up by id to authenticate, listed, revoked. */
 export class ApiKeyRepository {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly sql: SqlClient,
+  ) {}
 
   async create(input: {
     namespace: string;
@@ -30,8 +42,8 @@ export class ApiKeyRepository {
 
   /** A key that has not been revoked, with its secret's hash, for authentication. */
   async findActive(id: string): Promise<(ApiKeyRecord & { secretHash: string }) | null> {
-    const row = await this.db.apiKey.findFirst({ where: { id, revokedAt: null } });
-    return row === null ? null : { ...toRecord(row), secretHash: row.secretHash };
+    const [row] = await this.sql.query<Parameters<typeof toRecord>[0] & { secretHash: string }>(FIND_ACTIVE, [id]);
+    return row === undefined ? null : { ...toRecord(row), secretHash: row.secretHash };
   }
 
   async list(namespace: string): Promise<ApiKeyRecord[]> {

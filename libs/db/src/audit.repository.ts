@@ -2,7 +2,7 @@ import { newId } from '@meridian/domain';
 
 import { Prisma } from '../generated/client/index.js';
 import { decodeCursor, toPage } from './pagination.js';
-import type { Database } from './prisma-client.factory.js';
+import type { Database } from './postgres.js';
 import type { Page } from './records.js';
 
 export interface AuditRecord {

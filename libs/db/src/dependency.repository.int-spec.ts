@@ -4,7 +4,7 @@ import { aJobSpec, createTestDatabase, type TestDatabase } from '@meridian/testi
 
 import { DependencyRepository } from './dependency.repository.js';
 import { ExecutionRepository } from './execution.repository.js';
-import { createDatabase, type Database } from './prisma-client.factory.js';
+import { connectPostgres, type Database, type Postgres } from './postgres.js';
 import { WorkflowRepository } from './workflow.repository.js';
 
 /** createTestDatabase() retries while other test runs clone the shared template; bound it above that. */
@@ -16,14 +16,16 @@ const noop = (key: string, dependsOn: string[] = []) => ({ key, name: key, handl
 describe(DependencyRepository.name, () => {
   let database: TestDatabase;
   let db: Database;
+  let postgres: Postgres;
   let executions: ExecutionRepository;
   let workflows: WorkflowRepository;
   let sut: DependencyRepository;
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    db = createDatabase({ url: database.url, poolSize: 20 });
-    executions = new ExecutionRepository(db);
+    postgres = connectPostgres({ url: database.url, poolSize: 20 });
+    db = postgres.prisma;
+    executions = new ExecutionRepository(db, postgres.sql);
     workflows = new WorkflowRepository(db);
     sut = new DependencyRepository(db);
   }, CLONE_TIMEOUT_MS);
@@ -34,7 +36,7 @@ describe(DependencyRepository.name, () => {
   });
 
   afterAll(async () => {
-    await db.$disconnect();
+    await postgres.close();
     await database.drop();
   });
 

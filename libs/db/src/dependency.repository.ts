@@ -8,7 +8,7 @@ import {
 
 import type { Prisma } from '../generated/client/index.js';
 import { groupBy } from './group-by.js';
-import type { Database } from './prisma-client.factory.js';
+import type { Database } from './postgres.js';
 import { byQueue, cancelExecutions, type CancelledExecution, UNFINISHED_STATUSES } from './unfinished-executions.js';
 
 type Tx = Prisma.TransactionClient;

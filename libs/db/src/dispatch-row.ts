@@ -22,10 +22,12 @@ export interface DispatchRow {
   has_dependencies: boolean;
 }
 
-export const DISPATCH_COLUMNS = Prisma.sql`
+export const DISPATCH_COLUMNS_SQL = `
   e.id AS execution_id, e.job_id, e.namespace, e.scheduled_for, e.nominal_time, j.handler, j.payload, j.queue, j.priority,
   j.timeout_ms, j.max_attempts, j.backoff_type, j.backoff_delay_ms, j.backoff_max_delay_ms, j.backoff_jitter,
   EXISTS (SELECT 1 FROM job_dependencies d WHERE d.job_id = j.id) AS has_dependencies`;
+/** {@link DISPATCH_COLUMNS_SQL} as a fragment of a Prisma query. */
+export const DISPATCH_COLUMNS = Prisma.raw(DISPATCH_COLUMNS_SQL);
 
 export function toDispatch(row: DispatchRow): ExecutionDispatch {
   return {

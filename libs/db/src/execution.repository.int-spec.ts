@@ -4,7 +4,7 @@ import { aNewJob, createTestDatabase, type TestDatabase } from '@meridian/testin
 
 import { ExecutionRepository } from './execution.repository.js';
 import { JobRepository } from './job.repository.js';
-import { createDatabase, type Database } from './prisma-client.factory.js';
+import { connectPostgres, type Database, type Postgres } from './postgres.js';
 
 /** createTestDatabase() retries while other test runs clone the shared template; bound it above that. */
 const CLONE_TIMEOUT_MS = 30_000;
@@ -12,6 +12,7 @@ const CLONE_TIMEOUT_MS = 30_000;
 describe(ExecutionRepository.name, () => {
   let database: TestDatabase;
   let db: Database;
+  let postgres: Postgres;
   let jobs: JobRepository;
   let sut: ExecutionRepository;
   const t0 = new Date('2026-03-01T10:00:00.000Z');
@@ -19,13 +20,14 @@ describe(ExecutionRepository.name, () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    db = createDatabase({ url: database.url, poolSize: 5 });
-    jobs = new JobRepository(db);
-    sut = new ExecutionRepository(db);
+    postgres = connectPostgres({ url: database.url, poolSize: 5 });
+    db = postgres.prisma;
+    jobs = new JobRepository(db, postgres.sql);
+    sut = new ExecutionRepository(db, postgres.sql);
   }, CLONE_TIMEOUT_MS);
 
   afterAll(async () => {
-    await db.$disconnect();
+    await postgres.close();
     await database.drop();
   });
 

@@ -10,10 +10,12 @@ import {
 
 import { resetForRetry } from './dependency.repository.js';
 import { DISPATCH_COLUMNS, type DispatchRow, toDispatch } from './dispatch-row.js';
+import { GroupCommit } from './group-commit.js';
 import { toAttemptRecord, toExecutionRecord } from './mappers.js';
 import { decodeCursor, toPage } from './pagination.js';
-import type { Database } from './prisma-client.factory.js';
+import type { Database } from './postgres.js';
 import type { AttemptRecord, ExecutionRecord, Page } from './records.js';
+import { isRetryableConflict, type SqlClient, type Statement } from './sql-client.js';
 import { cancelExecutions, type CancelledExecution } from './unfinished-executions.js';
 
 export interface StartedAttempt {
@@ -45,14 +47,128 @@ export interface LiveExecution {
 
 const json = (value: unknown) => (value === undefined ? null : toStorableJson(value));
 
+const STARTABLE = sourcesOf(ExecutionStatus.Running);
+
 /**
- * The one place execution state is written. Every write is conditional on the state machine's legal
- * sources (and, for a finishing attempt, on the attempt number), so an illegal or stale write changes
- * nothing and says so by returning null/false. Each write also keeps `jobs.status` and the attempt
- * row in step, in the same statement.
+ * Begins the next attempt of each execution given ($1 ids, $2 worker ids, $3 clocks; aligned).
+ * Output: per execution that may run (not cancelled, finished or deleted), its new attempt number
+ * and the number of that attempt among those that count (interrupted attempts do not). Locks: the
+ * execution, attempt and job rows written, until commit. Idempotency: none by design: a redelivery
+ * after a lost worker starts a new attempt, and the lost worker's RUNNING attempt is closed as
+ * INTERRUPTED, so its late result is refused as stale by FINISH_ATTEMPTS.
  */
+const START_ATTEMPTS: Statement = {
+  name: 'meridian_start_attempts',
+  text: `
+    WITH input AS (
+      SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS t(id, worker_id, now)
+    ), started AS (
+      UPDATE executions e
+         SET status = 'RUNNING', attempt = e.attempt + 1, started_at = i.now, worker_id = i.worker_id,
+             next_attempt_at = NULL, updated_at = i.now
+        FROM input i
+       WHERE e.id = i.id AND e.status = ANY($4::"ExecutionStatus"[])
+      RETURNING e.id, e.job_id, e.attempt, i.worker_id, i.now
+    ), interrupted AS (
+      UPDATE execution_attempts a
+         SET outcome = 'INTERRUPTED', finished_at = s.now,
+             duration_ms = GREATEST(0, (EXTRACT(EPOCH FROM (s.now - a.started_at)) * 1000)::int)
+        FROM started s
+       WHERE a.execution_id = s.id AND a.attempt < s.attempt AND a.outcome = 'RUNNING'
+    ), attempt_row AS (
+      INSERT INTO execution_attempts (execution_id, attempt, outcome, worker_id, started_at)
+      SELECT id, attempt, 'RUNNING', worker_id, now FROM started
+    ), job_row AS (
+      UPDATE jobs SET status = 'RUNNING', updated_at = s.now FROM started s WHERE jobs.id = s.job_id
+    )
+    SELECT s.id, s.attempt,
+           s.attempt - (SELECT count(*)::int FROM execution_attempts a
+                         WHERE a.execution_id = s.id AND a.attempt < s.attempt
+                           AND a.outcome IN ('INTERRUPTED', 'RUNNING')) AS counted_attempt
+      FROM started s`,
+};
+
+/**
+ * Records how attempts ended and moves their executions on ($1–$8, aligned: execution id, attempt,
+ * new status, attempt outcome, result, error, retry delay, clock). Output: the ids whose write
+ * applied; a stale write (the execution was cancelled, or a newer attempt started) changes nothing.
+ * Locks: the execution, attempt and job rows written, until commit.
+ */
+const FINISH_ATTEMPTS: Statement = {
+  name: 'meridian_finish_attempts',
+  text: `
+    WITH input AS (
+      SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[],
+                           $8::timestamptz[])
+        AS t(id, attempt, status, attempt_outcome, result, error, retry_delay_ms, now)
+    ), finished AS (
+      UPDATE executions e
+         SET status = i.status::"ExecutionStatus",
+             finished_at = CASE WHEN i.status = 'RETRYING' THEN NULL ELSE i.now END,
+             result = i.result::jsonb, last_error = COALESCE(i.error::jsonb, e.last_error),
+             next_attempt_at = i.now + i.retry_delay_ms * interval '1 millisecond', updated_at = i.now
+        FROM input i
+       WHERE e.id = i.id AND e.attempt = i.attempt AND e.status = 'RUNNING'
+      RETURNING e.id, e.job_id, i.attempt, i.status, i.attempt_outcome, i.error, i.retry_delay_ms, i.now
+    ), attempt_row AS (
+      UPDATE execution_attempts a
+         SET outcome = f.attempt_outcome::"AttemptOutcome", finished_at = f.now, error = f.error::jsonb,
+             retry_delay_ms = f.retry_delay_ms,
+             duration_ms = GREATEST(0, (EXTRACT(EPOCH FROM (f.now - a.started_at)) * 1000)::int)
+        FROM finished f
+       WHERE a.execution_id = f.id AND a.attempt = f.attempt
+    ), job_row AS (
+      UPDATE jobs SET status = f.status::"ExecutionStatus", updated_at = f.now FROM finished f WHERE jobs.id = f.job_id
+    )
+    SELECT id FROM finished`,
+};
+
+interface AttemptStart {
+  executionId: string;
+  workerId: string;
+  now: Date;
+}
+
+interface AttemptFinish {
+  executionId: string;
+  attempt: number;
+  outcome: AttemptResult;
+  now: Date;
+}
+
+/**
+ * Runs a batched statement, again on a deadlock. Rows go in id order, so two batches lock shared
+ * rows in the same order; a deadlock can still come from another writer (the relay, a cancel), and
+ * Postgres then aborts one side, which is safe to repeat: each write is conditional on the state it
+ * moves from.
+ */
+async function runBatch<R>(sql: SqlClient, statement: Statement, values: readonly unknown[]): Promise<R[]> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await sql.query<R>(statement, values);
+    } catch (error) {
+      if (attempt >= 5 || !isRetryableConflict(error)) {
+        throw error;
+      }
+    }
+  }
+}
+
+const byExecutionId = <T extends { executionId: string }>(items: readonly T[]) =>
+  [...items].sort((a, b) => (a.executionId < b.executionId ? -1 : a.executionId > b.executionId ? 1 : 0));
+
 export class ExecutionRepository {
-  constructor(private readonly db: Database) {}
+  /** Attempt starts and ends of concurrent deliveries share statements and commits (group commit). */
+  private readonly starts: GroupCommit<AttemptStart, StartedAttempt | null>;
+  private readonly finishes: GroupCommit<AttemptFinish, boolean>;
+
+  constructor(
+    private readonly db: Database,
+    private readonly sql: SqlClient,
+  ) {
+    this.starts = new GroupCommit((items) => this.writeStarts(items));
+    this.finishes = new GroupCommit((items) => this.writeFinishes(items));
+  }
 
   async findById(namespace: string, id: string): Promise<(ExecutionRecord & { attempts: AttemptRecord[] }) | null> {
     const row = await this.db.execution.findFirst({
@@ -106,74 +222,61 @@ export class ExecutionRepository {
    * so its late result is refused as stale by {@link finishAttempt}.
    */
   async startAttempt(executionId: string, workerId: string, now: Date): Promise<StartedAttempt | null> {
-    const sources = sourcesOf(ExecutionStatus.Running);
-    const rows = await this.db.$queryRaw<{ id: string; attempt: number; counted_attempt: number }[]>`
-      WITH started AS (
-        UPDATE executions
-           SET status = 'RUNNING', attempt = attempt + 1, started_at = ${now}, worker_id = ${workerId},
-               next_attempt_at = NULL, updated_at = ${now}
-         WHERE id = ${executionId}::uuid AND status = ANY(${sources}::"ExecutionStatus"[])
-        RETURNING id, job_id, attempt
-      ), interrupted AS (
-        UPDATE execution_attempts a
-           SET outcome = 'INTERRUPTED', finished_at = ${now},
-               duration_ms = GREATEST(0, (EXTRACT(EPOCH FROM (${now}::timestamptz - a.started_at)) * 1000)::int)
-          FROM started s
-         WHERE a.execution_id = s.id AND a.attempt < s.attempt AND a.outcome = 'RUNNING'
-      ), attempt_row AS (
-        INSERT INTO execution_attempts (execution_id, attempt, outcome, worker_id, started_at)
-        SELECT id, attempt, 'RUNNING', ${workerId}, ${now} FROM started
-      ), job_row AS (
-        UPDATE jobs SET status = 'RUNNING', updated_at = ${now} FROM started s WHERE jobs.id = s.job_id
-      )
-      SELECT s.id, s.attempt,
-             s.attempt - (SELECT count(*)::int FROM execution_attempts a
-                           WHERE a.execution_id = s.id AND a.attempt < s.attempt
-                             AND a.outcome IN ('INTERRUPTED', 'RUNNING')) AS counted_attempt
-        FROM started s`;
-    const row = rows[0];
-    return row === undefined
-      ? null
-      : { executionId: row.id, attempt: row.attempt, countedAttempt: row.counted_attempt };
+    return this.starts.submit({ executionId, workerId, now });
   }
 
   /**
-   * Records how attempt `attempt` ended and moves the execution on.
+   * Records how attempt `attempt` ended and moves the execution on; resolves once committed.
    *
    * Inputs: execution id, attempt number, outcome, clock. Output: false when the write was stale
    * (the execution was cancelled, or a newer attempt has started) and nothing changed.
-   * Locks: the execution row, for this statement.
    */
   async finishAttempt(executionId: string, attempt: number, outcome: AttemptResult, now: Date): Promise<boolean> {
     assertTransition(ExecutionStatus.Running, outcome.status);
-    const succeeded = outcome.status === ExecutionStatus.Succeeded;
-    const attemptOutcome = succeeded ? 'SUCCEEDED' : outcome.outcome;
-    const error = succeeded ? null : json(outcome.error);
-    const result = succeeded ? json(outcome.result) : null;
-    const retryDelayMs = outcome.status === ExecutionStatus.Retrying ? outcome.retryDelayMs : null;
-    const nextAttemptAt = retryDelayMs === null ? null : new Date(now.getTime() + retryDelayMs);
-    const finishedAt = outcome.status === ExecutionStatus.Retrying ? null : now;
-    const rows = await this.db.$queryRaw<{ id: string }[]>`
-      WITH finished AS (
-        UPDATE executions
-           SET status = ${outcome.status}::"ExecutionStatus", finished_at = ${finishedAt}::timestamptz,
-               result = ${result}::jsonb, last_error = COALESCE(${error}::jsonb, last_error),
-               next_attempt_at = ${nextAttemptAt}::timestamptz, updated_at = ${now}
-         WHERE id = ${executionId}::uuid AND attempt = ${attempt} AND status = 'RUNNING'
-        RETURNING id, job_id
-      ), attempt_row AS (
-        UPDATE execution_attempts a
-           SET outcome = ${attemptOutcome}::"AttemptOutcome", finished_at = ${now}, error = ${error}::jsonb,
-               retry_delay_ms = ${retryDelayMs}::int,
-               duration_ms = GREATEST(0, (EXTRACT(EPOCH FROM (${now}::timestamptz - a.started_at)) * 1000)::int)
-          FROM finished f
-         WHERE a.execution_id = f.id AND a.attempt = ${attempt}
-      ), job_row AS (
-        UPDATE jobs SET status = ${outcome.status}::"ExecutionStatus", updated_at = ${now}
-          FROM finished f WHERE jobs.id = f.job_id
-      )
-      SELECT id FROM finished`;
-    return rows.length > 0;
+    return this.finishes.submit({ executionId, attempt, outcome, now });
+  }
+
+  /** Resolves once every attempt start and end submitted so far is committed or failed. */
+  async drain(): Promise<void> {
+    await Promise.all([this.starts.drain(), this.finishes.drain()]);
+  }
+
+  private async writeStarts(items: AttemptStart[]): Promise<(StartedAttempt | null)[]> {
+    // One delivery per execution per batch: a second (a redelivery racing its twin) gets null and
+    // drops, as it would if it came a moment later and found the execution RUNNING.
+    const unique = byExecutionId([...new Map(items.map((item) => [item.executionId, item])).values()]);
+    const rows = await runBatch<{ id: string; attempt: number; counted_attempt: number }>(this.sql, START_ATTEMPTS, [
+      unique.map((item) => item.executionId),
+      unique.map((item) => item.workerId),
+      unique.map((item) => item.now),
+      STARTABLE,
+    ]);
+    const started = new Map(rows.map((row) => [row.id, row]));
+    return items.map((item) => {
+      const row = started.get(item.executionId);
+      if (row === undefined) {
+        return null;
+      }
+      started.delete(item.executionId);
+      return { executionId: row.id, attempt: row.attempt, countedAttempt: row.counted_attempt };
+    });
+  }
+
+  private async writeFinishes(items: AttemptFinish[]): Promise<boolean[]> {
+    const sorted = byExecutionId(items);
+    const column = <T>(pick: (item: AttemptFinish) => T) => sorted.map(pick);
+    const rows = await runBatch<{ id: string }>(this.sql, FINISH_ATTEMPTS, [
+      column((item) => item.executionId),
+      column((item) => item.attempt),
+      column((item) => item.outcome.status),
+      column((item) => (item.outcome.status === ExecutionStatus.Succeeded ? 'SUCCEEDED' : item.outcome.outcome)),
+      column((item) => (item.outcome.status === ExecutionStatus.Succeeded ? json(item.outcome.result) : null)),
+      column((item) => (item.outcome.status === ExecutionStatus.Succeeded ? null : json(item.outcome.error))),
+      column((item) => (item.outcome.status === ExecutionStatus.Retrying ? item.outcome.retryDelayMs : null)),
+      column((item) => item.now),
+    ]);
+    const applied = new Set(rows.map((row) => row.id));
+    return items.map((item) => applied.has(item.executionId));
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { Database } from './prisma-client.factory.js';
+import type { Database } from './postgres.js';
 
 export class DatabaseHealthRepository {
   constructor(private readonly db: Database) {}

@@ -3,7 +3,7 @@ import { type ExecutionStatus, newId, ValidationError } from '@meridian/domain';
 import { aJobSpec, aNewJob, createTestDatabase, type TestDatabase } from '@meridian/testing';
 
 import { JobRepository } from './job.repository.js';
-import { createDatabase, type Database } from './prisma-client.factory.js';
+import { connectPostgres, type Database, type Postgres } from './postgres.js';
 
 /** createTestDatabase() retries while other test runs clone the shared template; bound it above that. */
 const CLONE_TIMEOUT_MS = 30_000;
@@ -11,16 +11,18 @@ const CLONE_TIMEOUT_MS = 30_000;
 describe(JobRepository.name, () => {
   let database: TestDatabase;
   let db: Database;
+  let postgres: Postgres;
   let sut: JobRepository;
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    db = createDatabase({ url: database.url, poolSize: 5 });
-    sut = new JobRepository(db);
+    postgres = connectPostgres({ url: database.url, poolSize: 5 });
+    db = postgres.prisma;
+    sut = new JobRepository(db, postgres.sql);
   }, CLONE_TIMEOUT_MS);
 
   afterAll(async () => {
-    await db.$disconnect();
+    await postgres.close();
     await database.drop();
   });
 

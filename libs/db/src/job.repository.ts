@@ -1,41 +1,63 @@
-import {
-  assertStorableJson,
-  type CatchUpPolicy,
-  ExecutionStatus,
-  type ExecutionStatus as Status,
-  type JobSpec,
-  type OverlapPolicy,
-} from '@meridian/domain';
+import { assertStorableJson, type ExecutionStatus as Status, newId } from '@meridian/domain';
 
+import { GroupCommit } from './group-commit.js';
+import {
+  type InsertedJob,
+  insertJobs,
+  type NewOneOffJob,
+  type NewRecurringJob,
+  type TimedNewJob,
+} from './job-insert.js';
 import { toJobRecord } from './mappers.js';
 import { decodeCursor, toPage } from './pagination.js';
-import type { Database } from './prisma-client.factory.js';
-import { type ExecutionRecord, type JobRecord, type Page, storedRecurrencePolicies } from './records.js';
+import type { Database } from './postgres.js';
+import type { ExecutionRecord, JobRecord, Page } from './records.js';
+import type { SqlClient, Statement } from './sql-client.js';
 
-export interface NewJob {
-  jobId: string;
-  executionId: string;
-  namespace: string;
-  spec: JobSpec;
-  idempotencyKey: string | null;
-  requestHash: string | null;
-}
-
-/** A recurring job: its validated schedule request, policies and first nominal time. */
-export interface NewRecurringJob {
-  jobId: string;
-  namespace: string;
-  spec: JobSpec;
-  schedule: unknown;
-  firstRunAt: Date | null;
-  overlap: OverlapPolicy;
-  catchUp: CatchUpPolicy;
-  idempotencyKey: string | null;
-  requestHash: string | null;
-}
+/** A one-off job as the create path hands it over (see {@link JobRepository.createWithFirstExecution}). */
+export type NewJobInput = Omit<NewOneOffJob, 'kind'>;
+/** A recurring job as the create path hands it over (see {@link JobRepository.createRecurring}). */
+export type NewRecurringJobInput = Omit<NewRecurringJob, 'kind'>;
 
 export type CreateJobResult =
   { created: true; job: JobRecord; execution: ExecutionRecord } | { created: false; reason: 'idempotency_key_taken' };
+
+type BatchItem<T> = Omit<T, 'namespace' | 'idempotencyKey' | 'requestHash'>;
+/** A job of a batch: the batch gives its namespace, and its Idempotency-Key covers every job. */
+export type NewBatchJob = BatchItem<NewOneOffJob> | BatchItem<NewRecurringJob>;
+
+/** Jobs created together: stored in one transaction, or not at all. */
+export interface NewJobBatch {
+  namespace: string;
+  jobs: NewBatchJob[];
+  /** Covers the whole batch: a second batch with the same key in the namespace stores nothing. */
+  idempotencyKey: string | null;
+  requestHash: string | null;
+}
+
+export type CreateBatchResult =
+  | { created: true; jobs: { job: JobRecord; execution: ExecutionRecord | null }[] }
+  | { created: false; reason: 'idempotency_key_taken' };
+
+/** The batch an Idempotency-Key made: what its request hashed to, and its jobs in request order. */
+export interface StoredBatch {
+  requestHash: string;
+  jobIds: string[];
+}
+
+/**
+ * Claims a batch's Idempotency-Key. Inputs: batch id, namespace, key, request hash, job ids, clock.
+ * Output: one row when the key was free. Runs in the batch's transaction, before its jobs, so a
+ * racing twin waits on the key's unique index and then stores nothing.
+ */
+const INSERT_BATCH: Statement = {
+  name: 'meridian_insert_job_batch',
+  text: `
+    INSERT INTO job_batches (id, namespace, idempotency_key, request_hash, job_ids, created_at)
+    VALUES ($1, $2, $3, $4, $5::uuid[], $6)
+    ON CONFLICT (namespace, idempotency_key) DO NOTHING
+    RETURNING id`,
+};
 
 export interface JobFilter {
   namespace: string;
@@ -47,114 +69,94 @@ export interface JobFilter {
 }
 
 export class JobRepository {
-  constructor(private readonly db: Database) {}
+  /** Concurrent single creates share one statement and one commit; see {@link GroupCommit}. */
+  private readonly creates: GroupCommit<TimedNewJob, InsertedJob>;
 
-  /**
-   * Stores a job, its first execution (PENDING) and the outbox row that gets it to BullMQ.
-   *
-   * One statement, so one round trip and atomic without an explicit transaction: the create path
-   * is the API's hot path. Inputs: ids made by the caller, the validated spec, the clock.
-   * Output: the stored rows, or `created: false` when the idempotency key is already taken in this
-   * namespace (ON CONFLICT DO NOTHING on the unique key; a racing twin loses here, not with an error).
-   */
-  async createWithFirstExecution(input: NewJob, now: Date = new Date()): Promise<CreateJobResult> {
-    const { spec } = input;
-    assertStorableJson(spec.payload, 'payload');
-    const payload = JSON.stringify(spec.payload ?? null);
-    const rows = await this.db.$queryRaw<{ id: string }[]>`
-      WITH job AS (
-        INSERT INTO jobs (id, namespace, name, handler, payload, queue, priority, run_at, max_attempts,
-                          backoff_type, backoff_delay_ms, backoff_max_delay_ms, backoff_jitter, timeout_ms,
-                          idempotency_key, request_hash, status, created_at, updated_at)
-        VALUES (${input.jobId}::uuid, ${input.namespace}, ${spec.name}, ${spec.handler}, ${payload}::jsonb,
-                ${spec.queue}, ${spec.priority}, ${spec.runAt}::timestamptz, ${spec.retry.maxAttempts},
-                ${spec.retry.backoffType}::"BackoffType", ${spec.retry.backoffDelayMs},
-                ${spec.retry.backoffMaxDelayMs}, ${spec.retry.backoffJitter}, ${spec.timeoutMs},
-                ${input.idempotencyKey}, ${input.requestHash}, 'PENDING', ${now}, ${now})
-        ON CONFLICT (namespace, idempotency_key) DO NOTHING
-        RETURNING id
-      ), execution AS (
-        INSERT INTO executions (id, job_id, namespace, status, scheduled_for, created_at, updated_at)
-        SELECT ${input.executionId}::uuid, id, ${input.namespace}, 'PENDING', ${spec.scheduledFor}, ${now}, ${now}
-          FROM job
-        RETURNING id
-      ), outbox_row AS (
-        INSERT INTO outbox (kind, execution_id, created_at) SELECT 'ENQUEUE_EXECUTION', id, ${now} FROM execution
-      )
-      SELECT id FROM job`;
-    if (rows.length === 0) {
-      return { created: false, reason: 'idempotency_key_taken' };
-    }
-    const job: JobRecord = {
-      id: input.jobId,
-      namespace: input.namespace,
-      name: spec.name,
-      handler: spec.handler,
-      payload: spec.payload ?? null,
-      queue: spec.queue,
-      priority: spec.priority,
-      runAt: spec.runAt,
-      retry: spec.retry,
-      timeoutMs: spec.timeoutMs,
-      idempotencyKey: input.idempotencyKey,
-      requestHash: input.requestHash,
-      status: ExecutionStatus.Pending,
-      recurrence: null,
-      createdAt: now,
-      updatedAt: now,
-    };
-    const execution: ExecutionRecord = {
-      id: input.executionId,
-      jobId: input.jobId,
-      namespace: input.namespace,
-      status: ExecutionStatus.Pending,
-      attempt: 0,
-      scheduledFor: spec.scheduledFor,
-      nominalTime: null,
-      queuedAt: null,
-      startedAt: null,
-      finishedAt: null,
-      nextAttemptAt: null,
-      workerId: null,
-      result: null,
-      lastError: null,
-      createdAt: now,
-      updatedAt: now,
-    };
-    return { created: true, job, execution };
+  constructor(
+    private readonly db: Database,
+    private readonly sql: SqlClient,
+  ) {
+    this.creates = new GroupCommit((jobs) => insertJobs(this.sql, jobs));
   }
 
   /**
-   * Stores a recurring job and the outbox row that arms its first tick, in one transaction. No
-   * execution exists until a tick creates one.
+   * Stores a job, its first execution (PENDING) and the outbox row that gets it to BullMQ, and
+   * resolves once they are committed. Output: the stored records, or `created: false` when the
+   * idempotency key is already taken in this namespace (a racing twin loses here, not with an error).
    */
-  async createRecurring(input: NewRecurringJob, now: Date = new Date()): Promise<JobRecord | null> {
-    const { spec } = input;
-    assertStorableJson(spec.payload, 'payload');
-    const policies = storedRecurrencePolicies(input);
-    const created = await this.db.$transaction(async (tx) => {
-      const rows = await tx.$queryRaw<{ id: string }[]>`
-        INSERT INTO jobs (id, namespace, name, handler, payload, queue, priority, max_attempts, backoff_type,
-                          backoff_delay_ms, backoff_max_delay_ms, backoff_jitter, timeout_ms, idempotency_key,
-                          request_hash, status, schedule, schedule_state, next_run_at, overlap_policy,
-                          catch_up_policy, catch_up_window_ms, catch_up_max, created_at, updated_at)
-        VALUES (${input.jobId}::uuid, ${input.namespace}, ${spec.name}, ${spec.handler},
-                ${JSON.stringify(spec.payload ?? null)}::jsonb, ${spec.queue}, ${spec.priority},
-                ${spec.retry.maxAttempts}, ${spec.retry.backoffType}::"BackoffType", ${spec.retry.backoffDelayMs},
-                ${spec.retry.backoffMaxDelayMs}, ${spec.retry.backoffJitter}, ${spec.timeoutMs},
-                ${input.idempotencyKey}, ${input.requestHash}, 'PENDING', ${JSON.stringify(input.schedule)}::jsonb,
-                ${input.firstRunAt === null ? 'COMPLETED' : 'ACTIVE'}::"ScheduleState", ${input.firstRunAt}::timestamptz,
-                ${policies.overlapPolicy}::"OverlapPolicy", ${policies.catchUpPolicy}::"CatchUpPolicy",
-                ${policies.catchUpWindowMs}, ${policies.catchUpMax}, ${now}, ${now})
-        ON CONFLICT (namespace, idempotency_key) DO NOTHING
-        RETURNING id`;
-      if (rows.length === 0) {
-        return false;
+  async createWithFirstExecution(input: NewJobInput, now: Date = new Date()): Promise<CreateJobResult> {
+    assertStorableJson(input.spec.payload, 'payload');
+    const stored = await this.creates.submit({ kind: 'one_off', ...input, createdAt: now });
+    return stored === null
+      ? { created: false, reason: 'idempotency_key_taken' }
+      : { created: true, job: stored.job, execution: stored.execution as ExecutionRecord };
+  }
+
+  /**
+   * Stores a recurring job and the outbox row that arms its first tick. No execution exists until a
+   * tick creates one. Null when the idempotency key is already taken.
+   */
+  async createRecurring(input: NewRecurringJobInput, now: Date = new Date()): Promise<JobRecord | null> {
+    assertStorableJson(input.spec.payload, 'payload');
+    const stored = await this.creates.submit({ kind: 'recurring', ...input, createdAt: now });
+    return stored?.job ?? null;
+  }
+
+  /**
+   * Stores every job of a batch with their executions and outbox rows, in one transaction: all of
+   * them, or none (then the error is thrown). With an Idempotency-Key, the key is claimed in the
+   * same transaction; when it is taken, nothing is stored.
+   */
+  async createBatch(batch: NewJobBatch, now: Date = new Date()): Promise<CreateBatchResult> {
+    batch.jobs.forEach((job, index) => assertStorableJson(job.spec.payload, `jobs[${index}].payload`));
+    const jobs: TimedNewJob[] = batch.jobs.map((job) => ({
+      ...job,
+      namespace: batch.namespace,
+      idempotencyKey: null,
+      requestHash: null,
+      createdAt: now,
+    }));
+    const stored = await this.sql.transaction(async (tx) => {
+      if (batch.idempotencyKey !== null) {
+        const claimed = await tx.query(INSERT_BATCH, [
+          newId(),
+          batch.namespace,
+          batch.idempotencyKey,
+          batch.requestHash,
+          jobs.map((job) => job.jobId),
+          now,
+        ]);
+        if (claimed.length === 0) {
+          return null;
+        }
       }
-      await tx.outbox.create({ data: { kind: 'ARM_SCHEDULE', jobId: input.jobId } });
-      return true;
+      return insertJobs(tx, jobs);
     });
-    return created ? this.findById(input.namespace, input.jobId) : null;
+    if (stored === null) {
+      return { created: false, reason: 'idempotency_key_taken' };
+    }
+    // Jobs of one batch carry no keys of their own, so each row was inserted.
+    return { created: true, jobs: stored.filter((row) => row !== null) };
+  }
+
+  /** The batch that `idempotencyKey` made in `namespace`, or null. */
+  async findBatchByIdempotencyKey(namespace: string, idempotencyKey: string): Promise<StoredBatch | null> {
+    const row = await this.db.jobBatch.findUnique({
+      where: { namespace_idempotencyKey: { namespace, idempotencyKey } },
+    });
+    return row === null ? null : { requestHash: row.requestHash, jobIds: row.jobIds };
+  }
+
+  /** Jobs of `namespace` by id, in the order of `ids`; ids of jobs that no longer exist are left out. */
+  async findManyByIds(namespace: string, ids: readonly string[]): Promise<JobRecord[]> {
+    const rows = await this.db.job.findMany({ where: { namespace, id: { in: [...ids] } } });
+    const byId = new Map(rows.map((row) => [row.id, toJobRecord(row)]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  /** Resolves once every create submitted so far is committed or failed (for shutdown). */
+  drain(): Promise<void> {
+    return this.creates.drain();
   }
 
   async findById(namespace: string, id: string): Promise<JobRecord | null> {

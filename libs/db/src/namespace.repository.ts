@@ -1,6 +1,6 @@
 import { generateWebhookSecret } from '@meridian/domain';
 
-import type { Database } from './prisma-client.factory.js';
+import type { Database } from './postgres.js';
 
 /** Namespaces' own settings, created the first time a namespace needs them. */
 export class NamespaceRepository {

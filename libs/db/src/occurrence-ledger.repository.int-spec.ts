@@ -6,7 +6,7 @@ import { ExecutionRepository } from './execution.repository.js';
 import { JobRepository } from './job.repository.js';
 import { OccurrenceLedgerRepository, type TickDecision } from './occurrence-ledger.repository.js';
 import { OutboxRepository } from './outbox.repository.js';
-import { createDatabase, type Database } from './prisma-client.factory.js';
+import { connectPostgres, type Database, type Postgres } from './postgres.js';
 
 /** createTestDatabase() retries while other test runs clone the shared template; bound it above that. */
 const CLONE_TIMEOUT_MS = 30_000;
@@ -17,6 +17,7 @@ const FIRST = t('2026-05-01T10:00:00Z');
 describe(OccurrenceLedgerRepository.name, () => {
   let database: TestDatabase;
   let db: Database;
+  let postgres: Postgres;
   let jobs: JobRepository;
   let executions: ExecutionRepository;
   let outbox: OutboxRepository;
@@ -24,10 +25,11 @@ describe(OccurrenceLedgerRepository.name, () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    db = createDatabase({ url: database.url, poolSize: 10 });
-    jobs = new JobRepository(db);
-    executions = new ExecutionRepository(db);
-    outbox = new OutboxRepository(db);
+    postgres = connectPostgres({ url: database.url, poolSize: 10 });
+    db = postgres.prisma;
+    jobs = new JobRepository(db, postgres.sql);
+    executions = new ExecutionRepository(db, postgres.sql);
+    outbox = new OutboxRepository(db, postgres.sql);
     sut = new OccurrenceLedgerRepository(db);
   }, CLONE_TIMEOUT_MS);
 
@@ -37,7 +39,7 @@ describe(OccurrenceLedgerRepository.name, () => {
   });
 
   afterAll(async () => {
-    await db.$disconnect();
+    await postgres.close();
     await database.drop();
   });
 

@@ -11,7 +11,7 @@ import {
 } from '@meridian/domain';
 
 import type { Prisma } from '../generated/client/index.js';
-import type { Database } from './prisma-client.factory.js';
+import type { Database } from './postgres.js';
 import {
   recurrencePolicies,
   type StoredOverlapPolicy,

@@ -16,7 +16,7 @@ import type { Redis } from 'ioredis';
 import { ExecutionRepository } from './execution.repository.js';
 import { JobRepository } from './job.repository.js';
 import { OutboxRepository } from './outbox.repository.js';
-import { createDatabase, type Database } from './prisma-client.factory.js';
+import { connectPostgres, type Database, type Postgres } from './postgres.js';
 
 /** createTestDatabase() retries while other test runs clone the shared template; bound it above that. */
 const CLONE_TIMEOUT_MS = 30_000;
@@ -24,6 +24,7 @@ const CLONE_TIMEOUT_MS = 30_000;
 describe(OutboxRepository.name, () => {
   let database: TestDatabase;
   let db: Database;
+  let postgres: Postgres;
   let redis: Redis;
   let jobs: JobRepository;
   let executions: ExecutionRepository;
@@ -34,11 +35,12 @@ describe(OutboxRepository.name, () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    db = createDatabase({ url: database.url, poolSize: 10 });
+    postgres = connectPostgres({ url: database.url, poolSize: 10 });
+    db = postgres.prisma;
     redis = createRedisConnection({ url: TEST_REDIS_URL }, 'outbox-test');
-    jobs = new JobRepository(db);
-    executions = new ExecutionRepository(db);
-    sut = new OutboxRepository(db);
+    jobs = new JobRepository(db, postgres.sql);
+    executions = new ExecutionRepository(db, postgres.sql);
+    sut = new OutboxRepository(db, postgres.sql);
   }, CLONE_TIMEOUT_MS);
 
   beforeEach(async () => {
@@ -55,7 +57,7 @@ describe(OutboxRepository.name, () => {
   });
 
   afterAll(async () => {
-    await db.$disconnect();
+    await postgres.close();
     await redis.quit();
     await database.drop();
   });

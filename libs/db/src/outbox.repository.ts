@@ -1,7 +1,8 @@
 import type { ExecutionDispatch } from '@meridian/domain';
 
-import { DISPATCH_COLUMNS, type DispatchRow, toDispatch } from './dispatch-row.js';
-import type { Database } from './prisma-client.factory.js';
+import { DISPATCH_COLUMNS_SQL, type DispatchRow, toDispatch } from './dispatch-row.js';
+import type { Database } from './postgres.js';
+import type { SqlClient, SqlTransaction, Statement } from './sql-client.js';
 import { UNFINISHED_STATUSES } from './unfinished-executions.js';
 
 export interface RelayBatchResult {
@@ -11,8 +12,72 @@ export interface RelayBatchResult {
   dispatched: number;
 }
 
+/**
+ * Claims up to $1 ENQUEUE_EXECUTION rows, oldest first after those that failed least, with what it
+ * takes to enqueue each. A buffered run (`after_previous`) is claimed only once no earlier execution
+ * of its job is unfinished ($2: the unfinished statuses). Locks the claimed outbox rows
+ * (SKIP LOCKED: N relays share the table without double work) until commit.
+ */
+const CLAIM_EXECUTIONS: Statement = {
+  name: 'meridian_outbox_claim_executions',
+  text: `
+    SELECT o.id AS outbox_id, e.status, ${DISPATCH_COLUMNS_SQL}
+      FROM outbox o
+      JOIN executions e ON e.id = o.execution_id
+      JOIN jobs j ON j.id = e.job_id
+     WHERE NOT o.after_previous
+        OR NOT EXISTS (SELECT 1 FROM executions p
+                        WHERE p.job_id = e.job_id AND p.id < e.id AND p.status = ANY($2::"ExecutionStatus"[]))
+     ORDER BY o.attempts, o.id
+     LIMIT $1
+       FOR UPDATE OF o SKIP LOCKED`,
+};
+
+/** Marks the dispatched executions ($1) that are still PENDING as QUEUED, with their jobs, at $2. */
+const MARK_QUEUED: Statement = {
+  name: 'meridian_outbox_mark_queued',
+  text: `
+    WITH queued AS (
+      UPDATE executions SET status = 'QUEUED', queued_at = $2, updated_at = $2
+       WHERE id = ANY($1::uuid[]) AND status = 'PENDING'
+      RETURNING job_id
+    )
+    UPDATE jobs SET status = 'QUEUED', updated_at = $2 FROM queued q WHERE jobs.id = q.job_id`,
+};
+
+/** Deletes relayed outbox rows ($1). */
+const DELETE_ROWS: Statement = {
+  name: 'meridian_outbox_delete',
+  text: `DELETE FROM outbox WHERE id = ANY($1::bigint[])`,
+};
+
+/** Counts a failed dispatch on outbox rows ($1) with its error ($2), which orders them last. */
+const COUNT_FAILURE: Statement = {
+  name: 'meridian_outbox_count_failure',
+  text: `UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])`,
+};
+
+/** Claims up to $1 ARM_SCHEDULE rows with their job's next nominal time; locks as CLAIM_EXECUTIONS. */
+const CLAIM_ARMS: Statement = {
+  name: 'meridian_outbox_claim_arms',
+  text: `
+    SELECT o.id AS outbox_id, j.id AS job_id, j.next_run_at
+      FROM outbox o
+      JOIN jobs j ON j.id = o.job_id
+     WHERE o.kind = 'ARM_SCHEDULE'
+     ORDER BY o.id
+     LIMIT $1
+       FOR UPDATE OF o SKIP LOCKED`,
+};
+
+/** Outbox ids are bigint; pg hands them over as strings, which is all they are used as. */
+type OutboxId = string;
+
 export class OutboxRepository {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly sql: SqlClient,
+  ) {}
 
   /**
    * Relays one batch of outbox rows.
@@ -32,81 +97,67 @@ export class OutboxRepository {
   async relayBatch(limit: number, dispatch: (items: ExecutionDispatch[]) => Promise<void>): Promise<RelayBatchResult> {
     // Rows that could not be dispatched, kept across the rollback so they are counted anyway: their
     // attempts order them last, so rows that can go are claimed first next time.
-    let undispatchable: { ids: bigint[]; error: string } | null = null;
+    let undispatchable: { ids: OutboxId[]; error: string } | null = null;
     try {
-      return await this.relayInTransaction(limit, dispatch, (ids, error) => {
-        undispatchable = { ids, error };
-      });
+      // No retry on a conflict: the transaction enqueues to Redis, which a rollback would not undo.
+      return await this.sql.transaction(
+        (tx) =>
+          this.relayInTransaction(tx, limit, dispatch, (ids, error) => {
+            undispatchable = { ids, error };
+          }),
+        0,
+      );
     } catch (error) {
-      const failed = undispatchable as { ids: bigint[]; error: string } | null;
+      const failed = undispatchable as { ids: OutboxId[]; error: string } | null;
       if (failed !== null) {
-        await this.db.$executeRaw`
-          UPDATE outbox SET attempts = attempts + 1, last_error = ${failed.error} WHERE id = ANY(${failed.ids}::bigint[])`;
+        await this.sql.query(COUNT_FAILURE, [failed.ids, failed.error]);
       }
       throw error;
     }
   }
 
   private async relayInTransaction(
+    tx: SqlTransaction,
     limit: number,
     dispatch: (items: ExecutionDispatch[]) => Promise<void>,
-    onUndispatchable: (ids: bigint[], error: string) => void,
+    onUndispatchable: (ids: OutboxId[], error: string) => void,
   ): Promise<RelayBatchResult> {
-    return this.db.$transaction(
-      async (tx) => {
-        const rows = await tx.$queryRaw<(DispatchRow & { outbox_id: bigint; status: string })[]>`
-          SELECT o.id AS outbox_id, e.status, ${DISPATCH_COLUMNS}
-            FROM outbox o
-            JOIN executions e ON e.id = o.execution_id
-            JOIN jobs j ON j.id = e.job_id
-           WHERE NOT o.after_previous
-              OR NOT EXISTS (SELECT 1 FROM executions p
-                              WHERE p.job_id = e.job_id AND p.id < e.id
-                                AND p.status = ANY(${UNFINISHED_STATUSES}::"ExecutionStatus"[]))
-           ORDER BY o.attempts, o.id
-           LIMIT ${limit}
-             FOR UPDATE OF o SKIP LOCKED`;
-        if (rows.length === 0) {
-          return { claimed: 0, dispatched: 0 };
-        }
-        // Taken before dispatch: a worker may start an execution the moment it is enqueued, and its
-        // start must not look earlier than its queuing.
-        const now = new Date();
-        const pending = rows.filter((row) => row.status === 'PENDING');
-        const failed = new Map<bigint, string>();
-        try {
-          if (pending.length > 0) {
-            await dispatch(pending.map(toDispatch));
-          }
-        } catch (batchError) {
-          for (const row of pending) {
-            await dispatch([toDispatch(row)]).catch((error: unknown) => {
-              failed.set(row.outbox_id, error instanceof Error ? error.message : String(error));
-            });
-          }
-          // Nothing got through: change nothing here, let the caller back off.
-          if (failed.size === pending.length) {
-            onUndispatchable([...failed.keys()], [...failed.values()][0] ?? String(batchError));
-            throw batchError;
-          }
-        }
-        const dispatched = pending.filter((row) => !failed.has(row.outbox_id));
-        await tx.$executeRaw`
-          WITH queued AS (
-            UPDATE executions SET status = 'QUEUED', queued_at = ${now}, updated_at = ${now}
-             WHERE id = ANY(${dispatched.map((row) => row.execution_id)}::uuid[]) AND status = 'PENDING'
-            RETURNING job_id
-          )
-          UPDATE jobs SET status = 'QUEUED', updated_at = ${now} FROM queued q WHERE jobs.id = q.job_id`;
-        const done = rows.filter((row) => !failed.has(row.outbox_id)).map((row) => row.outbox_id);
-        await tx.$executeRaw`DELETE FROM outbox WHERE id = ANY(${done}::bigint[])`;
-        for (const [id, error] of failed) {
-          await tx.$executeRaw`UPDATE outbox SET attempts = attempts + 1, last_error = ${error} WHERE id = ${id}`;
-        }
-        return { claimed: rows.length, dispatched: dispatched.length };
-      },
-      { timeout: 60_000, maxWait: 10_000 },
-    );
+    const rows = await tx.query<DispatchRow & { outbox_id: OutboxId; status: string }>(CLAIM_EXECUTIONS, [
+      limit,
+      UNFINISHED_STATUSES,
+    ]);
+    if (rows.length === 0) {
+      return { claimed: 0, dispatched: 0 };
+    }
+    // Taken before dispatch: a worker may start an execution the moment it is enqueued, and its
+    // start must not look earlier than its queuing.
+    const now = new Date();
+    const pending = rows.filter((row) => row.status === 'PENDING');
+    const failed = new Map<OutboxId, string>();
+    try {
+      if (pending.length > 0) {
+        await dispatch(pending.map(toDispatch));
+      }
+    } catch (batchError) {
+      for (const row of pending) {
+        await dispatch([toDispatch(row)]).catch((error: unknown) => {
+          failed.set(row.outbox_id, error instanceof Error ? error.message : String(error));
+        });
+      }
+      // Nothing got through: change nothing here, let the caller back off.
+      if (failed.size === pending.length) {
+        onUndispatchable([...failed.keys()], [...failed.values()][0] ?? String(batchError));
+        throw batchError;
+      }
+    }
+    const dispatched = pending.filter((row) => !failed.has(row.outbox_id));
+    await tx.query(MARK_QUEUED, [dispatched.map((row) => row.execution_id), now]);
+    const done = rows.filter((row) => !failed.has(row.outbox_id)).map((row) => row.outbox_id);
+    await tx.query(DELETE_ROWS, [done]);
+    for (const [id, error] of failed) {
+      await tx.query(COUNT_FAILURE, [[id], error]);
+    }
+    return { claimed: rows.length, dispatched: dispatched.length };
   }
 
   /**
@@ -118,30 +169,22 @@ export class OutboxRepository {
     limit: number,
     arm: (ticks: { jobId: string; nominalTime: Date }[]) => Promise<void>,
   ): Promise<RelayBatchResult> {
-    return this.db.$transaction(
-      async (tx) => {
-        const rows = await tx.$queryRaw<{ outbox_id: bigint; job_id: string; next_run_at: Date | null }[]>`
-          SELECT o.id AS outbox_id, j.id AS job_id, j.next_run_at
-            FROM outbox o
-            JOIN jobs j ON j.id = o.job_id
-           WHERE o.kind = 'ARM_SCHEDULE'
-           ORDER BY o.id
-           LIMIT ${limit}
-             FOR UPDATE OF o SKIP LOCKED`;
-        if (rows.length === 0) {
-          return { claimed: 0, dispatched: 0 };
-        }
-        const ticks = rows.flatMap((row) =>
-          row.next_run_at === null ? [] : [{ jobId: row.job_id, nominalTime: row.next_run_at }],
-        );
-        if (ticks.length > 0) {
-          await arm(ticks);
-        }
-        await tx.$executeRaw`DELETE FROM outbox WHERE id = ANY(${rows.map((row) => row.outbox_id)}::bigint[])`;
-        return { claimed: rows.length, dispatched: ticks.length };
-      },
-      { timeout: 60_000, maxWait: 10_000 },
-    );
+    return this.sql.transaction(async (tx) => {
+      const rows = await tx.query<{ outbox_id: OutboxId; job_id: string; next_run_at: Date | null }>(CLAIM_ARMS, [
+        limit,
+      ]);
+      if (rows.length === 0) {
+        return { claimed: 0, dispatched: 0 };
+      }
+      const ticks = rows.flatMap((row) =>
+        row.next_run_at === null ? [] : [{ jobId: row.job_id, nominalTime: row.next_run_at }],
+      );
+      if (ticks.length > 0) {
+        await arm(ticks);
+      }
+      await tx.query(DELETE_ROWS, [rows.map((row) => row.outbox_id)]);
+      return { claimed: rows.length, dispatched: ticks.length };
+    }, 0);
   }
 
   async countPending(): Promise<number> {

@@ -16,7 +16,7 @@ import {
   toStoredPolicy,
   type WorkflowCancellation,
 } from './dependency.repository.js';
-import type { Database } from './prisma-client.factory.js';
+import type { Database } from './postgres.js';
 import type { ExecutionRecord } from './records.js';
 import { byQueue, cancelExecutions } from './unfinished-executions.js';
 

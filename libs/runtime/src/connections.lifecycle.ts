@@ -1,9 +1,9 @@
-import type { Database } from '@meridian/db';
+import { JobRepository, type Postgres } from '@meridian/db';
 import { ExecutionQueueGateway } from '@meridian/queue';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 
-import { DATABASE, REDIS } from './tokens.js';
+import { POSTGRES, REDIS } from './tokens.js';
 
 /**
  * Closes the process's connections last: apps stop their own work in `beforeApplicationShutdown`,
@@ -12,14 +12,17 @@ import { DATABASE, REDIS } from './tokens.js';
 @Injectable()
 export class ConnectionsLifecycle implements OnApplicationShutdown {
   constructor(
-    @Inject(DATABASE) private readonly db: Database,
+    @Inject(POSTGRES) private readonly postgres: Postgres,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly queues: ExecutionQueueGateway,
+    private readonly jobs: JobRepository,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.queues.close();
-    await this.db.$disconnect();
+    // Creates already answered for are committed; this waits for those still being written.
+    await this.jobs.drain();
+    await this.postgres.close();
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }

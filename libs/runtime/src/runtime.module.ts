@@ -2,7 +2,7 @@ import type { MeridianConfig } from '@meridian/config';
 import {
   ApiKeyRepository,
   AuditRepository,
-  createDatabase,
+  connectPostgres,
   type Database,
   DatabaseHealthRepository,
   DependencyRepository,
@@ -11,6 +11,8 @@ import {
   NamespaceRepository,
   OccurrenceLedgerRepository,
   OutboxRepository,
+  type Postgres,
+  type SqlClient,
   WorkflowRepository,
 } from '@meridian/db';
 import { HandlerRegistry } from '@meridian/handler-sdk';
@@ -29,7 +31,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { ConnectionsLifecycle } from './connections.lifecycle.js';
 import { DependencySettler } from './dependency-settler.js';
 import { RedisHealthRepository } from './redis-health.repository.js';
-import { CONFIG, DATABASE, REDIS } from './tokens.js';
+import { CONFIG, DATABASE, POSTGRES, REDIS, SQL } from './tokens.js';
 import { WebhookSigner } from './webhook-signer.js';
 
 export type Component = 'api' | 'scheduler' | 'worker';
@@ -42,13 +44,9 @@ export type Component = 'api' | 'scheduler' | 'worker';
 @Module({})
 export class RuntimeModule {
   static forRoot(config: MeridianConfig, component: Component): DynamicModule {
-    const repositories = [
-      ApiKeyRepository,
+    const prismaRepositories = [
       AuditRepository,
-      JobRepository,
       NamespaceRepository,
-      ExecutionRepository,
-      OutboxRepository,
       OccurrenceLedgerRepository,
       DependencyRepository,
       WorkflowRepository,
@@ -58,6 +56,15 @@ export class RuntimeModule {
       useFactory: (db: Database) => new repository(db),
       inject: [DATABASE],
     }));
+    // The repositories on the path of every job also run plain SQL (see SqlClient).
+    const hotPathRepositories = [ApiKeyRepository, JobRepository, ExecutionRepository, OutboxRepository].map(
+      (repository) => ({
+        provide: repository,
+        useFactory: (db: Database, sql: SqlClient) => new repository(db, sql),
+        inject: [DATABASE, SQL],
+      }),
+    );
+    const repositories = [...prismaRepositories, ...hotPathRepositories];
     return {
       module: RuntimeModule,
       imports: [
@@ -73,7 +80,9 @@ export class RuntimeModule {
       ],
       providers: [
         { provide: CONFIG, useValue: config },
-        { provide: DATABASE, useFactory: () => createDatabase(config.database) },
+        { provide: POSTGRES, useFactory: () => connectPostgres(config.database) },
+        { provide: DATABASE, useFactory: (postgres: Postgres) => postgres.prisma, inject: [POSTGRES] },
+        { provide: SQL, useFactory: (postgres: Postgres) => postgres.sql, inject: [POSTGRES] },
         {
           provide: REDIS,
           useFactory: () =>
@@ -128,6 +137,7 @@ export class RuntimeModule {
       exports: [
         CONFIG,
         DATABASE,
+        SQL,
         REDIS,
         ...repositories.map((r) => r.provide),
         RedisHealthRepository,

@@ -1,33 +1,77 @@
 import type { MeridianConfig } from '@meridian/config';
-import { OutboxRepository } from '@meridian/db';
+import { OutboxRepository, type SqlClient } from '@meridian/db';
 import { ExecutionQueueGateway } from '@meridian/queue';
-import { BackgroundLoop, CONFIG } from '@meridian/runtime';
+import { BackgroundLoop, CONFIG, SQL } from '@meridian/runtime';
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+
+/** The channel the outbox's insert trigger notifies (see the fast_path migration). */
+const OUTBOX_CHANNEL = 'meridian_outbox';
+
+/** How long to wait before listening again after the notification connection dropped. */
+const RELISTEN_DELAY_MS = 1000;
 
 /**
  * Moves committed outbox rows into BullMQ. Safe to run in any number of scheduler replicas: rows
  * are claimed with SKIP LOCKED and every enqueue is idempotent (job id = execution id).
+ * A NOTIFY from the outbox's insert trigger wakes the relay as soon as rows commit; the poll is
+ * the fallback for a notification lost with its connection.
  */
 @Injectable()
 export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly loop = new BackgroundLoop(() => this.tick());
   private failures = 0;
+  private stopListening: (() => Promise<void>) | undefined;
+  private relistenTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   constructor(
     private readonly outbox: OutboxRepository,
     private readonly queues: ExecutionQueueGateway,
+    @Inject(SQL) private readonly sql: SqlClient,
     @Inject(CONFIG) private readonly config: MeridianConfig,
     @InjectPinoLogger(OutboxRelayService.name) private readonly logger: PinoLogger,
   ) {}
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
+    await this.listen();
     this.loop.start();
     this.logger.info({ pollIntervalMs: this.config.outbox.pollIntervalMs }, 'scheduler ready');
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.relistenTimer);
+    await this.stopListening?.();
     await this.loop.stop();
+  }
+
+  /** Listens for new outbox rows; on failure, polling carries on and listening is tried again. */
+  private async listen(): Promise<void> {
+    const retry = (error: unknown) => {
+      this.logger.warn({ err: error }, 'outbox notifications lost; polling until listening again');
+      this.stopListening = undefined;
+      if (!this.stopped) {
+        this.relistenTimer = setTimeout(() => void this.listen(), RELISTEN_DELAY_MS);
+      }
+    };
+    try {
+      this.stopListening = await this.sql.listen(
+        OUTBOX_CHANNEL,
+        () => {
+          // While the relay is failing it backs off; a burst of creates must not hammer Redis.
+          if (this.failures === 0) {
+            this.loop.wake();
+          }
+        },
+        (error) => {
+          void this.stopListening?.();
+          retry(error);
+        },
+      );
+    } catch (error) {
+      retry(error);
+    }
   }
 
   /** Relays one batch; exposed for tests and for draining. */

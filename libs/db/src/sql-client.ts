@@ -1,0 +1,96 @@
+import pg from 'pg';
+
+/**
+ * A named, parameterised statement. Postgres parses and plans it once per connection (a named
+ * prepared statement), then runs it by name: the hot path pays neither Prisma's query compiler nor
+ * Postgres's parser per call.
+ */
+export interface Statement {
+  /** Unique per statement text across the process: pg keys prepared statements by name. */
+  name: string;
+  text: string;
+}
+
+/** SQLSTATEs after which the same transaction, run again, may succeed. */
+const RETRYABLE = new Set(['40001', '40P01']);
+
+/** Whether `error` is a serialization failure or a deadlock, which a retry of the transaction cures. */
+export function isRetryableConflict(error: unknown): boolean {
+  return RETRYABLE.has((error as { code?: string } | null)?.code ?? '');
+}
+
+/** A connection inside a transaction. */
+export interface SqlTransaction {
+  query<R>(statement: Statement, values: readonly unknown[]): Promise<R[]>;
+}
+
+/**
+ * Plain SQL on the process's pg pool, for the statements on the path of every job (create, relay,
+ * attempt start and finish, key lookup). Everything else goes through Prisma.
+ */
+export class SqlClient {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async query<R>(statement: Statement, values: readonly unknown[]): Promise<R[]> {
+    const result = await this.pool.query<R & pg.QueryResultRow>({ ...statement, values: [...values] });
+    return result.rows;
+  }
+
+  /**
+   * Runs `work` in one transaction (READ COMMITTED). A deadlock or serialization failure rolls back
+   * and runs `work` again, up to `retries` times: `work` must therefore only touch the database.
+   */
+  async transaction<T>(work: (tx: SqlTransaction) => Promise<T>, retries = 3): Promise<T> {
+    for (let attempt = 0; ; attempt += 1) {
+      const client = await this.pool.connect();
+      let broken = false;
+      try {
+        await client.query('BEGIN');
+        const result = await work({
+          query: async <R>(statement: Statement, values: readonly unknown[]) =>
+            (await client.query<R & pg.QueryResultRow>({ ...statement, values: [...values] })).rows,
+        });
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
+        if (attempt < retries && isRetryableConflict(error)) {
+          continue;
+        }
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    }
+  }
+
+  /**
+   * Calls `onNotify` on every NOTIFY on `channel`, on a connection of its own (outside the pool's
+   * count). Resolves once listening; the returned function stops. A dropped connection is reported
+   * through `onError`; the caller decides whether to listen again.
+   */
+  async listen(channel: string, onNotify: () => void, onError: (error: Error) => void): Promise<() => Promise<void>> {
+    const client = new pg.Client(this.pool.options);
+    client.on('notification', (message) => {
+      if (message.channel === channel) {
+        onNotify();
+      }
+    });
+    client.on('error', onError);
+    await client.connect();
+    await client.query(`LISTEN "${channel.replaceAll('"', '""')}"`);
+    return async () => {
+      client.removeListener('error', onError);
+      client.on('error', () => undefined);
+      await client.end().catch(() => undefined);
+    };
+  }
+
+  async close(): Promise<void> {
+    if (!this.pool.ended) {
+      await this.pool.end();
+    }
+  }
+}

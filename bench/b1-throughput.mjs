@@ -1,0 +1,61 @@
+// B1 throughput: N noop jobs through Meridian's batch create and through single creates (50 HTTP
+// clients), with 1 and 2 worker processes, timed until every execution is SUCCEEDED in Postgres;
+// against raw BullMQ (addBulk in chunks, a Worker of the same concurrency, no Postgres).
+import { config } from './lib/config.mjs';
+import { runInChild } from './lib/child.mjs';
+import { meridianThroughput } from './lib/meridian-throughput.mjs';
+import { ratio } from './lib/stats.mjs';
+import { row } from './lib/table.mjs';
+
+const N = config.b1.jobs;
+
+export const rawSystem = {
+  name: 'raw-bullmq',
+  run: async () => {
+    const result = await runInChild('./raw-bullmq.mjs', 'throughput', { jobs: N, chunk: config.chunk, concurrency: config.concurrency });
+    return { ...result, rate: N / result.seconds };
+  },
+  describe: (r) => `${r.rate.toFixed(0)} jobs/s`,
+};
+
+export function meridianSystem(mode, workers) {
+  const jobs = mode === 'batch' ? N : config.b1.singleJobs;
+  return {
+    name: `meridian-${mode}-${workers}w`,
+    run: () => meridianThroughput({ workers, jobs, mode }),
+    describe: (r) => `${r.rate.toFixed(0)} jobs/s end to end, creates ${r.createRate.toFixed(0)}/s`,
+  };
+}
+
+export const b1 = {
+  id: 'b1',
+  title: 'B1 throughput',
+  group: 'throughput',
+  describe: () =>
+    `${N} noop jobs (batch, ${config.chunk} per request) and ${config.b1.singleJobs} (single creates, ${config.b1.clients} clients), concurrency ${config.concurrency}`,
+  systems: () => [
+    rawSystem,
+    meridianSystem('batch', 1),
+    meridianSystem('single', 1),
+    meridianSystem('batch', 2),
+    meridianSystem('single', 2),
+  ],
+  report(results) {
+    const raw = results['raw-bullmq'];
+    const rows = [row('B1', `end to end, ${N} jobs`, 'raw BullMQ (addBulk)', raw.rate, 'jobs/s')];
+    for (const workers of [1, 2]) {
+      for (const mode of ['batch', 'single']) {
+        const result = results[`meridian-${mode}-${workers}w`];
+        const jobs = mode === 'batch' ? N : config.b1.singleJobs;
+        const label = `Meridian ${mode === 'batch' ? 'batch create' : `single creates (${config.b1.clients} clients)`}, ${workers} worker${workers > 1 ? 's' : ''}`;
+        if (result.error !== undefined) {
+          rows.push(row('B1', `end to end, ${jobs} jobs`, label, result.error.slice(0, 60), '', 'raw BullMQ', raw.rate, Number.NaN));
+          continue;
+        }
+        rows.push(row('B1', `end to end, ${jobs} jobs`, label, result.rate, 'jobs/s', 'raw BullMQ', raw.rate, ratio(result.rate, raw.rate)));
+        rows.push(row('B1', 'creates alone', label, result.createRate, 'jobs/s', 'raw BullMQ addBulk', N / raw.createSeconds, ratio(result.createRate, N / raw.createSeconds)));
+      }
+    }
+    return rows;
+  },
+};

@@ -1,0 +1,127 @@
+// B3 API latency at a fixed request rate (open loop): BENCH_B3_RATE requests/s for BENCH_B3_SECONDS
+// of POST /v1/jobs (noop), then as long of GET /v1/jobs/:id over the jobs just created; p50/p99/max
+// from each request's due instant, and each process's CPU per request (/proc/<pid>/stat). The
+// baseline is raw BullMQ behind a bare node:http server (add / getJob), driven the same way.
+import { performance } from 'node:perf_hooks';
+
+import { startServerChild } from './lib/child.mjs';
+import { config } from './lib/config.mjs';
+import { meridianAnomalies } from './lib/anomalies.mjs';
+import { noopJob } from './lib/load.mjs';
+import { startMeridian } from './lib/meridian.mjs';
+import { openLoop } from './lib/open-loop.mjs';
+import { cpuMeter } from './lib/proc.mjs';
+import { ratio } from './lib/stats.mjs';
+import { row } from './lib/table.mjs';
+import { waitForCount } from './lib/wait.mjs';
+
+const { rate, seconds, connections, timeoutMs } = config.b3;
+
+/** CPU ms per request of each process, and their sum. */
+function cpuPerRequest(cpuSeconds, requests) {
+  const perProcess = Object.fromEntries(Object.entries(cpuSeconds).map(([name, s]) => [name, (s * 1000) / requests]));
+  return { ...perProcess, total: Object.values(perProcess).reduce((a, b) => a + b, 0) };
+}
+
+/** POST then GET at the fixed rate against `origin`; `settle()` waits until the created jobs ran. */
+async function drive({ origin, headers, pids, settle, onIdsReady }) {
+  const ids = [];
+  const meter = cpuMeter(pids);
+  meter.start();
+  const post = await openLoop({
+    origin,
+    rate,
+    seconds,
+    connections,
+    timeoutMs,
+    next: (i) => ({ method: 'POST', path: '/v1/jobs', headers: { ...headers, 'content-type': 'application/json', prefer: 'return=minimal' }, body: JSON.stringify(noopJob(i)) }),
+    onBody: (status, text) => {
+      if (status === 201) {
+        ids.push(JSON.parse(text).id);
+      }
+    },
+  });
+  const settled = performance.now();
+  await settle(ids.length);
+  const settleSeconds = (performance.now() - settled) / 1000;
+  const postCpu = meter.stop();
+  await onIdsReady?.(ids);
+  meter.start();
+  const get = await openLoop({
+    origin,
+    rate,
+    seconds,
+    connections,
+    timeoutMs,
+    next: (i) => ({ method: 'GET', path: `/v1/jobs/${ids[i % ids.length]}`, headers }),
+  });
+  const getCpu = meter.stop();
+  return {
+    post: { ...post, settleSeconds, cpuMsPerRequest: cpuPerRequest(postCpu, post.requests) },
+    get: { ...get, cpuMsPerRequest: cpuPerRequest(getCpu, get.requests) },
+  };
+}
+
+const baseline = {
+  name: 'raw-bullmq-http',
+  async run() {
+    const server = await startServerChild('./http-baseline.mjs', 'serve', { concurrency: config.concurrency });
+    try {
+      return await drive({ origin: `http://127.0.0.1:${server.port}`, headers: {}, pids: { server: server.pid }, settle: async () => undefined });
+    } finally {
+      await server.stop();
+    }
+  },
+  describe: (r) => `POST p50 ${r.post.latencyMs.p50.toFixed(1)} ms p99 ${r.post.latencyMs.p99.toFixed(1)} ms; GET p50 ${r.get.latencyMs.p50.toFixed(1)} ms p99 ${r.get.latencyMs.p99.toFixed(1)} ms`,
+};
+
+const meridian = {
+  name: 'meridian',
+  async run() {
+    const m = await startMeridian({ workers: 1 });
+    try {
+      const result = await drive({
+        origin: m.stack.apiUrl,
+        headers: { authorization: `Bearer ${m.stack.env.API_BOOTSTRAP_KEY}` },
+        pids: m.pids(),
+        // The POST phase's CPU includes running the jobs: wait until every created one SUCCEEDED.
+        settle: (created) =>
+          waitForCount(() => m.succeeded(), created, { diagnose: async () => ({ byStatus: await m.countByStatus() }) }),
+      });
+      return { ...result, anomalies: await meridianAnomalies(m) };
+    } finally {
+      await m.stop();
+    }
+  },
+  describe: baseline.describe,
+};
+
+export const b3 = {
+  id: 'b3',
+  title: 'B3 API latency',
+  describe: () => `${rate} req/s for ${seconds} s of POST /v1/jobs, then of GET /v1/jobs/:id; open loop, up to ${connections} connections`,
+  systems: () => [baseline, meridian],
+  report(results) {
+    const base = results['raw-bullmq-http'];
+    const ours = results.meridian;
+    const rows = [];
+    for (const phase of ['post', 'get']) {
+      const label = phase === 'post' ? 'POST /v1/jobs' : 'GET /v1/jobs/:id';
+      if (ours.error !== undefined || base.error !== undefined) {
+        rows.push(row('B3', label, 'Meridian', (ours.error ?? base.error).slice(0, 60), ''));
+        continue;
+      }
+      for (const p of ['p50', 'p99', 'max']) {
+        rows.push(row('B3', `${label} latency ${p} at ${rate}/s`, 'Meridian', ours[phase].latencyMs[p], 'ms', 'raw BullMQ + node:http', base[phase].latencyMs[p], ratio(ours[phase].latencyMs[p], base[phase].latencyMs[p])));
+      }
+      const failed = ours[phase].errors + ours[phase].timeouts + Object.entries(ours[phase].statuses).filter(([s]) => Number(s) >= 400).reduce((a, [, n]) => a + n, 0);
+      rows.push(row('B3', `${label} failed requests`, 'Meridian', failed, '', 'raw BullMQ + node:http', base[phase].errors + base[phase].timeouts, Number.NaN));
+      const cpu = ours[phase].cpuMsPerRequest;
+      for (const name of Object.keys(cpu).filter((key) => key !== 'total')) {
+        rows.push(row('B3', `${label} CPU per request`, `Meridian ${name}`, cpu[name], 'ms'));
+      }
+      rows.push(row('B3', `${label} CPU per request`, 'Meridian, all processes', cpu.total, 'ms', 'raw BullMQ + node:http', base[phase].cpuMsPerRequest.total, ratio(cpu.total, base[phase].cpuMsPerRequest.total)));
+    }
+    return rows;
+  },
+};

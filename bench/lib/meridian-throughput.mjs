@@ -1,0 +1,43 @@
+// One measured Meridian throughput run (B1, B2, B5): a fresh stack, `jobs` noop jobs created through
+// the batch route or one request at a time, timed from the first create until every execution is
+// SUCCEEDED in Postgres; with each process's CPU seconds and peak RSS, and what looked wrong.
+import { performance } from 'node:perf_hooks';
+
+import { meridianAnomalies } from './anomalies.mjs';
+import { config } from './config.mjs';
+import { createBatches, createSingles } from './load.mjs';
+import { startMeridian } from './meridian.mjs';
+import { cpuMeter, peakRssMiB } from './proc.mjs';
+import { waitForCount } from './wait.mjs';
+
+export async function meridianThroughput({ workers, jobs, mode }) {
+  const meridian = await startMeridian({ workers, connections: Math.max(64, config.b1.clients) });
+  try {
+    const pids = meridian.pids();
+    const meter = cpuMeter(pids);
+    meter.start();
+    const started = performance.now();
+    if (mode === 'batch') {
+      await createBatches(meridian, jobs, config.chunk);
+    } else {
+      await createSingles(meridian, jobs, config.b1.clients);
+    }
+    const created = performance.now();
+    const ended = await waitForCount(() => meridian.succeeded(), jobs, {
+      diagnose: async () => ({ byStatus: await meridian.countByStatus(), anomalies: await meridianAnomalies(meridian) }),
+    });
+    const cpuSeconds = meter.stop();
+    const seconds = (ended - started) / 1000;
+    return {
+      seconds,
+      rate: jobs / seconds,
+      createSeconds: (created - started) / 1000,
+      createRate: jobs / ((created - started) / 1000),
+      cpuSeconds,
+      peakRssMiB: Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, peakRssMiB(pid)])),
+      anomalies: await meridianAnomalies(meridian),
+    };
+  } finally {
+    await meridian.stop();
+  }
+}

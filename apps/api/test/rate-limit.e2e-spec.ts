@@ -1,10 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
+import { loadConfig } from '@meridian/config';
 import { ApiClient, freePort, useStack } from '@meridian/testing';
 
 describe('rate limit', () => {
-  const ctx = useStack({ apps: ['api'], env: { API_RATE_LIMIT_PER_MINUTE: '10' } });
+  const ctx = useStack({ apps: ['api'], env: { API_RATE_LIMIT_PER_MINUTE: '10', API_RATE_LIMIT_BURST: '4' } });
 
-  it('should hold one limit per key across two api processes, answering 429 with Retry-After', async () => {
+  it('should hold one limit per key across two api processes, its burst included, answering 429 with Retry-After', async () => {
     const port = await freePort();
     await ctx.stack.start('api', { API_PORT: String(port) });
     const first = ctx.api;
@@ -14,14 +15,15 @@ describe('rate limit', () => {
     expect(other.status).toBe(201);
 
     const answers = [];
-    for (let i = 0; i < 6; i += 1) {
+    for (let i = 0; i < 8; i += 1) {
       answers.push(await first.request('GET', '/v1/jobs'), await second.request('GET', '/v1/jobs'));
     }
 
+    // 10 a minute and 4 more of the burst: the key's request that made the other key, then 13 of these.
     const statuses = answers.map((answer) => answer.status);
-    expect(statuses.slice(0, 9)).toEqual(Array.from({ length: 9 }, () => 200));
-    expect(statuses.slice(9)).toEqual([429, 429, 429]);
-    const limited = answers[9];
+    expect(statuses.slice(0, 13)).toEqual(Array.from({ length: 13 }, () => 200));
+    expect(statuses.slice(13)).toEqual([429, 429, 429]);
+    const limited = answers[13];
     expect(limited?.body).toMatchObject({ code: 'rate_limited', status: 429 });
     expect(limited?.headers.get('content-type')).toContain('application/problem+json');
     const retryAfter = Number(limited?.headers.get('retry-after'));
@@ -31,4 +33,33 @@ describe('rate limit', () => {
     // Each key has a limit of its own.
     expect((await second.as(other.body.key).request('GET', '/v1/jobs')).status).toBe(200);
   });
+});
+
+describe('rate limit, by default', () => {
+  // The stacks of the other tests lift the limit; this one runs with the defaults.
+  const defaults = loadConfig({}).api;
+  const ctx = useStack({
+    apps: ['api'],
+    env: {
+      API_RATE_LIMIT_PER_MINUTE: String(defaults.rateLimitPerMinute),
+      API_RATE_LIMIT_BURST: String(defaults.rateLimitBurst),
+    },
+  });
+
+  it('should let one key send 10,000 requests as fast as it can', async () => {
+    // Creates the validation refuses: the limiter counts them as any other, and the test stays quick.
+    const statuses = new Map<number, number>();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        while (next < 10_000) {
+          next += 1;
+          const { status } = await ctx.api.request('POST', '/v1/jobs', { name: 'burst' });
+          statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        }
+      }),
+    );
+
+    expect(Object.fromEntries(statuses)).toEqual({ 400: 10_000 });
+  }, 120_000);
 });

@@ -5,14 +5,18 @@ import { config } from './lib/config.mjs';
 import { runInChild } from './lib/child.mjs';
 import { meridianThroughput } from './lib/meridian-throughput.mjs';
 import { ratio } from './lib/stats.mjs';
-import { row } from './lib/table.mjs';
+import { row, shortError } from './lib/table.mjs';
 
 const N = config.b1.jobs;
 
 export const rawSystem = {
   name: 'raw-bullmq',
   run: async () => {
-    const result = await runInChild('./raw-bullmq.mjs', 'throughput', { jobs: N, chunk: config.chunk, concurrency: config.concurrency });
+    const result = await runInChild('./raw-bullmq.mjs', 'throughput', {
+      jobs: N,
+      chunk: config.chunk,
+      concurrency: config.concurrency,
+    });
     return { ...result, rate: N / result.seconds };
   },
   describe: (r) => `${r.rate.toFixed(0)} jobs/s`,
@@ -49,11 +53,44 @@ export const b1 = {
         const jobs = mode === 'batch' ? N : config.b1.singleJobs;
         const label = `Meridian ${mode === 'batch' ? 'batch create' : `single creates (${config.b1.clients} clients)`}, ${workers} worker${workers > 1 ? 's' : ''}`;
         if (result.error !== undefined) {
-          rows.push(row('B1', `end to end, ${jobs} jobs`, label, result.error.slice(0, 60), '', 'raw BullMQ', raw.rate, Number.NaN));
+          rows.push(
+            row(
+              'B1',
+              `end to end, ${jobs} jobs`,
+              label,
+              shortError(result.error),
+              '',
+              'raw BullMQ',
+              raw.rate,
+              Number.NaN,
+            ),
+          );
           continue;
         }
-        rows.push(row('B1', `end to end, ${jobs} jobs`, label, result.rate, 'jobs/s', 'raw BullMQ', raw.rate, ratio(result.rate, raw.rate)));
-        rows.push(row('B1', 'creates alone', label, result.createRate, 'jobs/s', 'raw BullMQ addBulk', N / raw.createSeconds, ratio(result.createRate, N / raw.createSeconds)));
+        rows.push(
+          row(
+            'B1',
+            `end to end, ${jobs} jobs`,
+            label,
+            result.rate,
+            'jobs/s',
+            'raw BullMQ',
+            raw.rate,
+            ratio(result.rate, raw.rate),
+          ),
+        );
+        rows.push(
+          row(
+            'B1',
+            'creates alone',
+            label,
+            result.createRate,
+            'jobs/s',
+            'raw BullMQ addBulk',
+            N / raw.createSeconds,
+            ratio(result.createRate, N / raw.createSeconds),
+          ),
+        );
       }
     }
     return rows;

@@ -6,7 +6,7 @@ import { runInChild } from './lib/child.mjs';
 import { config } from './lib/config.mjs';
 import { withFreshDatabase } from './lib/databases.mjs';
 import { ratio } from './lib/stats.mjs';
-import { row } from './lib/table.mjs';
+import { row, shortError } from './lib/table.mjs';
 
 const N = config.b1.jobs;
 
@@ -55,17 +55,44 @@ export const b2 = {
     const meridian = results['meridian-batch-1w'];
     const rows = [];
     for (const [name, label] of [
-      ['pg-boss', `pg-boss (insert ${config.chunk}, ${config.b2.pgBossWorkers} workers × batch ${Math.floor(config.concurrency / config.b2.pgBossWorkers)})`],
+      [
+        'pg-boss',
+        `pg-boss (insert ${config.chunk}, ${config.b2.pgBossWorkers} workers × batch ${Math.floor(config.concurrency / config.b2.pgBossWorkers)})`,
+      ],
       ['graphile-worker', `graphile-worker (addJobs ${config.chunk}, concurrency ${config.concurrency})`],
     ]) {
       const result = results[name];
       if (result.error !== undefined) {
-        rows.push(row('B2', `end to end, ${N} jobs`, label, result.error.slice(0, 60), '', 'raw BullMQ', raw.rate, Number.NaN));
+        rows.push(
+          row('B2', `end to end, ${N} jobs`, label, shortError(result.error), '', 'raw BullMQ', raw.rate, Number.NaN),
+        );
         continue;
       }
-      rows.push(row('B2', `end to end, ${N} jobs`, label, result.rate, 'jobs/s', 'raw BullMQ', raw.rate, ratio(result.rate, raw.rate)));
+      rows.push(
+        row(
+          'B2',
+          `end to end, ${N} jobs`,
+          label,
+          result.rate,
+          'jobs/s',
+          'raw BullMQ',
+          raw.rate,
+          ratio(result.rate, raw.rate),
+        ),
+      );
       if (meridian.error === undefined) {
-        rows.push(row('B2', 'Meridian batch 1 worker vs this peer', label, meridian.rate, 'jobs/s', name, result.rate, ratio(meridian.rate, result.rate)));
+        rows.push(
+          row(
+            'B2',
+            'Meridian batch 1 worker vs this peer',
+            label,
+            meridian.rate,
+            'jobs/s',
+            name,
+            result.rate,
+            ratio(meridian.rate, result.rate),
+          ),
+        );
       }
     }
     return rows;

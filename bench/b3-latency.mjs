@@ -12,7 +12,7 @@ import { startMeridian } from './lib/meridian.mjs';
 import { openLoop } from './lib/open-loop.mjs';
 import { cpuMeter } from './lib/proc.mjs';
 import { ratio } from './lib/stats.mjs';
-import { row } from './lib/table.mjs';
+import { row, shortError } from './lib/table.mjs';
 import { waitForCount } from './lib/wait.mjs';
 
 const { rate, seconds, connections, timeoutMs } = config.b3;
@@ -34,7 +34,12 @@ async function drive({ origin, headers, pids, settle, onIdsReady }) {
     seconds,
     connections,
     timeoutMs,
-    next: (i) => ({ method: 'POST', path: '/v1/jobs', headers: { ...headers, 'content-type': 'application/json', prefer: 'return=minimal' }, body: JSON.stringify(noopJob(i)) }),
+    next: (i) => ({
+      method: 'POST',
+      path: '/v1/jobs',
+      headers: { ...headers, 'content-type': 'application/json', prefer: 'return=minimal' },
+      body: JSON.stringify(noopJob(i)),
+    }),
     onBody: (status, text) => {
       if (status === 201) {
         ids.push(JSON.parse(text).id);
@@ -67,12 +72,18 @@ const baseline = {
   async run() {
     const server = await startServerChild('./http-baseline.mjs', 'serve', { concurrency: config.concurrency });
     try {
-      return await drive({ origin: `http://127.0.0.1:${server.port}`, headers: {}, pids: { server: server.pid }, settle: async () => undefined });
+      return await drive({
+        origin: `http://127.0.0.1:${server.port}`,
+        headers: {},
+        pids: { server: server.pid },
+        settle: async () => undefined,
+      });
     } finally {
       await server.stop();
     }
   },
-  describe: (r) => `POST p50 ${r.post.latencyMs.p50.toFixed(1)} ms p99 ${r.post.latencyMs.p99.toFixed(1)} ms; GET p50 ${r.get.latencyMs.p50.toFixed(1)} ms p99 ${r.get.latencyMs.p99.toFixed(1)} ms`,
+  describe: (r) =>
+    `POST p50 ${r.post.latencyMs.p50.toFixed(1)} ms p99 ${r.post.latencyMs.p99.toFixed(1)} ms; GET p50 ${r.get.latencyMs.p50.toFixed(1)} ms p99 ${r.get.latencyMs.p99.toFixed(1)} ms`,
 };
 
 const meridian = {
@@ -99,7 +110,8 @@ const meridian = {
 export const b3 = {
   id: 'b3',
   title: 'B3 API latency',
-  describe: () => `${rate} req/s for ${seconds} s of POST /v1/jobs, then of GET /v1/jobs/:id; open loop, up to ${connections} connections`,
+  describe: () =>
+    `${rate} req/s for ${seconds} s of POST /v1/jobs, then of GET /v1/jobs/:id; open loop, up to ${connections} connections`,
   systems: () => [baseline, meridian],
   report(results) {
     const base = results['raw-bullmq-http'];
@@ -108,19 +120,57 @@ export const b3 = {
     for (const phase of ['post', 'get']) {
       const label = phase === 'post' ? 'POST /v1/jobs' : 'GET /v1/jobs/:id';
       if (ours.error !== undefined || base.error !== undefined) {
-        rows.push(row('B3', label, 'Meridian', (ours.error ?? base.error).slice(0, 60), ''));
+        rows.push(row('B3', label, 'Meridian', shortError(ours.error ?? base.error), ''));
         continue;
       }
       for (const p of ['p50', 'p99', 'max']) {
-        rows.push(row('B3', `${label} latency ${p} at ${rate}/s`, 'Meridian', ours[phase].latencyMs[p], 'ms', 'raw BullMQ + node:http', base[phase].latencyMs[p], ratio(ours[phase].latencyMs[p], base[phase].latencyMs[p])));
+        rows.push(
+          row(
+            'B3',
+            `${label} latency ${p} at ${rate}/s`,
+            'Meridian',
+            ours[phase].latencyMs[p],
+            'ms',
+            'raw BullMQ + node:http',
+            base[phase].latencyMs[p],
+            ratio(ours[phase].latencyMs[p], base[phase].latencyMs[p]),
+          ),
+        );
       }
-      const failed = ours[phase].errors + ours[phase].timeouts + Object.entries(ours[phase].statuses).filter(([s]) => Number(s) >= 400).reduce((a, [, n]) => a + n, 0);
-      rows.push(row('B3', `${label} failed requests`, 'Meridian', failed, '', 'raw BullMQ + node:http', base[phase].errors + base[phase].timeouts, Number.NaN));
+      const failed =
+        ours[phase].errors +
+        ours[phase].timeouts +
+        Object.entries(ours[phase].statuses)
+          .filter(([s]) => Number(s) >= 400)
+          .reduce((a, [, n]) => a + n, 0);
+      rows.push(
+        row(
+          'B3',
+          `${label} failed requests`,
+          'Meridian',
+          failed,
+          '',
+          'raw BullMQ + node:http',
+          base[phase].errors + base[phase].timeouts,
+          Number.NaN,
+        ),
+      );
       const cpu = ours[phase].cpuMsPerRequest;
       for (const name of Object.keys(cpu).filter((key) => key !== 'total')) {
         rows.push(row('B3', `${label} CPU per request`, `Meridian ${name}`, cpu[name], 'ms'));
       }
-      rows.push(row('B3', `${label} CPU per request`, 'Meridian, all processes', cpu.total, 'ms', 'raw BullMQ + node:http', base[phase].cpuMsPerRequest.total, ratio(cpu.total, base[phase].cpuMsPerRequest.total)));
+      rows.push(
+        row(
+          'B3',
+          `${label} CPU per request`,
+          'Meridian, all processes',
+          cpu.total,
+          'ms',
+          'raw BullMQ + node:http',
+          base[phase].cpuMsPerRequest.total,
+          ratio(cpu.total, base[phase].cpuMsPerRequest.total),
+        ),
+      );
     }
     return rows;
   },

@@ -22,7 +22,13 @@ const MODULES = {
 
 function selection() {
   const args = process.argv.slice(2).map((arg) => arg.toLowerCase());
-  const chosen = args.length > 0 ? args : (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const chosen =
+    args.length > 0
+      ? args
+      : (process.env.BENCH_ONLY ?? '')
+          .split(',')
+          .map((s) => s.trim().toLowerCase())
+          .filter(Boolean);
   const unknown = chosen.filter((id) => !ALL.includes(id));
   if (unknown.length > 0) {
     throw new Error(`unknown benchmark ${unknown.join(', ')}: choose among ${ALL.join(', ')}`);
@@ -35,7 +41,9 @@ const log = (line) => console.log(line);
 async function main() {
   const ids = selection();
   const record = { startedAt: new Date().toISOString(), environment: environment(), config, benchmarks: {} };
-  log(`Meridian benchmarks ${ids.join(' ')} on ${record.environment.cpus} cores, Node ${record.environment.node}, commit ${record.environment.commit.slice(0, 7)}${record.environment.uncommittedChanges === true ? ' (with uncommitted changes in apps/libs/prisma)' : ''}`);
+  log(
+    `Meridian benchmarks ${ids.join(' ')} on ${record.environment.cpus} cores, Node ${record.environment.node}, commit ${record.environment.commit.slice(0, 7)}${record.environment.uncommittedChanges === true ? ' (with uncommitted changes in apps/libs/prisma)' : ''}`,
+  );
   const started = Date.now();
   const benchmarks = await Promise.all(ids.map((id) => MODULES[id]()));
   const rows = [];
@@ -47,7 +55,9 @@ async function main() {
     }
     const members = benchmark.group === undefined ? [benchmark] : benchmarks.filter((b) => b.group === benchmark.group);
     members.forEach((member) => done.add(member.id));
-    const systems = [...new Map(members.flatMap((member) => member.systems()).map((system) => [system.name, system])).values()];
+    const systems = [
+      ...new Map(members.flatMap((member) => member.systems()).map((system) => [system.name, system])).values(),
+    ];
     const title = members.map((member) => member.title).join(' + ');
     log(`\n${title}: ${members.map((member) => member.describe()).join('; ')}`);
     const benchStarted = Date.now();
@@ -79,7 +89,7 @@ async function main() {
   record.seconds = (Date.now() - started) / 1000;
   const table = markdownTable(rows);
   log(`\n${table}\n`);
-  const path = writeResults({ ...record, table });
+  const path = await writeResults({ ...record, table });
   log(`suite took ${(record.seconds / 60).toFixed(1)} min; results in ${path}`);
 }
 

@@ -19,7 +19,11 @@ export async function serve({ concurrency }) {
   const producer = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
   const consumer = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
   const queue = new Queue('raw', { connection: producer, prefix });
-  const worker = new Worker('raw', async (job) => ({ ok: true, echo: job.data }), { connection: consumer, prefix, concurrency });
+  const worker = new Worker('raw', async (job) => ({ ok: true, echo: job.data }), {
+    connection: consumer,
+    prefix,
+    concurrency,
+  });
   await worker.waitUntilReady();
   const server = createServer((req, res) => {
     const chunks = [];
@@ -40,7 +44,9 @@ export async function serve({ concurrency }) {
             }
             const state = await job.getState();
             res.writeHead(200, { 'content-type': 'application/json' });
-            res.end(JSON.stringify({ id: job.id, name: job.name, payload: job.data, status: state, result: job.returnvalue }));
+            res.end(
+              JSON.stringify({ id: job.id, name: job.name, payload: job.data, status: state, result: job.returnvalue }),
+            );
           } else {
             res.writeHead(404).end();
           }

@@ -24,7 +24,10 @@ export async function meridianThroughput({ workers, jobs, mode }) {
     }
     const created = performance.now();
     const ended = await waitForCount(() => meridian.succeeded(), jobs, {
-      diagnose: async () => ({ byStatus: await meridian.countByStatus(), anomalies: await meridianAnomalies(meridian) }),
+      diagnose: async () => ({
+        byStatus: await meridian.countByStatus(),
+        anomalies: await meridianAnomalies(meridian),
+      }),
     });
     const cpuSeconds = meter.stop();
     const seconds = (ended - started) / 1000;

@@ -1,12 +1,7 @@
 // Meridian as the benchmarks run it: api, scheduler and worker(s) as real processes on a fresh
 // database cloned from a migrated template and a Redis prefix of their own (the test harness), plus
 // an HTTP client for its API and completion polling in its Postgres.
-import {
-  adminDatabaseUrl,
-  createTemplateDatabase,
-  startStack,
-  templateDatabase,
-} from '@meridian/testing/harness';
+import { adminDatabaseUrl, createTemplateDatabase, startStack, templateDatabase } from '@meridian/testing/harness';
 import pg from 'pg';
 import { Agent, request } from 'undici';
 
@@ -143,7 +138,9 @@ export async function startMeridian({ workers = 1, connections = 64, env = {} } 
     extraApps: extraWorkers,
     /** The processes' own output, for a failure message. */
     output() {
-      return [...Object.values(stack.apps), ...extraWorkers].map((app) => `--- ${app.name}\n${app.output().slice(-2000)}`).join('\n');
+      return [...Object.values(stack.apps), ...extraWorkers]
+        .map((app) => `--- ${app.name}\n${app.output().slice(-2000)}`)
+        .join('\n');
     },
     async stop() {
       await db.end().catch(() => undefined);

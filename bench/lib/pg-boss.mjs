@@ -38,7 +38,10 @@ export async function throughput({ url, jobs, chunk, concurrency, workers }) {
     }
     const created = performance.now();
     const ended = await waitForCount(async () => {
-      const { rows } = await db.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND state = 'completed'`, [QUEUE]);
+      const { rows } = await db.query(
+        `SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND state = 'completed'`,
+        [QUEUE],
+      );
       return rows[0].n;
     }, jobs);
     return { seconds: (ended - started) / 1000, createSeconds: (created - started) / 1000, batchSize, workers };

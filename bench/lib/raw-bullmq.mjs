@@ -79,7 +79,11 @@ export async function delayed({ jobs, chunk, concurrency, leadMs }) {
   try {
     const finished = completions(raw.worker, jobs);
     const due = Date.now() + leadMs;
-    await addAll(raw.queue, jobs, chunk, (i) => ({ name: 'noop', data: { i, due }, opts: { delay: due - Date.now() } }));
+    await addAll(raw.queue, jobs, chunk, (i) => ({
+      name: 'noop',
+      data: { i, due },
+      opts: { delay: due - Date.now() },
+    }));
     await finished;
     return { lateness: summarize(lateness), executions: lateness.length };
   } finally {
@@ -95,11 +99,12 @@ export async function schedules({ schedules, seconds, concurrency }) {
   const lateness = [];
   const seen = new Map();
   let windowStart = Number.POSITIVE_INFINITY;
+  let windowEnd = Number.POSITIVE_INFINITY;
   const raw = await open(async (job) => {
     const nominal = Number(job.id.slice(job.id.lastIndexOf(':') + 1));
     const key = `${job.repeatJobKey}:${nominal}`;
     seen.set(key, (seen.get(key) ?? 0) + 1);
-    if (nominal >= windowStart) {
+    if (nominal >= windowStart && nominal < windowEnd) {
       lateness.push(Date.now() - nominal);
     }
     return { ok: true };
@@ -108,10 +113,10 @@ export async function schedules({ schedules, seconds, concurrency }) {
     for (let i = 0; i < schedules; i += 1) {
       await raw.queue.upsertJobScheduler(`s${i}`, { every: 1000 }, { name: 'noop', data: { i } });
     }
-    // Measure whole seconds after every scheduler exists, as the Meridian run does.
-    windowStart = Math.ceil(Date.now() / 1000) * 1000 + 1000;
-    const windowEnd = windowStart + seconds * 1000;
-    await new Promise((resolve) => setTimeout(resolve, windowEnd - Date.now() + 2000));
+    // Measure whole seconds from 2 s after every scheduler exists, as the Meridian run does.
+    windowStart = Math.ceil(Date.now() / 1000) * 1000 + 2000;
+    windowEnd = windowStart + seconds * 1000;
+    await new Promise((resolve) => setTimeout(resolve, windowEnd - Date.now() + 3000));
     for (let i = 0; i < schedules; i += 1) {
       await raw.queue.removeJobScheduler(`s${i}`);
     }

@@ -1,6 +1,7 @@
 // The record of a run: one JSON file per run under bench/results/, named by its start time, with
 // the machine, the commit, the settings and every benchmark's figures and raw rounds.
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -32,11 +33,23 @@ export function environment() {
   };
 }
 
+/** `json` as the repository's prettier would write it (so `pnpm lint` passes over results), if it can. */
+async function pretty(json, path) {
+  try {
+    const prettier = createRequire(new URL('../../package.json', import.meta.url))('prettier');
+    const options = (await prettier.resolveConfig(path)) ?? {};
+    return await prettier.format(json, { ...options, filepath: path });
+  } catch {
+    return json;
+  }
+}
+
 /** Writes the run's record; answers its path. */
-export function writeResults(record) {
+export async function writeResults(record) {
   mkdirSync(RESULTS, { recursive: true });
   const name = `${record.startedAt.replaceAll(':', '-').replace(/\.\d+Z$/, 'Z')}.json`;
   const path = `${RESULTS}${name}`;
-  writeFileSync(path, `${JSON.stringify({ ...record, loadAverageAtEnd: loadavg() }, null, 2)}\n`);
+  const json = `${JSON.stringify({ ...record, loadAverageAtEnd: loadavg() }, null, 2)}\n`;
+  writeFileSync(path, await pretty(json, path));
   return path;
 }

@@ -22,11 +22,18 @@ export async function interleave(systems, rounds, log) {
       try {
         const result = await system.run(round);
         results[system.name].push(result);
-        log(`  round ${round}/${rounds} ${system.name}: ${system.describe?.(result) ?? 'done'} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+        log(
+          `  round ${round}/${rounds} ${system.name}: ${system.describe?.(result) ?? 'done'} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+        );
       } catch (error) {
         const missing = isMissingRoute(error);
-        results[system.name].push({ error: missing ? `unavailable: ${error.message}` : error.message, details: error.details });
-        log(`  round ${round}/${rounds} ${system.name}: ${missing ? 'UNAVAILABLE' : 'FAILED'}: ${error.message.slice(0, 500)}`);
+        results[system.name].push({
+          error: missing ? `unavailable: ${error.message}` : error.message,
+          details: error.details,
+        });
+        log(
+          `  round ${round}/${rounds} ${system.name}: ${missing ? 'UNAVAILABLE' : 'FAILED'}: ${error.message.slice(0, 500)}`,
+        );
         if (missing) {
           unavailable.add(system.name);
         }

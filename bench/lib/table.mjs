@@ -6,6 +6,11 @@ export function row(benchmark, figure, system, value, unit, baselineName, baseli
   return { benchmark, figure, system, value, unit, baselineName, baseline, ratio };
 }
 
+/** A failed system's error, short enough for a table cell. */
+export function shortError(error) {
+  return `${error.replace(/: [{[].*$/s, '').slice(0, 90)}`;
+}
+
 function format(value, unit) {
   if (typeof value === 'string') {
     return value;

@@ -1,0 +1,101 @@
+// B6 workflows: BENCH_B6_DIAMONDS diamonds (A→B, A→C, B→D, C→D), one POST /v1/workflows each from
+// BENCH_B6_CLIENTS clients, timed until all 4 × diamonds executions are SUCCEEDED; nodes per second.
+// Baseline: the same diamonds by hand on raw BullMQ (a finished A adds B and C; the second of B and
+// C to finish, counted with INCR, adds D).
+import { performance } from 'node:perf_hooks';
+
+import { meridianAnomalies } from './lib/anomalies.mjs';
+import { runInChild } from './lib/child.mjs';
+import { config } from './lib/config.mjs';
+import { startMeridian } from './lib/meridian.mjs';
+import { cpuMeter } from './lib/proc.mjs';
+import { ratio } from './lib/stats.mjs';
+import { row, shortError } from './lib/table.mjs';
+import { waitForCount } from './lib/wait.mjs';
+
+const { diamonds, clients } = config.b6;
+const nodes = diamonds * 4;
+
+function diamond(d) {
+  const job = (key, dependsOn) => ({
+    key,
+    name: `diamond-${key}`,
+    handler: 'noop',
+    payload: { d },
+    ...(dependsOn ? { dependsOn } : {}),
+  });
+  return { name: `diamond-${d}`, jobs: [job('a'), job('b', ['a']), job('c', ['a']), job('d', ['b', 'c'])] };
+}
+
+const raw = {
+  name: 'raw-bullmq-diamonds',
+  run: async () => {
+    const result = await runInChild('./raw-bullmq.mjs', 'diamonds', { diamonds, concurrency: config.concurrency });
+    return { ...result, rate: nodes / result.seconds };
+  },
+  describe: (r) => `${r.rate.toFixed(0)} nodes/s`,
+};
+
+const meridian = {
+  name: 'meridian-workflows',
+  async run() {
+    const m = await startMeridian({ workers: 1, connections: clients });
+    try {
+      const meter = cpuMeter(m.pids());
+      meter.start();
+      const started = performance.now();
+      let next = 0;
+      const client = async () => {
+        while (next < diamonds) {
+          const d = next;
+          next += 1;
+          await m.call('POST', '/v1/workflows', diamond(d));
+        }
+      };
+      await Promise.all(Array.from({ length: clients }, client));
+      const created = performance.now();
+      const ended = await waitForCount(() => m.succeeded(), nodes, {
+        diagnose: async () => ({ byStatus: await m.countByStatus() }),
+      });
+      const seconds = (ended - started) / 1000;
+      return {
+        seconds,
+        rate: nodes / seconds,
+        createSeconds: (created - started) / 1000,
+        workflowCreateRate: diamonds / ((created - started) / 1000),
+        cpuSeconds: meter.stop(),
+        anomalies: await meridianAnomalies(m),
+      };
+    } finally {
+      await m.stop();
+    }
+  },
+  describe: (r) => `${r.rate.toFixed(0)} nodes/s, workflow creates ${r.workflowCreateRate.toFixed(0)}/s`,
+};
+
+export const b6 = {
+  id: 'b6',
+  title: 'B6 workflows',
+  describe: () => `${diamonds} diamonds (${nodes} nodes), one POST /v1/workflows each, ${clients} clients`,
+  systems: () => [raw, meridian],
+  report(results) {
+    const base = results['raw-bullmq-diamonds'];
+    const ours = results['meridian-workflows'];
+    if (ours.error !== undefined || base.error !== undefined) {
+      return [row('B6', `${diamonds} diamonds`, 'Meridian', shortError(ours.error ?? base.error), '')];
+    }
+    return [
+      row(
+        'B6',
+        `${diamonds} diamonds: nodes/s until all SUCCEEDED`,
+        'Meridian workflows',
+        ours.rate,
+        'nodes/s',
+        'BullMQ by hand',
+        base.rate,
+        ratio(ours.rate, base.rate),
+      ),
+      row('B6', `${diamonds} diamonds: workflow creates`, 'Meridian workflows', ours.workflowCreateRate, 'workflows/s'),
+    ];
+  },
+};

@@ -26,7 +26,7 @@ export const config = {
     /** Jobs per run created through the batch route (and by the baselines and peers). */
     jobs: int('BENCH_B1_JOBS', 10_000, 50_000),
     /** Jobs per run created one request at a time; smaller by default, as single creates are slow. */
-    singleJobs: int('BENCH_B1_SINGLE_JOBS', 3_000, 50_000),
+    singleJobs: int('BENCH_B1_SINGLE_JOBS', 2_000, 50_000),
     /** HTTP clients sending single creates, each one request at a time. */
     clients: int('BENCH_B1_CLIENTS', 50),
   },
@@ -42,7 +42,7 @@ export const config = {
     /** Connections the open-loop driver may open; requests beyond them wait in its queue (and that wait counts). */
     connections: int('BENCH_B3_CONNECTIONS', 256),
     /** A request not answered within this is counted as a timeout. */
-    timeoutMs: int('BENCH_B3_TIMEOUT_MS', 30_000),
+    timeoutMs: int('BENCH_B3_TIMEOUT_MS', 10_000),
   },
   b4: {
     /** Jobs delayed to one instant. */

@@ -35,23 +35,33 @@ describe(RedisChannel.name, () => {
     expect(heard).toEqual(['first', 'second']);
   });
 
-  it('should tell a subscriber when its connection drops and when it listens again, and deliver after that', async () => {
+  it('should tell a listener when its connection drops and when it listens again, and deliver after that', async () => {
     const events: string[] = [];
     const heard: string[] = [];
-    const connectionId = String(await subscriber.client('ID'));
-    await sut.subscribe(subscriber, (message) => heard.push(message), {
+    const subscription = sut.listen((message) => heard.push(message), {
       onListening: () => events.push('listening'),
       onDeaf: () => events.push('deaf'),
+      onError: () => {},
     });
-    expect(events).toEqual(['listening']);
+    try {
+      await subscription.subscribed;
+      expect(events).toEqual(['listening']);
 
-    await redis.client('KILL', 'ID', connectionId);
+      // The listener's connection is named after its channel, which this test's prefix makes unique.
+      const clients = String(await redis.client('LIST'));
+      const own = clients.split('\n').find((line) => line.includes(` name=${prefix}:news:subscriber `));
+      const id = /\bid=(\d+)/.exec(own ?? '')?.[1];
+      expect(id).toBeDefined();
+      await redis.client('KILL', 'ID', id ?? '');
 
-    await waitFor(() => Promise.resolve(events.at(-1) === 'listening' && events.length > 1 ? true : undefined));
-    expect(events[1]).toBe('deaf');
-    await waitFor(async () => {
-      await sut.publish('after');
-      return heard.includes('after') ? true : undefined;
-    });
+      await waitFor(() => Promise.resolve(events.length > 1 && events.at(-1) === 'listening' ? true : undefined));
+      expect(events[1]).toBe('deaf');
+      await waitFor(async () => {
+        await sut.publish('after');
+        return heard.includes('after') ? true : undefined;
+      });
+    } finally {
+      await subscription.close();
+    }
   });
 });

@@ -8,6 +8,14 @@ export interface ChannelHearing {
   onDeaf(): void;
 }
 
+/** A subscription on a connection of its own. */
+export interface Subscription {
+  /** Settles once subscribed; while Redis is away it waits. */
+  readonly subscribed: Promise<void>;
+  /** Closes the subscription's connection. */
+  close(): Promise<void>;
+}
+
 /**
  * One Redis pub/sub channel under a deployment's key prefix. Fire-and-forget: a message reaches
  * only the connections subscribed at that instant; whoever must not act on a missed one passes
@@ -26,6 +34,29 @@ export class RedisChannel {
 
   async publish(message: string): Promise<void> {
     await this.connection.publish(this.channel, message);
+  }
+
+  /**
+   * Subscribes on a connection of its own, duplicated from the publishing one and named after the
+   * channel, that holds its SUBSCRIBE until Redis answers and keeps reconnecting, whatever the
+   * publishing connection is set to do while Redis is away.
+   */
+  listen(
+    onMessage: (message: string) => void,
+    hearing: ChannelHearing & { onError(error: Error): void },
+  ): Subscription {
+    const subscriber = this.connection.duplicate({
+      connectionName: `${this.channel}:subscriber`,
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: null,
+    });
+    subscriber.on('error', (error: Error) => hearing.onError(error));
+    return {
+      subscribed: this.subscribe(subscriber, onMessage, hearing),
+      close: async () => {
+        await subscriber.quit().catch(() => subscriber.disconnect());
+      },
+    };
   }
 
   /** `subscriber` must be a connection of its own: a subscribed Redis connection can do nothing else. */

@@ -1,7 +1,13 @@
 // Meridian as the benchmarks run it: api, scheduler and worker(s) as real processes on a fresh
 // database cloned from a migrated template and a Redis prefix of their own (the test harness), plus
 // an HTTP client for its API and completion polling in its Postgres.
-import { adminDatabaseUrl, createTemplateDatabase, startStack, templateDatabase } from '@meridian/testing/harness';
+import {
+  adminDatabaseUrl,
+  createTemplateDatabase,
+  REPOSITORY_ROOT,
+  startStack,
+  templateDatabase,
+} from '@meridian/testing/harness';
 import pg from 'pg';
 import { Agent, request } from 'undici';
 
@@ -34,6 +40,8 @@ export async function ensureTemplate() {
     template = true;
     // Registered first: a migration that fails leaves the template created and must still drop it.
     onCleanup(dropTemplate);
+    // The template's migration runs prisma from the working directory, as Jest's global setup does.
+    process.chdir(REPOSITORY_ROOT);
     await createTemplateDatabase();
   }
 }

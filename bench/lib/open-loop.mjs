@@ -31,7 +31,7 @@ export async function openLoop({ origin, rate, seconds, connections, timeoutMs, 
     const spec = next(i);
     // Every request ends by its due instant + timeoutMs, queued in the driver or not, so a server
     // that falls behind cannot make the run last for ever; a timed-out request counts as timeoutMs.
-    const signal = AbortSignal.timeout(Math.max(1, due + timeoutMs - performance.now()));
+    const signal = AbortSignal.timeout(Math.max(1, Math.round(due + timeoutMs - performance.now())));
     const task = request(`${origin}${spec.path}`, {
       method: spec.method,
       headers: spec.headers,

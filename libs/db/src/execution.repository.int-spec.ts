@@ -140,7 +140,7 @@ describe(ExecutionRepository.name, () => {
 
       const stale = await sut.finishAttempt(executionId, 1, { status: 'SUCCEEDED', result: 'late' }, at(2000));
 
-      expect(stale).toBe(false);
+      expect(stale).toBeNull();
       expect(await snapshot(jobId, executionId)).toEqual(before);
       expect(before.execution).toMatchObject({ status: 'RUNNING', attempt: 2, result: null });
       expect(before.execution?.attempts.map((attempt) => attempt.outcome)).toEqual(['INTERRUPTED', 'RUNNING']);
@@ -158,7 +158,7 @@ describe(ExecutionRepository.name, () => {
         at(10),
       );
 
-      expect(refused).toBe(false);
+      expect(refused).toBeNull();
       expect(await snapshot(jobId, executionId)).toEqual(before);
     });
 
@@ -166,7 +166,7 @@ describe(ExecutionRepository.name, () => {
       const { jobId, executionId } = await anExecution('QUEUED');
       const before = await snapshot(jobId, executionId);
 
-      expect(await sut.finishAttempt(executionId, 0, { status: 'SUCCEEDED', result: null }, at(10))).toBe(false);
+      expect(await sut.finishAttempt(executionId, 0, { status: 'SUCCEEDED', result: null }, at(10))).toBeNull();
 
       expect(await snapshot(jobId, executionId)).toEqual(before);
     });
@@ -175,9 +175,9 @@ describe(ExecutionRepository.name, () => {
       const { jobId, executionId } = await anExecution();
       await sut.startAttempt(executionId, 'w', t0);
 
-      expect(await sut.finishAttempt(executionId, 1, { status: 'SUCCEEDED', result: { rows: 3 } }, at(1500))).toBe(
-        true,
-      );
+      expect(await sut.finishAttempt(executionId, 1, { status: 'SUCCEEDED', result: { rows: 3 } }, at(1500))).toEqual({
+        hasDependents: false,
+      });
 
       const execution = await sut.findById('default', executionId);
       expect(execution).toMatchObject({
@@ -213,7 +213,7 @@ describe(ExecutionRepository.name, () => {
         at(100),
       );
 
-      expect(applied).toBe(true);
+      expect(applied).toEqual({ hasDependents: false });
       const execution = await sut.findById('default', executionId);
       expect(execution).toMatchObject({
         status: 'RETRYING',
@@ -260,7 +260,7 @@ describe(ExecutionRepository.name, () => {
 
       const applied = await sut.finishAttempt(executionId, 1, { status: 'DEAD', outcome: 'TIMED_OUT', error }, at(300));
 
-      expect(applied).toBe(true);
+      expect(applied).toEqual({ hasDependents: false });
       const execution = await sut.findById('default', executionId);
       expect(execution).toMatchObject({ status: 'DEAD', finishedAt: at(300), lastError: error, nextAttemptAt: null });
       expect(execution?.attempts).toEqual([
@@ -281,7 +281,7 @@ describe(ExecutionRepository.name, () => {
         at(20),
       );
 
-      expect(second).toBe(false);
+      expect(second).toBeNull();
       expect(await sut.findById('default', executionId)).toMatchObject({ status: 'SUCCEEDED', result: 'first' });
     });
 
@@ -296,7 +296,7 @@ describe(ExecutionRepository.name, () => {
         const { jobId, executionId } = await anExecution();
         await sut.startAttempt(executionId, 'w', t0);
 
-        expect(await sut.finishAttempt(executionId, 1, outcome, at(10))).toBe(true);
+        expect(await sut.finishAttempt(executionId, 1, outcome, at(10))).toEqual({ hasDependents: false });
 
         expect((await sut.findById('default', executionId))?.status).toBe(outcome.status);
         expect(await jobStatus(jobId)).toBe(outcome.status);
@@ -313,7 +313,7 @@ describe(ExecutionRepository.name, () => {
 
       expect(cancelled).toEqual([{ id: executionId, previousStatus: 'RUNNING' }]);
       expect(await jobStatus(jobId)).toBe('CANCELLED');
-      expect(await sut.finishAttempt(executionId, 1, { status: 'SUCCEEDED', result: null }, at(60))).toBe(false);
+      expect(await sut.finishAttempt(executionId, 1, { status: 'SUCCEEDED', result: null }, at(60))).toBeNull();
       expect(await sut.closeAttempt(executionId, 1, 'CANCELLED', { code: 'handler_cancelled' }, at(70))).toBe(true);
       const execution = await sut.findById('default', executionId);
       expect(execution).toMatchObject({ status: 'CANCELLED', finishedAt: at(50), result: null });

@@ -18,6 +18,15 @@ import type { AttemptRecord, ExecutionRecord, Page } from './records.js';
 import { isRetryableConflict, type SqlClient, type Statement } from './sql-client.js';
 import { cancelExecutions, type CancelledExecution } from './unfinished-executions.js';
 
+/** An attempt's end as recorded. */
+export interface FinishedAttempt {
+  /**
+   * Whether jobs depend on this execution's job, so that its end must be settled on them. A
+   * dependent created later settles this end itself (see WorkflowRepository.createDependentJob).
+   */
+  hasDependents: boolean;
+}
+
 export interface StartedAttempt {
   executionId: string;
   attempt: number;
@@ -91,7 +100,8 @@ const START_ATTEMPTS: Statement = {
 /**
  * Records how attempts ended and moves their executions on ($1–$8, aligned: execution id, attempt,
  * new status, attempt outcome, result, error, retry delay, clock). Output: the ids whose write
- * applied; a stale write (the execution was cancelled, or a newer attempt started) changes nothing.
+ * applied, each with whether other jobs depend on its job (so that most ends skip settling); a
+ * stale write (the execution was cancelled, or a newer attempt started) changes nothing.
  * Locks: the execution, attempt and job rows written, until commit.
  */
 const FINISH_ATTEMPTS: Statement = {
@@ -120,7 +130,8 @@ const FINISH_ATTEMPTS: Statement = {
     ), job_row AS (
       UPDATE jobs SET status = f.status::"ExecutionStatus", updated_at = f.now FROM finished f WHERE jobs.id = f.job_id
     )
-    SELECT id FROM finished`,
+    SELECT f.id, EXISTS (SELECT 1 FROM job_dependencies d WHERE d.depends_on_job_id = f.job_id) AS has_dependents
+      FROM finished f`,
 };
 
 interface AttemptStart {
@@ -160,7 +171,7 @@ const byExecutionId = <T extends { executionId: string }>(items: readonly T[]) =
 export class ExecutionRepository {
   /** Attempt starts and ends of concurrent deliveries share statements and commits (group commit). */
   private readonly starts: GroupCommit<AttemptStart, StartedAttempt | null>;
-  private readonly finishes: GroupCommit<AttemptFinish, boolean>;
+  private readonly finishes: GroupCommit<AttemptFinish, FinishedAttempt | null>;
 
   constructor(
     private readonly db: Database,
@@ -228,10 +239,15 @@ export class ExecutionRepository {
   /**
    * Records how attempt `attempt` ended and moves the execution on; resolves once committed.
    *
-   * Inputs: execution id, attempt number, outcome, clock. Output: false when the write was stale
+   * Inputs: execution id, attempt number, outcome, clock. Output: null when the write was stale
    * (the execution was cancelled, or a newer attempt has started) and nothing changed.
    */
-  async finishAttempt(executionId: string, attempt: number, outcome: AttemptResult, now: Date): Promise<boolean> {
+  async finishAttempt(
+    executionId: string,
+    attempt: number,
+    outcome: AttemptResult,
+    now: Date,
+  ): Promise<FinishedAttempt | null> {
     assertTransition(ExecutionStatus.Running, outcome.status);
     return this.finishes.submit({ executionId, attempt, outcome, now });
   }
@@ -262,10 +278,10 @@ export class ExecutionRepository {
     });
   }
 
-  private async writeFinishes(items: AttemptFinish[]): Promise<boolean[]> {
+  private async writeFinishes(items: AttemptFinish[]): Promise<(FinishedAttempt | null)[]> {
     const sorted = byExecutionId(items);
     const column = <T>(pick: (item: AttemptFinish) => T) => sorted.map(pick);
-    const rows = await runBatch<{ id: string }>(this.sql, FINISH_ATTEMPTS, [
+    const rows = await runBatch<{ id: string; has_dependents: boolean }>(this.sql, FINISH_ATTEMPTS, [
       column((item) => item.executionId),
       column((item) => item.attempt),
       column((item) => item.outcome.status),
@@ -275,8 +291,8 @@ export class ExecutionRepository {
       column((item) => (item.outcome.status === ExecutionStatus.Retrying ? item.outcome.retryDelayMs : null)),
       column((item) => item.now),
     ]);
-    const applied = new Set(rows.map((row) => row.id));
-    return items.map((item) => applied.has(item.executionId));
+    const applied = new Map(rows.map((row) => [row.id, { hasDependents: row.has_dependents }]));
+    return items.map((item) => applied.get(item.executionId) ?? null);
   }
 
   /**

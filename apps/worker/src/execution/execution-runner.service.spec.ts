@@ -40,7 +40,7 @@ class FakeExecutions {
       return Promise.reject(new Error('connection terminated'));
     }
     this.finished.push(outcome);
-    return Promise.resolve(this.applies);
+    return Promise.resolve(this.applies ? { hasDependents: true } : null);
   }
 
   closeAttempt(_id: string, _attempt: number, outcome: AttemptOutcome) {

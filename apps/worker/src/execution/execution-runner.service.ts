@@ -176,15 +176,16 @@ export class ExecutionRunner {
     switch (outcome.kind) {
       case 'succeeded': {
         const result = this.capResult(outcome.result);
-        const applied = await this.executions.finishAttempt(
+        const finished = await this.executions.finishAttempt(
           executionId,
           attempt,
           { status: ExecutionStatus.Succeeded, result },
           now,
         );
-        if (applied) {
+        const applied = finished !== null;
+        if (finished?.hasDependents === true) {
           await this.settler.settle([executionId]);
-        } else {
+        } else if (!applied) {
           // Cancelled while running and the signal arrived too late: keep the attempt's own record.
           await this.executions.closeAttempt(executionId, attempt, AttemptOutcome.Succeeded, null, now);
         }
@@ -214,7 +215,7 @@ export class ExecutionRunner {
         const attemptOutcome = outcome.timedOut ? AttemptOutcome.TimedOut : AttemptOutcome.Failed;
         const message = typeof outcome.error.message === 'string' ? outcome.error.message : 'handler failed';
         if (decision.kind === 'retry') {
-          const applied = await this.executions.finishAttempt(
+          const finished = await this.executions.finishAttempt(
             executionId,
             attempt,
             {
@@ -229,22 +230,22 @@ export class ExecutionRunner {
             { executionId, attempt, retryInMs: decision.delayMs, error: outcome.error },
             'attempt failed; will retry',
           );
-          if (!applied) {
+          if (finished === null) {
             await this.executions.closeAttempt(executionId, attempt, attemptOutcome, outcome.error, now);
             throw new UnrecoverableError('stale attempt: the execution moved on');
           }
           throw new RetryScheduledError(message, decision.delayMs);
         }
         const error = { ...outcome.error, final: decision.reason };
-        const applied = await this.executions.finishAttempt(
+        const finished = await this.executions.finishAttempt(
           executionId,
           attempt,
           { status: ExecutionStatus.Dead, outcome: attemptOutcome, error },
           now,
         );
-        if (applied) {
+        if (finished?.hasDependents === true) {
           await this.settler.settle([executionId]);
-        } else {
+        } else if (finished === null) {
           await this.executions.closeAttempt(executionId, attempt, attemptOutcome, error, now);
         }
         this.logger.warn({ executionId, attempt, reason: decision.reason, error: outcome.error }, 'execution is dead');

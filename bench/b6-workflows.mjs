@@ -1,5 +1,6 @@
-// B6 workflows: BENCH_B6_DIAMONDS diamonds (A→B, A→C, B→D, C→D), one POST /v1/workflows each from
-// BENCH_B6_CLIENTS clients, timed until all 4 × diamonds executions are SUCCEEDED; nodes per second.
+// B6 workflows: BENCH_B6_DIAMONDS diamonds (A→B, A→C, B→D, C→D), one POST /v1/workflows each (or
+// BENCH_B6_PER_WORKFLOW of them side by side in one workflow) from BENCH_B6_CLIENTS clients, timed
+// until all 4 × diamonds executions are SUCCEEDED; nodes per second.
 // Baseline: the same diamonds by hand on raw BullMQ (a finished A adds B and C; the second of B and
 // C to finish, counted with INCR, adds D).
 import { performance } from 'node:perf_hooks';
@@ -7,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { meridianAnomalies } from './lib/anomalies.mjs';
 import { runInChild } from './lib/child.mjs';
 import { config } from './lib/config.mjs';
+import { executionStages } from './lib/stages.mjs';
 import { startMeridian } from './lib/meridian.mjs';
 import { cpuMeter } from './lib/proc.mjs';
 import { ratio } from './lib/stats.mjs';
@@ -46,10 +48,10 @@ const meridian = {
       const started = performance.now();
       let next = 0;
       const client = async () => {
-        while (next < diamonds) {
-          const d = next;
+        while (next < workflows) {
+          const w = next;
           next += 1;
-          await m.call('POST', '/v1/workflows', diamond(d));
+          await m.call('POST', '/v1/workflows', workflow(w));
         }
       };
       await Promise.all(Array.from({ length: clients }, client));
@@ -62,8 +64,9 @@ const meridian = {
         seconds,
         rate: nodes / seconds,
         createSeconds: (created - started) / 1000,
-        workflowCreateRate: diamonds / ((created - started) / 1000),
+        workflowCreateRate: workflows / ((created - started) / 1000),
         cpuSeconds: meter.stop(),
+        stagesMs: await executionStages(m.db),
         anomalies: await meridianAnomalies(m),
       };
     } finally {
@@ -76,7 +79,8 @@ const meridian = {
 export const b6 = {
   id: 'b6',
   title: 'B6 workflows',
-  describe: () => `${diamonds} diamonds (${nodes} nodes), one POST /v1/workflows each, ${clients} clients`,
+  describe: () =>
+    `${diamonds} diamonds (${nodes} nodes), ${perWorkflow === 1 ? 'one workflow each' : `${perWorkflow} per workflow`}, ${clients} clients`,
   systems: () => [raw, meridian],
   report(results) {
     const base = results['raw-bullmq-diamonds'];

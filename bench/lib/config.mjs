@@ -60,6 +60,8 @@ export const config = {
   },
   b6: {
     diamonds: int('BENCH_B6_DIAMONDS', 1_000),
+    /** Diamonds side by side in one workflow (one POST /v1/workflows); 1: a workflow per diamond. */
+    perWorkflow: int('BENCH_B6_PER_WORKFLOW', 1),
     /** Workflow creates in flight at once. */
     clients: int('BENCH_B6_CLIENTS', 10),
   },

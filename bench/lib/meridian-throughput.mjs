@@ -8,6 +8,7 @@ import { config } from './config.mjs';
 import { createBatches, createSingles } from './load.mjs';
 import { startMeridian } from './meridian.mjs';
 import { cpuMeter, peakRssMiB } from './proc.mjs';
+import { executionStages } from './stages.mjs';
 import { waitForCount } from './wait.mjs';
 
 export async function meridianThroughput({ workers, jobs, mode }) {
@@ -26,6 +27,7 @@ export async function meridianThroughput({ workers, jobs, mode }) {
     const ended = await waitForCount(() => meridian.succeeded(), jobs, {
       diagnose: async () => ({
         byStatus: await meridian.countByStatus(),
+        stagesMs: await executionStages(meridian.db),
         anomalies: await meridianAnomalies(meridian),
       }),
     });

@@ -65,7 +65,11 @@ export const envSchema = z.object({
   RECONCILE_GRACE_MS: int(0, 86_400_000).default(60_000),
 
   WORKER_ID: z.string().min(1).max(200).optional(),
-  WORKER_CONCURRENCY: int(1, 10_000).default(10),
+  /**
+   * Attempts at once per queue per worker process. Handlers mostly wait (http calls), and a worker's
+   * attempt starts and ends are written in batches, so more at once means fuller batches.
+   */
+  WORKER_CONCURRENCY: int(1, 10_000).default(50),
   /** Runs of one namespace at once across every worker, unless the namespace has its own limit; 0: none. */
   NAMESPACE_MAX_CONCURRENCY: int(0, 1_000_000).default(0),
   /** Runs of one namespace started per minute, unless the namespace has its own limit; 0: none. */

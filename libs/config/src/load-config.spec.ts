@@ -41,7 +41,7 @@ describe('loadConfig', () => {
       reconciler: { intervalMs: 30_000, graceMs: 60_000 },
       worker: {
         id: expect.stringMatching(new RegExp(`-${process.pid}$`)),
-        concurrency: 10,
+        concurrency: 50,
         shutdownGraceMs: 30_000,
         resultMaxBytes: 65_536,
         httpMaxResponseBytes: 1_048_576,

@@ -8,7 +8,7 @@ import {
 } from './dependency-policy.js';
 import { type FieldIssue, ValidationError } from './errors.js';
 import { type JobSpec, type JobSpecLimits, parseJobSpec } from './job-spec.js';
-import { toFieldIssues } from './zod-issues.js';
+import { prefixIssues, toFieldIssues } from './zod-issues.js';
 
 const NODE_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 
@@ -107,7 +107,7 @@ export function parseWorkflowSpec(
     if (job === null) {
       return;
     }
-    issues.push(...checkJob(job).map((issue) => ({ ...issue, path: `${at}.${issue.path}` })));
+    issues.push(...prefixIssues(checkJob(job), at));
     nodes.push({ key, job, dependsOn: dependencies, index });
   });
 
@@ -153,7 +153,7 @@ export function parseDependencies(value: unknown, path: string, issues: FieldIss
   }
   const parsed = z.array(dependencySchema).safeParse(value);
   if (!parsed.success) {
-    issues.push(...toFieldIssues(parsed.error).map((issue) => ({ ...issue, path: joinPath(path, issue.path) })));
+    issues.push(...prefixIssues(toFieldIssues(parsed.error), path));
     return [];
   }
   const dependencies = parsed.data.map((item) =>
@@ -180,15 +180,11 @@ function parseNodeJob(
     return parseJobSpec(fields, limits, now);
   } catch (error) {
     if (error instanceof ValidationError) {
-      issues.push(...error.issues.map((issue) => ({ ...issue, path: joinPath(at, issue.path) })));
+      issues.push(...prefixIssues(error.issues, at));
       return null;
     }
     throw error;
   }
-}
-
-function joinPath(prefix: string, path: string): string {
-  return path === '(root)' || path === '' ? prefix : path.startsWith('[') ? `${prefix}${path}` : `${prefix}.${path}`;
 }
 
 /**

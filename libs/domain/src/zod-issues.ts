@@ -20,6 +20,19 @@ export function toFieldIssues(error: z.ZodError, prefix = ''): FieldIssue[] {
   });
 }
 
+/**
+ * The same issues, placed under `prefix`: `payload.url` under `jobs[3]` is `jobs[3].payload.url`, an
+ * index `[0]` is `jobs[3][0]`, and the root `(root)` is `jobs[3]` itself. Requests that hold many items
+ * report each item's problems this way.
+ */
+export function prefixIssues(issues: readonly FieldIssue[], prefix: string): FieldIssue[] {
+  return issues.map((issue) => ({ ...issue, path: prefixPath(prefix, issue.path) }));
+}
+
+function prefixPath(prefix: string, path: string): string {
+  return path === '(root)' || path === '' ? prefix : path.startsWith('[') ? `${prefix}${path}` : `${prefix}.${path}`;
+}
+
 function join(parts: string[]): string {
   const path = parts.filter((part) => part !== '').join('.');
   return path === '' ? '(root)' : path;

@@ -61,7 +61,7 @@ export class AuditInterceptor implements NestInterceptor {
       action: route.action,
       target: { type: route.target, id: targetId },
       before: redact(before),
-      after: redact(result ?? null),
+      after: redact(route.after === undefined ? (result ?? null) : route.after(result)),
     });
     return result;
   }

@@ -1,21 +1,37 @@
 import { createJobRequestSchema, EXECUTION_STATUSES, type Principal } from '@meridian/domain';
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { z } from 'zod';
 
 import { Audited } from '../audit/audited.decorator.js';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { openApiSchema, problemResponse } from '../common/openapi-schema.js';
 import { parseQuery } from '../common/parse-query.js';
 import { executionPageSchema, toExecutionView } from '../executions/dto/execution.view.js';
-import { jobPageSchema, type JobView, jobViewSchema, toJobView } from './dto/job.view.js';
+import { answerCreated, batchJobIds, CREATED_HEADERS, CreateHeaders, presentCreated } from './created-answer.js';
+import {
+  type JobBatchView,
+  jobBatchViewSchema,
+  jobPageSchema,
+  type JobView,
+  jobViewSchema,
+  type MinimalJobView,
+  minimalJobViewSchema,
+  toJobView,
+} from './dto/job.view.js';
+import { jobBatchRequestDocument } from './dto/job-batch.request.js';
 import { listJobsQuerySchema, pageQuerySchema } from './dto/list-jobs.query.js';
+import { JobBatchService } from './job-batch.service.js';
 import { JobsService } from './jobs.service.js';
 
 @ApiTags('jobs')
 @Controller('v1/jobs')
 export class JobsController {
-  constructor(private readonly jobs: JobsService) {}
+  constructor(
+    private readonly jobs: JobsService,
+    private readonly batches: JobBatchService,
+  ) {}
 
   @Post()
   @ApiOperation({
@@ -23,12 +39,13 @@ export class JobsController {
     description: 'Stored before the answer; queued by the scheduler right after.',
   })
   @ApiBody({ schema: openApiSchema(createJobRequestSchema, 'input') })
-  @ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description: 'Retrying with the same key returns the same job.',
+  @CreateHeaders('Retrying with the same key returns the same job.')
+  @ApiResponse({
+    status: 201,
+    schema: openApiSchema(z.union([jobViewSchema, minimalJobViewSchema])),
+    description: 'Created (or replayed): the job, or its id and status with `Prefer: return=minimal`.',
+    headers: { Location: { description: 'The URL of the job', schema: { type: 'string' } }, ...CREATED_HEADERS },
   })
-  @ApiResponse({ status: 201, schema: openApiSchema(jobViewSchema), description: 'Created (or replayed).' })
   @ApiResponse({ status: 400, description: 'Invalid input', ...problemResponse })
   @ApiResponse({ status: 409, description: 'Idempotency key reused with another body', ...problemResponse })
   @ApiResponse({ status: 413, description: 'Body or payload too large', ...problemResponse })
@@ -36,15 +53,45 @@ export class JobsController {
   async create(
     @Body() body: unknown,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Headers('prefer') prefer: string | undefined,
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<JobView> {
+  ): Promise<JobView | MinimalJobView> {
     const { job, execution, replayed } = await this.jobs.create(principal.namespace, body, idempotencyKey);
-    response.status(201).location(`/v1/jobs/${job.id}`);
-    if (replayed) {
-      response.setHeader('Idempotent-Replayed', 'true');
-    }
-    return toJobView(job, execution);
+    response.location(`/v1/jobs/${job.id}`);
+    return presentCreated(job, execution, answerCreated(response, prefer, replayed));
+  }
+
+  @Post('batch')
+  @ApiOperation({
+    summary: 'Create up to 1,000 jobs at once',
+    description:
+      'Every job is checked first (a 400 lists each bad job by index and field; then nothing is stored), ' +
+      'then all are stored in one transaction and queued by the scheduler. Jobs with dependsOn belong ' +
+      'in POST /v1/workflows.',
+  })
+  @ApiBody({ schema: openApiSchema(jobBatchRequestDocument, 'input') })
+  @CreateHeaders('Covers the whole batch: retrying with the same key and body returns the same jobs.')
+  @ApiResponse({
+    status: 201,
+    schema: openApiSchema(jobBatchViewSchema),
+    description: 'Created (or replayed): the jobs in request order, each as `POST /v1/jobs` answers it.',
+    headers: CREATED_HEADERS,
+  })
+  @ApiResponse({ status: 400, description: 'Invalid input: every bad job, up to 100 problems', ...problemResponse })
+  @ApiResponse({ status: 409, description: 'Idempotency key reused with another body', ...problemResponse })
+  @ApiResponse({ status: 413, description: 'Body or a payload too large', ...problemResponse })
+  @Audited('job.batch_created', 'namespace', { after: batchJobIds })
+  async createBatch(
+    @Body() body: unknown,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Headers('prefer') prefer: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<JobBatchView> {
+    const { jobs, replayed } = await this.batches.create(principal.namespace, body, idempotencyKey);
+    const preference = answerCreated(response, prefer, replayed);
+    return { jobs: jobs.map(({ job, execution }) => presentCreated(job, execution, preference)) };
   }
 
   @Get()

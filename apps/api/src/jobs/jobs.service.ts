@@ -1,17 +1,15 @@
-import { createHash } from 'node:crypto';
-
 import type { MeridianConfig } from '@meridian/config';
 import {
   type ExecutionRecord,
   ExecutionRepository,
   type JobRecord,
   JobRepository,
+  type NewBatchJob,
   type Page,
   WorkflowRepository,
 } from '@meridian/db';
 import {
   type ExecutionStatus,
-  IdempotencyKeyReusedError,
   isUuid,
   JobNotCancellableError,
   JobNotFoundError,
@@ -29,6 +27,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
 import type { ListJobsQuery } from './dto/list-jobs.query.js';
+import { createIdempotently, type EarlierCreateLookup, type Idempotency, storedKey } from './idempotency.js';
 
 export interface CreatedJob {
   job: JobRecord;
@@ -36,8 +35,6 @@ export interface CreatedJob {
   /** True when an earlier request with the same Idempotency-Key created the job. */
   replayed: boolean;
 }
-
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 @Injectable()
 export class JobsService {
@@ -56,51 +53,17 @@ export class JobsService {
    * Validates and stores a job with its first execution; the scheduler's relay enqueues it. With an
    * Idempotency-Key, a repeated request (also two racing ones) returns the job the first one made.
    */
-  async create(namespace: string, body: unknown, idempotencyKey: string | undefined): Promise<CreatedJob> {
-    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw new ValidationError([
-        {
-          path: 'header.Idempotency-Key',
-          message: 'must be 1 to 255 printable ASCII characters',
-          code: 'invalid_string',
-        },
-      ]);
-    }
-    const spec = this.prepare(parseJobSpec(body, this.config.api, new Date()));
-    const requestHash = idempotencyKey === undefined ? null : fingerprint(body);
-    if (idempotencyKey !== undefined) {
-      const earlier = await this.replay(namespace, idempotencyKey, requestHash);
-      if (earlier !== null) {
-        return earlier;
-      }
-    }
-    if (spec.recurrence !== null) {
-      return this.createRecurring(namespace, spec, spec.recurrence, idempotencyKey ?? null, requestHash);
-    }
-    if (spec.dependsOn.length > 0) {
-      return this.createDependent(namespace, spec, idempotencyKey ?? null, requestHash);
-    }
-    const created = await this.jobs.createWithFirstExecution({
-      jobId: newId(),
-      executionId: newId(),
-      namespace,
-      spec,
-      idempotencyKey: idempotencyKey ?? null,
-      requestHash,
+  create(namespace: string, body: unknown, idempotencyKey: string | undefined): Promise<CreatedJob> {
+    return createIdempotently({
+      idempotencyKey,
+      body,
+      validate: () => this.prepare(parseJobSpec(body, this.config.api, new Date())),
+      lookup: this.earlierJob(namespace),
+      store: (spec, idempotency) =>
+        spec.dependsOn.length > 0
+          ? this.createDependent(namespace, spec, idempotency)
+          : this.store(namespace, this.plan(spec), idempotency),
     });
-    if (created.created) {
-      this.logger.info(
-        { jobId: created.job.id, handler: spec.handler, scheduledFor: spec.scheduledFor },
-        'job created',
-      );
-      return { job: created.job, execution: created.execution, replayed: false };
-    }
-    // Lost a race with an identical request: the winner's job is the answer.
-    const winner = idempotencyKey === undefined ? null : await this.replay(namespace, idempotencyKey, requestHash);
-    if (winner === null) {
-      throw new IdempotencyKeyReusedError(idempotencyKey ?? '');
-    }
-    return winner;
   }
 
   /**
@@ -118,9 +81,8 @@ export class JobsService {
   private async createDependent(
     namespace: string,
     spec: JobSpec,
-    idempotencyKey: string | null,
-    requestHash: string | null,
-  ): Promise<CreatedJob> {
+    idempotency: Idempotency | null,
+  ): Promise<CreatedJob | null> {
     const jobId = newId();
     const created = await this.workflows.createDependentJob({
       jobId,
@@ -128,8 +90,7 @@ export class JobsService {
       namespace,
       spec,
       dependsOn: spec.dependsOn,
-      idempotencyKey,
-      requestHash,
+      ...storedKey(idempotency),
     });
     switch (created.kind) {
       case 'created': {
@@ -151,45 +112,54 @@ export class JobsService {
           }),
         );
       }
-      case 'idempotency_key_taken': {
-        const winner = idempotencyKey === null ? null : await this.replay(namespace, idempotencyKey, requestHash);
-        if (winner === null) {
-          throw new IdempotencyKeyReusedError(idempotencyKey ?? '');
-        }
-        return winner;
-      }
+      case 'idempotency_key_taken':
+        return null;
     }
   }
 
-  private async createRecurring(
-    namespace: string,
-    spec: JobSpec,
-    recurrence: NonNullable<JobSpec['recurrence']>,
-    idempotencyKey: string | null,
-    requestHash: string | null,
-  ): Promise<CreatedJob> {
+  /**
+   * What to store for a checked spec: a one-off job with its first execution, or a recurring job with
+   * its schedule's first nominal time after `now`. A schedule that does not parse is a ValidationError.
+   */
+  plan(spec: JobSpec, now: Date = new Date()): NewBatchJob {
+    const { recurrence } = spec;
+    if (recurrence === null) {
+      return { kind: 'one_off', jobId: newId(), executionId: newId(), spec };
+    }
     const { schedule } = parseSchedule(recurrence.schedule);
-    const [firstRunAt] = nextOccurrences(schedule, new Date(), 1);
-    const job = await this.jobs.createRecurring({
+    const [firstRunAt] = nextOccurrences(schedule, now, 1);
+    return {
+      kind: 'recurring',
       jobId: newId(),
-      namespace,
       spec,
       schedule: recurrence.schedule,
       firstRunAt: firstRunAt ?? null,
       overlap: recurrence.overlap,
       catchUp: recurrence.catchUp,
-      idempotencyKey,
-      requestHash,
-    });
-    if (job !== null) {
-      this.logger.info({ jobId: job.id, nextRunAt: firstRunAt }, 'recurring job created');
+    };
+  }
+
+  /** Stores one planned job (concurrent creates share a commit); null when its key was taken meanwhile. */
+  private async store(
+    namespace: string,
+    planned: NewBatchJob,
+    idempotency: Idempotency | null,
+  ): Promise<CreatedJob | null> {
+    if (planned.kind === 'recurring') {
+      const job = await this.jobs.createRecurring({ ...planned, namespace, ...storedKey(idempotency) });
+      if (job === null) {
+        return null;
+      }
+      this.logger.info({ jobId: job.id, nextRunAt: planned.firstRunAt }, 'recurring job created');
       return { job, execution: null, replayed: false };
     }
-    const winner = idempotencyKey === null ? null : await this.replay(namespace, idempotencyKey, requestHash);
-    if (winner === null) {
-      throw new IdempotencyKeyReusedError(idempotencyKey ?? '');
+    const created = await this.jobs.createWithFirstExecution({ ...planned, namespace, ...storedKey(idempotency) });
+    if (!created.created) {
+      return null;
     }
-    return winner;
+    const { spec } = planned;
+    this.logger.info({ jobId: created.job.id, handler: spec.handler, scheduledFor: spec.scheduledFor }, 'job created');
+    return { job: created.job, execution: created.execution, replayed: false };
   }
 
   async get(namespace: string, id: string): Promise<{ job: JobRecord; latestExecution: ExecutionRecord | null }> {
@@ -264,34 +234,17 @@ export class JobsService {
     return job;
   }
 
-  private async replay(
-    namespace: string,
-    idempotencyKey: string,
-    requestHash: string | null,
-  ): Promise<CreatedJob | null> {
-    const job = await this.jobs.findByIdempotencyKey(namespace, idempotencyKey);
-    if (job === null) {
-      return null;
-    }
-    if (job.requestHash !== requestHash) {
-      throw new IdempotencyKeyReusedError(idempotencyKey);
-    }
-    return { job, execution: await this.executions.findLatestByJob(job.id), replayed: true };
+  /** The job an Idempotency-Key made in `namespace`, as a create with that key answers it again. */
+  private earlierJob(namespace: string): EarlierCreateLookup<CreatedJob> {
+    return async (key) => {
+      const job = await this.jobs.findByIdempotencyKey(namespace, key);
+      if (job === null) {
+        return null;
+      }
+      return {
+        requestHash: job.requestHash,
+        answer: async () => ({ job, execution: await this.executions.findLatestByJob(job.id), replayed: true }),
+      };
+    };
   }
-}
-
-/** Fingerprint of a request body, independent of key order. */
-function fingerprint(body: unknown): string {
-  return createHash('sha256').update(canonicalJson(body)).digest('hex');
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) {
-    return `[${value.map(canonicalJson).join(',')}]`;
-  }
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }

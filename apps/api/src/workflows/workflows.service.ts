@@ -1,13 +1,10 @@
 import type { MeridianConfig } from '@meridian/config';
 import { WorkflowRepository } from '@meridian/db';
 import {
-  DomainError,
-  ErrorCode,
   type FieldIssue,
   isUuid,
   type JobSpec,
   parseWorkflowSpec,
-  ValidationError,
   WorkflowNotCancellableError,
   WorkflowNotFoundError,
 } from '@meridian/domain';
@@ -16,6 +13,7 @@ import { CONFIG, DependencySettler } from '@meridian/runtime';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
+import { toJobIssues } from '../jobs/job-issues.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { toWorkflowView, type WorkflowView } from './dto/workflow.view.js';
 
@@ -72,14 +70,7 @@ export class WorkflowsService {
       job.payload = this.jobs.prepare(job).payload;
       return [];
     } catch (error) {
-      if (error instanceof ValidationError) {
-        return error.issues;
-      }
-      if (error instanceof DomainError) {
-        const path = error.code === ErrorCode.UnknownQueue ? 'queue' : 'handler';
-        return [{ path, message: error.message, code: error.code }];
-      }
-      throw error;
+      return toJobIssues(error);
     }
   }
 }

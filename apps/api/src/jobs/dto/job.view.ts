@@ -42,6 +42,15 @@ export const jobViewSchema = z.object({
 });
 export type JobView = z.infer<typeof jobViewSchema>;
 
+/** The answer of a create with `Prefer: return=minimal`. */
+export const minimalJobViewSchema = jobViewSchema.pick({ id: true, status: true });
+export type MinimalJobView = z.infer<typeof minimalJobViewSchema>;
+
+export const jobBatchViewSchema = z.object({
+  jobs: z.array(z.union([jobViewSchema, minimalJobViewSchema])).describe('In request order'),
+});
+export type JobBatchView = z.infer<typeof jobBatchViewSchema>;
+
 export const jobPageSchema = z.object({ items: z.array(jobViewSchema), nextCursor: z.string().nullable() });
 
 export function toJobView(job: JobRecord, latestExecution?: ExecutionRecord | null): JobView {
@@ -85,4 +94,8 @@ export function toJobView(job: JobRecord, latestExecution?: ExecutionRecord | nu
     view.latestExecution = latestExecution === null ? null : toExecutionView(latestExecution);
   }
   return view;
+}
+
+export function toMinimalJobView(job: JobRecord): MinimalJobView {
+  return { id: job.id, status: job.status };
 }

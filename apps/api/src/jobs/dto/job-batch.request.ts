@@ -1,0 +1,27 @@
+import { createJobRequestSchema } from '@meridian/domain';
+import { z } from 'zod';
+
+/** Most jobs one `POST /v1/jobs/batch` takes. */
+export const MAX_BATCH_JOBS = 1000;
+
+/**
+ * The envelope of `POST /v1/jobs/batch`. Each job is checked afterwards, one by one, as
+ * `POST /v1/jobs` checks its body, so that every bad job is reported with its index.
+ */
+export const jobBatchRequestSchema = z.strictObject({
+  jobs: z
+    .array(z.unknown())
+    .min(1, 'must hold at least one job')
+    .max(MAX_BATCH_JOBS, `must hold at most ${MAX_BATCH_JOBS} jobs`),
+});
+
+/** The same envelope as the OpenAPI document shows it, each job with the fields of `POST /v1/jobs`. */
+export const jobBatchRequestDocument = z.strictObject({
+  jobs: z
+    .array(createJobRequestSchema)
+    .min(1)
+    .max(MAX_BATCH_JOBS)
+    .describe(
+      'Independent jobs as POST /v1/jobs takes them, but without dependsOn (use POST /v1/workflows); answered in this order',
+    ),
+});

@@ -6,7 +6,6 @@ import { jitterOffset, parseSchedule, planOccurrences } from '@meridian/schedule
 import { Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
-import { OutboxRelayService } from '../outbox/outbox-relay.service.js';
 
 const MAX_EARLY_WAIT_MS = 60_000;
 
@@ -20,7 +19,6 @@ export class RecurrenceService {
   constructor(
     private readonly ledger: OccurrenceLedgerRepository,
     private readonly queues: ExecutionQueueGateway,
-    private readonly relay: OutboxRelayService,
     private readonly cancellations: CancellationNotifier,
     @InjectPinoLogger(RecurrenceService.name) private readonly logger: PinoLogger,
   ) {}
@@ -64,12 +62,8 @@ export class RecurrenceService {
         result.superseded.executions,
         this.logger.logger.child({ jobId: tick.jobId, reason: 'superseded' }),
       );
-      if (result.enqueued > 0) {
-        // Relay at once rather than at the next poll: an occurrence should start on its second.
-        await this.relay.relayOnce().catch((error: unknown) => {
-          this.logger.warn({ err: error }, 'immediate relay failed; the relay loop will pick the rows up');
-        });
-      }
+      // No relay call here: the outbox's insert trigger wakes the relay as soon as this commits, and
+      // a relay per tick would make a thousand schedules due on one second a thousand relays.
     }
     // Also for a stale tick: make sure the job's real next tick is armed (idempotent).
     if (result.nextRunAt !== null) {

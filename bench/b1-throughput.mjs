@@ -9,6 +9,15 @@ import { row, shortError } from './lib/table.mjs';
 
 const N = config.b1.jobs;
 
+/** `relay / pickup / run` p50 (p99) in ms, from an executionStages answer. */
+export function stagesText(stages) {
+  if (stages === undefined) {
+    return '—';
+  }
+  const one = (s) => `${s.p50.toFixed(0)} (${s.p99.toFixed(0)})`;
+  return `${one(stages.relay)} / ${one(stages.pickup)} / ${one(stages.run)} ms`;
+}
+
 export const rawSystem = {
   name: 'raw-bullmq',
   run: async () => {
@@ -46,7 +55,10 @@ export const b1 = {
   ],
   report(results) {
     const raw = results['raw-bullmq'];
-    const rows = [row('B1', `end to end, ${N} jobs`, 'raw BullMQ (addBulk)', raw.rate, 'jobs/s')];
+    const rows = [
+      row('B1', `end to end, ${N} jobs`, 'raw BullMQ (addBulk)', raw.rate, 'jobs/s'),
+      row('B1', 'CPU per job (process; Redis not counted)', 'raw BullMQ (addBulk)', raw.cpuMsPerJob, 'ms'),
+    ];
     for (const workers of [1, 2]) {
       for (const mode of ['batch', 'single']) {
         const result = results[`meridian-${mode}-${workers}w`];
@@ -91,6 +103,19 @@ export const b1 = {
             ratio(result.createRate, N / raw.createSeconds),
           ),
         );
+        rows.push(
+          row(
+            'B1',
+            'CPU per job (processes + Postgres)',
+            label,
+            result.cpuMsPerJob,
+            'ms',
+            'raw BullMQ',
+            raw.cpuMsPerJob,
+            ratio(result.cpuMsPerJob, raw.cpuMsPerJob),
+          ),
+        );
+        rows.push(row('B1', 'relay / pickup / run p50 (p99)', label, stagesText(result.stagesMs), ''));
       }
     }
     return rows;

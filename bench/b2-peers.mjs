@@ -80,6 +80,18 @@ export const b2 = {
           ratio(result.rate, raw.rate),
         ),
       );
+      rows.push(
+        row(
+          'B2',
+          'CPU per job (process + Postgres)',
+          label,
+          result.cpuMsPerJob,
+          'ms',
+          'raw BullMQ',
+          raw.cpuMsPerJob,
+          ratio(result.cpuMsPerJob, raw.cpuMsPerJob),
+        ),
+      );
       if (meridian.error === undefined) {
         rows.push(
           row(

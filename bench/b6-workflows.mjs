@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 
 import { meridianAnomalies } from './lib/anomalies.mjs';
+import { stagesText } from './b1-throughput.mjs';
 import { runInChild } from './lib/child.mjs';
 import { config } from './lib/config.mjs';
 import { executionStages } from './lib/stages.mjs';
@@ -15,18 +16,25 @@ import { ratio } from './lib/stats.mjs';
 import { row, shortError } from './lib/table.mjs';
 import { waitForCount } from './lib/wait.mjs';
 
-const { diamonds, clients } = config.b6;
+const { diamonds, clients, perWorkflow } = config.b6;
 const nodes = diamonds * 4;
 
-function diamond(d) {
-  const job = (key, dependsOn) => ({
-    key,
-    name: `diamond-${key}`,
-    handler: 'noop',
-    payload: { d },
-    ...(dependsOn ? { dependsOn } : {}),
-  });
-  return { name: `diamond-${d}`, jobs: [job('a'), job('b', ['a']), job('c', ['a']), job('d', ['b', 'c'])] };
+const workflows = Math.ceil(diamonds / perWorkflow);
+
+/** Workflow `w`: diamonds w × perWorkflow … (each A→B, A→C, B→D, C→D), keys suffixed by diamond. */
+function workflow(w) {
+  const jobs = [];
+  for (let d = w * perWorkflow; d < Math.min(diamonds, (w + 1) * perWorkflow); d += 1) {
+    const job = (key, dependsOn) => ({
+      key: `${key}${d}`,
+      name: `diamond-${key}`,
+      handler: 'noop',
+      payload: { d },
+      ...(dependsOn ? { dependsOn: dependsOn.map((k) => `${k}${d}`) } : {}),
+    });
+    jobs.push(job('a'), job('b', ['a']), job('c', ['a']), job('d', ['b', 'c']));
+  }
+  return { name: `diamonds-${w}`, jobs };
 }
 
 const raw = {
@@ -100,6 +108,13 @@ export const b6 = {
         ratio(ours.rate, base.rate),
       ),
       row('B6', `${diamonds} diamonds: workflow creates`, 'Meridian workflows', ours.workflowCreateRate, 'workflows/s'),
+      row(
+        'B6',
+        `${diamonds} diamonds: relay / pickup / run p50 (p99)`,
+        'Meridian workflows',
+        stagesText(ours.stagesMs),
+        '',
+      ),
     ];
   },
 };

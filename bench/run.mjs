@@ -38,6 +38,16 @@ function selection() {
 
 const log = (line) => console.log(line);
 
+/** `fn()`, or `fallback` (called with the error if a function) when it throws: one bad report must not lose the run. */
+function safely(fn, fallback) {
+  try {
+    return fn();
+  } catch (error) {
+    log(`  (${error.stack})`);
+    return typeof fallback === 'function' ? fallback(error) : fallback;
+  }
+}
+
 async function main() {
   const ids = selection();
   const record = { startedAt: new Date().toISOString(), environment: environment(), config, benchmarks: {} };
@@ -59,7 +69,7 @@ async function main() {
       ...new Map(members.flatMap((member) => member.systems()).map((system) => [system.name, system])).values(),
     ];
     const title = members.map((member) => member.title).join(' + ');
-    log(`\n${title}: ${members.map((member) => member.describe()).join('; ')}`);
+    log(`\n${title}: ${members.map((member) => safely(() => member.describe(), '')).join('; ')}`);
     const benchStarted = Date.now();
     let results;
     try {
@@ -70,11 +80,21 @@ async function main() {
       continue;
     }
     for (const member of members) {
-      const memberRows = member.report(results);
+      const memberRows = safely(
+        () => member.report(results),
+        (error) => [
+          {
+            benchmark: member.id.toUpperCase(),
+            figure: 'report',
+            system: '—',
+            value: `report failed: ${error.message}`,
+          },
+        ],
+      );
       rows.push(...memberRows);
       record.benchmarks[member.id] = {
         title: member.title,
-        description: member.describe(),
+        description: safely(() => member.describe(), ''),
         seconds: (Date.now() - benchStarted) / 1000,
         rows: memberRows,
         systems: Object.fromEntries(member.systems().map((system) => [system.name, results[system.name]])),

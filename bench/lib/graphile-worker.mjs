@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { makeWorkerUtils, run } from 'graphile-worker';
 import pg from 'pg';
 
+import { cpuSeconds, postgresMeter } from './proc.mjs';
 import { waitForCount } from './wait.mjs';
 
 export async function throughput({ url, jobs, chunk, concurrency, localQueueSize }) {
@@ -37,6 +38,9 @@ export async function throughput({ url, jobs, chunk, concurrency, localQueueSize
   const db = new pg.Client({ connectionString: url });
   await db.connect();
   try {
+    const postgres = postgresMeter(db, new URL(url).pathname.slice(1));
+    await postgres.start();
+    const ownCpu = cpuSeconds(process.pid);
     const started = performance.now();
     for (let i = 0; i < jobs; i += chunk) {
       const size = Math.min(chunk, jobs - i);
@@ -47,7 +51,14 @@ export async function throughput({ url, jobs, chunk, concurrency, localQueueSize
       const { rows } = await db.query(`SELECT count(*)::int AS n FROM graphile_worker._private_jobs`);
       return jobs - rows[0].n;
     }, jobs);
-    return { seconds: (ended - started) / 1000, createSeconds: (created - started) / 1000, handlerRuns: completed };
+    const cpu = { process: cpuSeconds(process.pid) - ownCpu, postgres: await postgres.stop() };
+    return {
+      cpuSeconds: cpu,
+      cpuMsPerJob: ((cpu.process + cpu.postgres) * 1000) / jobs,
+      seconds: (ended - started) / 1000,
+      createSeconds: (created - started) / 1000,
+      handlerRuns: completed,
+    };
   } finally {
     await db.end();
     await runner.stop();

@@ -7,7 +7,7 @@ import { meridianAnomalies } from './anomalies.mjs';
 import { config } from './config.mjs';
 import { createBatches, createSingles } from './load.mjs';
 import { startMeridian } from './meridian.mjs';
-import { cpuMeter, peakRssMiB } from './proc.mjs';
+import { cpuMeter, peakRssMiB, postgresMeter } from './proc.mjs';
 import { executionStages } from './stages.mjs';
 import { waitForCount } from './wait.mjs';
 
@@ -16,6 +16,8 @@ export async function meridianThroughput({ workers, jobs, mode }) {
   try {
     const pids = meridian.pids();
     const meter = cpuMeter(pids);
+    const postgres = postgresMeter(meridian.db, meridian.stack.database.name);
+    await postgres.start();
     meter.start();
     const started = performance.now();
     if (mode === 'batch') {
@@ -27,19 +29,22 @@ export async function meridianThroughput({ workers, jobs, mode }) {
     const ended = await waitForCount(() => meridian.succeeded(), jobs, {
       diagnose: async () => ({
         byStatus: await meridian.countByStatus(),
-        stagesMs: await executionStages(meridian.db),
         anomalies: await meridianAnomalies(meridian),
       }),
     });
     const cpuSeconds = meter.stop();
+    cpuSeconds.postgres = await postgres.stop();
     const seconds = (ended - started) / 1000;
+    const cpuTotal = Object.values(cpuSeconds).reduce((a, b) => a + b, 0);
     return {
       seconds,
+      cpuMsPerJob: (cpuTotal * 1000) / jobs,
       rate: jobs / seconds,
       createSeconds: (created - started) / 1000,
       createRate: jobs / ((created - started) / 1000),
       cpuSeconds,
       peakRssMiB: Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, peakRssMiB(pid)])),
+      stagesMs: await executionStages(meridian.db),
       anomalies: await meridianAnomalies(meridian),
     };
   } finally {

@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import PgBoss from 'pg-boss';
 import pg from 'pg';
 
+import { cpuSeconds, postgresMeter } from './proc.mjs';
 import { waitForCount } from './wait.mjs';
 
 const QUEUE = 'noop';
@@ -31,6 +32,9 @@ export async function throughput({ url, jobs, chunk, concurrency, workers }) {
         }
       });
     }
+    const postgres = postgresMeter(db, new URL(url).pathname.slice(1));
+    await postgres.start();
+    const ownCpu = cpuSeconds(process.pid);
     const started = performance.now();
     for (let i = 0; i < jobs; i += chunk) {
       const size = Math.min(chunk, jobs - i);
@@ -44,7 +48,15 @@ export async function throughput({ url, jobs, chunk, concurrency, workers }) {
       );
       return rows[0].n;
     }, jobs);
-    return { seconds: (ended - started) / 1000, createSeconds: (created - started) / 1000, batchSize, workers };
+    const cpu = { process: cpuSeconds(process.pid) - ownCpu, postgres: await postgres.stop() };
+    return {
+      cpuSeconds: cpu,
+      cpuMsPerJob: ((cpu.process + cpu.postgres) * 1000) / jobs,
+      seconds: (ended - started) / 1000,
+      createSeconds: (created - started) / 1000,
+      batchSize,
+      workers,
+    };
   } finally {
     await db.end();
     await boss.stop({ graceful: false, wait: true, timeout: 5000 });

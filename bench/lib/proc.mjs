@@ -56,3 +56,34 @@ export function machineInfo() {
   const list = cpus();
   return { cpus: list.length, cpuModel: list[0]?.model ?? 'unknown' };
 }
+
+/**
+ * CPU meter over the Postgres backends serving database `name` (this machine's Postgres only):
+ * backends that connect during the measurement count from zero; ones that disconnect before its end
+ * are missed. `client` is any connection to the same Postgres (it is itself excluded).
+ */
+export function postgresMeter(client, name) {
+  let before = new Map();
+  const backends = async () => {
+    const { rows } = await client.query(
+      `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+      [name],
+    );
+    return rows.map((row) => row.pid);
+  };
+  return {
+    async start() {
+      before = new Map((await backends()).map((pid) => [pid, cpuSeconds(pid)]));
+    },
+    async stop() {
+      let total = 0;
+      for (const pid of await backends()) {
+        const now = cpuSeconds(pid);
+        if (Number.isFinite(now)) {
+          total += now - (before.get(pid) ?? 0);
+        }
+      }
+      return total;
+    },
+  };
+}

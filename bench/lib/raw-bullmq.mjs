@@ -7,6 +7,7 @@ import { deleteRedisPrefix, TEST_REDIS_URL } from '@meridian/testing/harness';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 
+import { cpuSeconds } from './proc.mjs';
 import { summarize } from './stats.mjs';
 
 function connect() {
@@ -59,11 +60,18 @@ export async function throughput({ jobs, chunk, concurrency }) {
   const raw = await open(async (job) => ({ ok: true, echo: job.data }), concurrency);
   try {
     const finished = completions(raw.worker, jobs);
+    const ownCpu = cpuSeconds(process.pid);
     const started = performance.now();
     await addAll(raw.queue, jobs, chunk, (i) => ({ name: 'noop', data: { i } }));
     const created = performance.now();
     const ended = await finished;
-    return { seconds: (ended - started) / 1000, createSeconds: (created - started) / 1000 };
+    const cpu = cpuSeconds(process.pid) - ownCpu;
+    return {
+      seconds: (ended - started) / 1000,
+      createSeconds: (created - started) / 1000,
+      cpuSeconds: { process: cpu },
+      cpuMsPerJob: (cpu * 1000) / jobs,
+    };
   } finally {
     await raw.close();
   }

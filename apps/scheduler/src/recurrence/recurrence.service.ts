@@ -6,7 +6,6 @@ import { jitterOffset, parseSchedule, planOccurrences } from '@meridian/schedule
 import { Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
-
 const MAX_EARLY_WAIT_MS = 60_000;
 
 /**

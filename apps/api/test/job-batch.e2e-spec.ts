@@ -59,6 +59,7 @@ describe('batch create', () => {
       noop('mixed-3', { runAt: soon, priority: 7 }),
       noop('mixed-4', { schedule: { cron: '0 0 1 1 *', timezone: 'Europe/Berlin' }, overlap: 'skip' }),
       noop('mixed-5', { payload: { n: 5 }, retry: { maxAttempts: 1 } }),
+      noop('mixed-6', { schedule: { every: '1s', limit: 1 } }),
     ];
 
     const created = await createBatch({ jobs });
@@ -67,7 +68,8 @@ describe('batch create', () => {
     expect(created.headers.get('location')).toBeNull();
     expect(created.body.jobs.map((job) => job.name)).toEqual(jobs.map((job) => job.name));
     expect(new Set(created.body.jobs.map((job) => job.id)).size).toBe(jobs.length);
-    const [first, sleep, delayed, timed, recurring, last] = created.body.jobs as [
+    const [first, sleep, delayed, timed, recurring, last, ticking] = created.body.jobs as [
+      JobView,
       JobView,
       JobView,
       JobView,
@@ -98,6 +100,9 @@ describe('batch create', () => {
       );
     }
     expect((await ctx.api.job(recurring.id)).schedule?.state).toBe('ACTIVE');
+    // The relay armed the recurring jobs' schedules too: the every-second one fires.
+    const [occurrence] = await ctx.api.waitForOccurrences(ticking.id, 1);
+    expect(occurrence?.outcome).toBe('ENQUEUED');
   });
 
   it('should refuse a batch with bad jobs at indexes 1 and 3, naming each one and its field, and store nothing', async () => {

@@ -62,6 +62,7 @@ export class JobsController {
     return presentCreated(job, execution, answerCreated(response, prefer, replayed));
   }
 
+  // A fixed path, declared before the `:id` routes; no POST route here takes a lone `:id` segment.
   @Post('batch')
   @ApiOperation({
     summary: 'Create up to 1,000 jobs at once',

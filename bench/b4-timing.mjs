@@ -89,7 +89,9 @@ const meridianSchedules = {
   async run() {
     const m = await startMeridian({ workers: 1 });
     try {
-      const make = (i) => noopJob(i, { schedule: { every: '1s' } });
+      // overlap "allow": every occurrence runs, as every BullMQ scheduler run does; under the default
+      // "skip" a run still going when the next second comes would turn that occurrence into a skip.
+      const make = (i) => noopJob(i, { schedule: { every: '1s' }, overlap: 'allow' });
       let createdWith = 'batch';
       try {
         await createBatches(m, schedules, config.chunk, make);

@@ -9,7 +9,7 @@ import { meridianAnomalies } from './lib/anomalies.mjs';
 import { stagesText } from './b1-throughput.mjs';
 import { runInChild } from './lib/child.mjs';
 import { config } from './lib/config.mjs';
-import { executionStages } from './lib/stages.mjs';
+import { dependencyRelease, executionStages } from './lib/stages.mjs';
 import { startMeridian } from './lib/meridian.mjs';
 import { cpuMeter } from './lib/proc.mjs';
 import { ratio } from './lib/stats.mjs';
@@ -75,6 +75,7 @@ const meridian = {
         workflowCreateRate: workflows / ((created - started) / 1000),
         cpuSeconds: meter.stop(),
         stagesMs: await executionStages(m.db),
+        releaseMs: await dependencyRelease(m.db),
         anomalies: await meridianAnomalies(m),
       };
     } finally {
@@ -108,6 +109,13 @@ export const b6 = {
         ratio(ours.rate, base.rate),
       ),
       row('B6', `${diamonds} diamonds: workflow creates`, 'Meridian workflows', ours.workflowCreateRate, 'workflows/s'),
+      row(
+        'B6',
+        `${diamonds} diamonds: last dependency finished → dependent queued, p50 (p99)`,
+        'Meridian workflows',
+        `${ours.releaseMs.p50.toFixed(0)} (${ours.releaseMs.p99.toFixed(0)}) ms`,
+        '',
+      ),
       row(
         'B6',
         `${diamonds} diamonds: relay / pickup / run p50 (p99)`,

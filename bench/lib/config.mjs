@@ -26,7 +26,7 @@ export const config = {
     /** Jobs per run created through the batch route (and by the baselines and peers). */
     jobs: int('BENCH_B1_JOBS', 10_000, 50_000),
     /** Jobs per run created one request at a time; smaller by default, as single creates are slow. */
-    singleJobs: int('BENCH_B1_SINGLE_JOBS', 2_000, 50_000),
+    singleJobs: int('BENCH_B1_SINGLE_JOBS', 1_000, 50_000),
     /** HTTP clients sending single creates, each one request at a time. */
     clients: int('BENCH_B1_CLIENTS', 50),
   },
@@ -48,11 +48,11 @@ export const config = {
     /** Jobs delayed to one instant. */
     delayedJobs: int('BENCH_B4_DELAYED_JOBS', 10_000),
     /** Milliseconds between the start of the creates and the instant they are all due. */
-    leadMs: int('BENCH_B4_LEAD_MS', 15_000),
+    leadMs: int('BENCH_B4_LEAD_MS', 20_000),
     /** Recurring jobs firing every second. */
     schedules: int('BENCH_B4_SCHEDULES', 1_000),
     /** How long the recurring jobs run, in seconds. */
-    scheduleSeconds: int('BENCH_B4_SCHEDULE_SECONDS', 30, 60),
+    scheduleSeconds: int('BENCH_B4_SCHEDULE_SECONDS', 20, 60),
   },
   b5: {
     base: int('BENCH_B5_BASE', 2_000, 10_000),
@@ -61,7 +61,7 @@ export const config = {
   b6: {
     diamonds: int('BENCH_B6_DIAMONDS', 1_000),
     /** Diamonds side by side in one workflow (one POST /v1/workflows); 1: a workflow per diamond. */
-    perWorkflow: int('BENCH_B6_PER_WORKFLOW', 1),
+    perWorkflow: int('BENCH_B6_PER_WORKFLOW', 10, 1),
     /** Workflow creates in flight at once. */
     clients: int('BENCH_B6_CLIENTS', 10),
   },

@@ -9,10 +9,11 @@ import { fileURLToPath } from 'node:url';
 import { machineInfo } from './proc.mjs';
 
 const RESULTS = fileURLToPath(new URL('../results/', import.meta.url));
+const BENCH = fileURLToPath(new URL('../', import.meta.url));
 
 function git(...args) {
   try {
-    return execFileSync('git', args, { cwd: RESULTS, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', args, { cwd: BENCH, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
     return 'unknown';
   }
@@ -20,7 +21,7 @@ function git(...args) {
 
 /** What the run ran on: cores, memory, Node, commit (and whether apps/ or libs/ had local changes), load. */
 export function environment() {
-  const dirty = git('status', '--porcelain', '--', '../../apps', '../../libs', '../../prisma');
+  const dirty = git('status', '--porcelain', '--', '../apps', '../libs', '../prisma');
   return {
     ...machineInfo(),
     memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,

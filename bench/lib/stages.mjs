@@ -17,3 +17,19 @@ export async function executionStages(db) {
   const stage = (key) => summarize(rows.map((r) => Number(r[key])).filter(Number.isFinite));
   return { relay: stage('relay'), pickup: stage('pickup'), run: stage('run') };
 }
+
+/**
+ * How long a job with dependencies waited after its last dependency finished until it was queued
+ * (p50/p99/max in ms). Inputs: none. Reads executions and job_dependencies; writes nothing.
+ */
+export async function dependencyRelease(db) {
+  const { rows } = await db.query(
+    `SELECT extract(epoch FROM (e.queued_at - max(p.finished_at))) * 1000 AS ms
+       FROM executions e
+       JOIN job_dependencies d ON d.job_id = e.job_id
+       JOIN executions p ON p.job_id = d.depends_on_job_id
+      WHERE e.queued_at IS NOT NULL
+      GROUP BY e.id, e.queued_at`,
+  );
+  return summarize(rows.map((r) => Number(r.ms)).filter(Number.isFinite));
+}

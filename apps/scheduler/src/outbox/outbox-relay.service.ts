@@ -58,12 +58,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
     try {
       this.stopListening = await this.sql.listen(
         OUTBOX_CHANNEL,
-        () => {
-          // While the relay is failing it backs off; a burst of creates must not hammer Redis.
-          if (this.failures === 0) {
-            this.loop.wake();
-          }
-        },
+        () => this.wake(),
         (error) => {
           void this.stopListening?.();
           retry(error);
@@ -71,6 +66,16 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
       );
     } catch (error) {
       retry(error);
+    }
+  }
+
+  /**
+   * Relays as soon as the loop is free, rather than at the next poll. While the relay is failing it
+   * backs off instead: a burst of new rows must not hammer a Redis that is down.
+   */
+  wake(): void {
+    if (this.failures === 0) {
+      this.loop.wake();
     }
   }
 

@@ -6,6 +6,8 @@ import { jitterOffset, parseSchedule, planOccurrences } from '@meridian/schedule
 import { Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
+import { OutboxRelayService } from '../outbox/outbox-relay.service.js';
+
 const MAX_EARLY_WAIT_MS = 60_000;
 
 /**
@@ -18,6 +20,7 @@ export class RecurrenceService {
   constructor(
     private readonly ledger: OccurrenceLedgerRepository,
     private readonly queues: ExecutionQueueGateway,
+    private readonly relay: OutboxRelayService,
     private readonly cancellations: CancellationNotifier,
     @InjectPinoLogger(RecurrenceService.name) private readonly logger: PinoLogger,
   ) {}
@@ -61,8 +64,11 @@ export class RecurrenceService {
         result.superseded.executions,
         this.logger.logger.child({ jobId: tick.jobId, reason: 'superseded' }),
       );
-      // No relay call here: the outbox's insert trigger wakes the relay as soon as this commits, and
-      // a relay per tick would make a thousand schedules due on one second a thousand relays.
+      if (result.enqueued > 0) {
+        // Relay now rather than at the next poll or notification: an occurrence should start on its
+        // second. Waking the loop (not relaying here) folds the ticks of one second into one relay.
+        this.relay.wake();
+      }
     }
     // Also for a stale tick: make sure the job's real next tick is armed (idempotent).
     if (result.nextRunAt !== null) {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from '@jest/globals';
-import { loadConfig } from '@meridian/config';
 import { ApiClient, freePort, useStack } from '@meridian/testing';
 
 describe('rate limit', () => {
@@ -32,34 +31,5 @@ describe('rate limit', () => {
 
     // Each key has a limit of its own.
     expect((await second.as(other.body.key).request('GET', '/v1/jobs')).status).toBe(200);
-  });
-});
-
-describe('rate limit, by default', () => {
-  // The stacks of the other tests lift the limit; this one runs with the defaults.
-  const defaults = loadConfig({}).api;
-  const ctx = useStack({
-    apps: ['api'],
-    env: {
-      API_RATE_LIMIT_PER_MINUTE: String(defaults.rateLimitPerMinute),
-      API_RATE_LIMIT_BURST: String(defaults.rateLimitBurst),
-    },
-  });
-
-  it('should let one key send 10,000 requests as fast as it can', async () => {
-    // Creates the validation refuses: the limiter counts them as any other, and the test stays quick.
-    const statuses = new Map<number, number>();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 32 }, async () => {
-        while (next < 10_000) {
-          next += 1;
-          const { status } = await ctx.api.request('POST', '/v1/jobs', { name: 'burst' });
-          statuses.set(status, (statuses.get(status) ?? 0) + 1);
-        }
-      }),
-    );
-
-    expect(Object.fromEntries(statuses)).toEqual({ 400: 10_000 });
-  }, 120_000);
+  }, 60_000);
 });

@@ -4,6 +4,7 @@ import { handleShutdownSignals, loadConfigOrExit, runMain } from '@meridian/runt
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 
 import { mountBullBoard } from './admin/bull-board.js';
@@ -11,6 +12,9 @@ import { AppModule } from './app.module.js';
 import { jsonBody } from './common/json-body.middleware.js';
 
 const closeOnSignals = handleShutdownSignals();
+
+/** Routes whose bodies carry many jobs. */
+const BATCH_ROUTES = new Set(['/v1/jobs/batch', '/v1/workflows']);
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
@@ -22,7 +26,12 @@ async function bootstrap(): Promise<void> {
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use(jsonBody(config.api.maxBodyBytes));
+  // Routes that take up to 1,000 jobs at once get a larger body limit than the rest.
+  const batchBody = jsonBody(config.api.maxBatchBodyBytes);
+  const body = jsonBody(config.api.maxBodyBytes);
+  app.use((request: Request, response: Response, next: NextFunction) =>
+    (BATCH_ROUTES.has(request.path) ? batchBody : body)(request, response, next),
+  );
   closeOnSignals(app);
   mountBullBoard(app);
 

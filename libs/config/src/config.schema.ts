@@ -55,6 +55,8 @@ export const envSchema = z.object({
   /** API keys one api process keeps verified at most (and, apart, ids known to be no active key). */
   API_KEY_CACHE_MAX_ENTRIES: int(1, 10_000_000).default(10_000),
   API_MAX_BODY_BYTES: int(1024, 64 * 1024 * 1024).default(512 * 1024),
+  /** Largest body of the routes that take up to 1,000 jobs at once (batch create, workflows). */
+  API_MAX_BATCH_BODY_BYTES: int(1024, 256 * 1024 * 1024).default(16 * 1024 * 1024),
   JOB_MAX_PAYLOAD_BYTES: int(1, 64 * 1024 * 1024).default(256 * 1024),
   JOB_RUN_AT_PAST_TOLERANCE_MS: int(0, 86_400_000).default(60_000),
 

@@ -15,6 +15,8 @@ export interface MeridianConfig {
     host: string;
     port: number;
     maxBodyBytes: number;
+    /** Largest body of the routes that take many jobs at once (batch create, workflows). */
+    maxBatchBodyBytes: number;
     maxPayloadBytes: number;
     runAtPastToleranceMs: number;
     /** API_BOOTSTRAP_KEY, or null: an admin key of namespace `default` that may create keys anywhere. */
@@ -61,6 +63,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): MeridianCon
       host: env.API_HOST,
       port: env.API_PORT,
       maxBodyBytes: env.API_MAX_BODY_BYTES,
+      maxBatchBodyBytes: env.API_MAX_BATCH_BODY_BYTES,
       maxPayloadBytes: env.JOB_MAX_PAYLOAD_BYTES,
       runAtPastToleranceMs: env.JOB_RUN_AT_PAST_TOLERANCE_MS,
       bootstrapKey: env.API_BOOTSTRAP_KEY ?? null,

@@ -13,6 +13,7 @@ import { waitForCount } from './wait.mjs';
 
 export async function meridianThroughput({ workers, jobs, mode }) {
   const meridian = await startMeridian({ workers, connections: Math.max(64, config.b1.clients) });
+  let result;
   try {
     const pids = meridian.pids();
     const meter = cpuMeter(pids);
@@ -36,7 +37,7 @@ export async function meridianThroughput({ workers, jobs, mode }) {
     cpuSeconds.postgres = await postgres.stop();
     const seconds = (ended - started) / 1000;
     const cpuTotal = Object.values(cpuSeconds).reduce((a, b) => a + b, 0);
-    return {
+    result = {
       seconds,
       cpuMsPerJob: (cpuTotal * 1000) / jobs,
       rate: jobs / seconds,
@@ -46,8 +47,13 @@ export async function meridianThroughput({ workers, jobs, mode }) {
       peakRssMiB: Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, peakRssMiB(pid)])),
       stagesMs: await executionStages(meridian.db),
       anomalies: await meridianAnomalies(meridian),
+      startSeconds: meridian.startSeconds,
     };
   } finally {
-    await meridian.stop();
+    const stopSeconds = await meridian.stop();
+    if (result !== undefined) {
+      result.stopSeconds = stopSeconds;
+    }
   }
+  return result;
 }

@@ -73,6 +73,7 @@ export class HttpError extends Error {
  */
 export async function startMeridian({ workers = 1, connections = 64, env = {} } = {}) {
   await ensureTemplate();
+  const startedAt = Date.now();
   const stack = await startStack({ env: { ...stackEnv(), ...env } });
   const removeCleanup = onCleanup(() => stack.stop());
   const extraWorkers = [];
@@ -85,6 +86,7 @@ export async function startMeridian({ workers = 1, connections = 64, env = {} } 
     removeCleanup();
     throw error;
   }
+  const startSeconds = (Date.now() - startedAt) / 1000;
   const agent = new Agent({ connections, pipelining: 1, keepAliveTimeout: 30_000 });
   const db = new pg.Client({ connectionString: stack.database.url });
   await db.connect();
@@ -150,11 +152,16 @@ export async function startMeridian({ workers = 1, connections = 64, env = {} } 
         .map((app) => `--- ${app.name}\n${app.output().slice(-2000)}`)
         .join('\n');
     },
+    /** How long the processes took to start, in seconds. */
+    startSeconds,
+    /** Stops every process (SIGTERM, as a deployment would), drops the database; answers the seconds it took. */
     async stop() {
+      const stopping = Date.now();
       await db.end().catch(() => undefined);
       await agent.close().catch(() => undefined);
       await stack.stop();
       removeCleanup();
+      return (Date.now() - stopping) / 1000;
     },
   };
 }

@@ -137,6 +137,20 @@ export const b3 = {
           ),
         );
       }
+      // Answers (any status) within the timeout, per second of the phase: what the server kept up with.
+      const goodput = (r) => (r.requests - r.timeouts - r.errors) / Math.max(seconds, r.drainedSeconds);
+      rows.push(
+        row(
+          'B3',
+          `${label} answered within ${timeoutMs / 1000} s, per second`,
+          'Meridian',
+          goodput(ours[phase]),
+          'req/s',
+          'raw BullMQ + node:http',
+          goodput(base[phase]),
+          ratio(goodput(ours[phase]), goodput(base[phase])),
+        ),
+      );
       const failed =
         ours[phase].errors +
         ours[phase].timeouts +

@@ -14,7 +14,7 @@ function int(name, quick, full = quick) {
   return value;
 }
 
-export const config = {
+const settings = {
   full: FULL,
   /** Rounds of every benchmark; each figure is the median over them. */
   rounds: int('BENCH_ROUNDS', 3),
@@ -70,3 +70,9 @@ export const config = {
   /** A run that has not completed after this long is given up (and reported as stuck). */
   runTimeoutMs: int('BENCH_RUN_TIMEOUT_MS', 300_000, 1_200_000),
 };
+
+/**
+ * The settings in force: read from the environment, or, for `report.mjs` re-rendering an earlier
+ * run, exactly those that run recorded (BENCH_CONFIG_JSON).
+ */
+export const config = process.env.BENCH_CONFIG_JSON ? JSON.parse(process.env.BENCH_CONFIG_JSON) : settings;

@@ -1,0 +1,34 @@
+// Re-renders the table of an earlier run from its JSON, with the current report code:
+//   node bench/report.mjs bench/results/<time>.json
+import { readFileSync } from 'node:fs';
+
+const [path] = process.argv.slice(2);
+if (path === undefined) {
+  console.error('usage: node bench/report.mjs bench/results/<time>.json');
+  process.exit(2);
+}
+const record = JSON.parse(readFileSync(path, 'utf8'));
+process.env.BENCH_CONFIG_JSON = JSON.stringify(record.config);
+const { markdownTable } = await import('./lib/table.mjs');
+const modules = {
+  b1: async () => (await import('./b1-throughput.mjs')).b1,
+  b2: async () => (await import('./b2-peers.mjs')).b2,
+  b3: async () => (await import('./b3-latency.mjs')).b3,
+  b4: async () => (await import('./b4-timing.mjs')).b4,
+  b5: async () => (await import('./b5-growth.mjs')).b5,
+  b6: async () => (await import('./b6-workflows.mjs')).b6,
+};
+const results = Object.assign({}, ...Object.values(record.benchmarks).map((benchmark) => benchmark.systems ?? {}));
+const rows = [];
+for (const [id, benchmark] of Object.entries(record.benchmarks)) {
+  if (benchmark.systems !== undefined) {
+    rows.push(...(await modules[id]()).report(results));
+  }
+}
+const env = record.environment;
+console.log(
+  `Run of ${record.startedAt}, commit ${env.commit.slice(0, 7)}, ${env.cpus} cores, Node ${env.node}, ` +
+    `load average ${env.loadAverageAtStart.map((n) => n.toFixed(1)).join(' ')} at start, ` +
+    `${record.loadAverageAtEnd.map((n) => n.toFixed(1)).join(' ')} at end; ${(record.seconds / 60).toFixed(1)} min\n`,
+);
+console.log(markdownTable(rows));

@@ -24,6 +24,9 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
   private stopListening: (() => Promise<void>) | undefined;
   private relistenTimer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** The pass {@link relayNow} started, and the one queued behind it. */
+  private passUnderWay: Promise<void> | null = null;
+  private nextPass: Promise<void> | null = null;
 
   constructor(
     private readonly outbox: OutboxRepository,
@@ -77,6 +80,36 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
     if (this.failures === 0) {
       this.loop.wake();
     }
+  }
+
+  /**
+   * Relays what is committed by now and resolves once that is in BullMQ (or the pass failed, which
+   * is logged; the loop picks the rows up). Callers at about the same time share one pass; a pass
+   * already under way may have claimed before their rows committed, so they get the one after it.
+   */
+  relayNow(): Promise<void> {
+    if (this.nextPass !== null) {
+      return this.nextPass;
+    }
+    const run = async () => {
+      this.nextPass = null;
+      const pass = this.relayOnce().then(
+        () => undefined,
+        (error: unknown) => {
+          this.logger.warn({ err: error }, 'immediate relay failed; the relay loop will pick the rows up');
+        },
+      );
+      this.passUnderWay = pass;
+      await pass;
+      if (this.passUnderWay === pass) {
+        this.passUnderWay = null;
+      }
+    };
+    if (this.passUnderWay === null) {
+      return run();
+    }
+    this.nextPass = this.passUnderWay.then(run);
+    return this.nextPass;
   }
 
   /** Relays one batch; exposed for tests and for draining. */

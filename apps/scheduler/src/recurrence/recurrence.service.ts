@@ -65,9 +65,9 @@ export class RecurrenceService {
         this.logger.logger.child({ jobId: tick.jobId, reason: 'superseded' }),
       );
       if (result.enqueued > 0) {
-        // Relay now rather than at the next poll or notification: an occurrence should start on its
-        // second. Waking the loop (not relaying here) folds the ticks of one second into one relay.
-        this.relay.wake();
+        // Into BullMQ before the tick is done, not at the next poll: an occurrence should start on
+        // its second. The ticks of one second share relay passes rather than each running its own.
+        await this.relay.relayNow();
       }
     }
     // Also for a stale tick: make sure the job's real next tick is armed (idempotent).

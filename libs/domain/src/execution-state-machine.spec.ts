@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 
 import { DomainError, IllegalTransitionError } from './errors.js';
-import { assertTransition, canTransition, sourcesOf } from './execution-state-machine.js';
+import { assertInitial, assertTransition, canTransition, isInitial, sourcesOf } from './execution-state-machine.js';
 import { EXECUTION_STATUSES, type ExecutionStatus, isTerminal } from './execution-status.js';
 
 /** The agreed lifecycle (README "Executions and attempts"), written out pair by pair. */
@@ -127,4 +127,22 @@ describe('sourcesOf', () => {
     expect(sourcesOf('SUCCEEDED')).toEqual(['RUNNING']);
     expect(canTransition('DEAD', 'SUCCEEDED')).toBe(false);
   });
+});
+
+describe('assertInitial', () => {
+  it.each(['BLOCKED', 'PENDING'] as const)('should let an execution be created %s', (status) => {
+    expect(isInitial(status)).toBe(true);
+    expect(() => assertInitial(status)).not.toThrow();
+  });
+
+  it.each(EXECUTION_STATUSES.filter((status) => status !== 'BLOCKED' && status !== 'PENDING'))(
+    'should refuse to create an execution %s',
+    (status) => {
+      const error = thrownBy(() => assertInitial(status));
+
+      expect(isInitial(status)).toBe(false);
+      expect(error).toBeInstanceOf(IllegalTransitionError);
+      expect(error).toMatchObject({ code: 'illegal_transition', from: 'nothing', to: status });
+    },
+  );
 });

@@ -28,6 +28,12 @@ const TRANSITIONS: Readonly<Record<ExecutionStatus, readonly ExecutionStatus[]>>
   [S.Skipped]: [],
 };
 
+/**
+ * The statuses an execution is created in: BLOCKED while it waits for its dependencies, PENDING when
+ * it may run at once. Every other status is reached only through a transition.
+ */
+const INITIAL: readonly ExecutionStatus[] = [S.Blocked, S.Pending];
+
 export function canTransition(from: ExecutionStatus, to: ExecutionStatus): boolean {
   return TRANSITIONS[from].includes(to);
 }
@@ -35,6 +41,17 @@ export function canTransition(from: ExecutionStatus, to: ExecutionStatus): boole
 export function assertTransition(from: ExecutionStatus, to: ExecutionStatus): void {
   if (!canTransition(from, to)) {
     throw new IllegalTransitionError(from, to);
+  }
+}
+
+export function isInitial(status: ExecutionStatus): boolean {
+  return INITIAL.includes(status);
+}
+
+/** Refuses to create an execution in `status` unless it is an initial status. */
+export function assertInitial(status: ExecutionStatus): void {
+  if (!isInitial(status)) {
+    throw new IllegalTransitionError('nothing', status);
   }
 }
 

@@ -1,15 +1,16 @@
-import {
-  decideRelease,
-  type DependencyFailurePolicy,
-  type ExecutionStatus,
-  failsWorkflow,
-  newId,
-} from '@meridian/domain';
+import { decideRelease, type DependencyFailurePolicy, ExecutionStatus, failsWorkflow, newId } from '@meridian/domain';
 
 import type { Prisma } from '../generated/client/index.js';
+import {
+  cancelExecutions,
+  type CancelledExecution,
+  createExecutions,
+  releaseBlocked,
+  skipBlocked,
+} from './execution-transitions.js';
 import { groupBy } from './group-by.js';
 import type { Database } from './postgres.js';
-import { byQueue, cancelExecutions, type CancelledExecution, UNFINISHED_STATUSES } from './unfinished-executions.js';
+import { byQueue, ENDED_STATUSES, UNFINISHED_STATUSES } from './unfinished-executions.js';
 
 type Tx = Prisma.TransactionClient;
 type StoredPolicy = 'SKIP' | 'CONTINUE' | 'FAIL_WORKFLOW';
@@ -32,8 +33,6 @@ export interface SettleResult {
   /** Jobs cancelled by a `fail_workflow` edge. */
   cancelled: WorkflowCancellation[];
 }
-
-const FINAL = ['SUCCEEDED', 'DEAD', 'CANCELLED', 'SKIPPED'];
 
 /**
  * Job dependencies: each job that depends on others has a BLOCKED execution and a count of
@@ -100,7 +99,7 @@ export class DependencyRepository {
   async findUnsettled(limit: number): Promise<string[]> {
     const rows = await this.db.$queryRaw<{ id: string }[]>`
       SELECT e.id FROM executions e
-       WHERE e.status = ANY(${FINAL}::"ExecutionStatus"[]) AND NOT e.dependents_notified
+       WHERE e.status = ANY(${ENDED_STATUSES}::"ExecutionStatus"[]) AND NOT e.dependents_notified
          AND EXISTS (SELECT 1 FROM job_dependencies d WHERE d.depends_on_job_id = e.job_id)
          AND NOT EXISTS (SELECT 1 FROM executions x WHERE x.job_id = e.job_id AND x.id > e.id)
        ORDER BY e.id
@@ -116,7 +115,7 @@ async function settleOne(
 ): Promise<{ released: string[]; skipped: string[]; cancelled: WorkflowCancellation[] }> {
   const ended = await tx.$queryRaw<{ job_id: string; status: ExecutionStatus }[]>`
     UPDATE executions e SET dependents_notified = true
-     WHERE e.id = ${executionId}::uuid AND e.status = ANY(${FINAL}::"ExecutionStatus"[]) AND NOT e.dependents_notified
+     WHERE e.id = ${executionId}::uuid AND e.status = ANY(${ENDED_STATUSES}::"ExecutionStatus"[]) AND NOT e.dependents_notified
        AND EXISTS (SELECT 1 FROM job_dependencies d WHERE d.depends_on_job_id = e.job_id)
     RETURNING e.job_id, e.status`;
   const execution = ended[0];
@@ -190,30 +189,9 @@ export async function releaseReady(
       });
     }
   }
-  const released = await tx.$queryRaw<{ id: string }[]>`
-    WITH released AS (
-      UPDATE executions SET status = 'PENDING', updated_at = ${now}
-       WHERE id = ANY(${run}::uuid[]) AND status = 'BLOCKED'
-      RETURNING id, job_id
-    ), job_row AS (
-      UPDATE jobs SET status = 'PENDING', updated_at = ${now} FROM released r WHERE jobs.id = r.job_id
-    ), queued AS (
-      INSERT INTO outbox (kind, execution_id) SELECT 'ENQUEUE_EXECUTION', id FROM released
-    )
-    SELECT id FROM released`;
-  const skipped = await tx.$queryRaw<{ id: string }[]>`
-    WITH skipped AS (
-      UPDATE executions e
-         SET status = 'SKIPPED', finished_at = ${now}, updated_at = ${now},
-             last_error = jsonb_build_object('code', 'dependency_failed', 'message', 'skipped: dependency ' || s.reason)
-        FROM unnest(${skip.map((item) => item.id)}::uuid[], ${skip.map((item) => item.reason)}::text[]) AS s(id, reason)
-       WHERE e.id = s.id AND e.status = 'BLOCKED'
-      RETURNING e.id, e.job_id
-    ), job_row AS (
-      UPDATE jobs SET status = 'SKIPPED', updated_at = ${now} FROM skipped s WHERE jobs.id = s.job_id
-    )
-    SELECT id FROM skipped`;
-  return { released: released.map((row) => row.id), skipped: skipped.map((row) => row.id) };
+  const released = await releaseBlocked(tx, run, now);
+  const skipped = await skipBlocked(tx, skip, now);
+  return { released, skipped };
 }
 
 /**
@@ -233,12 +211,10 @@ async function failWorkflow(
   if (marked === 0) {
     return [];
   }
-  const cancelled = await cancelExecutions(
-    tx,
-    { workflowId, statuses: ['BLOCKED', 'PENDING', 'QUEUED', 'RETRYING'] },
-    now,
-    { code: 'workflow_failed', message: `cancelled: job "${failedKey}" of the workflow ended ${failedStatus}` },
-  );
+  const cancelled = await cancelExecutions(tx, { workflowId, exceptRunning: true }, now, {
+    code: 'workflow_failed',
+    message: `cancelled: job "${failedKey}" of the workflow ended ${failedStatus}`,
+  });
   return byQueue(cancelled);
 }
 
@@ -300,19 +276,20 @@ export async function resetForRetry(
     )
     SELECT id FROM reset`;
   const executions = new Map(reset.map((row) => [row.id, newId()]));
-  await tx.execution.createMany({
-    data: [...executions].map(([jobId, executionId]) => ({
+  await createExecutions(
+    tx,
+    [...executions].map(([jobId, executionId]) => ({
       id: executionId,
       jobId,
       namespace: job.namespace,
-      status: 'BLOCKED' as const,
+      status: ExecutionStatus.Blocked,
       scheduledFor: now,
-      createdAt: now,
     })),
-  });
+    now,
+  );
   const counted = await tx.$queryRaw<{ id: string; dependencies_remaining: number }[]>`
     UPDATE jobs c
-       SET status = 'BLOCKED', updated_at = ${now},
+       SET updated_at = ${now},
            dependencies_remaining = (
              SELECT count(*) FROM job_dependencies d
                JOIN LATERAL (SELECT x.status, x.dependents_notified FROM executions x

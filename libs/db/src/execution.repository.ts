@@ -1,22 +1,30 @@
 import {
-  assertTransition,
   type AttemptOutcome,
   type ExecutionDispatch,
   ExecutionStatus,
   type ExecutionStatus as Status,
-  sourcesOf,
   toStorableJson,
 } from '@meridian/domain';
 
 import { resetForRetry } from './dependency.repository.js';
 import { DISPATCH_COLUMNS, type DispatchRow, toDispatch } from './dispatch-row.js';
+import {
+  assertAttemptEnd,
+  type AttemptEnd,
+  type AttemptResult,
+  type AttemptStart,
+  cancelExecutions,
+  type CancelledExecution,
+  finishAttempts,
+  releaseAttempt,
+  startAttempts,
+} from './execution-transitions.js';
 import { GroupCommit } from './group-commit.js';
 import { toAttemptRecord, toExecutionRecord } from './mappers.js';
 import { decodeCursor, toPage } from './pagination.js';
 import type { Database } from './postgres.js';
 import type { AttemptRecord, ExecutionRecord, Page } from './records.js';
-import { isRetryableConflict, type SqlClient, type Statement } from './sql-client.js';
-import { cancelExecutions, type CancelledExecution } from './unfinished-executions.js';
+import { isRetryableConflict, type SqlClient } from './sql-client.js';
 
 /** An attempt's end as recorded. */
 export interface FinishedAttempt {
@@ -37,126 +45,21 @@ export interface StartedAttempt {
   countedAttempt: number;
 }
 
-/** How an attempt ended, and what that makes of the execution. */
-export type AttemptResult =
-  | { status: typeof ExecutionStatus.Succeeded; result: unknown }
-  | {
-      status: typeof ExecutionStatus.Retrying;
-      outcome: AttemptOutcome;
-      error: Record<string, unknown>;
-      retryDelayMs: number;
-    }
-  | { status: typeof ExecutionStatus.Dead; outcome: AttemptOutcome; error: Record<string, unknown> };
-
 /** An execution that should be in BullMQ right now, with what it takes to enqueue it again. */
 export interface LiveExecution {
   status: Status;
   dispatch: ExecutionDispatch;
 }
 
-const json = (value: unknown) => (value === undefined ? null : toStorableJson(value));
-
-const STARTABLE = sourcesOf(ExecutionStatus.Running);
-
 /**
- * Begins the next attempt of each execution given ($1 ids, $2 worker ids, $3 clocks; aligned).
- * Output: per execution that may run (not cancelled, finished or deleted), its new attempt number
- * and the number of that attempt among those that count (interrupted attempts do not). Locks: the
- * execution, attempt and job rows written, until commit. Idempotency: none by design: a redelivery
- * after a lost worker starts a new attempt, and the lost worker's RUNNING attempt is closed as
- * INTERRUPTED, so its late result is refused as stale by FINISH_ATTEMPTS.
+ * Runs a batched write, again on a deadlock. Rows go in id order, so two batches lock shared rows in
+ * the same order; a deadlock can still come from another writer (the relay, a cancel), and Postgres
+ * then aborts one side, which is safe to repeat: each write is conditional on the state it moves from.
  */
-const START_ATTEMPTS: Statement = {
-  name: 'meridian_start_attempts',
-  text: `
-    WITH input AS (
-      SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS t(id, worker_id, now)
-    ), started AS (
-      UPDATE executions e
-         SET status = 'RUNNING', attempt = e.attempt + 1, started_at = i.now, worker_id = i.worker_id,
-             next_attempt_at = NULL, updated_at = i.now
-        FROM input i
-       WHERE e.id = i.id AND e.status = ANY($4::"ExecutionStatus"[])
-      RETURNING e.id, e.job_id, e.attempt, i.worker_id, i.now
-    ), interrupted AS (
-      UPDATE execution_attempts a
-         SET outcome = 'INTERRUPTED', finished_at = s.now,
-             duration_ms = GREATEST(0, (EXTRACT(EPOCH FROM (s.now - a.started_at)) * 1000)::int)
-        FROM started s
-       WHERE a.execution_id = s.id AND a.attempt < s.attempt AND a.outcome = 'RUNNING'
-    ), attempt_row AS (
-      INSERT INTO execution_attempts (execution_id, attempt, outcome, worker_id, started_at)
-      SELECT id, attempt, 'RUNNING', worker_id, now FROM started
-    ), job_row AS (
-      UPDATE jobs SET status = 'RUNNING', updated_at = s.now FROM started s WHERE jobs.id = s.job_id
-    )
-    SELECT s.id, s.attempt,
-           s.attempt - (SELECT count(*)::int FROM execution_attempts a
-                         WHERE a.execution_id = s.id AND a.attempt < s.attempt
-                           AND a.outcome IN ('INTERRUPTED', 'RUNNING')) AS counted_attempt
-      FROM started s`,
-};
-
-/**
- * Records how attempts ended and moves their executions on ($1–$8, aligned: execution id, attempt,
- * new status, attempt outcome, result, error, retry delay, clock). Output: the ids whose write
- * applied, each with whether other jobs depend on its job (so that most ends skip settling); a
- * stale write (the execution was cancelled, or a newer attempt started) changes nothing.
- * Locks: the execution, attempt and job rows written, until commit.
- */
-const FINISH_ATTEMPTS: Statement = {
-  name: 'meridian_finish_attempts',
-  text: `
-    WITH input AS (
-      SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[],
-                           $8::timestamptz[])
-        AS t(id, attempt, status, attempt_outcome, result, error, retry_delay_ms, now)
-    ), finished AS (
-      UPDATE executions e
-         SET status = i.status::"ExecutionStatus",
-             finished_at = CASE WHEN i.status = 'RETRYING' THEN NULL ELSE i.now END,
-             result = i.result::jsonb, last_error = COALESCE(i.error::jsonb, e.last_error),
-             next_attempt_at = i.now + i.retry_delay_ms * interval '1 millisecond', updated_at = i.now
-        FROM input i
-       WHERE e.id = i.id AND e.attempt = i.attempt AND e.status = 'RUNNING'
-      RETURNING e.id, e.job_id, i.attempt, i.status, i.attempt_outcome, i.error, i.retry_delay_ms, i.now
-    ), attempt_row AS (
-      UPDATE execution_attempts a
-         SET outcome = f.attempt_outcome::"AttemptOutcome", finished_at = f.now, error = f.error::jsonb,
-             retry_delay_ms = f.retry_delay_ms,
-             duration_ms = GREATEST(0, (EXTRACT(EPOCH FROM (f.now - a.started_at)) * 1000)::int)
-        FROM finished f
-       WHERE a.execution_id = f.id AND a.attempt = f.attempt
-    ), job_row AS (
-      UPDATE jobs SET status = f.status::"ExecutionStatus", updated_at = f.now FROM finished f WHERE jobs.id = f.job_id
-    )
-    SELECT f.id, EXISTS (SELECT 1 FROM job_dependencies d WHERE d.depends_on_job_id = f.job_id) AS has_dependents
-      FROM finished f`,
-};
-
-interface AttemptStart {
-  executionId: string;
-  workerId: string;
-  now: Date;
-}
-
-interface AttemptFinish {
-  executionId: string;
-  attempt: number;
-  outcome: AttemptResult;
-  now: Date;
-}
-
-/**
- * Runs a batched statement, again on a deadlock. Rows go in id order, so two batches lock shared
- * rows in the same order; a deadlock can still come from another writer (the relay, a cancel), and
- * Postgres then aborts one side, which is safe to repeat: each write is conditional on the state it
- * moves from.
- */
-async function runBatch<R>(sql: SqlClient, statement: Statement, values: readonly unknown[]): Promise<R[]> {
+async function runBatch<R>(write: () => Promise<R[]>): Promise<R[]> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await sql.query<R>(statement, values);
+      return await write();
     } catch (error) {
       if (attempt >= 5 || !isRetryableConflict(error)) {
         throw error;
@@ -165,13 +68,20 @@ async function runBatch<R>(sql: SqlClient, statement: Statement, values: readonl
   }
 }
 
+const json = (value: unknown) => (value === undefined ? null : toStorableJson(value));
+
 const byExecutionId = <T extends { executionId: string }>(items: readonly T[]) =>
   [...items].sort((a, b) => (a.executionId < b.executionId ? -1 : a.executionId > b.executionId ? 1 : 0));
 
+/**
+ * Executions as the API and the worker see them: reads, and the worker's attempt starts and ends,
+ * batched by group commit. Every status write goes through execution-transitions.ts, the one place
+ * execution state is written, whose guards come from the state machine.
+ */
 export class ExecutionRepository {
   /** Attempt starts and ends of concurrent deliveries share statements and commits (group commit). */
   private readonly starts: GroupCommit<AttemptStart, StartedAttempt | null>;
-  private readonly finishes: GroupCommit<AttemptFinish, FinishedAttempt | null>;
+  private readonly finishes: GroupCommit<AttemptEnd, FinishedAttempt | null>;
 
   constructor(
     private readonly db: Database,
@@ -248,7 +158,7 @@ export class ExecutionRepository {
     outcome: AttemptResult,
     now: Date,
   ): Promise<FinishedAttempt | null> {
-    assertTransition(ExecutionStatus.Running, outcome.status);
+    assertAttemptEnd(outcome.status);
     return this.finishes.submit({ executionId, attempt, outcome, now });
   }
 
@@ -261,12 +171,7 @@ export class ExecutionRepository {
     // One delivery per execution per batch: a second (a redelivery racing its twin) gets null and
     // drops, as it would if it came a moment later and found the execution RUNNING.
     const unique = byExecutionId([...new Map(items.map((item) => [item.executionId, item])).values()]);
-    const rows = await runBatch<{ id: string; attempt: number; counted_attempt: number }>(this.sql, START_ATTEMPTS, [
-      unique.map((item) => item.executionId),
-      unique.map((item) => item.workerId),
-      unique.map((item) => item.now),
-      STARTABLE,
-    ]);
+    const rows = await runBatch(() => startAttempts(this.sql, unique));
     const started = new Map(rows.map((row) => [row.id, row]));
     return items.map((item) => {
       const row = started.get(item.executionId);
@@ -278,19 +183,8 @@ export class ExecutionRepository {
     });
   }
 
-  private async writeFinishes(items: AttemptFinish[]): Promise<(FinishedAttempt | null)[]> {
-    const sorted = byExecutionId(items);
-    const column = <T>(pick: (item: AttemptFinish) => T) => sorted.map(pick);
-    const rows = await runBatch<{ id: string; has_dependents: boolean }>(this.sql, FINISH_ATTEMPTS, [
-      column((item) => item.executionId),
-      column((item) => item.attempt),
-      column((item) => item.outcome.status),
-      column((item) => (item.outcome.status === ExecutionStatus.Succeeded ? 'SUCCEEDED' : item.outcome.outcome)),
-      column((item) => (item.outcome.status === ExecutionStatus.Succeeded ? json(item.outcome.result) : null)),
-      column((item) => (item.outcome.status === ExecutionStatus.Succeeded ? null : json(item.outcome.error))),
-      column((item) => (item.outcome.status === ExecutionStatus.Retrying ? item.outcome.retryDelayMs : null)),
-      column((item) => item.now),
-    ]);
+  private async writeFinishes(items: AttemptEnd[]): Promise<(FinishedAttempt | null)[]> {
+    const rows = await runBatch(() => finishAttempts(this.sql, byExecutionId(items)));
     const applied = new Map(rows.map((row) => [row.id, { hasDependents: row.has_dependents }]));
     return items.map((item) => applied.get(item.executionId) ?? null);
   }
@@ -319,22 +213,7 @@ export class ExecutionRepository {
    * worker shuts down before its handler finished.
    */
   async releaseAttempt(executionId: string, attempt: number, now: Date): Promise<boolean> {
-    assertTransition(ExecutionStatus.Running, ExecutionStatus.Queued);
-    const rows = await this.db.$queryRaw<{ id: string }[]>`
-      WITH released AS (
-        UPDATE executions SET status = 'QUEUED', updated_at = ${now}
-         WHERE id = ${executionId}::uuid AND attempt = ${attempt} AND status = 'RUNNING'
-        RETURNING id, job_id
-      ), attempt_row AS (
-        UPDATE execution_attempts a
-           SET outcome = 'INTERRUPTED', finished_at = ${now},
-               duration_ms = GREATEST(0, (EXTRACT(EPOCH FROM (${now}::timestamptz - a.started_at)) * 1000)::int)
-          FROM released r WHERE a.execution_id = r.id AND a.attempt = ${attempt}
-      ), job_row AS (
-        UPDATE jobs SET status = 'QUEUED', updated_at = ${now} FROM released r WHERE jobs.id = r.job_id
-      )
-      SELECT id FROM released`;
-    return rows.length > 0;
+    return releaseAttempt(this.db, executionId, attempt, now);
   }
 
   /**

@@ -2,6 +2,7 @@ export * from './api-key.repository.js';
 export * from './audit.repository.js';
 export * from './dependency.repository.js';
 export * from './execution.repository.js';
+export * from './execution-transitions.js';
 export * from './group-commit.js';
 export * from './health.repository.js';
 export * from './job.repository.js';

@@ -1,5 +1,6 @@
 import { type CatchUpPolicy, ExecutionStatus, type JobSpec, type OverlapPolicy } from '@meridian/domain';
 
+import { FIRST_EXECUTIONS_CTE, NEW_JOB_STATUS_SQL } from './execution-transitions.js';
 import type { ExecutionRecord, JobRecord } from './records.js';
 import { storedRecurrencePolicies } from './records.js';
 import type { SqlTransaction, Statement } from './sql-client.js';
@@ -46,6 +47,7 @@ export type InsertedJob = { job: JobRecord; execution: ExecutionRecord | null } 
  * inserted. A job whose (namespace, idempotency key) is taken — by an earlier job or by an earlier
  * row of the same statement — is not inserted (ON CONFLICT DO NOTHING), nor are its execution and
  * outbox row. Locks: the new rows only. The outbox trigger NOTIFYs the relay once per statement.
+ * The executions and the jobs' status come from execution-transitions.ts (FIRST_EXECUTIONS_CTE).
  */
 const INSERT_JOBS: Statement = {
   name: 'meridian_insert_jobs',
@@ -67,19 +69,13 @@ const INSERT_JOBS: Statement = {
                         catch_up_window_ms, catch_up_max, created_at, updated_at)
       SELECT job_id, namespace, name, handler, payload::jsonb, queue, priority, run_at, max_attempts,
              backoff_type::"BackoffType", backoff_delay_ms, backoff_max_delay_ms, backoff_jitter, timeout_ms,
-             idempotency_key, request_hash, 'PENDING', schedule::jsonb, schedule_state::"ScheduleState", next_run_at,
+             idempotency_key, request_hash, ${NEW_JOB_STATUS_SQL}, schedule::jsonb, schedule_state::"ScheduleState", next_run_at,
              overlap_policy::"OverlapPolicy", catch_up_policy::"CatchUpPolicy", catch_up_window_ms, catch_up_max,
              created_at, created_at
         FROM input
       ON CONFLICT (namespace, idempotency_key) DO NOTHING
       RETURNING id
-    ), execution AS (
-      INSERT INTO executions (id, job_id, namespace, status, scheduled_for, created_at, updated_at)
-      SELECT i.execution_id, i.job_id, i.namespace, 'PENDING', i.scheduled_for, i.created_at, i.created_at
-        FROM input i JOIN job ON job.id = i.job_id
-       WHERE i.execution_id IS NOT NULL
-      RETURNING id, created_at
-    ), outbox_row AS (
+    ), ${FIRST_EXECUTIONS_CTE}, outbox_row AS (
       INSERT INTO outbox (kind, execution_id, job_id, created_at)
       SELECT 'ENQUEUE_EXECUTION'::"OutboxKind", id, NULL::uuid, created_at FROM execution
        UNION ALL

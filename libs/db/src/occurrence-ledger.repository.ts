@@ -11,6 +11,12 @@ import {
 } from '@meridian/domain';
 
 import type { Prisma } from '../generated/client/index.js';
+import {
+  cancelExecutions,
+  type CancelledExecution,
+  type CancelReason,
+  createExecutions,
+} from './execution-transitions.js';
 import type { Database } from './postgres.js';
 import {
   recurrencePolicies,
@@ -18,12 +24,7 @@ import {
   type StoredRecurrencePolicies,
   storedRecurrencePolicies,
 } from './records.js';
-import {
-  cancelExecutions,
-  type CancelledExecution,
-  type CancelReason,
-  UNFINISHED_STATUSES,
-} from './unfinished-executions.js';
+import { UNFINISHED_STATUSES } from './unfinished-executions.js';
 
 /** What PATCH may change on a recurring job; absent fields stay. */
 export interface RecurringJobChanges {
@@ -173,7 +174,7 @@ export class OccurrenceLedgerRepository {
               ]
             : [],
         );
-        await createRuns(tx, job, runs);
+        await createRuns(tx, job, runs, now);
         const executionIds = new Map(runs.map((run) => [run.nominalTime.getTime(), run.executionId]));
         await tx.occurrence.createMany({
           data: decision.occurrences.map((occurrence) => ({
@@ -185,7 +186,6 @@ export class OccurrenceLedgerRepository {
           })),
           skipDuplicates: true,
         });
-        const started = runs.some((run) => !run.afterPrevious);
         await tx.job.update({
           where: { id: jobId },
           data: {
@@ -193,7 +193,6 @@ export class OccurrenceLedgerRepository {
             occurrenceCount: { increment: decision.occurrences.length },
             scheduleState: decision.nextRunAt === null ? 'COMPLETED' : paused ? 'PAUSED' : 'ACTIVE',
             ...(resumes ? { pausedUntil: null, pauseNote: null } : {}),
-            ...(started ? { status: ExecutionStatus.Pending } : {}),
           },
         });
         return {
@@ -286,10 +285,7 @@ export class OccurrenceLedgerRepository {
       }
       const superseded = decision === 'cancel_and_run' ? await cancelExecutions(tx, { jobId }, now, SUPERSEDED) : [];
       const run = { executionId: newId(), runAt: now, nominalTime: null, afterPrevious: decision === 'buffer' };
-      await createRuns(tx, job, [run]);
-      if (!run.afterPrevious) {
-        await tx.job.update({ where: { id: jobId }, data: { status: ExecutionStatus.Pending } });
-      }
+      await createRuns(tx, job, [run], now);
       return {
         kind: run.afterPrevious ? 'buffered' : 'started',
         executionId: run.executionId,
@@ -348,7 +344,7 @@ export class OccurrenceLedgerRepository {
               ]
             : [],
         );
-        await createRuns(tx, job, runs);
+        await createRuns(tx, job, runs, now);
         if (runs.length > 0) {
           // A row recorded without a run (missed, skipped, paused) now has one; a row with a run is
           // never touched, so a concurrent second backfill changes nothing.
@@ -463,30 +459,27 @@ async function lockRecurringJob(tx: Prisma.TransactionClient, jobId: string): Pr
       };
 }
 
-/** Creates the executions of `runs` with their outbox rows; each goes to BullMQ through the relay. */
+/**
+ * Creates the executions of `runs` with their outbox rows; each goes to BullMQ through the relay,
+ * and each that is not buffered sets its job's status (see {@link createExecutions}).
+ */
 async function createRuns(
   tx: Prisma.TransactionClient,
   job: { id: string; namespace: string },
   runs: NewRun[],
+  now: Date,
 ): Promise<void> {
-  if (runs.length === 0) {
-    return;
-  }
-  await tx.execution.createMany({
-    data: runs.map((run) => ({
+  await createExecutions(
+    tx,
+    runs.map((run) => ({
       id: run.executionId,
       jobId: job.id,
       namespace: job.namespace,
       status: ExecutionStatus.Pending,
       scheduledFor: run.runAt,
       nominalTime: run.nominalTime,
-    })),
-  });
-  await tx.outbox.createMany({
-    data: runs.map((run) => ({
-      kind: 'ENQUEUE_EXECUTION' as const,
-      executionId: run.executionId,
       afterPrevious: run.afterPrevious,
     })),
-  });
+    now,
+  );
 }

@@ -1,6 +1,7 @@
 import type { ExecutionDispatch } from '@meridian/domain';
 
 import { DISPATCH_COLUMNS_SQL, type DispatchRow, toDispatch } from './dispatch-row.js';
+import { markQueued } from './execution-transitions.js';
 import type { Database } from './postgres.js';
 import type { SqlClient, SqlTransaction, Statement } from './sql-client.js';
 import { UNFINISHED_STATUSES } from './unfinished-executions.js';
@@ -31,18 +32,6 @@ const CLAIM_EXECUTIONS: Statement = {
      ORDER BY o.attempts, o.id
      LIMIT $1
        FOR UPDATE OF o SKIP LOCKED`,
-};
-
-/** Marks the dispatched executions ($1) that are still PENDING as QUEUED, with their jobs, at $2. */
-const MARK_QUEUED: Statement = {
-  name: 'meridian_outbox_mark_queued',
-  text: `
-    WITH queued AS (
-      UPDATE executions SET status = 'QUEUED', queued_at = $2, updated_at = $2
-       WHERE id = ANY($1::uuid[]) AND status = 'PENDING'
-      RETURNING job_id
-    )
-    UPDATE jobs SET status = 'QUEUED', updated_at = $2 FROM queued q WHERE jobs.id = q.job_id`,
 };
 
 /** Deletes relayed outbox rows ($1). */
@@ -151,7 +140,11 @@ export class OutboxRepository {
       }
     }
     const dispatched = pending.filter((row) => !failed.has(row.outbox_id));
-    await tx.query(MARK_QUEUED, [dispatched.map((row) => row.execution_id), now]);
+    await markQueued(
+      tx,
+      dispatched.map((row) => row.execution_id),
+      now,
+    );
     const done = rows.filter((row) => !failed.has(row.outbox_id)).map((row) => row.outbox_id);
     await tx.query(DELETE_ROWS, [done]);
     for (const [id, error] of failed) {

@@ -1,6 +1,5 @@
 import {
   type DependencyFailurePolicy,
-  ExecutionStatus,
   type ExecutionStatus as Status,
   isTerminal,
   type JobSpec,
@@ -16,9 +15,10 @@ import {
   toStoredPolicy,
   type WorkflowCancellation,
 } from './dependency.repository.js';
+import { cancelExecutions, createExecutions, initialStatus } from './execution-transitions.js';
 import type { Database } from './postgres.js';
 import type { ExecutionRecord } from './records.js';
-import { byQueue, cancelExecutions } from './unfinished-executions.js';
+import { byQueue } from './unfinished-executions.js';
 
 export interface WorkflowJobRecord {
   key: string;
@@ -104,24 +104,20 @@ export class WorkflowRepository {
             workflowId,
             workflowKey: node.key,
             dependenciesRemaining: node.dependsOn.length,
-            status: node.dependsOn.length === 0 ? ExecutionStatus.Pending : ExecutionStatus.Blocked,
+            status: initialStatus(node.dependsOn.length > 0),
           })),
         });
-        await tx.execution.createMany({
-          data: spec.nodes.map((node) => ({
+        await createExecutions(
+          tx,
+          spec.nodes.map((node) => ({
             id: idsOf(node.key).executionId,
             jobId: idsOf(node.key).jobId,
             namespace,
-            status: node.dependsOn.length === 0 ? ExecutionStatus.Pending : ExecutionStatus.Blocked,
+            status: initialStatus(node.dependsOn.length > 0),
             scheduledFor: node.job.scheduledFor,
-            createdAt: now,
           })),
-        });
-        await tx.outbox.createMany({
-          data: spec.nodes
-            .filter((node) => node.dependsOn.length === 0)
-            .map((node) => ({ kind: 'ENQUEUE_EXECUTION' as const, executionId: idsOf(node.key).executionId })),
-        });
+          now,
+        );
         await insertEdges(tx, rows);
       },
       { timeout: 60_000, maxWait: 10_000 },
@@ -162,7 +158,7 @@ export class WorkflowRepository {
             idempotencyKey: input.idempotencyKey,
             requestHash: input.requestHash,
             dependenciesRemaining: uncounted.length,
-            status: ExecutionStatus.Blocked,
+            status: initialStatus(true),
           },
         ],
         skipDuplicates: true,
@@ -170,16 +166,19 @@ export class WorkflowRepository {
       if (inserted.count === 0) {
         return { kind: 'idempotency_key_taken' };
       }
-      await tx.execution.create({
-        data: {
-          id: input.executionId,
-          jobId: input.jobId,
-          namespace: input.namespace,
-          status: ExecutionStatus.Blocked,
-          scheduledFor: input.spec.scheduledFor,
-          createdAt: now,
-        },
-      });
+      await createExecutions(
+        tx,
+        [
+          {
+            id: input.executionId,
+            jobId: input.jobId,
+            namespace: input.namespace,
+            status: initialStatus(true),
+            scheduledFor: input.spec.scheduledFor,
+          },
+        ],
+        now,
+      );
       await insertEdges(tx, [input]);
       if (uncounted.length === 0) {
         await releaseReady(tx, [input.jobId], now);
@@ -288,8 +287,8 @@ export class WorkflowRepository {
   }
 }
 
-/** The columns of a one-off job, as `createMany` takes them. */
-function jobRow(jobId: string, namespace: string, spec: JobSpec, now: Date): Prisma.JobCreateManyInput {
+/** The columns of a one-off job, as `createMany` takes them, but for its status. */
+function jobRow(jobId: string, namespace: string, spec: JobSpec, now: Date): Omit<Prisma.JobCreateManyInput, 'status'> {
   return {
     id: jobId,
     namespace,
@@ -305,7 +304,6 @@ function jobRow(jobId: string, namespace: string, spec: JobSpec, now: Date): Pri
     backoffMaxDelayMs: spec.retry.backoffMaxDelayMs,
     backoffJitter: spec.retry.backoffJitter,
     timeoutMs: spec.timeoutMs,
-    status: ExecutionStatus.Pending,
     createdAt: now,
     updatedAt: now,
   };

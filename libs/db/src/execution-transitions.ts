@@ -1,0 +1,468 @@
+import {
+  assertInitial,
+  assertTransition,
+  type AttemptOutcome,
+  ExecutionStatus,
+  type ExecutionStatus as Status,
+  InvariantViolationError,
+  sourcesOf,
+  toStorableJson,
+} from '@meridian/domain';
+
+import { Prisma } from '../generated/client/index.js';
+import type { SqlTransaction, Statement } from './sql-client.js';
+
+/*
+ * The one place execution state is written: every statement that creates an execution or moves its
+ * status is here, and nowhere else in libs/db (execution-transitions.spec.ts checks both). Each
+ * move is guarded by `status = ANY(<sources>)`, the sources coming from the state machine
+ * (`sourcesOf`, or a narrower list asserted legal pair by pair when this module loads), so an
+ * illegal or stale write changes no row, and an illegal edge added here fails at boot and in the
+ * unit test instead of silently in SQL. Each write keeps `jobs.status` in step in the same statement,
+ * the same way ({@link mirrorJobs}). Hot-path writes are named statements on plain pg; the others
+ * run inside Prisma transactions, with their SQL and guards from here.
+ */
+
+const S = ExecutionStatus;
+
+/** A transition this module writes: by `write`, from each status of `from` to each of `to`. */
+export interface WrittenTransition {
+  write: string;
+  from: readonly Status[];
+  to: readonly Status[];
+}
+
+/** A status this module creates executions in, by `write`. */
+export interface WrittenCreation {
+  write: string;
+  status: Status;
+}
+
+const transitions: WrittenTransition[] = [];
+const creations: WrittenCreation[] = [];
+/** Every transition this module can write, each asserted legal when the module loaded. */
+export const WRITTEN_TRANSITIONS: readonly WrittenTransition[] = transitions;
+/** Every status this module can create an execution in, each asserted initial when the module loaded. */
+export const WRITTEN_CREATIONS: readonly WrittenCreation[] = creations;
+
+/** The SQL of a move: the new status (`to`, for `SET status = ...`) and its guard (`from`, for `ANY(...)`). */
+interface Move {
+  to: string;
+  from: string;
+}
+
+const statusLiteral = (status: Status) => `'${status}'`;
+
+/**
+ * Registers the write `write` to each of `to` and returns its guard: the statuses from which every
+ * one of `to` may be entered (`sourcesOf`), or `only`, a narrower list. Each pair is asserted legal.
+ */
+function guard(write: string, to: readonly Status[], only?: readonly Status[]): string {
+  const from = only ?? to.map(sourcesOf).reduce((common, sources) => common.filter((s) => sources.includes(s)));
+  if (from.length === 0) {
+    throw new InvariantViolationError(`"${write}" would move no execution: no status leads to ${to.join(', ')}`);
+  }
+  for (const source of from) {
+    for (const target of to) {
+      assertTransition(source, target);
+    }
+  }
+  transitions.push({ write, from, to });
+  return `'{${from.join(',')}}'::"ExecutionStatus"[]`;
+}
+
+/** A move to one status: see {@link guard}. */
+function move(write: string, to: Status, only?: readonly Status[]): Move {
+  return { to: statusLiteral(to), from: guard(write, [to], only) };
+}
+
+/** Registers the write `write` as creating executions in `status`, asserted initial. */
+function created(write: string, status: Status): string {
+  assertInitial(status);
+  creations.push({ write, status });
+  return statusLiteral(status);
+}
+
+const TO_RUNNING = move('start attempts', S.Running);
+/** How an attempt may end, as the execution sees it. */
+const ATTEMPT_ENDS: readonly Status[] = [S.Succeeded, S.Retrying, S.Dead];
+const TO_ATTEMPT_END = guard('finish attempts', ATTEMPT_ENDS);
+const RELAYED = move('mark queued', S.Queued, [S.Pending]);
+const HANDED_BACK = move('release attempt', S.Queued, [S.Running]);
+const CANCELLED = move('cancel', S.Cancelled);
+/** Cancels what has not started: a failed workflow lets its running jobs finish. */
+const CANCELLED_WAITING = move('cancel waiting', S.Cancelled, [S.Blocked, S.Pending, S.Queued, S.Retrying]);
+const UNBLOCKED = move('release blocked', S.Pending);
+const SKIPPED = move('skip blocked', S.Skipped);
+const FIRST_RUNNABLE = created('insert jobs', S.Pending);
+created('create executions', S.Pending);
+created('create executions', S.Blocked);
+
+/**
+ * The `jobs.status` mirror, the same in every write: the job of each execution in `written` (rows
+ * with job_id, status and updated_at as the write left them) takes that status and clock. Several
+ * executions of one job in one write update it once. Locks those job rows until commit.
+ */
+const mirrorJobs = (written: string) =>
+  `job_row AS (UPDATE jobs j SET status = w.status, updated_at = w.updated_at FROM ${written} w WHERE j.id = w.job_id)`;
+
+/** A status an execution is created in. */
+export type InitialStatus = typeof S.Blocked | typeof S.Pending;
+
+/** The status of a new job and of its first execution: BLOCKED while it waits for dependencies. */
+export function initialStatus(waitsForDependencies: boolean): InitialStatus {
+  return waitsForDependencies ? S.Blocked : S.Pending;
+}
+
+/** Runs a named statement: the pool, or a transaction's connection. */
+type Runner = Pick<SqlTransaction, 'query'>;
+/** Runs Prisma raw SQL: the client, or an interactive transaction. */
+type RawClient = Pick<Prisma.TransactionClient, '$queryRaw'>;
+
+// Creation.
+
+/**
+ * The `execution` CTE of the job insert (job-insert.ts, INSERT_JOBS): the first execution of each
+ * one-off job inserted, PENDING. Reads the CTEs `input` (execution_id, job_id, namespace,
+ * scheduled_for, created_at) and `job` (the ids inserted); returns id and created_at. Its job is
+ * inserted by the same statement with {@link NEW_JOB_STATUS_SQL}, which mirrors it. Locks: the new
+ * rows only. Idempotency: the job insert's (namespace, idempotency key).
+ */
+export const FIRST_EXECUTIONS_CTE = `execution AS (
+      INSERT INTO executions (id, job_id, namespace, status, scheduled_for, created_at, updated_at)
+      SELECT i.execution_id, i.job_id, i.namespace, ${FIRST_RUNNABLE}, i.scheduled_for, i.created_at, i.created_at
+        FROM input i JOIN job ON job.id = i.job_id
+       WHERE i.execution_id IS NOT NULL
+      RETURNING id, created_at
+    )`;
+/** The status a job is inserted with: its first execution's (a recurring job's until its first run). */
+export const NEW_JOB_STATUS_SQL = FIRST_RUNNABLE;
+
+/** An execution to create for an existing job (or one created earlier in the same transaction). */
+export interface NewExecution {
+  id: string;
+  jobId: string;
+  namespace: string;
+  /** BLOCKED (waits for dependencies) or PENDING (relayed to BullMQ through an outbox row). */
+  status: InitialStatus;
+  scheduledFor: Date;
+  nominalTime?: Date | null;
+  /**
+   * A buffered run: relayed only once the job's earlier unfinished executions have ended, and the
+   * job's status stays theirs until then. @defaultValue false
+   */
+  afterPrevious?: boolean;
+}
+
+/**
+ * Creates `executions` at `now`, an ENQUEUE_EXECUTION outbox row for each PENDING one (after the
+ * previous runs for a buffered one), in input order; and mirrors each on its job, except buffered
+ * runs. Locks: the new rows and the mirrored job rows, until commit. Idempotency: none; ids are
+ * the caller's, so a repeat fails on the primary key.
+ */
+export async function createExecutions(tx: RawClient, executions: readonly NewExecution[], now: Date): Promise<void> {
+  if (executions.length === 0) {
+    return;
+  }
+  executions.forEach((execution) => assertInitial(execution.status));
+  const column = <T>(pick: (execution: NewExecution) => T) => executions.map(pick);
+  await tx.$queryRaw`
+    WITH input AS (
+      SELECT * FROM unnest(${column((e) => e.id)}::uuid[], ${column((e) => e.jobId)}::uuid[],
+                           ${column((e) => e.namespace)}::text[], ${column((e) => e.status)}::"ExecutionStatus"[],
+                           ${column((e) => e.scheduledFor)}::timestamptz[],
+                           ${column((e) => e.nominalTime ?? null)}::timestamptz[],
+                           ${column((e) => e.afterPrevious ?? false)}::boolean[]) WITH ORDINALITY
+        AS t(id, job_id, namespace, status, scheduled_for, nominal_time, after_previous, ord)
+    ), created AS (
+      INSERT INTO executions (id, job_id, namespace, status, scheduled_for, nominal_time, created_at, updated_at)
+      SELECT id, job_id, namespace, status, scheduled_for, nominal_time, ${now}, ${now} FROM input ORDER BY ord
+      RETURNING id, job_id, status, updated_at
+    ), outbox_row AS (
+      INSERT INTO outbox (kind, execution_id, after_previous)
+      SELECT 'ENQUEUE_EXECUTION', c.id, i.after_previous
+        FROM created c JOIN input i ON i.id = c.id
+       WHERE c.status = ${S.Pending}::"ExecutionStatus"
+       ORDER BY i.ord
+    ), ${Prisma.raw(mirrorJobs('(SELECT c.* FROM created c JOIN input i ON i.id = c.id WHERE NOT i.after_previous)'))}
+    SELECT count(*)::int AS created FROM created`;
+}
+
+// Relay and attempts: the hot path, named statements on plain pg.
+
+/**
+ * Marks the dispatched executions ($1) that are still PENDING as QUEUED, with their jobs, at $2.
+ * Output: how many moved. Locks: those execution and job rows, until commit. Idempotency: an
+ * execution no longer PENDING (cancelled meanwhile, or already started) is left as it is.
+ */
+const MARK_QUEUED: Statement = {
+  name: 'meridian_outbox_mark_queued',
+  text: `
+    WITH queued AS (
+      UPDATE executions e SET status = ${RELAYED.to}, queued_at = $2, updated_at = $2
+       WHERE e.id = ANY($1::uuid[]) AND e.status = ANY(${RELAYED.from})
+      RETURNING e.job_id, e.status, e.updated_at
+    ), ${mirrorJobs('queued')}
+    SELECT count(*)::int AS queued FROM queued`,
+};
+
+/**
+ * Begins the next attempt of each execution given ($1 ids, $2 worker ids, $3 clocks; aligned).
+ * Output: per execution that may run (not cancelled, finished or deleted), its new attempt number
+ * and the number of that attempt among those that count (interrupted attempts do not). Locks: the
+ * execution, attempt and job rows written, until commit. Idempotency: none by design: a redelivery
+ * after a lost worker starts a new attempt, and the lost worker's RUNNING attempt is closed as
+ * INTERRUPTED, so its late result is refused as stale by FINISH_ATTEMPTS.
+ */
+const START_ATTEMPTS: Statement = {
+  name: 'meridian_start_attempts',
+  text: `
+    WITH input AS (
+      SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS t(id, worker_id, now)
+    ), started AS (
+      UPDATE executions e
+         SET status = ${TO_RUNNING.to}, attempt = e.attempt + 1, started_at = i.now, worker_id = i.worker_id,
+             next_attempt_at = NULL, updated_at = i.now
+        FROM input i
+       WHERE e.id = i.id AND e.status = ANY(${TO_RUNNING.from})
+      RETURNING e.id, e.job_id, e.status, e.updated_at, e.attempt, i.worker_id, i.now
+    ), interrupted AS (
+      UPDATE execution_attempts a
+         SET outcome = 'INTERRUPTED', finished_at = s.now,
+             duration_ms = GREATEST(0, (EXTRACT(EPOCH FROM (s.now - a.started_at)) * 1000)::int)
+        FROM started s
+       WHERE a.execution_id = s.id AND a.attempt < s.attempt AND a.outcome = 'RUNNING'
+    ), attempt_row AS (
+      INSERT INTO execution_attempts (execution_id, attempt, outcome, worker_id, started_at)
+      SELECT id, attempt, 'RUNNING', worker_id, now FROM started
+    ), ${mirrorJobs('started')}
+    SELECT s.id, s.attempt,
+           s.attempt - (SELECT count(*)::int FROM execution_attempts a
+                         WHERE a.execution_id = s.id AND a.attempt < s.attempt
+                           AND a.outcome IN ('INTERRUPTED', 'RUNNING')) AS counted_attempt
+      FROM started s`,
+};
+
+/**
+ * Records how attempts ended and moves their executions on ($1–$8, aligned: execution id, attempt,
+ * new status, attempt outcome, result, error, retry delay, clock). Output: the ids whose write
+ * applied, each with whether other jobs depend on its job (so that most ends skip settling); a
+ * stale write (the execution was cancelled, or a newer attempt started) changes nothing.
+ * Locks: the execution, attempt and job rows written, until commit. Idempotency: a second write of
+ * the same end finds the execution no longer RUNNING and changes nothing.
+ */
+const FINISH_ATTEMPTS: Statement = {
+  name: 'meridian_finish_attempts',
+  text: `
+    WITH input AS (
+      SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[],
+                           $8::timestamptz[])
+        AS t(id, attempt, status, attempt_outcome, result, error, retry_delay_ms, now)
+    ), finished AS (
+      UPDATE executions e
+         SET status = i.status::"ExecutionStatus",
+             finished_at = CASE WHEN i.status = 'RETRYING' THEN NULL ELSE i.now END,
+             result = i.result::jsonb, last_error = COALESCE(i.error::jsonb, e.last_error),
+             next_attempt_at = i.now + i.retry_delay_ms * interval '1 millisecond', updated_at = i.now
+        FROM input i
+       WHERE e.id = i.id AND e.attempt = i.attempt AND e.status = ANY(${TO_ATTEMPT_END})
+      RETURNING e.id, e.job_id, e.status, e.updated_at, i.attempt, i.attempt_outcome, i.error, i.retry_delay_ms, i.now
+    ), attempt_row AS (
+      UPDATE execution_attempts a
+         SET outcome = f.attempt_outcome::"AttemptOutcome", finished_at = f.now, error = f.error::jsonb,
+             retry_delay_ms = f.retry_delay_ms,
+             duration_ms = GREATEST(0, (EXTRACT(EPOCH FROM (f.now - a.started_at)) * 1000)::int)
+        FROM finished f
+       WHERE a.execution_id = f.id AND a.attempt = f.attempt
+    ), ${mirrorJobs('finished')}
+    SELECT f.id, EXISTS (SELECT 1 FROM job_dependencies d WHERE d.depends_on_job_id = f.job_id) AS has_dependents
+      FROM finished f`,
+};
+
+/** How an attempt ended, and what that makes of the execution. */
+export type AttemptResult =
+  | { status: typeof S.Succeeded; result: unknown }
+  | { status: typeof S.Retrying; outcome: AttemptOutcome; error: Record<string, unknown>; retryDelayMs: number }
+  | { status: typeof S.Dead; outcome: AttemptOutcome; error: Record<string, unknown> };
+
+export interface AttemptStart {
+  executionId: string;
+  workerId: string;
+  now: Date;
+}
+
+export interface AttemptEnd {
+  executionId: string;
+  attempt: number;
+  outcome: AttemptResult;
+  now: Date;
+}
+
+const json = (value: unknown) => (value === undefined ? null : toStorableJson(value));
+
+/** Marks `executionIds` QUEUED at `now` where still PENDING (see {@link MARK_QUEUED}). */
+export async function markQueued(runner: Runner, executionIds: readonly string[], now: Date): Promise<void> {
+  await runner.query(MARK_QUEUED, [executionIds, now]);
+}
+
+/** Starts an attempt of each of `starts`, one per execution (see {@link START_ATTEMPTS}). */
+export function startAttempts(
+  runner: Runner,
+  starts: readonly AttemptStart[],
+): Promise<{ id: string; attempt: number; counted_attempt: number }[]> {
+  return runner.query(START_ATTEMPTS, [
+    starts.map((start) => start.executionId),
+    starts.map((start) => start.workerId),
+    starts.map((start) => start.now),
+  ]);
+}
+
+/** Refuses an attempt end that the state machine, or {@link finishAttempts}, does not allow. */
+export function assertAttemptEnd(status: Status): void {
+  assertTransition(S.Running, status);
+  if (!ATTEMPT_ENDS.includes(status)) {
+    throw new InvariantViolationError(`An attempt ends ${ATTEMPT_ENDS.join(', ')}, not ${status}.`);
+  }
+}
+
+/** Records the attempt ends of `ends` (see {@link FINISH_ATTEMPTS}); each was checked by {@link assertAttemptEnd}. */
+export function finishAttempts(
+  runner: Runner,
+  ends: readonly AttemptEnd[],
+): Promise<{ id: string; has_dependents: boolean }[]> {
+  const column = <T>(pick: (end: AttemptEnd) => T) => ends.map(pick);
+  return runner.query(FINISH_ATTEMPTS, [
+    column((end) => end.executionId),
+    column((end) => end.attempt),
+    column((end) => end.outcome.status),
+    column((end) => (end.outcome.status === S.Succeeded ? 'SUCCEEDED' : end.outcome.outcome)),
+    column((end) => (end.outcome.status === S.Succeeded ? json(end.outcome.result) : null)),
+    column((end) => (end.outcome.status === S.Succeeded ? null : json(end.outcome.error))),
+    column((end) => (end.outcome.status === S.Retrying ? end.outcome.retryDelayMs : null)),
+    column((end) => end.now),
+  ]);
+}
+
+// Writes inside Prisma transactions.
+
+/**
+ * Gives RUNNING execution `executionId` back to the queue while attempt `attempt` is its latest,
+ * closing that attempt as INTERRUPTED (a worker shutting down before its handler finished).
+ * Output: whether it moved. Locks: the execution, attempt and job rows, until commit.
+ * Idempotency: a second call, or one after a newer attempt started, changes nothing.
+ */
+export async function releaseAttempt(client: RawClient, executionId: string, attempt: number, now: Date) {
+  const rows = await client.$queryRaw<{ id: string }[]>`
+    WITH released AS (
+      UPDATE executions e SET status = ${Prisma.raw(HANDED_BACK.to)}, updated_at = ${now}
+       WHERE e.id = ${executionId}::uuid AND e.attempt = ${attempt} AND e.status = ANY(${Prisma.raw(HANDED_BACK.from)})
+      RETURNING e.id, e.job_id, e.status, e.updated_at
+    ), attempt_row AS (
+      UPDATE execution_attempts a
+         SET outcome = 'INTERRUPTED', finished_at = ${now},
+             duration_ms = GREATEST(0, (EXTRACT(EPOCH FROM (${now}::timestamptz - a.started_at)) * 1000)::int)
+        FROM released r WHERE a.execution_id = r.id AND a.attempt = ${attempt}
+    ), ${Prisma.raw(mirrorJobs('released'))}
+    SELECT id FROM released`;
+  return rows.length > 0;
+}
+
+export interface CancelledExecution {
+  id: string;
+  previousStatus: Status;
+}
+
+/** A cancelled execution with the queue of its job, for the caller to tell Redis. */
+export interface CancelledInQueue extends CancelledExecution {
+  queue: string;
+}
+
+/** Why executions were cancelled by Meridian rather than by a user, stored as their `lastError`. */
+export interface CancelReason {
+  code: string;
+  message: string;
+}
+
+/**
+ * Whose executions to cancel: one job's, or a workflow's (with `exceptRunning`, only those that
+ * have not started: blocked, pending, queued or waiting to retry).
+ */
+export type CancelScope = { jobId: string } | { workflowId: string; exceptRunning?: boolean };
+
+/**
+ * Cancels the executions in `scope` that have not ended, in the caller's transaction or alone, and
+ * marks their jobs CANCELLED.
+ *
+ * Output: the cancelled executions with the status each had and their queue, so the caller knows
+ * which to remove from the queue and which running attempt to signal. Locks: those execution rows
+ * (FOR UPDATE) and their jobs, until commit. Idempotency: a second call finds them ended and
+ * changes nothing.
+ */
+export async function cancelExecutions(
+  client: RawClient,
+  scope: CancelScope,
+  now: Date,
+  reason: CancelReason | null = null,
+): Promise<CancelledInQueue[]> {
+  const cancel = 'exceptRunning' in scope && scope.exceptRunning === true ? CANCELLED_WAITING : CANCELLED;
+  const lastError = reason === null ? null : JSON.stringify(reason);
+  const where =
+    'jobId' in scope
+      ? Prisma.sql`e.job_id = ${scope.jobId}::uuid`
+      : Prisma.sql`j.workflow_id = ${scope.workflowId}::uuid`;
+  const rows = await client.$queryRaw<{ id: string; previous_status: Status; queue: string }[]>`
+    WITH target AS (
+      SELECT e.id, e.status, j.queue FROM executions e JOIN jobs j ON j.id = e.job_id
+       WHERE ${where} AND e.status = ANY(${Prisma.raw(cancel.from)})
+       FOR UPDATE OF e
+    ), cancelled AS (
+      UPDATE executions e
+         SET status = ${Prisma.raw(cancel.to)}, finished_at = ${now}, next_attempt_at = NULL, updated_at = ${now},
+             last_error = COALESCE(${lastError}::jsonb, e.last_error)
+        FROM target t WHERE e.id = t.id
+      RETURNING e.id, e.job_id, e.status, e.updated_at, t.status AS previous_status, t.queue
+    ), ${Prisma.raw(mirrorJobs('cancelled'))}
+    SELECT id, previous_status, queue FROM cancelled`;
+  return rows.map((row) => ({ id: row.id, previousStatus: row.previous_status, queue: row.queue }));
+}
+
+/**
+ * Releases the BLOCKED executions `executionIds` to run: PENDING, with an outbox row each for the
+ * relay. Output: the ids released. Locks: those execution and job rows, until commit.
+ * Idempotency: an execution no longer BLOCKED (released or cancelled already) is left as it is.
+ */
+export async function releaseBlocked(tx: RawClient, executionIds: readonly string[], now: Date): Promise<string[]> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    WITH released AS (
+      UPDATE executions e SET status = ${Prisma.raw(UNBLOCKED.to)}, updated_at = ${now}
+       WHERE e.id = ANY(${executionIds}::uuid[]) AND e.status = ANY(${Prisma.raw(UNBLOCKED.from)})
+      RETURNING e.id, e.job_id, e.status, e.updated_at
+    ), ${Prisma.raw(mirrorJobs('released'))}, queued AS (
+      INSERT INTO outbox (kind, execution_id) SELECT 'ENQUEUE_EXECUTION', id FROM released
+    )
+    SELECT id FROM released`;
+  return rows.map((row) => row.id);
+}
+
+/**
+ * Skips the BLOCKED executions of `skips`, each with why (a dependency failed), stored as its
+ * `lastError`. Output: the ids skipped. Locks: those execution and job rows, until commit.
+ * Idempotency: an execution no longer BLOCKED is left as it is.
+ */
+export async function skipBlocked(
+  tx: RawClient,
+  skips: readonly { id: string; reason: string }[],
+  now: Date,
+): Promise<string[]> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    WITH skipped AS (
+      UPDATE executions e
+         SET status = ${Prisma.raw(SKIPPED.to)}, finished_at = ${now}, updated_at = ${now},
+             last_error = jsonb_build_object('code', 'dependency_failed', 'message', 'skipped: dependency ' || s.reason)
+        FROM unnest(${skips.map((item) => item.id)}::uuid[], ${skips.map((item) => item.reason)}::text[]) AS s(id, reason)
+       WHERE e.id = s.id AND e.status = ANY(${Prisma.raw(SKIPPED.from)})
+      RETURNING e.id, e.job_id, e.status, e.updated_at
+    ), ${Prisma.raw(mirrorJobs('skipped'))}
+    SELECT id FROM skipped`;
+  return rows.map((row) => row.id);
+}

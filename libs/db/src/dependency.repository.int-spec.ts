@@ -57,6 +57,41 @@ describe(DependencyRepository.name, () => {
     (await db.execution.findUniqueOrThrow({ where: { id: executionId } })).status;
   const outboxRowsOf = (executionId: string) => db.outbox.count({ where: { executionId } });
 
+  /** Each job's status beside its latest execution's, by key: the one mirrors the other. */
+  async function statusesByKey() {
+    const rows = await db.$queryRaw<{ key: string; job: string; execution: string }[]>`
+      SELECT j.workflow_key AS key, j.status::text AS job, l.status::text AS execution
+        FROM jobs j
+        JOIN LATERAL (SELECT x.status FROM executions x WHERE x.job_id = j.id ORDER BY x.id DESC LIMIT 1) l ON true`;
+    return Object.fromEntries(rows.map((row) => [row.key, [row.job, row.execution]]));
+  }
+
+  it("should keep each job's status with its execution's as the graph is created, skipped and retried", async () => {
+    const ids = await createWorkflow([noop('a'), noop('b', ['a']), noop('c', ['b'])]);
+    expect(await statusesByKey()).toEqual({
+      a: ['PENDING', 'PENDING'],
+      b: ['BLOCKED', 'BLOCKED'],
+      c: ['BLOCKED', 'BLOCKED'],
+    });
+
+    const started = await executions.startAttempt(ids.a ?? '', 'worker', new Date());
+    const failure = { status: 'DEAD', outcome: 'FAILED', error: { code: 'boom' } } as const;
+    await executions.finishAttempt(ids.a ?? '', started?.attempt ?? 0, failure, new Date());
+    await sut.settle(ids.a ?? '');
+    expect(await statusesByKey()).toEqual({
+      a: ['DEAD', 'DEAD'],
+      b: ['SKIPPED', 'SKIPPED'],
+      c: ['SKIPPED', 'SKIPPED'],
+    });
+
+    await executions.retry('default', ids.a ?? '', new Date());
+    expect(await statusesByKey()).toEqual({
+      a: ['PENDING', 'PENDING'],
+      b: ['BLOCKED', 'BLOCKED'],
+      c: ['BLOCKED', 'BLOCKED'],
+    });
+  });
+
   it('should release a fan-in job exactly once when its dependencies end at the same instant', async () => {
     for (let round = 0; round < 10; round += 1) {
       const ids = await createWorkflow([noop('a'), noop('b'), noop('c'), noop('join', ['a', 'b', 'c'])]);

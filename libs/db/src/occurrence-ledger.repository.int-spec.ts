@@ -161,6 +161,32 @@ describe(OccurrenceLedgerRepository.name, () => {
     );
   });
 
+  const jobStatusOf = async (jobId: string) => (await db.job.findUniqueOrThrow({ where: { id: jobId } })).status;
+
+  it('should set the job PENDING when a parallel backfill starts its runs at once, as a tick or trigger does', async () => {
+    const jobId = await aRecurringJob();
+    const first = await sut.trigger(jobId, new Date());
+    await relay();
+    await finish(first.kind === 'started' ? first.executionId : '');
+    expect(await jobStatusOf(jobId)).toBe('SUCCEEDED');
+
+    await sut.backfill(jobId, [new Date(FIRST.getTime() - 60_000)], { mode: 'parallel', dryRun: false }, new Date());
+
+    expect(await jobStatusOf(jobId)).toBe('PENDING');
+  });
+
+  it("should leave the job's status to the run in flight while a buffered run waits", async () => {
+    const jobId = await aRecurringJob('buffer_all');
+    const first = await sut.trigger(jobId, new Date());
+    await relay();
+    await executions.startAttempt(first.kind === 'started' ? first.executionId : '', 'worker-1', new Date());
+
+    expect((await sut.trigger(jobId, new Date())).kind).toBe('buffered');
+    await sut.backfill(jobId, [new Date(FIRST.getTime() - 60_000)], { mode: 'sequential', dryRun: false }, new Date());
+
+    expect(await jobStatusOf(jobId)).toBe('RUNNING');
+  });
+
   it('should write nothing in a dry run', async () => {
     const jobId = await aRecurringJob();
 

@@ -45,6 +45,12 @@ export interface StoredBatch {
   jobIds: string[];
 }
 
+/** Deletes job $1 of namespace $2 and, by cascade, its executions, attempts and outbox rows. */
+const DELETE_JOB: Statement = {
+  name: 'meridian_delete_job',
+  text: `DELETE FROM jobs WHERE id = $1 AND namespace = $2 RETURNING id`,
+};
+
 /**
  * Claims a batch's Idempotency-Key. Inputs: batch id, namespace, key, request hash, job ids, clock.
  * Output: one row when the key was free. Runs in the batch's transaction, before its jobs, so a
@@ -186,9 +192,13 @@ export class JobRepository {
     return toPage(rows, filter.limit, toJobRecord);
   }
 
-  /** Deletes the job with its executions, attempts and outbox rows. */
+  /**
+   * Deletes the job with its executions, attempts and outbox rows (cascading). The cascade locks
+   * them in another order than the relay does, so the two can deadlock: the transaction is then run
+   * again (see SqlClient.transaction), rather than failing the request.
+   */
   async delete(namespace: string, id: string): Promise<boolean> {
-    const { count } = await this.db.job.deleteMany({ where: { id, namespace } });
-    return count > 0;
+    const deleted = await this.sql.transaction((tx) => tx.query(DELETE_JOB, [id, namespace]));
+    return deleted.length > 0;
   }
 }

@@ -33,6 +33,13 @@ export async function meridianAnomalies(meridian) {
             (SELECT count(*)::int FROM execution_attempts WHERE outcome <> 'SUCCEEDED') AS "unsuccessfulAttempts"
        FROM executions`,
   );
+  // Attempts that did not succeed, by their outcome and their execution's status (an attempt still
+  // RUNNING under a RUNNING execution is only a run in progress).
+  const { rows: attempts } = await meridian.db.query(
+    `SELECT a.outcome::text || ' attempt of a ' || e.status::text || ' execution' AS kind, count(*)::int AS n
+       FROM execution_attempts a JOIN executions e ON e.id = a.execution_id
+      WHERE a.outcome <> 'SUCCEEDED' GROUP BY 1`,
+  );
   const logs = {};
   for (const app of [...Object.values(meridian.stack.apps), ...meridian.extraApps]) {
     const problems = logProblems(app.output());
@@ -44,6 +51,7 @@ export async function meridianAnomalies(meridian) {
   return {
     notSucceeded: Object.fromEntries(notSucceeded),
     ...rows[0],
+    unsuccessfulAttemptsByKind: Object.fromEntries(attempts.map((row) => [row.kind, row.n])),
     logProblems: logs,
   };
 }

@@ -89,7 +89,12 @@ export class ExecutionQueueGateway {
   async enqueue(items: readonly ExecutionDispatch[], now: number = Date.now()): Promise<void> {
     const byQueue = new Map<string, ExecutionDispatch[]>();
     for (const item of items) {
-      byQueue.set(item.queue, [...(byQueue.get(item.queue) ?? []), item]);
+      const batch = byQueue.get(item.queue);
+      if (batch === undefined) {
+        byQueue.set(item.queue, [item]);
+      } else {
+        batch.push(item);
+      }
     }
     await Promise.all(
       [...byQueue].map(([queue, batch]) =>

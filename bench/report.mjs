@@ -10,19 +10,12 @@ if (path === undefined) {
 const record = JSON.parse(readFileSync(path, 'utf8'));
 process.env.BENCH_CONFIG_JSON = JSON.stringify(record.config);
 const { markdownTable } = await import('./lib/table.mjs');
-const modules = {
-  b1: async () => (await import('./b1-throughput.mjs')).b1,
-  b2: async () => (await import('./b2-peers.mjs')).b2,
-  b3: async () => (await import('./b3-latency.mjs')).b3,
-  b4: async () => (await import('./b4-timing.mjs')).b4,
-  b5: async () => (await import('./b5-growth.mjs')).b5,
-  b6: async () => (await import('./b6-workflows.mjs')).b6,
-};
+const { BENCHMARKS } = await import('./lib/benchmarks.mjs');
 const results = Object.assign({}, ...Object.values(record.benchmarks).map((benchmark) => benchmark.systems ?? {}));
 const rows = [];
 for (const [id, benchmark] of Object.entries(record.benchmarks)) {
   if (benchmark.systems !== undefined) {
-    rows.push(...(await modules[id]()).report(results));
+    rows.push(...(await BENCHMARKS[id]()).report(results));
   }
 }
 const env = record.environment;

@@ -5,20 +5,13 @@
 // Each figure is the median of BENCH_ROUNDS (3) interleaved rounds and is given as a ratio against a
 // baseline measured in the same run. Prints a Markdown table and writes bench/results/<time>.json.
 import { config } from './lib/config.mjs';
+import { BENCHMARKS } from './lib/benchmarks.mjs';
 import { cleanupAll } from './lib/cleanup.mjs';
 import { interleave } from './lib/rounds.mjs';
 import { environment, writeResults } from './lib/results.mjs';
 import { markdownTable } from './lib/table.mjs';
 
 const ALL = ['b1', 'b2', 'b3', 'b4', 'b5', 'b6'];
-const MODULES = {
-  b1: async () => (await import('./b1-throughput.mjs')).b1,
-  b2: async () => (await import('./b2-peers.mjs')).b2,
-  b3: async () => (await import('./b3-latency.mjs')).b3,
-  b4: async () => (await import('./b4-timing.mjs')).b4,
-  b5: async () => (await import('./b5-growth.mjs')).b5,
-  b6: async () => (await import('./b6-workflows.mjs')).b6,
-};
 
 function selection() {
   const args = process.argv.slice(2).map((arg) => arg.toLowerCase());
@@ -55,7 +48,7 @@ async function main() {
     `Meridian benchmarks ${ids.join(' ')} on ${record.environment.cpus} cores, Node ${record.environment.node}, commit ${record.environment.commit.slice(0, 7)}${record.environment.uncommittedChanges === true ? ' (with uncommitted changes in apps/libs/prisma)' : ''}`,
   );
   const started = Date.now();
-  const benchmarks = await Promise.all(ids.map((id) => MODULES[id]()));
+  const benchmarks = await Promise.all(ids.map((id) => BENCHMARKS[id]()));
   const rows = [];
   // Benchmarks of one group (B1 and B2) share their systems' rounds: one interleaving, each system once.
   const done = new Set();

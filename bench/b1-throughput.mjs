@@ -5,7 +5,7 @@ import { config } from './lib/config.mjs';
 import { runInChild } from './lib/child.mjs';
 import { meridianThroughput } from './lib/meridian-throughput.mjs';
 import { ratio } from './lib/stats.mjs';
-import { row, shortError } from './lib/table.mjs';
+import { rateRow, row } from './lib/table.mjs';
 
 const N = config.b1.jobs;
 
@@ -64,33 +64,10 @@ export const b1 = {
         const result = results[`meridian-${mode}-${workers}w`];
         const jobs = mode === 'batch' ? N : config.b1.singleJobs;
         const label = `Meridian ${mode === 'batch' ? 'batch create' : `single creates (${config.b1.clients} clients)`}, ${workers} worker${workers > 1 ? 's' : ''}`;
+        rows.push(rateRow('B1', `end to end, ${jobs} jobs`, label, result, raw));
         if (result.error !== undefined) {
-          rows.push(
-            row(
-              'B1',
-              `end to end, ${jobs} jobs`,
-              label,
-              shortError(result.error),
-              '',
-              'raw BullMQ',
-              raw.rate,
-              Number.NaN,
-            ),
-          );
           continue;
         }
-        rows.push(
-          row(
-            'B1',
-            `end to end, ${jobs} jobs`,
-            label,
-            result.rate,
-            'jobs/s',
-            'raw BullMQ',
-            raw.rate,
-            ratio(result.rate, raw.rate),
-          ),
-        );
         rows.push(
           row(
             'B1',

@@ -6,7 +6,7 @@ import { runInChild } from './lib/child.mjs';
 import { config } from './lib/config.mjs';
 import { withFreshDatabase } from './lib/databases.mjs';
 import { ratio } from './lib/stats.mjs';
-import { row, shortError } from './lib/table.mjs';
+import { rateRow, row } from './lib/table.mjs';
 
 const N = config.b1.jobs;
 
@@ -62,24 +62,10 @@ export const b2 = {
       ['graphile-worker', `graphile-worker (addJobs ${config.chunk}, concurrency ${config.concurrency})`],
     ]) {
       const result = results[name];
+      rows.push(rateRow('B2', `end to end, ${N} jobs`, label, result, raw));
       if (result.error !== undefined) {
-        rows.push(
-          row('B2', `end to end, ${N} jobs`, label, shortError(result.error), '', 'raw BullMQ', raw.rate, Number.NaN),
-        );
         continue;
       }
-      rows.push(
-        row(
-          'B2',
-          `end to end, ${N} jobs`,
-          label,
-          result.rate,
-          'jobs/s',
-          'raw BullMQ',
-          raw.rate,
-          ratio(result.rate, raw.rate),
-        ),
-      );
       rows.push(
         row(
           'B2',

@@ -24,7 +24,7 @@ import { toAttemptRecord, toExecutionRecord } from './mappers.js';
 import { decodeCursor, toPage } from './pagination.js';
 import type { Database } from './postgres.js';
 import type { AttemptRecord, ExecutionRecord, Page } from './records.js';
-import { isRetryableConflict, type SqlClient } from './sql-client.js';
+import type { SqlClient } from './sql-client.js';
 
 /** An attempt's end as recorded. */
 export interface FinishedAttempt {
@@ -49,23 +49,6 @@ export interface StartedAttempt {
 export interface LiveExecution {
   status: Status;
   dispatch: ExecutionDispatch;
-}
-
-/**
- * Runs a batched write, again on a deadlock. Rows go in id order, so two batches lock shared rows in
- * the same order; a deadlock can still come from another writer (the relay, a cancel), and Postgres
- * then aborts one side, which is safe to repeat: each write is conditional on the state it moves from.
- */
-async function runBatch<R>(write: () => Promise<R[]>): Promise<R[]> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await write();
-    } catch (error) {
-      if (attempt >= 5 || !isRetryableConflict(error)) {
-        throw error;
-      }
-    }
-  }
 }
 
 const json = (value: unknown) => (value === undefined ? null : toStorableJson(value));
@@ -171,7 +154,7 @@ export class ExecutionRepository {
     // One delivery per execution per batch: a second (a redelivery racing its twin) gets null and
     // drops, as it would if it came a moment later and found the execution RUNNING.
     const unique = byExecutionId([...new Map(items.map((item) => [item.executionId, item])).values()]);
-    const rows = await runBatch(() => startAttempts(this.sql, unique));
+    const rows = await startAttempts(this.sql, unique);
     const started = new Map(rows.map((row) => [row.id, row]));
     return items.map((item) => {
       const row = started.get(item.executionId);
@@ -184,7 +167,7 @@ export class ExecutionRepository {
   }
 
   private async writeFinishes(items: AttemptEnd[]): Promise<(FinishedAttempt | null)[]> {
-    const rows = await runBatch(() => finishAttempts(this.sql, byExecutionId(items)));
+    const rows = await finishAttempts(this.sql, byExecutionId(items));
     const applied = new Map(rows.map((row) => [row.id, { hasDependents: row.has_dependents }]));
     return items.map((item) => applied.get(item.executionId) ?? null);
   }

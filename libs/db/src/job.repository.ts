@@ -194,11 +194,11 @@ export class JobRepository {
 
   /**
    * Deletes the job with its executions, attempts and outbox rows (cascading). The cascade locks
-   * them in another order than the relay does, so the two can deadlock: the transaction is then run
-   * again (see SqlClient.transaction), rather than failing the request.
+   * them in another order than the relay does, so the two can deadlock: the statement then runs again
+   * (see SqlClient.query), rather than failing the request.
    */
   async delete(namespace: string, id: string): Promise<boolean> {
-    const deleted = await this.sql.transaction((tx) => tx.query(DELETE_JOB, [id, namespace]));
+    const deleted = await this.sql.query(DELETE_JOB, [id, namespace]);
     return deleted.length > 0;
   }
 }

@@ -31,9 +31,22 @@ export interface SqlTransaction {
 export class SqlClient {
   constructor(private readonly pool: pg.Pool) {}
 
-  async query<R>(statement: Statement, values: readonly unknown[]): Promise<R[]> {
-    const result = await this.pool.query<R & pg.QueryResultRow>({ ...statement, values: [...values] });
-    return result.rows;
+  /**
+   * Runs one statement in a transaction of its own. A deadlock or serialization failure aborted it
+   * whole, so it runs again (up to `retries` times): the multi-row writes of the hot path lock rows
+   * in id order among themselves, but another writer (the relay, a cancel, a delete) may not.
+   */
+  async query<R>(statement: Statement, values: readonly unknown[], retries = 4): Promise<R[]> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        const result = await this.pool.query<R & pg.QueryResultRow>({ ...statement, values: [...values] });
+        return result.rows;
+      } catch (error) {
+        if (attempt >= retries || !isRetryableConflict(error)) {
+          throw error;
+        }
+      }
+    }
   }
 
   /**

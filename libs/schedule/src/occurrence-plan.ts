@@ -6,7 +6,7 @@ import {
   type RunsInFlight,
 } from '@meridian/domain';
 
-import { nextOccurrences, type Schedule } from './schedule.js';
+import { nextOccurrences, occurrencesUntil, type Schedule } from './schedule.js';
 
 /** Occurrences handled by one tick at most; a longer backlog is worked off by the following ticks. */
 export const MAX_OCCURRENCES_PER_TICK = 1000;
@@ -55,15 +55,15 @@ export function planOccurrences(input: OccurrencePlanInput): OccurrencePlan {
   }
   const isDue = (instant: Date) => instant.getTime() <= now.getTime();
   const isMissed = (instant: Date) => now.getTime() - instant.getTime() > catchUp.windowMs;
-  const later = nextOccurrences(schedule, due, MAX_OCCURRENCES_PER_TICK - 1, occurrenceCount + 1);
-  const batch = [due, ...later.filter(isDue)];
+  const later = occurrencesUntil(schedule, due, now, MAX_OCCURRENCES_PER_TICK - 1, occurrenceCount + 1);
+  const batch = [due, ...later];
   const last = batch[batch.length - 1] ?? due;
   const ordinal = occurrenceCount + batch.length;
 
   // Due occurrences beyond this batch (only when the backlog is longer than a tick handles), counted
   // as far as the catch-up cap needs.
   const beyond =
-    batch.length < MAX_OCCURRENCES_PER_TICK ? [] : nextOccurrences(schedule, last, catchUp.max, ordinal).filter(isDue);
+    batch.length < MAX_OCCURRENCES_PER_TICK ? [] : occurrencesUntil(schedule, last, now, catchUp.max, ordinal);
   const missed = batch.filter(isMissed);
   const onTime = batch.length - missed.length;
   const missedToRun =

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ValidationError } from '@meridian/domain';
 
-import { nextOccurrences, type Schedule } from './schedule.js';
+import { nextOccurrences, occurrencesUntil, type Schedule } from './schedule.js';
 import { parseSchedule } from './schedule-spec.js';
 
 const schedule = (body: Record<string, unknown>): Schedule => parseSchedule(body).schedule;
@@ -242,5 +242,43 @@ describe('nextOccurrences for every-second crons', () => {
     ]);
     // 01:30 EDT on the fall-back night: the next second, not one an hour later.
     expect(iso(nextOccurrences(newYork, after('2026-11-01T05:30:00Z'), 1))).toEqual(['2026-11-01T05:30:01.000Z']);
+  });
+});
+
+describe('occurrencesUntil', () => {
+  it('should give the occurrences up to a bound, inclusive, the same as the full list cut at it', () => {
+    const sut = schedule({ cron: '*/5 * * * *', timezone: 'Europe/Berlin' });
+    const from = after('2026-10-25T00:00:00Z');
+    const until = after('2026-10-25T02:30:00Z');
+
+    const all = nextOccurrences(sut, from, 100).filter((instant) => instant <= until);
+
+    expect(iso(occurrencesUntil(sut, from, until, 1000))).toEqual(iso(all));
+    expect(all).toHaveLength(30);
+  });
+
+  it('should keep the repeated hour of a fall-back night in order when chunks meet inside it', () => {
+    const sut = schedule({ cron: '*/10 * * * *', timezone: 'America/New_York', dst: { ambiguous: 'both' } });
+    const from = after('2026-11-01T04:00:00Z');
+    const until = after('2026-11-01T08:00:00Z');
+
+    expect(iso(occurrencesUntil(sut, from, until, 1000))).toEqual(
+      iso(nextOccurrences(sut, from, 100).filter((instant) => instant <= until)),
+    );
+  });
+
+  it('should stop at max, and at the limit counting what already fired', () => {
+    const sut = schedule({ every: '1s', limit: 10 });
+    const from = after('2026-05-01T10:00:00Z');
+    const until = after('2026-05-01T11:00:00Z');
+
+    expect(occurrencesUntil(sut, from, until, 7)).toHaveLength(7);
+    expect(occurrencesUntil(sut, from, until, 1000, 4)).toHaveLength(6);
+  });
+
+  it('should give nothing when the next occurrence is after the bound', () => {
+    const sut = schedule({ every: '1m' });
+
+    expect(occurrencesUntil(sut, after('2026-05-01T10:00:00Z'), after('2026-05-01T10:00:59Z'), 1000)).toEqual([]);
   });
 });

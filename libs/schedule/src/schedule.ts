@@ -44,6 +44,35 @@ export function nextOccurrences(schedule: Schedule, after: Date, count: number, 
   return instants.filter((instant) => instant <= end).map((instant) => new Date(instant));
 }
 
+/**
+ * The occurrences strictly after `after` and no later than `until`, in order, at most `max` of
+ * them; `alreadyFired` as for {@link nextOccurrences}. Steps forward lazily, in chunks that double
+ * from one, so the usual case (one occurrence due) computes two instants, not `max`.
+ */
+export function occurrencesUntil(
+  schedule: Schedule,
+  after: Date,
+  until: Date,
+  max: number,
+  alreadyFired = 0,
+): Date[] {
+  const found: Date[] = [];
+  let from = after;
+  let fired = alreadyFired;
+  for (let chunk = 1; found.length < max; chunk *= 2) {
+    const instants = nextOccurrences(schedule, from, Math.min(chunk, max - found.length), fired);
+    const due = instants.filter((instant) => instant.getTime() <= until.getTime());
+    found.push(...due);
+    const last = instants.at(-1);
+    if (last === undefined || due.length < instants.length) {
+      break;
+    }
+    from = last;
+    fired += instants.length;
+  }
+  return found;
+}
+
 /** Fixed intervals, aligned on startAt (or on the epoch, so 15m fires at :00, :15, :30, :45 UTC). */
 function everyAfter(schedule: Extract<Schedule, { kind: 'every' }>, from: number, count: number): number[] {
   const anchor = schedule.startAt?.getTime() ?? 0;

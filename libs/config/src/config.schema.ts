@@ -62,6 +62,11 @@ export const envSchema = z.object({
 
   OUTBOX_POLL_INTERVAL_MS: int(5, 60_000).default(50),
   OUTBOX_BATCH_SIZE: int(1, 5000).default(500),
+  /**
+   * Schedule ticks one scheduler process handles at once. Ticks that fire together are written in
+   * one transaction, so more at once means fuller batches when many schedules share a second.
+   */
+  SCHEDULER_TICK_CONCURRENCY: int(1, 10_000).default(500),
   RECONCILE_INTERVAL_MS: int(100, 3_600_000).default(30_000),
   /** How long an execution must sit unchanged before the reconciler checks it against BullMQ. */
   RECONCILE_GRACE_MS: int(0, 86_400_000).default(60_000),

@@ -39,6 +39,7 @@ describe('loadConfig', () => {
         keyCache: { ttlMs: 30_000, maxEntries: 10_000 },
       },
       outbox: { pollIntervalMs: 50, batchSize: 500 },
+      scheduler: { tickConcurrency: 500 },
       reconciler: { intervalMs: 30_000, graceMs: 60_000 },
       worker: {
         id: expect.stringMatching(new RegExp(`-${process.pid}$`)),
@@ -94,6 +95,7 @@ describe('loadConfig', () => {
       API_RATE_LIMIT_BURST: '500',
       API_KEY_CACHE_TTL_MS: '0',
       API_KEY_CACHE_MAX_ENTRIES: '100',
+      SCHEDULER_TICK_CONCURRENCY: '20',
     });
 
     expect(config).toEqual({
@@ -115,6 +117,7 @@ describe('loadConfig', () => {
         keyCache: { ttlMs: 0, maxEntries: 100 },
       },
       outbox: { pollIntervalMs: 25, batchSize: 100 },
+      scheduler: { tickConcurrency: 20 },
       reconciler: { intervalMs: 1000, graceMs: 5000 },
       worker: {
         id: 'worker-a',

@@ -29,6 +29,8 @@ export interface MeridianConfig {
     keyCache: { ttlMs: number; maxEntries: number };
   };
   outbox: { pollIntervalMs: number; batchSize: number };
+  /** Schedule ticks one scheduler process handles at once. */
+  scheduler: { tickConcurrency: number };
   reconciler: { intervalMs: number; graceMs: number };
   worker: {
     id: string;
@@ -72,6 +74,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): MeridianCon
       keyCache: { ttlMs: env.API_KEY_CACHE_TTL_MS, maxEntries: env.API_KEY_CACHE_MAX_ENTRIES },
     },
     outbox: { pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS, batchSize: env.OUTBOX_BATCH_SIZE },
+    scheduler: { tickConcurrency: env.SCHEDULER_TICK_CONCURRENCY },
     reconciler: { intervalMs: env.RECONCILE_INTERVAL_MS, graceMs: env.RECONCILE_GRACE_MS },
     worker: {
       id: env.WORKER_ID ?? `${hostname()}-${process.pid}`,

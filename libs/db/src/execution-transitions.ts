@@ -372,8 +372,9 @@ export interface CancelledExecution {
   previousStatus: Status;
 }
 
-/** A cancelled execution with the queue of its job, for the caller to tell Redis. */
+/** A cancelled execution with its job and the job's queue, for the caller to tell Redis. */
 export interface CancelledInQueue extends CancelledExecution {
+  jobId: string;
   queue: string;
 }
 
@@ -384,10 +385,11 @@ export interface CancelReason {
 }
 
 /**
- * Whose executions to cancel: one job's, or a workflow's (with `exceptRunning`, only those that
- * have not started: blocked, pending, queued or waiting to retry).
+ * Whose executions to cancel: one job's, several jobs', or a workflow's (with `exceptRunning`, only
+ * those that have not started: blocked, pending, queued or waiting to retry).
  */
-export type CancelScope = { jobId: string } | { workflowId: string; exceptRunning?: boolean };
+export type CancelScope =
+  { jobId: string } | { jobIds: readonly string[] } | { workflowId: string; exceptRunning?: boolean };
 
 /**
  * Cancels the executions in `scope` that have not ended, in the caller's transaction or alone, and
@@ -409,8 +411,10 @@ export async function cancelExecutions(
   const where =
     'jobId' in scope
       ? Prisma.sql`e.job_id = ${scope.jobId}::uuid`
-      : Prisma.sql`j.workflow_id = ${scope.workflowId}::uuid`;
-  const rows = await client.$queryRaw<{ id: string; previous_status: Status; queue: string }[]>`
+      : 'jobIds' in scope
+        ? Prisma.sql`e.job_id = ANY(${scope.jobIds}::uuid[])`
+        : Prisma.sql`j.workflow_id = ${scope.workflowId}::uuid`;
+  const rows = await client.$queryRaw<{ id: string; job_id: string; previous_status: Status; queue: string }[]>`
     WITH target AS (
       SELECT e.id, e.status, j.queue FROM executions e JOIN jobs j ON j.id = e.job_id
        WHERE ${where} AND e.status = ANY(${Prisma.raw(cancel.from)})
@@ -422,8 +426,8 @@ export async function cancelExecutions(
         FROM target t WHERE e.id = t.id
       RETURNING e.id, e.job_id, e.status, e.updated_at, t.status AS previous_status, t.queue
     ), ${Prisma.raw(mirrorJobs('cancelled'))}
-    SELECT id, previous_status, queue FROM cancelled`;
-  return rows.map((row) => ({ id: row.id, previousStatus: row.previous_status, queue: row.queue }));
+    SELECT id, job_id, previous_status, queue FROM cancelled`;
+  return rows.map((row) => ({ id: row.id, jobId: row.job_id, previousStatus: row.previous_status, queue: row.queue }));
 }
 
 /**

@@ -90,13 +90,73 @@ describe(OccurrenceLedgerRepository.name, () => {
     const jobId = await aRecurringJob();
 
     const results = await Promise.all([
-      sut.handleTick(jobId, FIRST, FIRST, runEveryDue(FIRST)),
-      sut.handleTick(jobId, FIRST, FIRST, runEveryDue(FIRST)),
+      sut.handleTicks([{ jobId, due: FIRST }], FIRST, runEveryDue(FIRST)),
+      sut.handleTicks([{ jobId, due: FIRST }], FIRST, runEveryDue(FIRST)),
     ]);
 
-    expect(results.map((result) => result.kind).sort()).toEqual(['handled', 'stale']);
+    expect(
+      results
+        .flat()
+        .map((result) => result.kind)
+        .sort(),
+    ).toEqual(['handled', 'stale']);
     expect(await db.execution.count({ where: { jobId } })).toBe(1);
     expect(await db.occurrence.count({ where: { jobId } })).toBe(1);
+  });
+
+  it('should handle the ticks of many jobs in one batch, each as if alone, in the order given', async () => {
+    const [one, two, three] = [await aRecurringJob(), await aRecurringJob(), await aRecurringJob()];
+    const stale = new Date(FIRST.getTime() - 60_000);
+    const gone = newId();
+
+    const results = await sut.handleTicks(
+      [
+        { jobId: one ?? '', due: FIRST },
+        { jobId: two ?? '', due: stale },
+        { jobId: three ?? '', due: FIRST },
+        { jobId: one ?? '', due: FIRST },
+        { jobId: gone, due: FIRST },
+      ],
+      FIRST,
+      runEveryDue(FIRST),
+    );
+
+    const next = new Date(FIRST.getTime() + 60_000);
+    expect(results).toEqual([
+      { kind: 'handled', nextRunAt: next, enqueued: 1, superseded: { queue: 'default', executions: [] } },
+      { kind: 'stale', nextRunAt: FIRST },
+      { kind: 'handled', nextRunAt: next, enqueued: 1, superseded: { queue: 'default', executions: [] } },
+      { kind: 'stale', nextRunAt: next },
+      { kind: 'stale', nextRunAt: null },
+    ]);
+    for (const [jobId, runs] of [
+      [one, 1],
+      [two, 0],
+      [three, 1],
+    ] as const) {
+      expect(await db.execution.count({ where: { jobId } })).toBe(runs);
+      expect(await db.occurrence.count({ where: { jobId } })).toBe(runs);
+      const job = await db.job.findUniqueOrThrow({ where: { id: jobId } });
+      expect([job.nextRunAt, job.occurrenceCount]).toEqual(runs === 1 ? [next, 1] : [FIRST, 0]);
+    }
+  });
+
+  it("should cancel each job's own runs in flight under cancel_previous when their ticks share a batch", async () => {
+    const jobs = [await aRecurringJob('cancel_previous'), await aRecurringJob('cancel_previous')];
+    const running = await Promise.all(jobs.map((jobId) => sut.trigger(jobId, new Date())));
+    const supersede = (): TickDecision => ({ ...runEveryDue(FIRST)(), cancelInFlight: true });
+
+    const results = await sut.handleTicks(
+      jobs.map((jobId) => ({ jobId, due: FIRST })),
+      FIRST,
+      supersede,
+    );
+
+    expect(
+      results.map((result) => (result.kind === 'handled' ? result.superseded.executions.map((e) => e.id) : null)),
+    ).toEqual(running.map((run) => [run.kind === 'started' ? run.executionId : null]));
+    expect(await db.execution.count({ where: { jobId: { in: jobs }, status: 'CANCELLED' } })).toBe(2);
+    expect(await db.execution.count({ where: { jobId: { in: jobs }, status: 'PENDING' } })).toBe(2);
   });
 
   it('should hold buffered runs in the outbox until the earlier run ends, then relay them one at a time', async () => {

@@ -111,6 +111,7 @@ interface LockedJob extends StoredRecurrencePolicies {
 }
 
 interface NewRun {
+  job: { id: string; namespace: string };
   executionId: string;
   runAt: Date;
   nominalTime: Date | null;
@@ -123,84 +124,130 @@ export class OccurrenceLedgerRepository {
   constructor(private readonly db: Database) {}
 
   /**
-   * Handles the tick of `jobId` due at `due`.
+   * Handles the ticks of `ticks`, each the tick of one job due at its `due`, in one transaction:
+   * ticks that fire together (every schedule of a busy second) share a handful of statements and
+   * one commit instead of a transaction each. Results are in the order of `ticks`.
    *
-   * Inputs: the tick, the clock, and `decide`, which turns the job's state into a plan (pure).
-   * Locks: the job row for the whole transaction, so ticks of one job are handled one at a time
-   * across every scheduler replica. Idempotency: a tick whose `due` is not the job's `next_run_at`
-   * changes nothing; the ledger's primary key (job, nominal time) refuses a second row anyway.
+   * Inputs: the ticks, the clock, and `decide`, which turns a job's state into a plan (pure).
+   * Locks: the jobs' rows, in id order (so concurrent batches cannot deadlock on them), for the
+   * whole transaction, so ticks of one job are handled one at a time across every scheduler
+   * replica. Idempotency: a tick whose `due` is not its job's `next_run_at` changes nothing (also
+   * the second of two copies of one tick in a batch); the ledger's primary key (job, nominal time)
+   * refuses a second row anyway.
    * Writes: one ledger row per occurrence; an execution and an outbox row per occurrence to run
    * (a buffered one's outbox row waits for the earlier runs); the cancellation of the runs in
-   * flight under `cancel_previous`; and the job's next tick, count and state.
+   * flight under `cancel_previous`; and each job's next tick, count and state.
    */
-  async handleTick(
-    jobId: string,
-    due: Date,
+  async handleTicks(
+    ticks: readonly { jobId: string; due: Date }[],
     now: Date,
     decide: (job: RecurringJobState) => TickDecision,
-  ): Promise<TickResult> {
+  ): Promise<TickResult[]> {
     return this.db.$transaction(
       async (tx) => {
-        const job = await lockRecurringJob(tx, jobId);
-        if (job === null) {
-          return { kind: 'stale', nextRunAt: null };
-        }
-        const ticking = job.schedule_state === 'ACTIVE' || job.schedule_state === 'PAUSED';
-        if (!ticking || job.next_run_at?.getTime() !== due.getTime()) {
-          return { kind: 'stale', nextRunAt: ticking ? job.next_run_at : null };
-        }
-        const resumes = job.schedule_state === 'PAUSED' && job.paused_until !== null && job.paused_until <= now;
-        const paused = job.schedule_state === 'PAUSED' && !resumes;
-        const decision = decide({
-          id: job.id,
-          namespace: job.namespace,
-          schedule: job.schedule,
-          nextRunAt: job.next_run_at,
-          occurrenceCount: job.occurrence_count,
-          ...recurrencePolicies(job),
-          inFlight: { live: job.live, buffered: job.buffered },
-          paused,
-        });
-        const superseded = decision.cancelInFlight ? await cancelExecutions(tx, { jobId }, now, SUPERSEDED) : [];
-        const runs = decision.occurrences.flatMap((occurrence) =>
-          occurrence.outcome === 'ENQUEUED' || occurrence.outcome === 'BUFFERED'
-            ? [
-                {
-                  executionId: newId(),
-                  runAt: occurrence.runAt,
-                  nominalTime: occurrence.nominalTime,
-                  afterPrevious: occurrence.outcome === 'BUFFERED',
-                },
-              ]
-            : [],
+        const jobs = new Map(
+          (
+            await lockRecurringJobs(
+              tx,
+              ticks.map((tick) => tick.jobId),
+            )
+          ).map((job) => [job.id, job]),
         );
-        await createRuns(tx, job, runs, now);
-        const executionIds = new Map(runs.map((run) => [run.nominalTime.getTime(), run.executionId]));
+        const handled: { job: LockedJob; decision: TickDecision; paused: boolean; resumes: boolean }[] = [];
+        const results = ticks.map((tick): TickResult => {
+          const job = jobs.get(tick.jobId);
+          if (job === undefined) {
+            return { kind: 'stale', nextRunAt: null };
+          }
+          const ticking = job.schedule_state === 'ACTIVE' || job.schedule_state === 'PAUSED';
+          if (!ticking || job.next_run_at?.getTime() !== tick.due.getTime()) {
+            return { kind: 'stale', nextRunAt: ticking ? job.next_run_at : null };
+          }
+          const resumes = job.schedule_state === 'PAUSED' && job.paused_until !== null && job.paused_until <= now;
+          const paused = job.schedule_state === 'PAUSED' && !resumes;
+          const decision = decide({
+            id: job.id,
+            namespace: job.namespace,
+            schedule: job.schedule,
+            nextRunAt: job.next_run_at,
+            occurrenceCount: job.occurrence_count,
+            ...recurrencePolicies(job),
+            inFlight: { live: job.live, buffered: job.buffered },
+            paused,
+          });
+          handled.push({ job, decision, paused, resumes });
+          // A copy of this tick later in the batch finds the job moved on, as it would in its own transaction.
+          job.next_run_at = decision.nextRunAt;
+          job.schedule_state = decision.nextRunAt === null ? 'COMPLETED' : job.schedule_state;
+          return {
+            kind: 'handled',
+            nextRunAt: decision.nextRunAt,
+            enqueued: 0,
+            superseded: { queue: job.queue, executions: [] },
+          };
+        });
+        if (handled.length === 0) {
+          return results;
+        }
+
+        const cancelling = handled.filter(({ decision }) => decision.cancelInFlight).map(({ job }) => job.id);
+        const superseded =
+          cancelling.length === 0 ? [] : await cancelExecutions(tx, { jobIds: cancelling }, now, SUPERSEDED);
+        const runs = handled.flatMap(({ job, decision }) =>
+          decision.occurrences.flatMap((occurrence) =>
+            occurrence.outcome === 'ENQUEUED' || occurrence.outcome === 'BUFFERED'
+              ? [
+                  {
+                    job,
+                    executionId: newId(),
+                    runAt: occurrence.runAt,
+                    nominalTime: occurrence.nominalTime,
+                    afterPrevious: occurrence.outcome === 'BUFFERED',
+                  },
+                ]
+              : [],
+          ),
+        );
+        await createRuns(tx, runs, now);
+        const executionIds = new Map(
+          runs.map((run) => [`${run.job.id}@${run.nominalTime.getTime()}`, run.executionId]),
+        );
         await tx.occurrence.createMany({
-          data: decision.occurrences.map((occurrence) => ({
-            jobId,
-            nominalTime: occurrence.nominalTime,
-            outcome: occurrence.outcome,
-            executionId: executionIds.get(occurrence.nominalTime.getTime()) ?? null,
-            recordedAt: now,
-          })),
+          data: handled.flatMap(({ job, decision }) =>
+            decision.occurrences.map((occurrence) => ({
+              jobId: job.id,
+              nominalTime: occurrence.nominalTime,
+              outcome: occurrence.outcome,
+              executionId: executionIds.get(`${job.id}@${occurrence.nominalTime.getTime()}`) ?? null,
+              recordedAt: now,
+            })),
+          ),
           skipDuplicates: true,
         });
-        await tx.job.update({
-          where: { id: jobId },
-          data: {
-            nextRunAt: decision.nextRunAt,
-            occurrenceCount: { increment: decision.occurrences.length },
-            scheduleState: decision.nextRunAt === null ? 'COMPLETED' : paused ? 'PAUSED' : 'ACTIVE',
-            ...(resumes ? { pausedUntil: null, pauseNote: null } : {}),
-          },
-        });
-        return {
-          kind: 'handled',
-          nextRunAt: decision.nextRunAt,
-          enqueued: runs.length,
-          superseded: { queue: job.queue, executions: superseded },
-        };
+        const column = <T>(pick: (item: (typeof handled)[number]) => T) => handled.map(pick);
+        await tx.$executeRaw`
+          UPDATE jobs j
+             SET next_run_at = t.next_run_at, occurrence_count = j.occurrence_count + t.occurrences,
+                 schedule_state = t.schedule_state::"ScheduleState",
+                 paused_until = CASE WHEN t.resumes THEN NULL ELSE j.paused_until END,
+                 pause_note = CASE WHEN t.resumes THEN NULL ELSE j.pause_note END,
+                 updated_at = ${now}
+            FROM unnest(${column(({ job }) => job.id)}::uuid[],
+                        ${column(({ decision }) => decision.nextRunAt)}::timestamptz[],
+                        ${column(({ decision }) => decision.occurrences.length)}::int[],
+                        ${column(({ decision, paused }) => (decision.nextRunAt === null ? 'COMPLETED' : paused ? 'PAUSED' : 'ACTIVE'))}::text[],
+                        ${column(({ resumes }) => resumes)}::boolean[])
+              AS t(id, next_run_at, occurrences, schedule_state, resumes)
+           WHERE j.id = t.id`;
+
+        for (const [index, tick] of ticks.entries()) {
+          const result = results[index];
+          if (result?.kind === 'handled') {
+            result.enqueued = runs.filter((run) => run.job.id === tick.jobId).length;
+            result.superseded.executions = superseded.filter((execution) => execution.jobId === tick.jobId);
+          }
+        }
+        return results;
       },
       { timeout: 30_000, maxWait: 10_000 },
     );
@@ -275,8 +322,8 @@ export class OccurrenceLedgerRepository {
    */
   async trigger(jobId: string, now: Date): Promise<TriggerResult> {
     return this.db.$transaction(async (tx) => {
-      const job = await lockRecurringJob(tx, jobId);
-      if (job === null) {
+      const [job] = await lockRecurringJobs(tx, [jobId]);
+      if (job === undefined) {
         throw new JobNotFoundError(jobId);
       }
       const decision = decideOverlap(recurrencePolicies(job).overlap, { live: job.live, buffered: job.buffered });
@@ -284,8 +331,8 @@ export class OccurrenceLedgerRepository {
         return { kind: 'refused' };
       }
       const superseded = decision === 'cancel_and_run' ? await cancelExecutions(tx, { jobId }, now, SUPERSEDED) : [];
-      const run = { executionId: newId(), runAt: now, nominalTime: null, afterPrevious: decision === 'buffer' };
-      await createRuns(tx, job, [run], now);
+      const run = { job, executionId: newId(), runAt: now, nominalTime: null, afterPrevious: decision === 'buffer' };
+      await createRuns(tx, [run], now);
       return {
         kind: run.afterPrevious ? 'buffered' : 'started',
         executionId: run.executionId,
@@ -309,8 +356,8 @@ export class OccurrenceLedgerRepository {
   ): Promise<BackfillItem[] | null> {
     return this.db.$transaction(
       async (tx) => {
-        const job = await lockRecurringJob(tx, jobId);
-        if (job === null || job.schedule_state === null) {
+        const [job] = await lockRecurringJobs(tx, [jobId]);
+        if (job === undefined || job.schedule_state === null) {
           return null;
         }
         const existing = await tx.occurrence.findMany({
@@ -336,6 +383,7 @@ export class OccurrenceLedgerRepository {
           item.result === 'backfilled' && item.executionId !== null
             ? [
                 {
+                  job,
                   executionId: item.executionId,
                   runAt: now,
                   nominalTime: item.nominalTime,
@@ -344,7 +392,7 @@ export class OccurrenceLedgerRepository {
               ]
             : [],
         );
-        await createRuns(tx, job, runs, now);
+        await createRuns(tx, runs, now);
         if (runs.length > 0) {
           // A row recorded without a run (missed, skipped, paused) now has one; a row with a run is
           // never touched, so a concurrent second backfill changes nothing.
@@ -426,10 +474,11 @@ function decodeTimeCursor(cursor: string): Date {
 }
 
 /**
- * Locks a job's row for the transaction and reads what a tick, trigger or backfill decides on: its
- * schedule, policies, and the runs in flight (`buffered`: those waiting for the earlier ones).
+ * Locks the rows of the jobs `jobIds` for the transaction, in id order, and reads what a tick,
+ * trigger or backfill decides on: each job's schedule, policies, and runs in flight (`buffered`:
+ * those waiting for the earlier ones). Jobs that do not exist are absent.
  */
-async function lockRecurringJob(tx: Prisma.TransactionClient, jobId: string): Promise<LockedJob | null> {
+async function lockRecurringJobs(tx: Prisma.TransactionClient, jobIds: readonly string[]): Promise<LockedJob[]> {
   const rows = await tx.$queryRaw<
     (Omit<LockedJob, keyof StoredRecurrencePolicies> & {
       overlap_policy: StoredOverlapPolicy | null;
@@ -445,36 +494,29 @@ async function lockRecurringJob(tx: Prisma.TransactionClient, jobId: string): Pr
            (SELECT count(*)::int FROM executions e JOIN outbox o ON o.execution_id = e.id
              WHERE e.job_id = j.id AND e.status = 'PENDING' AND o.after_previous) AS buffered
       FROM jobs j
-     WHERE j.id = ${jobId}::uuid
+     WHERE j.id = ANY(${jobIds}::uuid[])
+     ORDER BY j.id
        FOR UPDATE OF j`;
-  const row = rows[0];
-  return row === undefined
-    ? null
-    : {
-        ...row,
-        overlap: row.overlap_policy,
-        catchUp: row.catch_up_policy,
-        windowMs: row.catch_up_window_ms,
-        max: row.catch_up_max,
-      };
+  return rows.map((row) => ({
+    ...row,
+    overlap: row.overlap_policy,
+    catchUp: row.catch_up_policy,
+    windowMs: row.catch_up_window_ms,
+    max: row.catch_up_max,
+  }));
 }
 
 /**
  * Creates the executions of `runs` with their outbox rows; each goes to BullMQ through the relay,
  * and each that is not buffered sets its job's status (see {@link createExecutions}).
  */
-async function createRuns(
-  tx: Prisma.TransactionClient,
-  job: { id: string; namespace: string },
-  runs: NewRun[],
-  now: Date,
-): Promise<void> {
+async function createRuns(tx: Prisma.TransactionClient, runs: readonly NewRun[], now: Date): Promise<void> {
   await createExecutions(
     tx,
     runs.map((run) => ({
       id: run.executionId,
-      jobId: job.id,
-      namespace: job.namespace,
+      jobId: run.job.id,
+      namespace: run.job.namespace,
       status: ExecutionStatus.Pending,
       scheduledFor: run.runAt,
       nominalTime: run.nominalTime,

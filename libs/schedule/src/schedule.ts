@@ -49,13 +49,7 @@ export function nextOccurrences(schedule: Schedule, after: Date, count: number, 
  * them; `alreadyFired` as for {@link nextOccurrences}. Steps forward lazily, in chunks that double
  * from one, so the usual case (one occurrence due) computes two instants, not `max`.
  */
-export function occurrencesUntil(
-  schedule: Schedule,
-  after: Date,
-  until: Date,
-  max: number,
-  alreadyFired = 0,
-): Date[] {
+export function occurrencesUntil(schedule: Schedule, after: Date, until: Date, max: number, alreadyFired = 0): Date[] {
   const found: Date[] = [];
   let from = after;
   let fired = alreadyFired;

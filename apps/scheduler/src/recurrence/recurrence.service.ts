@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { OccurrenceLedgerRepository, type TickResult } from '@meridian/db';
+import { GroupCommit, OccurrenceLedgerRepository, type RecurringJobState, type TickResult } from '@meridian/db';
 import { CancellationNotifier, ExecutionQueueGateway, type ScheduleTick } from '@meridian/queue';
 import { jitterOffset, parseSchedule, planOccurrences } from '@meridian/schedule';
 import { Injectable } from '@nestjs/common';
@@ -9,14 +9,23 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { OutboxRelayService } from '../outbox/outbox-relay.service.js';
 
 const MAX_EARLY_WAIT_MS = 60_000;
+/** Ticks one transaction handles at most. */
+const MAX_TICKS_PER_BATCH = 500;
 
 /**
- * Handles a recurring job's tick: plans the due occurrences (catch-up, overlap, limit), records each
+ * Handles recurring jobs' ticks: plans the due occurrences (catch-up, overlap, limit), records each
  * in the ledger, creates the executions to run, tells Redis about the runs a `cancel_previous`
  * occurrence cancelled, and arms the next tick.
+ *
+ * Ticks that arrive together (every schedule of a busy second) are handled as one batch: one
+ * transaction, one relay pass and one `addBulk` of the next ticks, instead of one of each per tick.
  */
 @Injectable()
 export class RecurrenceService {
+  private readonly batches = new GroupCommit<ScheduleTick, TickResult>((ticks) => this.handleBatch(ticks), {
+    maxBatch: MAX_TICKS_PER_BATCH,
+  });
+
   constructor(
     private readonly ledger: OccurrenceLedgerRepository,
     private readonly queues: ExecutionQueueGateway,
@@ -25,6 +34,7 @@ export class RecurrenceService {
     @InjectPinoLogger(RecurrenceService.name) private readonly logger: PinoLogger,
   ) {}
 
+  /** Resolves once the tick's batch committed and its runs and next tick are in Redis. */
   async handleTick(tick: ScheduleTick): Promise<TickResult> {
     // A tick can be promoted a little before its time when clocks differ between hosts; handling it
     // early would find nothing due and leave the schedule waiting for the reconciler.
@@ -32,48 +42,66 @@ export class RecurrenceService {
     if (early > 0) {
       await sleep(Math.min(early, MAX_EARLY_WAIT_MS));
     }
+    return this.batches.submit(tick);
+  }
+
+  private async handleBatch(ticks: ScheduleTick[]): Promise<TickResult[]> {
     const now = new Date();
-    const result = await this.ledger.handleTick(tick.jobId, tick.nominalTime, now, (job) => {
-      const { schedule, jitterMs } = parseSchedule(job.schedule);
-      const plan = planOccurrences({
-        schedule,
-        due: tick.nominalTime,
-        now,
-        occurrenceCount: job.occurrenceCount,
-        catchUp: job.catchUp,
-        overlap: job.overlap,
-        inFlight: job.inFlight,
-        paused: job.paused,
-      });
-      return {
-        nextRunAt: plan.nextRunAt,
-        cancelInFlight: plan.cancelInFlight,
-        occurrences: plan.occurrences.map((occurrence) => ({
-          ...occurrence,
-          runAt: new Date(
-            occurrence.nominalTime.getTime() +
-              jitterOffset(`${job.id}:${occurrence.nominalTime.toISOString()}`, jitterMs),
-          ),
-        })),
-      };
-    });
-    if (result.kind === 'handled') {
-      this.logger.debug({ jobId: tick.jobId, due: tick.nominalTime, ...result }, 'tick handled');
-      await this.cancellations.notify(
-        result.superseded.queue,
-        result.superseded.executions,
-        this.logger.logger.child({ jobId: tick.jobId, reason: 'superseded' }),
-      );
-      if (result.enqueued > 0) {
-        // Into BullMQ before the tick is done, not at the next poll: an occurrence should start on
-        // its second. The ticks of one second share relay passes rather than each running its own.
-        await this.relay.relayNow();
+    const results = await this.ledger.handleTicks(
+      ticks.map((tick) => ({ jobId: tick.jobId, due: tick.nominalTime })),
+      now,
+      (job) => planTick(job, now),
+    );
+    let enqueued = 0;
+    for (const [index, result] of results.entries()) {
+      if (result.kind === 'handled') {
+        enqueued += result.enqueued;
+        const jobId = ticks[index]?.jobId;
+        this.logger.debug({ jobId, due: ticks[index]?.nominalTime, ...result }, 'tick handled');
+        await this.cancellations.notify(
+          result.superseded.queue,
+          result.superseded.executions,
+          this.logger.logger.child({ jobId, reason: 'superseded' }),
+        );
       }
     }
-    // Also for a stale tick: make sure the job's real next tick is armed (idempotent).
-    if (result.nextRunAt !== null) {
-      await this.queues.armTicks([{ jobId: tick.jobId, nominalTime: result.nextRunAt }]);
+    if (enqueued > 0) {
+      // Into BullMQ before the ticks are done, not at the next poll: an occurrence should start on
+      // its second.
+      await this.relay.relayNow();
     }
-    return result;
+    // Also for a stale tick: make sure the job's real next tick is armed (idempotent).
+    await this.queues.armTicks(
+      results.flatMap((result, index) => {
+        const jobId = ticks[index]?.jobId;
+        return result.nextRunAt === null || jobId === undefined ? [] : [{ jobId, nominalTime: result.nextRunAt }];
+      }),
+    );
+    return results;
   }
+}
+
+/** What the tick of `job` due at its `nextRunAt` does at `now`: the schedule's plan, each run with its jitter. */
+function planTick(job: RecurringJobState, now: Date) {
+  const { schedule, jitterMs } = parseSchedule(job.schedule);
+  const plan = planOccurrences({
+    schedule,
+    due: job.nextRunAt ?? now,
+    now,
+    occurrenceCount: job.occurrenceCount,
+    catchUp: job.catchUp,
+    overlap: job.overlap,
+    inFlight: job.inFlight,
+    paused: job.paused,
+  });
+  return {
+    nextRunAt: plan.nextRunAt,
+    cancelInFlight: plan.cancelInFlight,
+    occurrences: plan.occurrences.map((occurrence) => ({
+      ...occurrence,
+      runAt: new Date(
+        occurrence.nominalTime.getTime() + jitterOffset(`${job.id}:${occurrence.nominalTime.toISOString()}`, jitterMs),
+      ),
+    })),
+  };
 }

@@ -29,7 +29,8 @@ export class TickWorker implements OnApplicationBootstrap, BeforeApplicationShut
     this.worker = new Worker(TICK_QUEUE, (job) => this.recurrence.handleTick(fromScheduleTickData(job.data)), {
       connection: this.connection,
       prefix: this.config.redis.prefix,
-      concurrency: 20,
+      // Many at once, so that ticks due together reach RecurrenceService together and share a batch.
+      concurrency: this.config.scheduler.tickConcurrency,
     });
     this.worker.on('error', (error) => this.logger.error({ err: error }, 'tick worker error'));
     this.worker.on('failed', (job, error) =>

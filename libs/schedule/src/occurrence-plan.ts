@@ -53,7 +53,6 @@ export function planOccurrences(input: OccurrencePlanInput): OccurrencePlan {
   if (due.getTime() > now.getTime()) {
     return { occurrences: [], cancelInFlight: false, nextRunAt: due };
   }
-  const isDue = (instant: Date) => instant.getTime() <= now.getTime();
   const isMissed = (instant: Date) => now.getTime() - instant.getTime() > catchUp.windowMs;
   const later = occurrencesUntil(schedule, due, now, MAX_OCCURRENCES_PER_TICK - 1, occurrenceCount + 1);
   const batch = [due, ...later];

@@ -139,6 +139,20 @@ const meridianSchedules = {
         window,
       );
       const stage = (key) => summarize(stageRows.map((r) => Number(r[key])).filter(Number.isFinite));
+      // The schedules keep firing until the stack stops: end them and let their last runs finish, so
+      // the anomaly check sees what was left behind, not the second in progress.
+      await m.db.query(
+        `UPDATE jobs SET schedule_state = 'COMPLETED', next_run_at = NULL WHERE schedule_state IS NOT NULL`,
+      );
+      const unfinished = async () =>
+        (
+          await m.db.query(
+            `SELECT count(*)::int AS n FROM executions WHERE status NOT IN ('SUCCEEDED', 'DEAD', 'CANCELLED', 'SKIPPED')`,
+          )
+        ).rows[0].n;
+      for (const deadline = Date.now() + 30_000; Date.now() < deadline && (await unfinished()) > 0;) {
+        await sleep(100);
+      }
       return {
         lateness: await lateness(m.db, 'nominal_time', 'e.nominal_time >= $1 AND e.nominal_time < $2', window),
         stagesMs: { tick: stage('tick'), relay: stage('relay'), pickup: stage('pickup') },

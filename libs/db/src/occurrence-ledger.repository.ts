@@ -24,6 +24,7 @@ import {
   type StoredRecurrencePolicies,
   storedRecurrencePolicies,
 } from './records.js';
+import { retryOnConflict } from './sql-client.js';
 import { UNFINISHED_STATUSES } from './unfinished-executions.js';
 
 /** What PATCH may change on a recurring job; absent fields stay. */
@@ -92,6 +93,9 @@ export interface BackfillItem {
 /** Backfill runs either one after another (`sequential`, the default) or all at once (`parallel`). */
 export type BackfillMode = 'sequential' | 'parallel';
 
+/** Times a tick batch runs again after a deadlock before its ticks fail (and BullMQ retries them). */
+const TICK_BATCH_RETRIES = 5;
+
 const SUPERSEDED: CancelReason = {
   code: 'superseded',
   message: 'cancelled because a newer run of the job started (overlap cancel_previous)',
@@ -139,6 +143,16 @@ export class OccurrenceLedgerRepository {
    * flight under `cancel_previous`; and each job's next tick, count and state.
    */
   async handleTicks(
+    ticks: readonly { jobId: string; due: Date }[],
+    now: Date,
+    decide: (job: RecurringJobState) => TickDecision,
+  ): Promise<TickResult[]> {
+    // A batch locks many job rows, in id order; the relay's and the workers' multi-row writes lock
+    // some of the same rows in their own order, so a batch can meet them in a deadlock: run again.
+    return retryOnConflict(() => this.handleTicksOnce(ticks, now, decide), TICK_BATCH_RETRIES);
+  }
+
+  private handleTicksOnce(
     ticks: readonly { jobId: string; due: Date }[],
     now: Date,
     decide: (job: RecurringJobState) => TickDecision,

@@ -14,9 +14,39 @@ export interface Statement {
 /** SQLSTATEs after which the same transaction, run again, may succeed. */
 const RETRYABLE = new Set(['40001', '40P01']);
 
+interface PostgresErrorShapes {
+  /** pg's own errors. */
+  code?: string;
+  /** The same error raised through Prisma's driver adapter. */
+  meta?: { driverAdapterError?: { cause?: { originalCode?: string } } };
+}
+
+/** The SQLSTATE of a Postgres error, whether pg raised it or Prisma passed it on. */
+export function sqlStateOf(error: unknown): string | undefined {
+  const shapes = error as PostgresErrorShapes | null;
+  return shapes?.meta?.driverAdapterError?.cause?.originalCode ?? shapes?.code;
+}
+
 /** Whether `error` is a serialization failure or a deadlock, which a retry of the transaction cures. */
 export function isRetryableConflict(error: unknown): boolean {
-  return RETRYABLE.has((error as { code?: string } | null)?.code ?? '');
+  return RETRYABLE.has(sqlStateOf(error) ?? '');
+}
+
+/**
+ * Runs `work` (one whole transaction) and runs it again, up to `retries` times, when Postgres aborted
+ * it for a deadlock or a serialization failure: nothing of it was kept, so a repeat is safe as long
+ * as `work` only touches the database.
+ */
+export async function retryOnConflict<T>(work: () => Promise<T>, retries: number): Promise<T> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= retries || !isRetryableConflict(error)) {
+        throw error;
+      }
+    }
+  }
 }
 
 /** A connection inside a transaction. */
@@ -37,16 +67,10 @@ export class SqlClient {
    * in id order among themselves, but another writer (the relay, a cancel, a delete) may not.
    */
   async query<R>(statement: Statement, values: readonly unknown[], retries = 4): Promise<R[]> {
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        const result = await this.pool.query<R & pg.QueryResultRow>({ ...statement, values: [...values] });
-        return result.rows;
-      } catch (error) {
-        if (attempt >= retries || !isRetryableConflict(error)) {
-          throw error;
-        }
-      }
-    }
+    return retryOnConflict(
+      async () => (await this.pool.query<R & pg.QueryResultRow>({ ...statement, values: [...values] })).rows,
+      retries,
+    );
   }
 
   /**
@@ -54,7 +78,7 @@ export class SqlClient {
    * and runs `work` again, up to `retries` times: `work` must therefore only touch the database.
    */
   async transaction<T>(work: (tx: SqlTransaction) => Promise<T>, retries = 3): Promise<T> {
-    for (let attempt = 0; ; attempt += 1) {
+    return retryOnConflict(async () => {
       const client = await this.pool.connect();
       let broken = false;
       try {
@@ -69,14 +93,11 @@ export class SqlClient {
         await client.query('ROLLBACK').catch(() => {
           broken = true;
         });
-        if (attempt < retries && isRetryableConflict(error)) {
-          continue;
-        }
         throw error;
       } finally {
         client.release(broken);
       }
-    }
+    }, retries);
   }
 
   /**

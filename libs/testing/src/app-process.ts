@@ -29,7 +29,13 @@ export async function startApp(
   env: Record<string, string>,
   readyTimeoutMs = 30_000,
 ): Promise<AppProcess> {
-  const child = spawn(process.execPath, [join(REPOSITORY_ROOT, `apps/${name}/dist/main.js`)], {
+  // BENCH_CPU_PROFILE=<dir>: each app writes a V8 CPU profile there when it exits (bench/README.md).
+  const profileDir = process.env.BENCH_CPU_PROFILE;
+  const profile =
+    profileDir === undefined
+      ? []
+      : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`];
+  const child = spawn(process.execPath, [...profile, join(REPOSITORY_ROOT, `apps/${name}/dist/main.js`)], {
     cwd: REPOSITORY_ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -141,9 +141,20 @@ const meridianSchedules = {
       const stage = (key) => summarize(stageRows.map((r) => Number(r[key])).filter(Number.isFinite));
       // The schedules keep firing until the stack stops: end them and let their last runs finish, so
       // the anomaly check sees what was left behind, not the second in progress.
-      await m.db.query(
-        `UPDATE jobs SET schedule_state = 'COMPLETED', next_run_at = NULL WHERE schedule_state IS NOT NULL`,
-      );
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          await m.db.query(
+            `UPDATE jobs SET schedule_state = 'COMPLETED', next_run_at = NULL
+              WHERE id IN (SELECT id FROM jobs WHERE schedule_state IS NOT NULL ORDER BY id FOR UPDATE)`,
+          );
+          break;
+        } catch (error) {
+          // The ticks and the workers' writes lock the same job rows: a deadlock is retried, as they retry.
+          if (error.code !== '40P01' || attempt === 5) {
+            throw error;
+          }
+        }
+      }
       const unfinished = async () =>
         (
           await m.db.query(

@@ -101,10 +101,17 @@ created('create executions', S.Blocked);
 /**
  * The `jobs.status` mirror, the same in every write: the job of each execution in `written` (rows
  * with job_id, status and updated_at as the write left them) takes that status and clock. Several
- * executions of one job in one write update it once. Locks those job rows until commit.
+ * executions of one job in one write update it once. Locks those job rows until commit, in id
+ * order (`job_lock` sorts before it locks): the relay's, the workers' and the ticks' multi-row
+ * writes all take job rows that way, so two of them cannot each hold a job the other waits for.
  */
 const mirrorJobs = (written: string) =>
-  `job_row AS (UPDATE jobs j SET status = w.status, updated_at = w.updated_at FROM ${written} w WHERE j.id = w.job_id)`;
+  `job_lock AS (
+      SELECT j.id FROM jobs j WHERE j.id IN (SELECT w.job_id FROM ${written} w) ORDER BY j.id FOR UPDATE OF j
+    ), job_row AS (
+      UPDATE jobs j SET status = w.status, updated_at = w.updated_at
+        FROM ${written} w, job_lock l WHERE j.id = w.job_id AND l.id = j.id
+    )`;
 
 /** A status an execution is created in. */
 export type InitialStatus = typeof S.Blocked | typeof S.Pending;

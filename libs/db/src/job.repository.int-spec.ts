@@ -3,6 +3,7 @@ import { type ExecutionStatus, newId, ValidationError } from '@meridian/domain';
 import { aJobSpec, aNewJob, createTestDatabase, type TestDatabase } from '@meridian/testing';
 
 import { JobRepository, type NewBatchJob } from './job.repository.js';
+import { toExecutionRecord, toJobRecord } from './mappers.js';
 import { connectPostgres, type Database, type Postgres } from './postgres.js';
 
 /** createTestDatabase() retries while other test runs clone the shared template; bound it above that. */
@@ -288,6 +289,62 @@ describe(JobRepository.name, () => {
 
       await expect(refused).rejects.toBeInstanceOf(ValidationError);
       await expect(refused).rejects.toMatchObject({ issues: [expect.objectContaining({ path: 'cursor' })] });
+    });
+  });
+
+  describe('findWithLatestExecution', () => {
+    it('should read a job and its latest execution exactly as the Prisma mappers do', async () => {
+      const spec = aJobSpec({
+        payload: { nested: { list: [1, 'two', null], ok: true } },
+        runAt: new Date().toISOString(),
+      });
+      const created = await sut.createWithFirstExecution(aNewJob(spec));
+      const jobId = created.created ? created.job.id : '';
+      const newer = newId();
+      await db.execution.create({
+        data: {
+          id: newer,
+          jobId,
+          namespace: 'default',
+          status: 'DEAD',
+          scheduledFor: new Date(),
+          lastError: { code: 'x' },
+        },
+      });
+
+      const found = await sut.findWithLatestExecution('default', jobId);
+
+      expect(found?.job).toEqual(toJobRecord(await db.job.findUniqueOrThrow({ where: { id: jobId } })));
+      expect(found?.latestExecution).toEqual(
+        toExecutionRecord(await db.execution.findUniqueOrThrow({ where: { id: newer } })),
+      );
+    });
+
+    it('should give a recurring job before its first run with no execution', async () => {
+      const spec = aJobSpec({ schedule: { cron: '0 9 * * 1-5', timezone: 'Europe/Berlin' } });
+      const job = await sut.createRecurring({
+        jobId: newId(),
+        namespace: 'default',
+        spec,
+        schedule: spec.recurrence?.schedule,
+        firstRunAt: new Date(Date.now() + 60_000),
+        overlap: 'skip',
+        catchUp: { policy: 'skip', windowMs: 60_000, max: 100 },
+        idempotencyKey: null,
+        requestHash: null,
+      });
+
+      const found = await sut.findWithLatestExecution('default', job?.id ?? '');
+
+      expect(found?.latestExecution).toBeNull();
+      expect(found?.job.recurrence).toEqual(expect.objectContaining({ state: 'ACTIVE', overlap: 'skip' }));
+    });
+
+    it('should not find a job of another namespace, nor one that does not exist', async () => {
+      const created = await sut.createWithFirstExecution(aNewJob(aJobSpec(), { namespace: 'team-a' }));
+
+      expect(await sut.findWithLatestExecution('team-b', created.created ? created.job.id : '')).toBeNull();
+      expect(await sut.findWithLatestExecution('team-a', newId())).toBeNull();
     });
   });
 

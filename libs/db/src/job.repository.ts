@@ -1,5 +1,6 @@
 import { assertStorableJson, type ExecutionStatus as Status, newId } from '@meridian/domain';
 
+import type { Execution, Job } from '../generated/client/index.js';
 import { GroupCommit } from './group-commit.js';
 import {
   type InsertedJob,
@@ -8,11 +9,24 @@ import {
   type NewRecurringJob,
   type TimedNewJob,
 } from './job-insert.js';
-import { toJobRecord } from './mappers.js';
+import { EXECUTION_SELECT, fieldsWithPrefix, JOB_SELECT, toExecutionRecord, toJobRecord } from './mappers.js';
 import { decodeCursor, toPage } from './pagination.js';
 import type { Database } from './postgres.js';
 import type { ExecutionRecord, JobRecord, Page } from './records.js';
 import type { SqlClient, Statement } from './sql-client.js';
+
+/**
+ * Job $1 of namespace $2 with its latest execution (columns prefixed `e.`, all null when it has
+ * none). The read of every job route; served by the primary key and the (job_id, id) index.
+ */
+const FIND_JOB_WITH_LATEST_EXECUTION: Statement = {
+  name: 'meridian_find_job_with_latest_execution',
+  text: `
+    SELECT ${JOB_SELECT('j')}, ${EXECUTION_SELECT('e', 'e.')}
+      FROM jobs j
+      LEFT JOIN LATERAL (SELECT * FROM executions x WHERE x.job_id = j.id ORDER BY x.id DESC LIMIT 1) e ON true
+     WHERE j.id = $1 AND j.namespace = $2`,
+};
 
 /** A one-off job as the create path hands it over (see {@link JobRepository.createWithFirstExecution}). */
 export type NewJobInput = Omit<NewOneOffJob, 'kind'>;
@@ -166,8 +180,23 @@ export class JobRepository {
   }
 
   async findById(namespace: string, id: string): Promise<JobRecord | null> {
-    const row = await this.db.job.findFirst({ where: { id, namespace } });
-    return row === null ? null : toJobRecord(row);
+    return (await this.findWithLatestExecution(namespace, id))?.job ?? null;
+  }
+
+  /** A job of `namespace` with its latest execution (null before its first); null when there is no such job. */
+  async findWithLatestExecution(
+    namespace: string,
+    id: string,
+  ): Promise<{ job: JobRecord; latestExecution: ExecutionRecord | null } | null> {
+    const [row] = await this.sql.query<Record<string, unknown>>(FIND_JOB_WITH_LATEST_EXECUTION, [id, namespace]);
+    if (row === undefined) {
+      return null;
+    }
+    const execution = fieldsWithPrefix(row, 'e.');
+    return {
+      job: toJobRecord(row as unknown as Job),
+      latestExecution: execution.id === null ? null : toExecutionRecord(execution as unknown as Execution),
+    };
   }
 
   async findByIdempotencyKey(namespace: string, idempotencyKey: string): Promise<JobRecord | null> {

@@ -96,8 +96,8 @@ export class JobsService {
       case 'created': {
         await this.settler.settle(created.unsettled);
         this.logger.info({ jobId, dependsOn: spec.dependsOn.map((d) => d.jobId) }, 'dependent job created');
-        const job = await this.find(namespace, jobId);
-        return { job, execution: await this.executions.findLatestByJob(jobId), replayed: false };
+        const { job, latestExecution } = await this.get(namespace, jobId);
+        return { job, execution: latestExecution, replayed: false };
       }
       case 'invalid_dependencies': {
         throw new ValidationError(
@@ -163,8 +163,11 @@ export class JobsService {
   }
 
   async get(namespace: string, id: string): Promise<{ job: JobRecord; latestExecution: ExecutionRecord | null }> {
-    const job = await this.find(namespace, id);
-    return { job, latestExecution: await this.executions.findLatestByJob(job.id) };
+    const found = isUuid(id) ? await this.jobs.findWithLatestExecution(namespace, id) : null;
+    if (found === null) {
+      throw new JobNotFoundError(id);
+    }
+    return found;
   }
 
   list(namespace: string, query: ListJobsQuery): Promise<Page<JobRecord>> {
@@ -227,11 +230,7 @@ export class JobsService {
 
   /** The job `id` of `namespace`; a job of another namespace is as unknown as a missing one. */
   async find(namespace: string, id: string): Promise<JobRecord> {
-    const job = isUuid(id) ? await this.jobs.findById(namespace, id) : null;
-    if (job === null) {
-      throw new JobNotFoundError(id);
-    }
-    return job;
+    return (await this.get(namespace, id)).job;
   }
 
   /** The job an Idempotency-Key made in `namespace`, as a create with that key answers it again. */

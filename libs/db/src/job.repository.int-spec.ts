@@ -490,7 +490,7 @@ describe(JobRepository.name, () => {
       await sut.createBatch({ namespace, jobs, idempotencyKey: null, requestHash: null });
       const [a, b, c] = jobs.map((job) => job.jobId) as [string, string, string];
 
-      const found = await sut.findManyByIds(namespace, [c, newId(), a, b]);
+      const found = (await sut.findManyWithLatestExecution(namespace, [c, newId(), a, b])).map(({ job }) => job);
 
       expect(found.map((job) => job.id)).toEqual([c, a, b]);
     });

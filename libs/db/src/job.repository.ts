@@ -16,17 +16,24 @@ import type { ExecutionRecord, JobRecord, Page } from './records.js';
 import type { SqlClient, Statement } from './sql-client.js';
 
 /**
- * Job $1 of namespace $2 with its latest execution (columns prefixed `e.`, all null when it has
- * none). The read of every job route; served by the primary key and the (job_id, id) index.
+ * The jobs $1 of namespace $2, each with its latest execution (columns prefixed `e.`, all null when
+ * it has none). The read of every job route and of a batch replay; served by the primary key and
+ * the (job_id, id) index.
  */
-const FIND_JOB_WITH_LATEST_EXECUTION: Statement = {
-  name: 'meridian_find_job_with_latest_execution',
+const FIND_JOBS_WITH_LATEST_EXECUTION: Statement = {
+  name: 'meridian_find_jobs_with_latest_execution',
   text: `
     SELECT ${JOB_SELECT('j')}, ${EXECUTION_SELECT('e', 'e.')}
       FROM jobs j
       LEFT JOIN LATERAL (SELECT * FROM executions x WHERE x.job_id = j.id ORDER BY x.id DESC LIMIT 1) e ON true
-     WHERE j.id = $1 AND j.namespace = $2`,
+     WHERE j.id = ANY($1::uuid[]) AND j.namespace = $2`,
 };
+
+/** A job with its latest execution (null before its first). */
+export interface JobWithLatestExecution {
+  job: JobRecord;
+  latestExecution: ExecutionRecord | null;
+}
 
 /** A one-off job as the create path hands it over (see {@link JobRepository.createWithFirstExecution}). */
 export type NewJobInput = Omit<NewOneOffJob, 'kind'>;
@@ -167,10 +174,22 @@ export class JobRepository {
     return row === null ? null : { requestHash: row.requestHash, jobIds: row.jobIds };
   }
 
-  /** Jobs of `namespace` by id, in the order of `ids`; ids of jobs that no longer exist are left out. */
-  async findManyByIds(namespace: string, ids: readonly string[]): Promise<JobRecord[]> {
-    const rows = await this.db.job.findMany({ where: { namespace, id: { in: [...ids] } } });
-    const byId = new Map(rows.map((row) => [row.id, toJobRecord(row)]));
+  /**
+   * Jobs of `namespace` by id, each with its latest execution, in the order of `ids`; ids of jobs
+   * that do not exist (or are another namespace's) are left out.
+   */
+  async findManyWithLatestExecution(namespace: string, ids: readonly string[]): Promise<JobWithLatestExecution[]> {
+    const rows = await this.sql.query<Record<string, unknown>>(FIND_JOBS_WITH_LATEST_EXECUTION, [ids, namespace]);
+    const byId = new Map(
+      rows.map((row) => {
+        const execution = fieldsWithPrefix(row, 'e.');
+        const found = {
+          job: toJobRecord(row as unknown as Job),
+          latestExecution: execution.id === null ? null : toExecutionRecord(execution as unknown as Execution),
+        };
+        return [found.job.id, found];
+      }),
+    );
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
@@ -183,20 +202,9 @@ export class JobRepository {
     return (await this.findWithLatestExecution(namespace, id))?.job ?? null;
   }
 
-  /** A job of `namespace` with its latest execution (null before its first); null when there is no such job. */
-  async findWithLatestExecution(
-    namespace: string,
-    id: string,
-  ): Promise<{ job: JobRecord; latestExecution: ExecutionRecord | null } | null> {
-    const [row] = await this.sql.query<Record<string, unknown>>(FIND_JOB_WITH_LATEST_EXECUTION, [id, namespace]);
-    if (row === undefined) {
-      return null;
-    }
-    const execution = fieldsWithPrefix(row, 'e.');
-    return {
-      job: toJobRecord(row as unknown as Job),
-      latestExecution: execution.id === null ? null : toExecutionRecord(execution as unknown as Execution),
-    };
+  /** A job of `namespace` with its latest execution; null when there is no such job. */
+  async findWithLatestExecution(namespace: string, id: string): Promise<JobWithLatestExecution | null> {
+    return (await this.findManyWithLatestExecution(namespace, [id]))[0] ?? null;
   }
 
   async findByIdempotencyKey(namespace: string, idempotencyKey: string): Promise<JobRecord | null> {

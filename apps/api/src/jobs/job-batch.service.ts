@@ -1,11 +1,5 @@
 import type { MeridianConfig } from '@meridian/config';
-import {
-  type ExecutionRecord,
-  ExecutionRepository,
-  type JobRecord,
-  JobRepository,
-  type NewBatchJob,
-} from '@meridian/db';
+import { type ExecutionRecord, type JobRecord, JobRepository, type NewBatchJob } from '@meridian/db';
 import { type FieldIssue, parseJobSpec, prefixIssues, toFieldIssues, ValidationError } from '@meridian/domain';
 import { CONFIG } from '@meridian/runtime';
 import { Inject, Injectable } from '@nestjs/common';
@@ -35,7 +29,6 @@ export class JobBatchService {
   constructor(
     private readonly jobs: JobsService,
     private readonly repository: JobRepository,
-    private readonly executions: ExecutionRepository,
     @Inject(CONFIG) private readonly config: MeridianConfig,
     @InjectPinoLogger(JobBatchService.name) private readonly logger: PinoLogger,
   ) {}
@@ -120,10 +113,11 @@ export class JobBatchService {
       return {
         requestHash: batch.requestHash,
         answer: async () => {
-          // Replays are rare: one read of the latest execution per job is cheap enough here.
-          const jobs = await this.repository.findManyByIds(namespace, batch.jobIds);
-          const executions = await Promise.all(jobs.map((job) => this.executions.findLatestByJob(job.id)));
-          return { jobs: jobs.map((job, index) => ({ job, execution: executions[index] ?? null })), replayed: true };
+          const jobs = await this.repository.findManyWithLatestExecution(namespace, batch.jobIds);
+          return {
+            jobs: jobs.map(({ job, latestExecution }) => ({ job, execution: latestExecution })),
+            replayed: true,
+          };
         },
       };
     };

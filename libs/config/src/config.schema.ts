@@ -63,10 +63,11 @@ export const envSchema = z.object({
   OUTBOX_POLL_INTERVAL_MS: int(5, 60_000).default(50),
   OUTBOX_BATCH_SIZE: int(1, 5000).default(500),
   /**
-   * Schedule ticks one scheduler process handles at once. Ticks that fire together are written in
-   * one transaction, so more at once means fuller batches when many schedules share a second.
+   * Schedule ticks one scheduler process holds at once. A tick arrives a second before it is due and
+   * waits for its instant; the ticks due together are then written in one transaction. Keep it above
+   * the recurring jobs due in any one second, or the rest arrive late.
    */
-  SCHEDULER_TICK_CONCURRENCY: int(1, 10_000).default(500),
+  SCHEDULER_TICK_CONCURRENCY: int(1, 100_000).default(2000),
   RECONCILE_INTERVAL_MS: int(100, 3_600_000).default(30_000),
   /** How long an execution must sit unchanged before the reconciler checks it against BullMQ. */
   RECONCILE_GRACE_MS: int(0, 86_400_000).default(60_000),

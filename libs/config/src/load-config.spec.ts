@@ -39,7 +39,7 @@ describe('loadConfig', () => {
         keyCache: { ttlMs: 30_000, maxEntries: 10_000 },
       },
       outbox: { pollIntervalMs: 50, batchSize: 500 },
-      scheduler: { tickConcurrency: 500 },
+      scheduler: { tickConcurrency: 2000 },
       reconciler: { intervalMs: 30_000, graceMs: 60_000 },
       worker: {
         id: expect.stringMatching(new RegExp(`-${process.pid}$`)),

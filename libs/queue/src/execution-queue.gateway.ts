@@ -31,6 +31,14 @@ const RETENTION: Pick<JobsOptions, 'removeOnComplete' | 'removeOnFail'> = {
   removeOnFail: { age: 7 * 24 * 3600, count: 50_000 },
 };
 
+/**
+ * How long before its nominal time a tick is handed to a scheduler, which holds it until the due
+ * instant (RecurrenceService). Taking a tick out of Redis is one round trip per tick; done early, it
+ * is off the path of the occurrence, and the ticks of one second are all in hand when it comes, so
+ * they are handled as one batch at once rather than as they trickle in.
+ */
+export const TICK_LEAD_MS = 1000;
+
 /** Enqueues and removes executions. BullMQ job ids are execution ids, so every enqueue is idempotent. */
 export class ExecutionQueueGateway {
   private readonly queues = new Map<string, Queue>();
@@ -44,8 +52,8 @@ export class ExecutionQueueGateway {
   }
 
   /**
-   * Puts recurring jobs' next ticks into the tick queue, each delayed until its nominal time.
-   * Idempotent: a tick's id is its job and nominal time.
+   * Puts recurring jobs' next ticks into the tick queue, each delayed until {@link TICK_LEAD_MS}
+   * before its nominal time. Idempotent: a tick's id is its job and nominal time.
    */
   async armTicks(ticks: readonly ScheduleTick[], now: number = Date.now()): Promise<void> {
     if (ticks.length === 0) {
@@ -57,7 +65,7 @@ export class ExecutionQueueGateway {
         data: { jobId: tick.jobId, nominalTime: tick.nominalTime.toISOString() },
         opts: {
           jobId: tickJobId(tick),
-          delay: Math.max(0, tick.nominalTime.getTime() - now),
+          delay: Math.max(0, tick.nominalTime.getTime() - TICK_LEAD_MS - now),
           // A failed tick (Postgres down) is retried; the reconciler re-arms one that gave up.
           attempts: 10,
           backoff: { type: 'exponential', delay: 500 },

@@ -36,8 +36,8 @@ export class RecurrenceService {
 
   /** Resolves once the tick's batch committed and its runs and next tick are in Redis. */
   async handleTick(tick: ScheduleTick): Promise<TickResult> {
-    // A tick can be promoted a little before its time when clocks differ between hosts; handling it
-    // early would find nothing due and leave the schedule waiting for the reconciler.
+    // Ticks are delivered a little ahead of their time (TICK_LEAD_MS), and clocks can differ
+    // between hosts: handled early, a tick would find nothing due. Wait for the due instant.
     const early = tick.nominalTime.getTime() - Date.now();
     if (early > 0) {
       await sleep(Math.min(early, MAX_EARLY_WAIT_MS));

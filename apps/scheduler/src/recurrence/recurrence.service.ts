@@ -9,8 +9,14 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { OutboxRelayService } from '../outbox/outbox-relay.service.js';
 
 const MAX_EARLY_WAIT_MS = 60_000;
-/** Ticks one transaction handles at most. */
-const MAX_TICKS_PER_BATCH = 500;
+/**
+ * Ticks one transaction handles at most, and transactions under way at once. A batch holds its
+ * jobs' rows until it commits, and the relay and the workers write those rows too (the jobs.status
+ * mirror): four batches of 100 kept B4's 1,000 every-second schedules at p99 2.8–3.2 s where two of
+ * 500 gave 4.4–8.8 s.
+ */
+const MAX_TICKS_PER_BATCH = 100;
+const TICK_BATCHES_IN_FLIGHT = 4;
 
 /**
  * Handles recurring jobs' ticks: plans the due occurrences (catch-up, overlap, limit), records each
@@ -24,6 +30,7 @@ const MAX_TICKS_PER_BATCH = 500;
 export class RecurrenceService {
   private readonly batches = new GroupCommit<ScheduleTick, TickResult>((ticks) => this.handleBatch(ticks), {
     maxBatch: MAX_TICKS_PER_BATCH,
+    maxInFlight: TICK_BATCHES_IN_FLIGHT,
   });
 
   constructor(

@@ -77,7 +77,7 @@ describe(DependencyRepository.name, () => {
     const started = await executions.startAttempt(ids.a ?? '', 'worker', new Date());
     const failure = { status: 'DEAD', outcome: 'FAILED', error: { code: 'boom' } } as const;
     await executions.finishAttempt(ids.a ?? '', started?.attempt ?? 0, failure, new Date());
-    await sut.settle(ids.a ?? '');
+    await sut.settle([ids.a ?? '']);
     expect(await statusesByKey()).toEqual({
       a: ['DEAD', 'DEAD'],
       b: ['SKIPPED', 'SKIPPED'],
@@ -97,7 +97,7 @@ describe(DependencyRepository.name, () => {
       const ids = await createWorkflow([noop('a'), noop('b'), noop('c'), noop('join', ['a', 'b', 'c'])]);
       await Promise.all(['a', 'b', 'c'].map((key) => succeed(ids[key] ?? '')));
 
-      const results = await Promise.all(['a', 'b', 'c'].map((key) => sut.settle(ids[key] ?? '')));
+      const results = await Promise.all(['a', 'b', 'c'].map((key) => sut.settle([ids[key] ?? ''])));
 
       expect(results.map((result) => result.released).sort()).toEqual([0, 0, 1]);
       expect(await statusOf(ids.join ?? '')).toBe('PENDING');
@@ -105,11 +105,48 @@ describe(DependencyRepository.name, () => {
     }
   });
 
+  it('should count every parent that ends in one settle: a diamond join settled with both its parents', async () => {
+    const ids = await createWorkflow([noop('a'), noop('b', ['a']), noop('c', ['a']), noop('d', ['b', 'c'])]);
+    await succeed(ids.a ?? '');
+    await sut.settle([ids.a ?? '']);
+    await Promise.all([succeed(ids.b ?? ''), succeed(ids.c ?? '')]);
+
+    const result = await sut.settle([ids.b ?? '', ids.c ?? '']);
+
+    expect(result.released).toBe(1);
+    expect(await statusOf(ids.d ?? '')).toBe('PENDING');
+    expect(await outboxRowsOf(ids.d ?? '')).toBe(1);
+  });
+
+  it('should settle the ends of several workflows together, each as it would be alone', async () => {
+    const failure = { status: 'DEAD', outcome: 'FAILED', error: { code: 'boom' } } as const;
+    const ok = await createWorkflow([noop('a'), noop('b', ['a'])]);
+    const failing = await createWorkflow([
+      noop('a'),
+      { ...noop('b'), dependsOn: [{ key: 'a', onFailure: 'fail_workflow' }] } as unknown as ReturnType<typeof noop>,
+      noop('c'),
+    ]);
+    const skipping = await createWorkflow([noop('a'), noop('b', ['a']), noop('c', ['b'])]);
+    await succeed(ok.a ?? '');
+    for (const id of [failing.a, skipping.a]) {
+      const started = await executions.startAttempt(id ?? '', 'worker', new Date());
+      await executions.finishAttempt(id ?? '', started?.attempt ?? 0, failure, new Date());
+    }
+
+    const result = await sut.settle([ok.a ?? '', failing.a ?? '', skipping.a ?? '']);
+
+    expect(await statusOf(ok.b ?? '')).toBe('PENDING');
+    expect([await statusOf(failing.b ?? ''), await statusOf(failing.c ?? '')]).toEqual(['CANCELLED', 'CANCELLED']);
+    expect([await statusOf(skipping.b ?? ''), await statusOf(skipping.c ?? '')]).toEqual(['SKIPPED', 'SKIPPED']);
+    expect(result).toMatchObject({ released: 1, skipped: 2 });
+    expect(await sut.findUnsettled(10)).toEqual([]);
+  });
+
   it('should count an ended execution once however often it is settled', async () => {
     const ids = await createWorkflow([noop('a'), noop('b'), noop('join', ['a', 'b'])]);
     await succeed(ids.a ?? '');
 
-    await Promise.all([sut.settle(ids.a ?? ''), sut.settle(ids.a ?? ''), sut.settle(ids.a ?? '')]);
+    await Promise.all([sut.settle([ids.a ?? '']), sut.settle([ids.a ?? '']), sut.settle([ids.a ?? ''])]);
 
     expect(await statusOf(ids.join ?? '')).toBe('BLOCKED');
     expect((await db.job.findFirstOrThrow({ where: { workflowKey: 'join' } })).dependenciesRemaining).toBe(1);
@@ -120,7 +157,7 @@ describe(DependencyRepository.name, () => {
     await succeed(ids.a ?? '');
 
     expect(await sut.findUnsettled(10)).toEqual([ids.a]);
-    await sut.settle(ids.a ?? '');
+    await sut.settle([ids.a ?? '']);
     expect(await sut.findUnsettled(10)).toEqual([]);
     expect(await statusOf(ids.b ?? '')).toBe('PENDING');
   });
@@ -139,11 +176,11 @@ describe(DependencyRepository.name, () => {
         idempotencyKey: null,
         requestHash: null,
       });
-      const ending = succeed(parent.parent ?? '').then(() => sut.settle(parent.parent ?? ''));
+      const ending = succeed(parent.parent ?? '').then(() => sut.settle([parent.parent ?? '']));
       const [created] = await Promise.all([child, ending]);
       if (created.kind === 'created') {
         for (const executionId of created.unsettled) {
-          await sut.settle(executionId);
+          await sut.settle([executionId]);
         }
       }
 

@@ -10,9 +10,13 @@ import {
 } from './execution-transitions.js';
 import { groupBy } from './group-by.js';
 import type { Database } from './postgres.js';
+import { retryOnConflict } from './sql-client.js';
 import { byQueue, ENDED_STATUSES, UNFINISHED_STATUSES } from './unfinished-executions.js';
 
 type Tx = Prisma.TransactionClient;
+
+/** Times a settle step runs again after a deadlock before it fails (and the reconciler settles it). */
+const SETTLE_RETRIES = 5;
 type StoredPolicy = 'SKIP' | 'CONTINUE' | 'FAIL_WORKFLOW';
 
 export const toStoredPolicy = (policy: DependencyFailurePolicy) => policy.toUpperCase() as StoredPolicy;
@@ -46,32 +50,34 @@ export class DependencyRepository {
   constructor(private readonly db: Database) {}
 
   /**
-   * Settles an ended execution and, in turn, every execution that ends because of it (skipped
-   * dependents, jobs cancelled by a failed workflow). Idempotent: an execution already settled, not
-   * ended, or without dependents changes nothing. Each step is one transaction, and a step lost to a
-   * crash is found again by {@link findUnsettled}.
+   * Settles ended executions and, in turn, every execution that ends because of them (skipped
+   * dependents, jobs cancelled by a failed workflow). Executions that end together (a worker's
+   * concurrent attempts) are settled together: each step is one transaction for all of them, not
+   * one per execution. Idempotent: an execution already settled, not ended, or without dependents
+   * changes nothing. A step lost to a crash is found again by {@link findUnsettled}.
    */
-  async settle(executionId: string, now: Date = new Date()): Promise<SettleResult> {
+  async settle(executionIds: readonly string[], now: Date = new Date()): Promise<SettleResult> {
     const result: SettleResult = { released: 0, skipped: 0, cancelled: [] };
     // Most jobs have no dependents: find that out with one read, not a transaction. A dependent
     // created after this read counts and settles this end itself (see createDependentJob).
-    const [{ dependents } = { dependents: false }] = await this.db.$queryRaw<{ dependents: boolean }[]>`
-      SELECT EXISTS (SELECT 1 FROM executions e JOIN job_dependencies d ON d.depends_on_job_id = e.job_id
-                      WHERE e.id = ${executionId}::uuid) AS dependents`;
-    if (!dependents) {
-      return result;
-    }
-    const pending = [executionId];
+    let pending = (
+      await this.db.$queryRaw<{ id: string }[]>`
+        SELECT e.id FROM executions e
+         WHERE e.id = ANY(${executionIds}::uuid[])
+           AND EXISTS (SELECT 1 FROM job_dependencies d WHERE d.depends_on_job_id = e.job_id)`
+    ).map((row) => row.id);
     while (pending.length > 0) {
-      const id = pending.shift() as string;
-      const step = await this.db.$transaction((tx) => settleOne(tx, id, now), { timeout: 60_000, maxWait: 10_000 });
+      const ids = pending;
+      // Counts on shared dependents are taken in id order, but the releases and cancellations that
+      // follow are not: two steps on overlapping graphs can deadlock, and then run again whole.
+      const step = await retryOnConflict(
+        () => this.db.$transaction((tx) => settleStep(tx, ids, now), { timeout: 60_000, maxWait: 10_000 }),
+        SETTLE_RETRIES,
+      );
       result.released += step.released.length;
       result.skipped += step.skipped.length;
-      pending.push(...step.skipped);
-      for (const cancellation of step.cancelled) {
-        result.cancelled.push(cancellation);
-        pending.push(...cancellation.executions.map((execution) => execution.id));
-      }
+      result.cancelled.push(...step.cancelled);
+      pending = [...step.skipped, ...step.cancelled.flatMap((c) => c.executions.map((execution) => execution.id))];
     }
     return result;
   }
@@ -108,39 +114,62 @@ export class DependencyRepository {
   }
 }
 
-async function settleOne(
+/**
+ * One step of {@link DependencyRepository.settle}: marks each of `executionIds` that has ended and
+ * has not been counted as counted, fails the workflows whose failure policy says so, counts each end
+ * down once on every job that depends on its job, and releases (or skips) the jobs whose count
+ * reached zero. Returns what it released, skipped and cancelled; the caller settles the last two.
+ */
+async function settleStep(
   tx: Tx,
-  executionId: string,
+  executionIds: readonly string[],
   now: Date,
 ): Promise<{ released: string[]; skipped: string[]; cancelled: WorkflowCancellation[] }> {
-  const ended = await tx.$queryRaw<{ job_id: string; status: ExecutionStatus }[]>`
+  const ended = await tx.$queryRaw<{ id: string; job_id: string; status: ExecutionStatus }[]>`
     UPDATE executions e SET dependents_notified = true
-     WHERE e.id = ${executionId}::uuid AND e.status = ANY(${ENDED_STATUSES}::"ExecutionStatus"[]) AND NOT e.dependents_notified
+     WHERE e.id = ANY(${executionIds}::uuid[]) AND e.status = ANY(${ENDED_STATUSES}::"ExecutionStatus"[])
+       AND NOT e.dependents_notified
        AND EXISTS (SELECT 1 FROM job_dependencies d WHERE d.depends_on_job_id = e.job_id)
-    RETURNING e.job_id, e.status`;
-  const execution = ended[0];
-  if (execution === undefined) {
+    RETURNING e.id, e.job_id, e.status`;
+  if (ended.length === 0) {
     return { released: [], skipped: [], cancelled: [] };
   }
-  const outgoing = await tx.$queryRaw<{ on_failure: StoredPolicy; workflow_id: string | null; key: string }[]>`
-    SELECT d.on_failure, j.workflow_id, COALESCE(j.workflow_key, j.id::text) AS key
+  const endedJobs = ended.map((execution) => execution.job_id);
+  const outgoing = await tx.$queryRaw<
+    { job_id: string; on_failure: StoredPolicy; workflow_id: string | null; key: string }[]
+  >`
+    SELECT d.depends_on_job_id AS job_id, d.on_failure, j.workflow_id, COALESCE(j.workflow_key, j.id::text) AS key
       FROM job_dependencies d JOIN jobs j ON j.id = d.depends_on_job_id
-     WHERE d.depends_on_job_id = ${execution.job_id}::uuid`;
-  const workflowId = outgoing[0]?.workflow_id ?? null;
+     WHERE d.depends_on_job_id = ANY(${endedJobs}::uuid[])`;
+  const edgesOf = groupBy(outgoing, (edge) => edge.job_id);
   const cancelled: WorkflowCancellation[] = [];
-  if (
-    workflowId !== null &&
-    failsWorkflow(
-      execution.status,
-      outgoing.map((edge) => fromStoredPolicy(edge.on_failure)),
-    )
-  ) {
-    cancelled.push(...(await failWorkflow(tx, workflowId, outgoing[0]?.key ?? '', execution.status, now)));
+  for (const execution of ended) {
+    const edges = edgesOf.get(execution.job_id) ?? [];
+    const workflowId = edges[0]?.workflow_id ?? null;
+    if (
+      workflowId !== null &&
+      failsWorkflow(
+        execution.status,
+        edges.map((edge) => fromStoredPolicy(edge.on_failure)),
+      )
+    ) {
+      cancelled.push(...(await failWorkflow(tx, workflowId, edges[0]?.key ?? '', execution.status, now)));
+    }
   }
+  // Each end counts once on each dependent: two parents of one child ending in the same step take 2.
   const counted = await tx.$queryRaw<{ id: string; dependencies_remaining: number }[]>`
-    UPDATE jobs c SET dependencies_remaining = c.dependencies_remaining - 1, updated_at = ${now}
-      FROM job_dependencies d
-     WHERE d.depends_on_job_id = ${execution.job_id}::uuid AND c.id = d.job_id AND c.dependencies_remaining > 0
+    WITH ends AS (
+      SELECT d.job_id, count(*)::int AS n
+        FROM unnest(${endedJobs}::uuid[]) AS ended(job_id)
+        JOIN job_dependencies d ON d.depends_on_job_id = ended.job_id
+       GROUP BY d.job_id
+    ), locked AS (
+      SELECT c.id, e.n FROM jobs c JOIN ends e ON e.job_id = c.id
+       WHERE c.dependencies_remaining > 0
+       ORDER BY c.id FOR UPDATE OF c
+    )
+    UPDATE jobs c SET dependencies_remaining = GREATEST(0, c.dependencies_remaining - l.n), updated_at = ${now}
+      FROM locked l WHERE c.id = l.id
     RETURNING c.id, c.dependencies_remaining`;
   const ready = counted.filter((job) => job.dependencies_remaining === 0).map((job) => job.id);
   const { released, skipped } = await releaseReady(tx, ready, now);

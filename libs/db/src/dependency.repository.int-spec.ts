@@ -27,7 +27,7 @@ describe(DependencyRepository.name, () => {
     db = postgres.prisma;
     executions = new ExecutionRepository(db, postgres.sql);
     workflows = new WorkflowRepository(db);
-    sut = new DependencyRepository(db);
+    sut = new DependencyRepository(db, postgres.sql);
   }, CLONE_TIMEOUT_MS);
 
   beforeEach(async () => {

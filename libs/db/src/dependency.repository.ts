@@ -10,10 +10,26 @@ import {
 } from './execution-transitions.js';
 import { groupBy } from './group-by.js';
 import type { Database } from './postgres.js';
-import { retryOnConflict } from './sql-client.js';
+import { retryOnConflict, type SqlClient, type Statement } from './sql-client.js';
 import { byQueue, ENDED_STATUSES, UNFINISHED_STATUSES } from './unfinished-executions.js';
 
 type Tx = Prisma.TransactionClient;
+
+/**
+ * The jobs job $1 depends on, each with its key (workflow key, or job id) and how its latest
+ * execution ended: what a dependent's handler receives as its parents. Run before every attempt of
+ * a job with dependencies, so a named statement.
+ */
+const PARENTS_OF: Statement = {
+  name: 'meridian_parents_of',
+  text: `
+    SELECT COALESCE(p.workflow_key, p.id::text) AS key, p.id AS job_id, latest.status, latest.result
+      FROM job_dependencies d
+      JOIN jobs p ON p.id = d.depends_on_job_id
+      JOIN LATERAL (SELECT x.status, x.result FROM executions x WHERE x.job_id = p.id ORDER BY x.id DESC LIMIT 1) latest
+        ON true
+     WHERE d.job_id = $1`,
+};
 
 /** Times a settle step runs again after a deadlock before it fails (and the reconciler settles it). */
 const SETTLE_RETRIES = 5;
@@ -47,7 +63,10 @@ export interface SettleResult {
  * serialised on the dependent's row and exactly one of them sees zero.
  */
 export class DependencyRepository {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly sql: SqlClient,
+  ) {}
 
   /**
    * Settles ended executions and, in turn, every execution that ends because of them (skipped
@@ -86,13 +105,9 @@ export class DependencyRepository {
    * How the jobs `jobId` depends on ended, by their workflow key (or job id), for its handler.
    */
   async parentsOf(jobId: string): Promise<Record<string, { jobId: string; status: string; result: unknown }>> {
-    const rows = await this.db.$queryRaw<{ key: string; job_id: string; status: string; result: unknown }[]>`
-      SELECT COALESCE(p.workflow_key, p.id::text) AS key, p.id AS job_id, latest.status, latest.result
-        FROM job_dependencies d
-        JOIN jobs p ON p.id = d.depends_on_job_id
-        JOIN LATERAL (SELECT x.status, x.result FROM executions x WHERE x.job_id = p.id ORDER BY x.id DESC LIMIT 1) latest
-          ON true
-       WHERE d.job_id = ${jobId}::uuid`;
+    const rows = await this.sql.query<{ key: string; job_id: string; status: string; result: unknown }>(PARENTS_OF, [
+      jobId,
+    ]);
     return Object.fromEntries(
       rows.map((row) => [row.key, { jobId: row.job_id, status: row.status, result: row.result ?? null }]),
     );

@@ -47,7 +47,6 @@ export class RuntimeModule {
     const prismaRepositories = [
       NamespaceRepository,
       OccurrenceLedgerRepository,
-      DependencyRepository,
       WorkflowRepository,
       DatabaseHealthRepository,
     ].map((repository) => ({
@@ -59,6 +58,7 @@ export class RuntimeModule {
     const hotPathRepositories = [
       ApiKeyRepository,
       AuditRepository,
+      DependencyRepository,
       JobRepository,
       ExecutionRepository,
       OutboxRepository,

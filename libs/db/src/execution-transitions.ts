@@ -95,6 +95,7 @@ const CANCELLED_WAITING = move('cancel waiting', S.Cancelled, [S.Blocked, S.Pend
 const UNBLOCKED = move('release blocked', S.Pending);
 const SKIPPED = move('skip blocked', S.Skipped);
 const FIRST_RUNNABLE = created('insert jobs', S.Pending);
+const FIRST_BLOCKED = created('insert jobs', S.Blocked);
 created('create executions', S.Pending);
 created('create executions', S.Blocked);
 
@@ -129,21 +130,31 @@ type RawClient = Pick<Prisma.TransactionClient, '$queryRaw'>;
 // Creation.
 
 /**
- * The `execution` CTE of the job insert (job-insert.ts, INSERT_JOBS): the first execution of each
- * one-off job inserted, PENDING. Reads the CTEs `input` (execution_id, job_id, namespace,
- * scheduled_for, created_at) and `job` (the ids inserted); returns id and created_at. Its job is
- * inserted by the same statement with {@link NEW_JOB_STATUS_SQL}, which mirrors it. Locks: the new
+ * The status a job inserted by the job insert (job-insert.ts, INSERT_JOBS) starts in, and its first
+ * execution with it: BLOCKED when the input row says `blocked` (it waits for dependencies), else
+ * PENDING. Reads the column `blocked` of the row being inserted.
+ */
+const firstStatus = (blocked: string) =>
+  `(CASE WHEN ${blocked} THEN ${FIRST_BLOCKED} ELSE ${FIRST_RUNNABLE} END)::"ExecutionStatus"`;
+export const NEW_JOB_STATUS_SQL = firstStatus('blocked');
+
+/**
+ * The `execution` CTE of the job insert: the first execution of each one-off job inserted, in the
+ * status {@link NEW_JOB_STATUS_SQL} gave its job (so the job mirrors it). Reads the CTEs `input`
+ * (execution_id, job_id, namespace, scheduled_for, created_at, blocked) and `job` (the ids
+ * inserted); returns id, status and created_at; only PENDING ones get an outbox row. Locks: the new
  * rows only. Idempotency: the job insert's (namespace, idempotency key).
  */
 export const FIRST_EXECUTIONS_CTE = `execution AS (
       INSERT INTO executions (id, job_id, namespace, status, scheduled_for, created_at, updated_at)
-      SELECT i.execution_id, i.job_id, i.namespace, ${FIRST_RUNNABLE}, i.scheduled_for, i.created_at, i.created_at
+      SELECT i.execution_id, i.job_id, i.namespace, ${firstStatus('i.blocked')}, i.scheduled_for,
+             i.created_at, i.created_at
         FROM input i JOIN job ON job.id = i.job_id
        WHERE i.execution_id IS NOT NULL
-      RETURNING id, created_at
+      RETURNING id, status, created_at
     )`;
-/** The status a job is inserted with: its first execution's (a recurring job's until its first run). */
-export const NEW_JOB_STATUS_SQL = FIRST_RUNNABLE;
+/** Of the rows {@link FIRST_EXECUTIONS_CTE} returns, those the relay is to enqueue. */
+export const RUNNABLE_FIRST_EXECUTION_SQL = `status = ${FIRST_RUNNABLE}`;
 
 /** An execution to create for an existing job (or one created earlier in the same transaction). */
 export interface NewExecution {

@@ -1,11 +1,14 @@
 import { type CatchUpPolicy, ExecutionStatus, type JobSpec, type OverlapPolicy } from '@meridian/domain';
 
-import { FIRST_EXECUTIONS_CTE, NEW_JOB_STATUS_SQL } from './execution-transitions.js';
+import { FIRST_EXECUTIONS_CTE, NEW_JOB_STATUS_SQL, RUNNABLE_FIRST_EXECUTION_SQL } from './execution-transitions.js';
 import type { ExecutionRecord, JobRecord } from './records.js';
 import { storedRecurrencePolicies } from './records.js';
 import type { SqlTransaction, Statement } from './sql-client.js';
 
-/** A one-off job: stored with its first execution, which the outbox relay enqueues. */
+/**
+ * A one-off job: stored with its first execution, which the outbox relay enqueues; or, for a job
+ * with dependencies (`blockedOn`), which waits BLOCKED until they have ended.
+ */
 export interface NewOneOffJob {
   kind: 'one_off';
   jobId: string;
@@ -14,6 +17,13 @@ export interface NewOneOffJob {
   spec: JobSpec;
   idempotencyKey: string | null;
   requestHash: string | null;
+  /** The workflow the job belongs to, with its key there. */
+  workflow?: { id: string; key: string };
+  /**
+   * Dependencies not yet ended: the first execution waits BLOCKED (even at 0, for the caller to
+   * release it in the same transaction, once the edges are stored).
+   */
+  blockedOn?: number;
 }
 
 /** A recurring job: its validated schedule request, policies and first nominal time; no execution yet. */
@@ -43,7 +53,7 @@ export type InsertedJob = { job: JobRecord; execution: ExecutionRecord | null } 
  * for an execution, ARM_SCHEDULE for a recurring job), in one statement: atomic without an explicit
  * transaction, and one round trip however many jobs.
  *
- * Inputs: one array per column ($1–$26, the last the creation instant), aligned by job. Output: the ids of the jobs
+ * Inputs: one array per column ($1–$30), aligned by job. Output: the ids of the jobs
  * inserted. A job whose (namespace, idempotency key) is taken — by an earlier job or by an earlier
  * row of the same statement — is not inserted (ON CONFLICT DO NOTHING), nor are its execution and
  * outbox row. Locks: the new rows only. The outbox trigger NOTIFYs the relay once per statement.
@@ -57,27 +67,31 @@ const INSERT_JOBS: Statement = {
         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[],
                     $9::timestamptz[], $10::int[], $11::text[], $12::int[], $13::int[], $14::float8[], $15::int[],
                     $16::text[], $17::text[], $18::timestamptz[], $19::text[], $20::text[], $21::timestamptz[],
-                    $22::text[], $23::text[], $24::int[], $25::int[], $26::timestamptz[])
+                    $22::text[], $23::text[], $24::int[], $25::int[], $26::timestamptz[], $27::uuid[], $28::text[],
+                    $29::int[], $30::boolean[])
           AS t(job_id, execution_id, namespace, name, handler, payload, queue, priority, run_at, max_attempts,
                backoff_type, backoff_delay_ms, backoff_max_delay_ms, backoff_jitter, timeout_ms, idempotency_key,
                request_hash, scheduled_for, schedule, schedule_state, next_run_at, overlap_policy, catch_up_policy,
-               catch_up_window_ms, catch_up_max, created_at)
+               catch_up_window_ms, catch_up_max, created_at, workflow_id, workflow_key, dependencies_remaining,
+               blocked)
     ), job AS (
       INSERT INTO jobs (id, namespace, name, handler, payload, queue, priority, run_at, max_attempts, backoff_type,
                         backoff_delay_ms, backoff_max_delay_ms, backoff_jitter, timeout_ms, idempotency_key,
                         request_hash, status, schedule, schedule_state, next_run_at, overlap_policy, catch_up_policy,
-                        catch_up_window_ms, catch_up_max, created_at, updated_at)
+                        catch_up_window_ms, catch_up_max, workflow_id, workflow_key, dependencies_remaining,
+                        created_at, updated_at)
       SELECT job_id, namespace, name, handler, payload::jsonb, queue, priority, run_at, max_attempts,
              backoff_type::"BackoffType", backoff_delay_ms, backoff_max_delay_ms, backoff_jitter, timeout_ms,
              idempotency_key, request_hash, ${NEW_JOB_STATUS_SQL}, schedule::jsonb, schedule_state::"ScheduleState", next_run_at,
              overlap_policy::"OverlapPolicy", catch_up_policy::"CatchUpPolicy", catch_up_window_ms, catch_up_max,
-             created_at, created_at
+             workflow_id, workflow_key, dependencies_remaining, created_at, created_at
         FROM input
       ON CONFLICT (namespace, idempotency_key) DO NOTHING
       RETURNING id
     ), ${FIRST_EXECUTIONS_CTE}, outbox_row AS (
       INSERT INTO outbox (kind, execution_id, job_id, created_at)
       SELECT 'ENQUEUE_EXECUTION'::"OutboxKind", id, NULL::uuid, created_at FROM execution
+       WHERE ${RUNNABLE_FIRST_EXECUTION_SQL}
        UNION ALL
       SELECT 'ARM_SCHEDULE'::"OutboxKind", NULL::uuid, i.job_id, i.created_at
         FROM input i JOIN job ON job.id = i.job_id WHERE i.execution_id IS NULL
@@ -94,10 +108,11 @@ export type StatementRunner = Pick<SqlTransaction, 'query'>;
  * once, and one caller's bad payload must not fail the others.
  */
 export async function insertJobs(runner: StatementRunner, jobs: readonly TimedNewJob[]): Promise<InsertedJob[]> {
-  const columns = Array.from({ length: 26 }, (): unknown[] => []);
+  const columns = Array.from({ length: 30 }, (): unknown[] => []);
   for (const job of jobs) {
     const { spec } = job;
     const recurring = job.kind === 'recurring' ? job : null;
+    const oneOff = job.kind === 'one_off' ? job : null;
     const policies = recurring === null ? null : storedRecurrencePolicies(recurring);
     const values: unknown[] = [
       job.jobId,
@@ -126,6 +141,10 @@ export async function insertJobs(runner: StatementRunner, jobs: readonly TimedNe
       policies?.catchUpWindowMs ?? null,
       policies?.catchUpMax ?? null,
       job.createdAt,
+      oneOff?.workflow?.id ?? null,
+      oneOff?.workflow?.key ?? null,
+      oneOff?.blockedOn ?? 0,
+      oneOff?.blockedOn !== undefined,
     ];
     values.forEach((value, index) => columns[index]?.push(value));
   }
@@ -137,6 +156,8 @@ export async function insertJobs(runner: StatementRunner, jobs: readonly TimedNe
 /** The records of a job just inserted, as a read would return them. */
 function storedRecords(input: NewJob, now: Date): { job: JobRecord; execution: ExecutionRecord | null } {
   const { spec } = input;
+  const status =
+    input.kind === 'one_off' && input.blockedOn !== undefined ? ExecutionStatus.Blocked : ExecutionStatus.Pending;
   const job: JobRecord = {
     id: input.jobId,
     namespace: input.namespace,
@@ -150,7 +171,7 @@ function storedRecords(input: NewJob, now: Date): { job: JobRecord; execution: E
     timeoutMs: spec.timeoutMs,
     idempotencyKey: input.idempotencyKey,
     requestHash: input.requestHash,
-    status: ExecutionStatus.Pending,
+    status,
     recurrence:
       input.kind === 'one_off'
         ? null
@@ -176,7 +197,7 @@ function storedRecords(input: NewJob, now: Date): { job: JobRecord; execution: E
       id: input.executionId,
       jobId: input.jobId,
       namespace: input.namespace,
-      status: ExecutionStatus.Pending,
+      status,
       attempt: 0,
       scheduledFor: spec.scheduledFor,
       nominalTime: null,

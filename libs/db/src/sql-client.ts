@@ -55,6 +55,19 @@ export interface SqlTransaction {
 }
 
 /**
+ * Runs statements inside a Prisma interactive transaction, so that a write the hot path shares (the
+ * job insert) can be one step of a longer Prisma transaction. There they run unnamed: Prisma has
+ * no prepared statements of its own.
+ */
+export function statementsIn(tx: {
+  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
+}): SqlTransaction {
+  return {
+    query: <R>(statement: Statement, values: readonly unknown[]) => tx.$queryRawUnsafe<R[]>(statement.text, ...values),
+  };
+}
+
+/**
  * Plain SQL on the process's pg pool, for the statements on the path of every job (create, relay,
  * attempt start and finish, key lookup). Everything else goes through Prisma.
  */

@@ -7,7 +7,6 @@ import {
   type WorkflowSpec,
 } from '@meridian/domain';
 
-import { Prisma } from '../generated/client/index.js';
 import {
   type DependentJobRows,
   insertEdges,
@@ -15,9 +14,11 @@ import {
   toStoredPolicy,
   type WorkflowCancellation,
 } from './dependency.repository.js';
-import { cancelExecutions, createExecutions, initialStatus } from './execution-transitions.js';
+import { cancelExecutions } from './execution-transitions.js';
+import { insertJobs } from './job-insert.js';
 import type { Database } from './postgres.js';
 import type { ExecutionRecord } from './records.js';
+import { statementsIn } from './sql-client.js';
 import { byQueue } from './unfinished-executions.js';
 
 export interface WorkflowJobRecord {
@@ -98,25 +99,19 @@ export class WorkflowRepository {
             createdAt: now,
           },
         });
-        await tx.job.createMany({
-          data: spec.nodes.map((node) => ({
-            ...jobRow(idsOf(node.key).jobId, namespace, node.job, now),
-            workflowId,
-            workflowKey: node.key,
-            dependenciesRemaining: node.dependsOn.length,
-            status: initialStatus(node.dependsOn.length > 0),
-          })),
-        });
-        await createExecutions(
-          tx,
+        await insertJobs(
+          statementsIn(tx),
           spec.nodes.map((node) => ({
-            id: idsOf(node.key).executionId,
-            jobId: idsOf(node.key).jobId,
+            kind: 'one_off',
+            ...idsOf(node.key),
             namespace,
-            status: initialStatus(node.dependsOn.length > 0),
-            scheduledFor: node.job.scheduledFor,
+            spec: node.job,
+            idempotencyKey: null,
+            requestHash: null,
+            createdAt: now,
+            workflow: { id: workflowId, key: node.key },
+            ...(node.dependsOn.length > 0 ? { blockedOn: node.dependsOn.length } : {}),
           })),
-          now,
         );
         await insertEdges(tx, rows);
       },
@@ -151,34 +146,22 @@ export class WorkflowRepository {
            AND NOT EXISTS (SELECT 1 FROM executions x WHERE x.job_id = e.job_id AND x.id > e.id)
            FOR SHARE OF e`;
       const uncounted = latest.filter((row) => !isTerminal(row.status) || !row.dependents_notified);
-      const inserted = await tx.job.createMany({
-        data: [
-          {
-            ...jobRow(input.jobId, input.namespace, input.spec, now),
-            idempotencyKey: input.idempotencyKey,
-            requestHash: input.requestHash,
-            dependenciesRemaining: uncounted.length,
-            status: initialStatus(true),
-          },
-        ],
-        skipDuplicates: true,
-      });
-      if (inserted.count === 0) {
+      const [inserted] = await insertJobs(statementsIn(tx), [
+        {
+          kind: 'one_off',
+          jobId: input.jobId,
+          executionId: input.executionId,
+          namespace: input.namespace,
+          spec: input.spec,
+          idempotencyKey: input.idempotencyKey,
+          requestHash: input.requestHash,
+          createdAt: now,
+          blockedOn: uncounted.length,
+        },
+      ]);
+      if (inserted === null) {
         return { kind: 'idempotency_key_taken' };
       }
-      await createExecutions(
-        tx,
-        [
-          {
-            id: input.executionId,
-            jobId: input.jobId,
-            namespace: input.namespace,
-            status: initialStatus(true),
-            scheduledFor: input.spec.scheduledFor,
-          },
-        ],
-        now,
-      );
       await insertEdges(tx, [input]);
       if (uncounted.length === 0) {
         await releaseReady(tx, [input.jobId], now);
@@ -285,26 +268,4 @@ export class WorkflowRepository {
       return byQueue(cancelled);
     });
   }
-}
-
-/** The columns of a one-off job, as `createMany` takes them, but for its status. */
-function jobRow(jobId: string, namespace: string, spec: JobSpec, now: Date): Omit<Prisma.JobCreateManyInput, 'status'> {
-  return {
-    id: jobId,
-    namespace,
-    name: spec.name,
-    handler: spec.handler,
-    payload: spec.payload === null ? Prisma.JsonNull : (spec.payload as Prisma.InputJsonValue),
-    queue: spec.queue,
-    priority: spec.priority,
-    runAt: spec.runAt,
-    maxAttempts: spec.retry.maxAttempts,
-    backoffType: spec.retry.backoffType,
-    backoffDelayMs: spec.retry.backoffDelayMs,
-    backoffMaxDelayMs: spec.retry.backoffMaxDelayMs,
-    backoffJitter: spec.retry.backoffJitter,
-    timeoutMs: spec.timeoutMs,
-    createdAt: now,
-    updatedAt: now,
-  };
 }

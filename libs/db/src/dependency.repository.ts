@@ -280,7 +280,10 @@ export async function insertEdges(tx: Tx, jobs: DependentJobRows[]): Promise<voi
     })),
   );
   if (edges.length > 0) {
-    await tx.jobDependency.createMany({ data: edges });
+    await tx.$executeRaw`
+      INSERT INTO job_dependencies (job_id, depends_on_job_id, on_failure)
+      SELECT * FROM unnest(${edges.map((edge) => edge.jobId)}::uuid[], ${edges.map((edge) => edge.dependsOnJobId)}::uuid[],
+                           ${edges.map((edge) => edge.onFailure)}::"DependencyFailurePolicy"[])`;
   }
 }
 

@@ -90,15 +90,10 @@ export class WorkflowRepository {
     }));
     await this.db.$transaction(
       async (tx) => {
-        await tx.workflow.create({
-          data: {
-            id: workflowId,
-            namespace,
-            name: spec.name,
-            failurePolicy: toStoredPolicy(spec.failurePolicy),
-            createdAt: now,
-          },
-        });
+        await tx.$executeRaw`
+          INSERT INTO workflows (id, namespace, name, failure_policy, created_at, updated_at)
+          VALUES (${workflowId}::uuid, ${namespace}, ${spec.name},
+                  ${toStoredPolicy(spec.failurePolicy)}::"DependencyFailurePolicy", ${now}, ${now})`;
         await insertJobs(
           statementsIn(tx),
           spec.nodes.map((node) => ({
@@ -174,8 +169,21 @@ export class WorkflowRepository {
   }
 
   async find(namespace: string, id: string): Promise<WorkflowRecord | null> {
-    const workflow = await this.db.workflow.findFirst({ where: { id, namespace } });
-    if (workflow === null) {
+    const [workflow] = await this.db.$queryRaw<
+      {
+        id: string;
+        namespace: string;
+        name: string;
+        failure_policy: string;
+        cancelled_at: Date | null;
+        failed_at: Date | null;
+        created_at: Date;
+        updated_at: Date;
+      }[]
+    >`
+      SELECT id, namespace, name, failure_policy::text, cancelled_at, failed_at, created_at, updated_at
+        FROM workflows WHERE id = ${id}::uuid AND namespace = ${namespace}`;
+    if (workflow === undefined) {
       return null;
     }
     const jobs = await this.db.$queryRaw<
@@ -212,11 +220,11 @@ export class WorkflowRepository {
       id: workflow.id,
       namespace: workflow.namespace,
       name: workflow.name,
-      failurePolicy: workflow.failurePolicy.toLowerCase() as DependencyFailurePolicy,
-      cancelledAt: workflow.cancelledAt,
-      failedAt: workflow.failedAt,
-      createdAt: workflow.createdAt,
-      updatedAt: workflow.updatedAt,
+      failurePolicy: workflow.failure_policy.toLowerCase() as DependencyFailurePolicy,
+      cancelledAt: workflow.cancelled_at,
+      failedAt: workflow.failed_at,
+      createdAt: workflow.created_at,
+      updatedAt: workflow.updated_at,
       jobs: jobs.map((row) => ({
         key: row.key,
         jobId: row.job_id,

@@ -10,10 +10,11 @@ import {
 } from './execution-transitions.js';
 import { groupBy } from './group-by.js';
 import type { Database } from './postgres.js';
-import { retryOnConflict, type SqlClient, type Statement } from './sql-client.js';
+import { type SqlClient, type SqlTransaction, type Statement, statementsIn } from './sql-client.js';
 import { byQueue, ENDED_STATUSES, UNFINISHED_STATUSES } from './unfinished-executions.js';
 
 type Tx = Prisma.TransactionClient;
+type Runner = Pick<SqlTransaction, 'query'>;
 
 /**
  * The jobs job $1 depends on, each with its key (workflow key, or job id) and how its latest
@@ -79,20 +80,12 @@ export class DependencyRepository {
     const result: SettleResult = { released: 0, skipped: 0, cancelled: [] };
     // Most jobs have no dependents: find that out with one read, not a transaction. A dependent
     // created after this read counts and settles this end itself (see createDependentJob).
-    let pending = (
-      await this.db.$queryRaw<{ id: string }[]>`
-        SELECT e.id FROM executions e
-         WHERE e.id = ANY(${executionIds}::uuid[])
-           AND EXISTS (SELECT 1 FROM job_dependencies d WHERE d.depends_on_job_id = e.job_id)`
-    ).map((row) => row.id);
+    let pending = (await this.sql.query<{ id: string }>(WITH_DEPENDENTS, [executionIds])).map((row) => row.id);
     while (pending.length > 0) {
       const ids = pending;
       // Counts on shared dependents are taken in id order, but the releases and cancellations that
       // follow are not: two steps on overlapping graphs can deadlock, and then run again whole.
-      const step = await retryOnConflict(
-        () => this.db.$transaction((tx) => settleStep(tx, ids, now), { timeout: 60_000, maxWait: 10_000 }),
-        SETTLE_RETRIES,
-      );
+      const step = await this.sql.transaction((tx) => settleStep(tx, ids, now), SETTLE_RETRIES);
       result.released += step.released.length;
       result.skipped += step.skipped.length;
       result.cancelled.push(...step.cancelled);
@@ -129,6 +122,88 @@ export class DependencyRepository {
   }
 }
 
+/** Of the executions $1, those whose job others depend on. */
+const WITH_DEPENDENTS: Statement = {
+  name: 'meridian_with_dependents',
+  text: `
+    SELECT e.id FROM executions e
+     WHERE e.id = ANY($1::uuid[]) AND EXISTS (SELECT 1 FROM job_dependencies d WHERE d.depends_on_job_id = e.job_id)`,
+};
+
+/**
+ * Marks the executions $1 that have ended, have dependents and were not counted yet as counted.
+ * Output: those, with their job and status. Locks: those execution rows, until commit.
+ * Idempotency: an execution counted once is never returned again.
+ */
+const MARK_COUNTED: Statement = {
+  name: 'meridian_mark_counted',
+  text: `
+    UPDATE executions e SET dependents_notified = true
+     WHERE e.id = ANY($1::uuid[]) AND e.status = ANY('{${ENDED_STATUSES.join(',')}}'::"ExecutionStatus"[])
+       AND NOT e.dependents_notified
+       AND EXISTS (SELECT 1 FROM job_dependencies d WHERE d.depends_on_job_id = e.job_id)
+    RETURNING e.id, e.job_id, e.status`,
+};
+
+/** The edges out of the jobs $1 (to their dependents), with each job's workflow and key. */
+const OUTGOING_EDGES: Statement = {
+  name: 'meridian_outgoing_edges',
+  text: `
+    SELECT d.depends_on_job_id AS job_id, d.on_failure, j.workflow_id, COALESCE(j.workflow_key, j.id::text) AS key
+      FROM job_dependencies d JOIN jobs j ON j.id = d.depends_on_job_id
+     WHERE d.depends_on_job_id = ANY($1::uuid[])`,
+};
+
+/**
+ * Counts the ends of the jobs $1 down on their dependents at $2: each end once on each dependent, so
+ * two parents of one child ending in the same step take 2. Output: each dependent counted, with
+ * what remains. Locks: the dependents' rows, in id order, until commit.
+ */
+const COUNT_DOWN: Statement = {
+  name: 'meridian_count_down',
+  text: `
+    WITH ends AS (
+      SELECT d.job_id, count(*)::int AS n
+        FROM unnest($1::uuid[]) AS ended(job_id)
+        JOIN job_dependencies d ON d.depends_on_job_id = ended.job_id
+       GROUP BY d.job_id
+    ), locked AS (
+      SELECT c.id, e.n FROM jobs c JOIN ends e ON e.job_id = c.id
+       WHERE c.dependencies_remaining > 0
+       ORDER BY c.id FOR UPDATE OF c
+    )
+    UPDATE jobs c SET dependencies_remaining = GREATEST(0, c.dependencies_remaining - l.n), updated_at = $2
+      FROM locked l WHERE c.id = l.id
+    RETURNING c.id, c.dependencies_remaining`,
+};
+
+/** The BLOCKED executions of the jobs $1. */
+const BLOCKED_OF_JOBS: Statement = {
+  name: 'meridian_blocked_of_jobs',
+  text: `SELECT id FROM executions WHERE job_id = ANY($1::uuid[]) AND status = 'BLOCKED'`,
+};
+
+/** The edges into the BLOCKED executions of the jobs $1, with how each dependency's latest execution ended. */
+const EDGES_INTO_BLOCKED: Statement = {
+  name: 'meridian_edges_into_blocked',
+  text: `
+    SELECT b.id AS execution_id, d.on_failure, COALESCE(p.workflow_key, p.id::text) AS key, latest.status
+      FROM job_dependencies d
+      JOIN executions b ON b.job_id = d.job_id AND b.status = 'BLOCKED'
+      JOIN jobs p ON p.id = d.depends_on_job_id
+      JOIN LATERAL (SELECT x.status FROM executions x WHERE x.job_id = p.id ORDER BY x.id DESC LIMIT 1) latest ON true
+     WHERE d.job_id = ANY($1::uuid[])`,
+};
+
+/** Marks workflow $1 failed at $2, once (not when cancelled). Output: a row when it was marked now. */
+const MARK_WORKFLOW_FAILED: Statement = {
+  name: 'meridian_mark_workflow_failed',
+  text: `
+    UPDATE workflows SET failed_at = $2, updated_at = $2
+     WHERE id = $1::uuid AND failed_at IS NULL AND cancelled_at IS NULL
+    RETURNING id`,
+};
+
 /**
  * One step of {@link DependencyRepository.settle}: marks each of `executionIds` that has ended and
  * has not been counted as counted, fails the workflows whose failure policy says so, counts each end
@@ -136,26 +211,21 @@ export class DependencyRepository {
  * reached zero. Returns what it released, skipped and cancelled; the caller settles the last two.
  */
 async function settleStep(
-  tx: Tx,
+  tx: Runner,
   executionIds: readonly string[],
   now: Date,
 ): Promise<{ released: string[]; skipped: string[]; cancelled: WorkflowCancellation[] }> {
-  const ended = await tx.$queryRaw<{ id: string; job_id: string; status: ExecutionStatus }[]>`
-    UPDATE executions e SET dependents_notified = true
-     WHERE e.id = ANY(${executionIds}::uuid[]) AND e.status = ANY(${ENDED_STATUSES}::"ExecutionStatus"[])
-       AND NOT e.dependents_notified
-       AND EXISTS (SELECT 1 FROM job_dependencies d WHERE d.depends_on_job_id = e.job_id)
-    RETURNING e.id, e.job_id, e.status`;
+  const ended = await tx.query<{ id: string; job_id: string; status: ExecutionStatus }>(MARK_COUNTED, [executionIds]);
   if (ended.length === 0) {
     return { released: [], skipped: [], cancelled: [] };
   }
   const endedJobs = ended.map((execution) => execution.job_id);
-  const outgoing = await tx.$queryRaw<
-    { job_id: string; on_failure: StoredPolicy; workflow_id: string | null; key: string }[]
-  >`
-    SELECT d.depends_on_job_id AS job_id, d.on_failure, j.workflow_id, COALESCE(j.workflow_key, j.id::text) AS key
-      FROM job_dependencies d JOIN jobs j ON j.id = d.depends_on_job_id
-     WHERE d.depends_on_job_id = ANY(${endedJobs}::uuid[])`;
+  const outgoing = await tx.query<{
+    job_id: string;
+    on_failure: StoredPolicy;
+    workflow_id: string | null;
+    key: string;
+  }>(OUTGOING_EDGES, [endedJobs]);
   const edgesOf = groupBy(outgoing, (edge) => edge.job_id);
   const cancelled: WorkflowCancellation[] = [];
   for (const execution of ended) {
@@ -171,21 +241,7 @@ async function settleStep(
       cancelled.push(...(await failWorkflow(tx, workflowId, edges[0]?.key ?? '', execution.status, now)));
     }
   }
-  // Each end counts once on each dependent: two parents of one child ending in the same step take 2.
-  const counted = await tx.$queryRaw<{ id: string; dependencies_remaining: number }[]>`
-    WITH ends AS (
-      SELECT d.job_id, count(*)::int AS n
-        FROM unnest(${endedJobs}::uuid[]) AS ended(job_id)
-        JOIN job_dependencies d ON d.depends_on_job_id = ended.job_id
-       GROUP BY d.job_id
-    ), locked AS (
-      SELECT c.id, e.n FROM jobs c JOIN ends e ON e.job_id = c.id
-       WHERE c.dependencies_remaining > 0
-       ORDER BY c.id FOR UPDATE OF c
-    )
-    UPDATE jobs c SET dependencies_remaining = GREATEST(0, c.dependencies_remaining - l.n), updated_at = ${now}
-      FROM locked l WHERE c.id = l.id
-    RETURNING c.id, c.dependencies_remaining`;
+  const counted = await tx.query<{ id: string; dependencies_remaining: number }>(COUNT_DOWN, [endedJobs, now]);
   const ready = counted.filter((job) => job.dependencies_remaining === 0).map((job) => job.id);
   const { released, skipped } = await releaseReady(tx, ready, now);
   return { released, skipped, cancelled };
@@ -197,24 +253,20 @@ async function settleStep(
  * job released twice changes nothing the second time. Returns the execution ids of each kind.
  */
 export async function releaseReady(
-  tx: Tx,
+  tx: Runner,
   jobIds: string[],
   now: Date,
 ): Promise<{ released: string[]; skipped: string[] }> {
   if (jobIds.length === 0) {
     return { released: [], skipped: [] };
   }
-  const blocked = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id FROM executions WHERE job_id = ANY(${jobIds}::uuid[]) AND status = 'BLOCKED'`;
-  const edges = await tx.$queryRaw<
-    { execution_id: string; on_failure: StoredPolicy; key: string; status: ExecutionStatus }[]
-  >`
-    SELECT b.id AS execution_id, d.on_failure, COALESCE(p.workflow_key, p.id::text) AS key, latest.status
-      FROM job_dependencies d
-      JOIN executions b ON b.job_id = d.job_id AND b.status = 'BLOCKED'
-      JOIN jobs p ON p.id = d.depends_on_job_id
-      JOIN LATERAL (SELECT x.status FROM executions x WHERE x.job_id = p.id ORDER BY x.id DESC LIMIT 1) latest ON true
-     WHERE d.job_id = ANY(${jobIds}::uuid[])`;
+  const blocked = await tx.query<{ id: string }>(BLOCKED_OF_JOBS, [jobIds]);
+  const edges = await tx.query<{
+    execution_id: string;
+    on_failure: StoredPolicy;
+    key: string;
+    status: ExecutionStatus;
+  }>(EDGES_INTO_BLOCKED, [jobIds]);
   const byExecution = groupBy(edges, (edge) => edge.execution_id);
   const run: string[] = [];
   const skip: { id: string; reason: string }[] = [];
@@ -243,16 +295,14 @@ export async function releaseReady(
  * queued or waiting to retry. Running jobs finish.
  */
 async function failWorkflow(
-  tx: Tx,
+  tx: Runner,
   workflowId: string,
   failedKey: string,
   failedStatus: ExecutionStatus,
   now: Date,
 ): Promise<WorkflowCancellation[]> {
-  const marked = await tx.$executeRaw`
-    UPDATE workflows SET failed_at = ${now}, updated_at = ${now}
-     WHERE id = ${workflowId}::uuid AND failed_at IS NULL AND cancelled_at IS NULL`;
-  if (marked === 0) {
+  const marked = await tx.query(MARK_WORKFLOW_FAILED, [workflowId, now]);
+  if (marked.length === 0) {
     return [];
   }
   const cancelled = await cancelExecutions(tx, { workflowId, exceptRunning: true }, now, {
@@ -346,7 +396,7 @@ export async function resetForRetry(
      WHERE c.id = ANY(${[...executions.keys()]}::uuid[])
     RETURNING c.id, c.dependencies_remaining`;
   await releaseReady(
-    tx,
+    statementsIn(tx),
     counted.filter((row) => row.dependencies_remaining === 0).map((row) => row.id),
     now,
   );

@@ -410,81 +410,116 @@ export type CancelScope =
   { jobId: string } | { jobIds: readonly string[] } | { workflowId: string; exceptRunning?: boolean };
 
 /**
+ * Cancels the executions that have not ended among those `where` picks ($1, over executions `e`
+ * joined to their jobs `j`), at $2, storing $3 (a reason, or null) as their `lastError`, and marks
+ * their jobs CANCELLED. Output: each cancelled execution with the status it had, its job and queue.
+ * Locks: those execution rows (FOR UPDATE) and their jobs, until commit. Idempotency: a second run
+ * finds them ended and changes nothing.
+ */
+const cancelStatement = (name: string, where: string, cancel: Move): Statement => ({
+  name: `meridian_cancel_${name}`,
+  text: `
+    WITH target AS (
+      SELECT e.id, e.status, j.queue FROM executions e JOIN jobs j ON j.id = e.job_id
+       WHERE ${where} AND e.status = ANY(${cancel.from})
+       FOR UPDATE OF e
+    ), cancelled AS (
+      UPDATE executions e
+         SET status = ${cancel.to}, finished_at = $2, next_attempt_at = NULL, updated_at = $2,
+             last_error = COALESCE($3::jsonb, e.last_error)
+        FROM target t WHERE e.id = t.id
+      RETURNING e.id, e.job_id, e.status, e.updated_at, t.status AS previous_status, t.queue
+    ), ${mirrorJobs('cancelled')}
+    SELECT id, job_id, previous_status, queue FROM cancelled`,
+});
+const CANCEL_OF_JOBS = cancelStatement('jobs', 'e.job_id = ANY($1::uuid[])', CANCELLED);
+const CANCEL_OF_WORKFLOW = cancelStatement('workflow', 'j.workflow_id = $1::uuid', CANCELLED);
+const CANCEL_WAITING_OF_WORKFLOW = cancelStatement('workflow_waiting', 'j.workflow_id = $1::uuid', CANCELLED_WAITING);
+
+/**
  * Cancels the executions in `scope` that have not ended, in the caller's transaction or alone, and
- * marks their jobs CANCELLED.
- *
- * Output: the cancelled executions with the status each had and their queue, so the caller knows
- * which to remove from the queue and which running attempt to signal. Locks: those execution rows
- * (FOR UPDATE) and their jobs, until commit. Idempotency: a second call finds them ended and
- * changes nothing.
+ * marks their jobs CANCELLED (see {@link cancelStatement}). Returns the cancelled executions with
+ * the status each had and their queue, so the caller knows which to remove from the queue and which
+ * running attempt to signal.
  */
 export async function cancelExecutions(
-  client: RawClient,
+  runner: Runner,
   scope: CancelScope,
   now: Date,
   reason: CancelReason | null = null,
 ): Promise<CancelledInQueue[]> {
-  const cancel = 'exceptRunning' in scope && scope.exceptRunning === true ? CANCELLED_WAITING : CANCELLED;
-  const lastError = reason === null ? null : JSON.stringify(reason);
-  const where =
+  const [statement, target] =
     'jobId' in scope
-      ? Prisma.sql`e.job_id = ${scope.jobId}::uuid`
+      ? [CANCEL_OF_JOBS, [scope.jobId]]
       : 'jobIds' in scope
-        ? Prisma.sql`e.job_id = ANY(${scope.jobIds}::uuid[])`
-        : Prisma.sql`j.workflow_id = ${scope.workflowId}::uuid`;
-  const rows = await client.$queryRaw<{ id: string; job_id: string; previous_status: Status; queue: string }[]>`
-    WITH target AS (
-      SELECT e.id, e.status, j.queue FROM executions e JOIN jobs j ON j.id = e.job_id
-       WHERE ${where} AND e.status = ANY(${Prisma.raw(cancel.from)})
-       FOR UPDATE OF e
-    ), cancelled AS (
-      UPDATE executions e
-         SET status = ${Prisma.raw(cancel.to)}, finished_at = ${now}, next_attempt_at = NULL, updated_at = ${now},
-             last_error = COALESCE(${lastError}::jsonb, e.last_error)
-        FROM target t WHERE e.id = t.id
-      RETURNING e.id, e.job_id, e.status, e.updated_at, t.status AS previous_status, t.queue
-    ), ${Prisma.raw(mirrorJobs('cancelled'))}
-    SELECT id, job_id, previous_status, queue FROM cancelled`;
+        ? [CANCEL_OF_JOBS, scope.jobIds]
+        : [scope.exceptRunning === true ? CANCEL_WAITING_OF_WORKFLOW : CANCEL_OF_WORKFLOW, scope.workflowId];
+  const rows = await runner.query<{ id: string; job_id: string; previous_status: Status; queue: string }>(statement, [
+    target,
+    now,
+    reason === null ? null : JSON.stringify(reason),
+  ]);
   return rows.map((row) => ({ id: row.id, jobId: row.job_id, previousStatus: row.previous_status, queue: row.queue }));
 }
 
 /**
- * Releases the BLOCKED executions `executionIds` to run: PENDING, with an outbox row each for the
- * relay. Output: the ids released. Locks: those execution and job rows, until commit.
- * Idempotency: an execution no longer BLOCKED (released or cancelled already) is left as it is.
+ * Releases the BLOCKED executions $1 to run at $2: PENDING, with an outbox row each for the relay.
+ * Output: the ids released. Locks: those execution and job rows, until commit. Idempotency: an
+ * execution no longer BLOCKED (released or cancelled already) is left as it is.
  */
-export async function releaseBlocked(tx: RawClient, executionIds: readonly string[], now: Date): Promise<string[]> {
-  const rows = await tx.$queryRaw<{ id: string }[]>`
+const RELEASE_BLOCKED: Statement = {
+  name: 'meridian_release_blocked',
+  text: `
     WITH released AS (
-      UPDATE executions e SET status = ${Prisma.raw(UNBLOCKED.to)}, updated_at = ${now}
-       WHERE e.id = ANY(${executionIds}::uuid[]) AND e.status = ANY(${Prisma.raw(UNBLOCKED.from)})
+      UPDATE executions e SET status = ${UNBLOCKED.to}, updated_at = $2
+       WHERE e.id = ANY($1::uuid[]) AND e.status = ANY(${UNBLOCKED.from})
       RETURNING e.id, e.job_id, e.status, e.updated_at
-    ), ${Prisma.raw(mirrorJobs('released'))}, queued AS (
+    ), ${mirrorJobs('released')}, queued AS (
       INSERT INTO outbox (kind, execution_id) SELECT 'ENQUEUE_EXECUTION', id FROM released
     )
-    SELECT id FROM released`;
-  return rows.map((row) => row.id);
+    SELECT id FROM released`,
+};
+
+/** Releases the BLOCKED executions `executionIds` (see {@link RELEASE_BLOCKED}). */
+export async function releaseBlocked(runner: Runner, executionIds: readonly string[], now: Date): Promise<string[]> {
+  if (executionIds.length === 0) {
+    return [];
+  }
+  return (await runner.query<{ id: string }>(RELEASE_BLOCKED, [executionIds, now])).map((row) => row.id);
 }
 
 /**
- * Skips the BLOCKED executions of `skips`, each with why (a dependency failed), stored as its
- * `lastError`. Output: the ids skipped. Locks: those execution and job rows, until commit.
+ * Skips the BLOCKED executions $1, each with why ($2, aligned: a dependency failed), stored as its
+ * `lastError`, at $3. Output: the ids skipped. Locks: those execution and job rows, until commit.
  * Idempotency: an execution no longer BLOCKED is left as it is.
  */
+const SKIP_BLOCKED: Statement = {
+  name: 'meridian_skip_blocked',
+  text: `
+    WITH skipped AS (
+      UPDATE executions e
+         SET status = ${SKIPPED.to}, finished_at = $3, updated_at = $3,
+             last_error = jsonb_build_object('code', 'dependency_failed', 'message', 'skipped: dependency ' || s.reason)
+        FROM unnest($1::uuid[], $2::text[]) AS s(id, reason)
+       WHERE e.id = s.id AND e.status = ANY(${SKIPPED.from})
+      RETURNING e.id, e.job_id, e.status, e.updated_at
+    ), ${mirrorJobs('skipped')}
+    SELECT id FROM skipped`,
+};
+
+/** Skips the BLOCKED executions of `skips` (see {@link SKIP_BLOCKED}). */
 export async function skipBlocked(
-  tx: RawClient,
+  runner: Runner,
   skips: readonly { id: string; reason: string }[],
   now: Date,
 ): Promise<string[]> {
-  const rows = await tx.$queryRaw<{ id: string }[]>`
-    WITH skipped AS (
-      UPDATE executions e
-         SET status = ${Prisma.raw(SKIPPED.to)}, finished_at = ${now}, updated_at = ${now},
-             last_error = jsonb_build_object('code', 'dependency_failed', 'message', 'skipped: dependency ' || s.reason)
-        FROM unnest(${skips.map((item) => item.id)}::uuid[], ${skips.map((item) => item.reason)}::text[]) AS s(id, reason)
-       WHERE e.id = s.id AND e.status = ANY(${Prisma.raw(SKIPPED.from)})
-      RETURNING e.id, e.job_id, e.status, e.updated_at
-    ), ${Prisma.raw(mirrorJobs('skipped'))}
-    SELECT id FROM skipped`;
+  if (skips.length === 0) {
+    return [];
+  }
+  const rows = await runner.query<{ id: string }>(SKIP_BLOCKED, [
+    skips.map((item) => item.id),
+    skips.map((item) => item.reason),
+    now,
+  ]);
   return rows.map((row) => row.id);
 }

@@ -257,7 +257,7 @@ export class ExecutionRepository {
 
   /** Cancels every execution of a job that has not finished; see {@link cancelExecutions}. */
   async cancelByJob(jobId: string, now: Date): Promise<CancelledExecution[]> {
-    const cancelled = await cancelExecutions(this.db, { jobId }, now);
+    const cancelled = await cancelExecutions(this.sql, { jobId }, now);
     return cancelled.map(({ id, previousStatus }) => ({ id, previousStatus }));
   }
 }

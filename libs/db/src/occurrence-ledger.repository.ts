@@ -24,7 +24,7 @@ import {
   type StoredRecurrencePolicies,
   storedRecurrencePolicies,
 } from './records.js';
-import { retryOnConflict } from './sql-client.js';
+import { retryOnConflict, statementsIn } from './sql-client.js';
 import { UNFINISHED_STATUSES } from './unfinished-executions.js';
 
 /** What PATCH may change on a recurring job; absent fields stay. */
@@ -206,7 +206,9 @@ export class OccurrenceLedgerRepository {
 
         const cancelling = handled.filter(({ decision }) => decision.cancelInFlight).map(({ job }) => job.id);
         const superseded =
-          cancelling.length === 0 ? [] : await cancelExecutions(tx, { jobIds: cancelling }, now, SUPERSEDED);
+          cancelling.length === 0
+            ? []
+            : await cancelExecutions(statementsIn(tx), { jobIds: cancelling }, now, SUPERSEDED);
         const runs = handled.flatMap(({ job, decision }) =>
           decision.occurrences.flatMap((occurrence) =>
             occurrence.outcome === 'ENQUEUED' || occurrence.outcome === 'BUFFERED'
@@ -344,7 +346,8 @@ export class OccurrenceLedgerRepository {
       if (decision === 'skip') {
         return { kind: 'refused' };
       }
-      const superseded = decision === 'cancel_and_run' ? await cancelExecutions(tx, { jobId }, now, SUPERSEDED) : [];
+      const superseded =
+        decision === 'cancel_and_run' ? await cancelExecutions(statementsIn(tx), { jobId }, now, SUPERSEDED) : [];
       const run = { job, executionId: newId(), runAt: now, nominalTime: null, afterPrevious: decision === 'buffer' };
       await createRuns(tx, [run], now);
       return {

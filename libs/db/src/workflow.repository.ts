@@ -159,7 +159,7 @@ export class WorkflowRepository {
       }
       await insertEdges(tx, [input]);
       if (uncounted.length === 0) {
-        await releaseReady(tx, [input.jobId], now);
+        await releaseReady(statementsIn(tx), [input.jobId], now);
       }
       return {
         kind: 'created',
@@ -268,7 +268,7 @@ export class WorkflowRepository {
       if (workflow[0].cancelled_at !== null) {
         return 'not_cancellable';
       }
-      const cancelled = await cancelExecutions(tx, { workflowId: id }, now);
+      const cancelled = await cancelExecutions(statementsIn(tx), { workflowId: id }, now);
       if (cancelled.length === 0) {
         return 'not_cancellable';
       }

@@ -26,7 +26,7 @@ describe(DependencyRepository.name, () => {
     postgres = connectPostgres({ url: database.url, poolSize: 20 });
     db = postgres.prisma;
     executions = new ExecutionRepository(db, postgres.sql);
-    workflows = new WorkflowRepository(db);
+    workflows = new WorkflowRepository(db, postgres.sql);
     sut = new DependencyRepository(db, postgres.sql);
   }, CLONE_TIMEOUT_MS);
 

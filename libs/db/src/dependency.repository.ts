@@ -320,8 +320,16 @@ export interface DependentJobRows {
   dependsOn: { jobId: string; onFailure: DependencyFailurePolicy }[];
 }
 
+/** Stores the edges $1 → $2 (aligned) with their failure policies $3. */
+const INSERT_EDGES: Statement = {
+  name: 'meridian_insert_edges',
+  text: `
+    INSERT INTO job_dependencies (job_id, depends_on_job_id, on_failure)
+    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::"DependencyFailurePolicy"[])`,
+};
+
 /** Stores the edges of `jobs` (their jobs and BLOCKED executions already exist). */
-export async function insertEdges(tx: Tx, jobs: DependentJobRows[]): Promise<void> {
+export async function insertEdges(tx: Runner, jobs: DependentJobRows[]): Promise<void> {
   const edges = jobs.flatMap((job) =>
     job.dependsOn.map((dependency) => ({
       jobId: job.jobId,
@@ -330,10 +338,11 @@ export async function insertEdges(tx: Tx, jobs: DependentJobRows[]): Promise<voi
     })),
   );
   if (edges.length > 0) {
-    await tx.$executeRaw`
-      INSERT INTO job_dependencies (job_id, depends_on_job_id, on_failure)
-      SELECT * FROM unnest(${edges.map((edge) => edge.jobId)}::uuid[], ${edges.map((edge) => edge.dependsOnJobId)}::uuid[],
-                           ${edges.map((edge) => edge.onFailure)}::"DependencyFailurePolicy"[])`;
+    await tx.query(INSERT_EDGES, [
+      edges.map((edge) => edge.jobId),
+      edges.map((edge) => edge.dependsOnJobId),
+      edges.map((edge) => edge.onFailure),
+    ]);
   }
 }
 

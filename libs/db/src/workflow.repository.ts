@@ -18,7 +18,7 @@ import { cancelExecutions } from './execution-transitions.js';
 import { insertJobs } from './job-insert.js';
 import type { Database } from './postgres.js';
 import type { ExecutionRecord } from './records.js';
-import { statementsIn } from './sql-client.js';
+import { type SqlClient, type Statement, statementsIn } from './sql-client.js';
 import { byQueue } from './unfinished-executions.js';
 
 export interface WorkflowJobRecord {
@@ -68,9 +68,53 @@ export type CreateDependentJobResult =
   /** Some dependencies do not exist in the namespace, or are recurring (which never end). */
   | { kind: 'invalid_dependencies'; unknown: string[]; recurring: string[] };
 
+/** Stores workflow $1 of namespace $2, named $3, with failure policy $4, at $5. */
+const INSERT_WORKFLOW: Statement = {
+  name: 'meridian_insert_workflow',
+  text: `
+    INSERT INTO workflows (id, namespace, name, failure_policy, created_at, updated_at)
+    VALUES ($1::uuid, $2, $3, $4::"DependencyFailurePolicy", $5, $5)`,
+};
+
+/** Workflow $1 of namespace $2. */
+const FIND_WORKFLOW: Statement = {
+  name: 'meridian_find_workflow',
+  text: `
+    SELECT id, namespace, name, failure_policy::text, cancelled_at, failed_at, created_at, updated_at
+      FROM workflows WHERE id = $1::uuid AND namespace = $2`,
+};
+
+/** The jobs of workflow $1, each with its latest execution, in id order. */
+const WORKFLOW_JOBS: Statement = {
+  name: 'meridian_workflow_jobs',
+  text: `
+    SELECT j.id AS job_id, j.workflow_key AS key, j.name, j.handler, latest.*
+      FROM jobs j
+      JOIN LATERAL (SELECT x.id AS execution_id, x.status, x.attempt, x.scheduled_for, x.started_at,
+                           x.finished_at, x.result, x.last_error
+                      FROM executions x WHERE x.job_id = j.id ORDER BY x.id DESC LIMIT 1) latest ON true
+     WHERE j.workflow_id = $1::uuid
+     ORDER BY j.id`,
+};
+
+/** The edges of workflow $1, by key. */
+const WORKFLOW_EDGES: Statement = {
+  name: 'meridian_workflow_edges',
+  text: `
+    SELECT p.workflow_key AS "from", c.workflow_key AS "to", d.on_failure
+      FROM job_dependencies d
+      JOIN jobs c ON c.id = d.job_id
+      JOIN jobs p ON p.id = d.depends_on_job_id
+     WHERE c.workflow_id = $1::uuid
+     ORDER BY c.id, p.id`,
+};
+
 /** Workflows: a graph of jobs stored in one transaction, read back with each job's state, cancelled. */
 export class WorkflowRepository {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly sql: SqlClient,
+  ) {}
 
   /**
    * Stores a workflow: the workflow row, its jobs, one execution each (PENDING with an outbox row
@@ -88,30 +132,24 @@ export class WorkflowRepository {
         onFailure: dependency.onFailure ?? spec.failurePolicy,
       })),
     }));
-    await this.db.$transaction(
-      async (tx) => {
-        await tx.$executeRaw`
-          INSERT INTO workflows (id, namespace, name, failure_policy, created_at, updated_at)
-          VALUES (${workflowId}::uuid, ${namespace}, ${spec.name},
-                  ${toStoredPolicy(spec.failurePolicy)}::"DependencyFailurePolicy", ${now}, ${now})`;
-        await insertJobs(
-          statementsIn(tx),
-          spec.nodes.map((node) => ({
-            kind: 'one_off',
-            ...idsOf(node.key),
-            namespace,
-            spec: node.job,
-            idempotencyKey: null,
-            requestHash: null,
-            createdAt: now,
-            workflow: { id: workflowId, key: node.key },
-            ...(node.dependsOn.length > 0 ? { blockedOn: node.dependsOn.length } : {}),
-          })),
-        );
-        await insertEdges(tx, rows);
-      },
-      { timeout: 60_000, maxWait: 10_000 },
-    );
+    await this.sql.transaction(async (tx) => {
+      await tx.query(INSERT_WORKFLOW, [workflowId, namespace, spec.name, toStoredPolicy(spec.failurePolicy), now]);
+      await insertJobs(
+        tx,
+        spec.nodes.map((node) => ({
+          kind: 'one_off',
+          ...idsOf(node.key),
+          namespace,
+          spec: node.job,
+          idempotencyKey: null,
+          requestHash: null,
+          createdAt: now,
+          workflow: { id: workflowId, key: node.key },
+          ...(node.dependsOn.length > 0 ? { blockedOn: node.dependsOn.length } : {}),
+        })),
+      );
+      await insertEdges(tx, rows);
+    });
     return { id: workflowId };
   }
 
@@ -157,7 +195,7 @@ export class WorkflowRepository {
       if (inserted === null) {
         return { kind: 'idempotency_key_taken' };
       }
-      await insertEdges(tx, [input]);
+      await insertEdges(statementsIn(tx), [input]);
       if (uncounted.length === 0) {
         await releaseReady(statementsIn(tx), [input.jobId], now);
       }
@@ -169,53 +207,34 @@ export class WorkflowRepository {
   }
 
   async find(namespace: string, id: string): Promise<WorkflowRecord | null> {
-    const [workflow] = await this.db.$queryRaw<
-      {
-        id: string;
-        namespace: string;
-        name: string;
-        failure_policy: string;
-        cancelled_at: Date | null;
-        failed_at: Date | null;
-        created_at: Date;
-        updated_at: Date;
-      }[]
-    >`
-      SELECT id, namespace, name, failure_policy::text, cancelled_at, failed_at, created_at, updated_at
-        FROM workflows WHERE id = ${id}::uuid AND namespace = ${namespace}`;
+    const [workflow] = await this.sql.query<{
+      id: string;
+      namespace: string;
+      name: string;
+      failure_policy: string;
+      cancelled_at: Date | null;
+      failed_at: Date | null;
+      created_at: Date;
+      updated_at: Date;
+    }>(FIND_WORKFLOW, [id, namespace]);
     if (workflow === undefined) {
       return null;
     }
-    const jobs = await this.db.$queryRaw<
-      {
-        job_id: string;
-        key: string;
-        name: string;
-        handler: string;
-        execution_id: string;
-        status: Status;
-        attempt: number;
-        scheduled_for: Date;
-        started_at: Date | null;
-        finished_at: Date | null;
-        result: unknown;
-        last_error: unknown;
-      }[]
-    >`
-      SELECT j.id AS job_id, j.workflow_key AS key, j.name, j.handler, latest.*
-        FROM jobs j
-        JOIN LATERAL (SELECT x.id AS execution_id, x.status, x.attempt, x.scheduled_for, x.started_at,
-                             x.finished_at, x.result, x.last_error
-                        FROM executions x WHERE x.job_id = j.id ORDER BY x.id DESC LIMIT 1) latest ON true
-       WHERE j.workflow_id = ${id}::uuid
-       ORDER BY j.id`;
-    const edges = await this.db.$queryRaw<{ from: string; to: string; on_failure: string }[]>`
-      SELECT p.workflow_key AS "from", c.workflow_key AS "to", d.on_failure
-        FROM job_dependencies d
-        JOIN jobs c ON c.id = d.job_id
-        JOIN jobs p ON p.id = d.depends_on_job_id
-       WHERE c.workflow_id = ${id}::uuid
-       ORDER BY c.id, p.id`;
+    const jobs = await this.sql.query<{
+      job_id: string;
+      key: string;
+      name: string;
+      handler: string;
+      execution_id: string;
+      status: Status;
+      attempt: number;
+      scheduled_for: Date;
+      started_at: Date | null;
+      finished_at: Date | null;
+      result: unknown;
+      last_error: unknown;
+    }>(WORKFLOW_JOBS, [id]);
+    const edges = await this.sql.query<{ from: string; to: string; on_failure: string }>(WORKFLOW_EDGES, [id]);
     return {
       id: workflow.id,
       namespace: workflow.namespace,

@@ -44,16 +44,13 @@ export type Component = 'api' | 'scheduler' | 'worker';
 @Module({})
 export class RuntimeModule {
   static forRoot(config: MeridianConfig, component: Component): DynamicModule {
-    const prismaRepositories = [
-      NamespaceRepository,
-      OccurrenceLedgerRepository,
-      WorkflowRepository,
-      DatabaseHealthRepository,
-    ].map((repository) => ({
-      provide: repository,
-      useFactory: (db: Database) => new repository(db),
-      inject: [DATABASE],
-    }));
+    const prismaRepositories = [NamespaceRepository, OccurrenceLedgerRepository, DatabaseHealthRepository].map(
+      (repository) => ({
+        provide: repository,
+        useFactory: (db: Database) => new repository(db),
+        inject: [DATABASE],
+      }),
+    );
     // The repositories on the path of every job also run plain SQL (see SqlClient).
     const hotPathRepositories = [
       ApiKeyRepository,
@@ -62,6 +59,7 @@ export class RuntimeModule {
       JobRepository,
       ExecutionRepository,
       OutboxRepository,
+      WorkflowRepository,
     ].map((repository) => ({
       provide: repository,
       useFactory: (db: Database, sql: SqlClient) => new repository(db, sql),

@@ -19,8 +19,9 @@ import type { SqlTransaction, Statement } from './sql-client.js';
  * (`sourcesOf`, or a narrower list asserted legal pair by pair when this module loads), so an
  * illegal or stale write changes no row, and an illegal edge added here fails at boot and in the
  * unit test instead of silently in SQL. Each write keeps `jobs.status` in step in the same statement,
- * the same way ({@link mirrorJobs}). Hot-path writes are named statements on plain pg; the others
- * run inside Prisma transactions, with their SQL and guards from here.
+ * the same way ({@link mirrorJobs}). Most writes are named statements on plain pg, which a Prisma
+ * transaction runs through `statementsIn(tx)`; the last two (creating executions for existing jobs,
+ * handing an attempt back) are Prisma raw SQL, with their SQL and guards from here all the same.
  */
 
 const S = ExecutionStatus;

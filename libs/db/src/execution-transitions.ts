@@ -102,17 +102,24 @@ created('create executions', S.Blocked);
 
 /**
  * The `jobs.status` mirror, the same in every write: the job of each execution in `written` (rows
- * with job_id, status and updated_at as the write left them) takes that status and clock. Several
- * executions of one job in one write update it once. Locks those job rows until commit, in id
- * order (`job_lock` sorts before it locks): the relay's, the workers' and the ticks' multi-row
- * writes all take job rows that way, so two of them cannot each hold a job the other waits for.
+ * with id, job_id, status and updated_at as the write left them) takes that status and clock, when
+ * that execution is the job's latest: a run of a recurring job that ends after a newer one started
+ * (overlap `allow`) leaves the job showing the newer one. Several executions of one job in one write
+ * update it once, with the newest. Locks those job rows until commit, in id order (`job_lock` sorts
+ * before it locks): the relay's, the workers' and the ticks' multi-row writes all take job rows that
+ * way, so two of them cannot each hold a job the other waits for.
  */
 const mirrorJobs = (written: string) =>
-  `job_lock AS (
-      SELECT j.id FROM jobs j WHERE j.id IN (SELECT w.job_id FROM ${written} w) ORDER BY j.id FOR UPDATE OF j
+  `job_write AS (
+      SELECT DISTINCT ON (w.job_id) w.job_id, w.status, w.updated_at
+        FROM ${written} w
+       WHERE NOT EXISTS (SELECT 1 FROM executions x WHERE x.job_id = w.job_id AND x.id > w.id)
+       ORDER BY w.job_id, w.id DESC
+    ), job_lock AS (
+      SELECT j.id FROM jobs j WHERE j.id IN (SELECT job_id FROM job_write) ORDER BY j.id FOR UPDATE OF j
     ), job_row AS (
       UPDATE jobs j SET status = w.status, updated_at = w.updated_at
-        FROM ${written} w, job_lock l WHERE j.id = w.job_id AND l.id = j.id
+        FROM job_write w, job_lock l WHERE j.id = w.job_id AND l.id = j.id
     )`;
 
 /** A status an execution is created in. */
@@ -220,7 +227,7 @@ const MARK_QUEUED: Statement = {
     WITH queued AS (
       UPDATE executions e SET status = ${RELAYED.to}, queued_at = $2, updated_at = $2
        WHERE e.id = ANY($1::uuid[]) AND e.status = ANY(${RELAYED.from})
-      RETURNING e.job_id, e.status, e.updated_at
+      RETURNING e.id, e.job_id, e.status, e.updated_at
     ), ${mirrorJobs('queued')}
     SELECT count(*)::int AS queued FROM queued`,
 };

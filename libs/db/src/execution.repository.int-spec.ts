@@ -323,16 +323,16 @@ describe(ExecutionRepository.name, () => {
 
     it('should cancel only the executions that have not finished, each with its previous status', async () => {
       const { jobId, executionId: pending } = await anExecution('PENDING');
-      const queued = await anotherExecution(jobId, 'QUEUED');
-      const retrying = await anotherExecution(jobId, 'RETRYING');
-      const running = await anotherExecution(jobId, 'QUEUED');
-      await sut.startAttempt(running, 'w', t0);
       const finished = await Promise.all(
         (['SUCCEEDED', 'DEAD', 'CANCELLED', 'SKIPPED'] as const).map(async (status) => ({
           id: await anotherExecution(jobId, status),
           status,
         })),
       );
+      const queued = await anotherExecution(jobId, 'QUEUED');
+      const retrying = await anotherExecution(jobId, 'RETRYING');
+      const running = await anotherExecution(jobId, 'QUEUED');
+      await sut.startAttempt(running, 'w', t0);
       const finishedBefore = await Promise.all(finished.map(({ id }) => sut.findById('default', id)));
 
       const cancelled = await sut.cancelByJob(jobId, at(50));
@@ -355,6 +355,20 @@ describe(ExecutionRepository.name, () => {
       }
       expect(await Promise.all(finished.map(({ id }) => sut.findById('default', id)))).toEqual(finishedBefore);
       expect(await jobStatus(jobId)).toBe('CANCELLED');
+    });
+
+    it('should leave the job showing its newest run when an older one, still going, is cancelled or ends', async () => {
+      const { jobId, executionId: older } = await anExecution('QUEUED');
+      await sut.startAttempt(older, 'w', t0);
+      const newer = await anotherExecution(jobId, 'QUEUED');
+      await sut.startAttempt(newer, 'w', t0);
+      expect(await jobStatus(jobId)).toBe('RUNNING');
+
+      await sut.finishAttempt(older, 1, { status: 'SUCCEEDED', result: null }, at(10));
+      expect(await jobStatus(jobId)).toBe('RUNNING');
+
+      await sut.finishAttempt(newer, 1, { status: 'DEAD', outcome: 'FAILED', error: { code: 'boom' } }, at(20));
+      expect(await jobStatus(jobId)).toBe('DEAD');
     });
 
     it('should cancel nothing, and leave the job as it was, when every execution has finished', async () => {

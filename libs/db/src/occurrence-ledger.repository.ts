@@ -17,6 +17,7 @@ import {
   type CancelReason,
   createExecutions,
 } from './execution-transitions.js';
+import { groupBy } from './group-by.js';
 import type { Database } from './postgres.js';
 import {
   recurrencePolicies,
@@ -256,11 +257,13 @@ export class OccurrenceLedgerRepository {
               AS t(id, next_run_at, occurrences, schedule_state, resumes)
            WHERE j.id = t.id`;
 
+        const runsOf = groupBy(runs, (run) => run.job.id);
+        const supersededOf = groupBy(superseded, (execution) => execution.jobId);
         for (const [index, tick] of ticks.entries()) {
           const result = results[index];
           if (result?.kind === 'handled') {
-            result.enqueued = runs.filter((run) => run.job.id === tick.jobId).length;
-            result.superseded.executions = superseded.filter((execution) => execution.jobId === tick.jobId);
+            result.enqueued = runsOf.get(tick.jobId)?.length ?? 0;
+            result.superseded.executions = supersededOf.get(tick.jobId) ?? [];
           }
         }
         return results;

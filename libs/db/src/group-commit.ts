@@ -1,3 +1,5 @@
+import { sqlStateOf } from './sql-client.js';
+
 /** Options of a {@link GroupCommit}. */
 export interface GroupCommitOptions {
   /** Most items one flush writes. @defaultValue 500 */
@@ -18,7 +20,8 @@ interface Waiting<I, O> {
   reject: (error: unknown) => void;
 }
 
-const dataError = (error: unknown) => /^2[23]/.test((error as { code?: string } | null)?.code ?? '');
+/** Whether Postgres refused the data itself (SQLSTATE class 22 or 23): a flush's default reason to isolate. */
+export const isDataError = (error: unknown) => /^2[23]/.test(sqlStateOf(error) ?? '');
 
 /**
  * Group commit: each caller submits one item and waits for the commit that holds it, while items
@@ -46,7 +49,7 @@ export class GroupCommit<I, O> {
   ) {
     this.maxBatch = options.maxBatch ?? 500;
     this.maxInFlight = options.maxInFlight ?? 2;
-    this.isolateOn = options.isolateOn ?? dataError;
+    this.isolateOn = options.isolateOn ?? isDataError;
   }
 
   submit(item: I): Promise<O> {

@@ -1,6 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { GroupCommit, OccurrenceLedgerRepository, type RecurringJobState, type TickResult } from '@meridian/db';
+import {
+  GroupCommit,
+  isDataError,
+  OccurrenceLedgerRepository,
+  type RecurringJobState,
+  type TickResult,
+} from '@meridian/db';
+import { ValidationError } from '@meridian/domain';
 import { CancellationNotifier, ExecutionQueueGateway, type ScheduleTick } from '@meridian/queue';
 import { jitterOffset, parseSchedule, planOccurrences } from '@meridian/schedule';
 import { Injectable } from '@nestjs/common';
@@ -31,6 +38,8 @@ export class RecurrenceService {
   private readonly batches = new GroupCommit<ScheduleTick, TickResult>((ticks) => this.handleBatch(ticks), {
     maxBatch: MAX_TICKS_PER_BATCH,
     maxInFlight: TICK_BATCHES_IN_FLIGHT,
+    // A job whose stored schedule no longer parses fails its own tick, not every tick due with it.
+    isolateOn: (error) => error instanceof ValidationError || isDataError(error),
   });
 
   constructor(

@@ -282,6 +282,7 @@ describe('recurring jobs', () => {
     ['an unknown zone', { cron: '0 9 * * *', timezone: 'Europe/Atlantis' }, 'schedule.timezone'],
     ['no schedule kind', { startAt: '2030-01-01T00:00:00Z' }, 'schedule.cron'],
     ['an unreadable interval', { every: 'sometimes' }, 'schedule.every'],
+    ['an interval beyond any date', { every: '99999999999d' }, 'schedule.every'],
   ])('should refuse %s with a 400 naming the field', async (_case, schedule, field) => {
     const response = await ctx.api.request<{ code: string; errors: { path: string }[] }>('POST', '/v1/jobs', {
       name: 'bad-schedule',

@@ -7,6 +7,8 @@ import { DEFAULT_DST_POLICY, type Schedule } from './schedule.js';
 import { isValidTimeZone } from './time-zone.js';
 
 const MIN_INTERVAL_MS = 1000;
+/** A year and a day: longer intervals are better said with cron, and far ones overflow a date. */
+const MAX_INTERVAL_MS = 366 * 86_400_000;
 
 /** The `schedule` object of a recurring job, as a client sends it. */
 export const scheduleRequestSchema = z
@@ -14,11 +16,7 @@ export const scheduleRequestSchema = z
     cron: z.string().min(1).max(200).optional().describe('5 fields, or 6 with seconds first'),
     timezone: z.string().min(1).max(64).optional().describe('IANA zone of the cron expression; default UTC'),
     every: z.string().min(2).max(32).optional().describe('Fixed interval: "90s", "15m", "1h30m", "2d"'),
-    everyMs: z
-      .int()
-      .min(MIN_INTERVAL_MS)
-      .max(366 * 86_400_000)
-      .optional(),
+    everyMs: z.int().min(MIN_INTERVAL_MS).max(MAX_INTERVAL_MS).optional(),
     startAt: z.iso.datetime({ offset: true }).optional(),
     endAt: z.iso.datetime({ offset: true }).optional(),
     limit: z.int().min(1).max(1_000_000_000).optional().describe('Occurrences in all'),
@@ -49,8 +47,8 @@ export const scheduleRequestSchema = z
     }
     if (body.every !== undefined) {
       const ms = parseDuration(body.every);
-      if (ms === null || ms < MIN_INTERVAL_MS) {
-        ctx.addIssue({ code: 'custom', path: ['every'], message: 'must be a duration of at least 1s, like "15m"' });
+      if (ms === null || ms < MIN_INTERVAL_MS || ms > MAX_INTERVAL_MS) {
+        ctx.addIssue({ code: 'custom', path: ['every'], message: 'must be a duration from 1s to 366d, like "15m"' });
       }
     }
     if (body.startAt !== undefined && body.endAt !== undefined && Date.parse(body.endAt) <= Date.parse(body.startAt)) {

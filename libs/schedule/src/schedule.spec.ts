@@ -203,6 +203,8 @@ describe('parseSchedule', () => {
     ['a time zone without cron', { every: '5m', timezone: 'UTC' }, 'schedule.timezone'],
     ['an unreadable interval', { every: 'often' }, 'schedule.every'],
     ['an interval under a second', { every: '500ms' }, 'schedule.every'],
+    ['an interval over a year and a day', { every: '367d' }, 'schedule.every'],
+    ['an interval far beyond any date', { every: '99999999999d' }, 'schedule.every'],
     ['everyMs under a second', { everyMs: 10 }, 'schedule.everyMs'],
     [
       'endAt before startAt',

@@ -102,12 +102,14 @@ const SUPERSEDED: CancelReason = {
   message: 'cancelled because a newer run of the job started (overlap cancel_previous)',
 };
 
+type ScheduleState = 'ACTIVE' | 'PAUSED' | 'COMPLETED';
+
 interface LockedJob extends StoredRecurrencePolicies {
   id: string;
   namespace: string;
   queue: string;
   schedule: unknown;
-  schedule_state: 'ACTIVE' | 'PAUSED' | 'COMPLETED' | null;
+  schedule_state: ScheduleState | null;
   next_run_at: Date | null;
   occurrence_count: number;
   paused_until: Date | null;
@@ -168,8 +170,15 @@ export class OccurrenceLedgerRepository {
             )
           ).map((job) => [job.id, job]),
         );
-        const handled: { job: LockedJob; decision: TickDecision; paused: boolean; resumes: boolean }[] = [];
-        const results = ticks.map((tick): TickResult => {
+        /** Each tick that is its job's next, with its decision and the job's state after it. */
+        const handled: {
+          tick: number;
+          job: LockedJob;
+          decision: TickDecision;
+          state: ScheduleState;
+          resumes: boolean;
+        }[] = [];
+        const stale = ticks.map((tick, index): TickResult | null => {
           const job = jobs.get(tick.jobId);
           if (job === undefined) {
             return { kind: 'stale', nextRunAt: null };
@@ -190,19 +199,15 @@ export class OccurrenceLedgerRepository {
             inFlight: { live: job.live, buffered: job.buffered },
             paused,
           });
-          handled.push({ job, decision, paused, resumes });
+          const state = decision.nextRunAt === null ? 'COMPLETED' : paused ? 'PAUSED' : 'ACTIVE';
+          handled.push({ tick: index, job, decision, state, resumes });
           // A copy of this tick later in the batch finds the job moved on, as it would in its own transaction.
           job.next_run_at = decision.nextRunAt;
-          job.schedule_state = decision.nextRunAt === null ? 'COMPLETED' : job.schedule_state;
-          return {
-            kind: 'handled',
-            nextRunAt: decision.nextRunAt,
-            enqueued: 0,
-            superseded: { queue: job.queue, executions: [] },
-          };
+          job.schedule_state = state;
+          return null;
         });
         if (handled.length === 0) {
-          return results;
+          return stale.map((result) => result ?? { kind: 'stale', nextRunAt: null });
         }
 
         const cancelling = handled.filter(({ decision }) => decision.cancelInFlight).map(({ job }) => job.id);
@@ -252,21 +257,23 @@ export class OccurrenceLedgerRepository {
             FROM unnest(${column(({ job }) => job.id)}::uuid[],
                         ${column(({ decision }) => decision.nextRunAt)}::timestamptz[],
                         ${column(({ decision }) => decision.occurrences.length)}::int[],
-                        ${column(({ decision, paused }) => (decision.nextRunAt === null ? 'COMPLETED' : paused ? 'PAUSED' : 'ACTIVE'))}::text[],
+                        ${column(({ state }) => state)}::text[],
                         ${column(({ resumes }) => resumes)}::boolean[])
               AS t(id, next_run_at, occurrences, schedule_state, resumes)
            WHERE j.id = t.id`;
 
         const runsOf = groupBy(runs, (run) => run.job.id);
         const supersededOf = groupBy(superseded, (execution) => execution.jobId);
-        for (const [index, tick] of ticks.entries()) {
-          const result = results[index];
-          if (result?.kind === 'handled') {
-            result.enqueued = runsOf.get(tick.jobId)?.length ?? 0;
-            result.superseded.executions = supersededOf.get(tick.jobId) ?? [];
-          }
+        const results = [...stale];
+        for (const { tick, job, decision } of handled) {
+          results[tick] = {
+            kind: 'handled',
+            nextRunAt: decision.nextRunAt,
+            enqueued: runsOf.get(job.id)?.length ?? 0,
+            superseded: { queue: job.queue, executions: supersededOf.get(job.id) ?? [] },
+          };
         }
-        return results;
+        return results.map((result) => result ?? { kind: 'stale', nextRunAt: null });
       },
       { timeout: 30_000, maxWait: 10_000 },
     );

@@ -27,6 +27,10 @@ describe(JobRepository.name, () => {
     await database.drop();
   });
 
+  /** A stored job as the job routes read it (without its latest execution); null when there is none. */
+  const findJob = async (namespace: string, id: string) =>
+    (await sut.findWithLatestExecution(namespace, id))?.job ?? null;
+
   /** Rows in each table, so a test can show that a call wrote nothing. */
   const rowCounts = async () => ({
     jobs: await db.job.count(),
@@ -45,7 +49,7 @@ describe(JobRepository.name, () => {
       const result = await sut.createWithFirstExecution(input);
 
       expect(result.created).toBe(true);
-      const job = await sut.findById('default', input.jobId);
+      const job = await findJob('default', input.jobId);
       expect(job).toMatchObject({
         id: input.jobId,
         name: 'stored',
@@ -72,7 +76,7 @@ describe(JobRepository.name, () => {
       if (!result.created) {
         throw new Error('expected the job to be created');
       }
-      expect(result.job).toEqual(await sut.findById('default', input.jobId));
+      expect(result.job).toEqual(await findJob('default', input.jobId));
       const execution = await db.execution.findUniqueOrThrow({ where: { id: input.executionId } });
       expect(result.execution).toMatchObject({
         id: execution.id,
@@ -361,7 +365,7 @@ describe(JobRepository.name, () => {
 
       expect(await sut.delete('default', input.jobId)).toBe(true);
 
-      expect(await sut.findById('default', input.jobId)).toBeNull();
+      expect(await findJob('default', input.jobId)).toBeNull();
       expect(await db.execution.count({ where: { id: input.executionId } })).toBe(0);
       expect(await db.executionAttempt.count({ where: { executionId: input.executionId } })).toBe(0);
       expect(await db.outbox.count({ where: { executionId: input.executionId } })).toBe(0);
@@ -371,7 +375,7 @@ describe(JobRepository.name, () => {
         attempts: before.attempts - 1,
         outbox: before.outbox - 1,
       });
-      expect(await sut.findById('default', kept.jobId)).not.toBeNull();
+      expect(await findJob('default', kept.jobId)).not.toBeNull();
     });
 
     it('should say when there was nothing to delete', async () => {
@@ -389,7 +393,7 @@ describe(JobRepository.name, () => {
 
       expect(await sut.delete('team-b', input.jobId)).toBe(false);
 
-      expect(await sut.findById('team-a', input.jobId)).not.toBeNull();
+      expect(await findJob('team-a', input.jobId)).not.toBeNull();
       expect(await db.outbox.count({ where: { executionId: input.executionId } })).toBe(1);
     });
   });
@@ -431,7 +435,7 @@ describe(JobRepository.name, () => {
         where: { OR: [{ jobId: { in: jobs.map((job) => job.jobId) } }, { execution: { namespace } }] },
       });
       expect(outbox.map((row) => row.kind).sort()).toEqual(['ARM_SCHEDULE', 'ENQUEUE_EXECUTION', 'ENQUEUE_EXECUTION']);
-      const stored = await sut.findById(namespace, jobs[1]?.jobId ?? '');
+      const stored = await findJob(namespace, jobs[1]?.jobId ?? '');
       expect(stored?.recurrence).toMatchObject({ state: 'ACTIVE', nextRunAt: new Date('2030-01-01T00:00:00.000Z') });
     });
 

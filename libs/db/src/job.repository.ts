@@ -198,10 +198,6 @@ export class JobRepository {
     return this.creates.drain();
   }
 
-  async findById(namespace: string, id: string): Promise<JobRecord | null> {
-    return (await this.findWithLatestExecution(namespace, id))?.job ?? null;
-  }
-
   /** A job of `namespace` with its latest execution; null when there is no such job. */
   async findWithLatestExecution(namespace: string, id: string): Promise<JobWithLatestExecution | null> {
     return (await this.findManyWithLatestExecution(namespace, [id]))[0] ?? null;

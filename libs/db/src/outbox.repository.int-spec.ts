@@ -105,7 +105,7 @@ describe(OutboxRepository.name, () => {
         status: 'QUEUED',
         queuedAt: expect.any(Date),
       });
-      expect((await jobs.findById('default', input.jobId))?.status).toBe('QUEUED');
+      expect((await jobs.findWithLatestExecution('default', input.jobId))?.job.status).toBe('QUEUED');
     }
   });
 
@@ -172,7 +172,7 @@ describe(OutboxRepository.name, () => {
 
     expect(await outboxSize()).toBe(1);
     expect(await executionStatus(input!.executionId)).toBe('PENDING');
-    expect((await jobs.findById('default', input!.jobId))?.status).toBe('PENDING');
+    expect((await jobs.findWithLatestExecution('default', input!.jobId))?.job.status).toBe('PENDING');
     expect(await bullJobCount()).toBe(0);
   });
 
@@ -215,7 +215,7 @@ describe(OutboxRepository.name, () => {
     expect(await outboxSize()).toBe(0);
     expect(await queue.getJob(input!.executionId)).toBeUndefined();
     expect(await executionStatus(input!.executionId)).toBe('CANCELLED');
-    expect((await jobs.findById('default', input!.jobId))?.status).toBe('CANCELLED');
+    expect((await jobs.findWithLatestExecution('default', input!.jobId))?.job.status).toBe('CANCELLED');
   });
 
   it('should consume without dispatching again the row of an execution a worker already started', async () => {
@@ -227,7 +227,7 @@ describe(OutboxRepository.name, () => {
 
     expect(await outboxSize()).toBe(0);
     expect(await executionStatus(input!.executionId)).toBe('RUNNING');
-    expect((await jobs.findById('default', input!.jobId))?.status).toBe('RUNNING');
+    expect((await jobs.findWithLatestExecution('default', input!.jobId))?.job.status).toBe('RUNNING');
     expect(await bullJobCount()).toBe(0);
   });
 

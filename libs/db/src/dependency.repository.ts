@@ -108,14 +108,16 @@ export class DependencyRepository {
 
   /**
    * Ended executions whose dependents have not counted them yet (a settle lost to a crash, or a
-   * dependent created after its dependency ended), at most `limit`, oldest first.
+   * dependent created after its dependency ended), at most `limit`, oldest first. Walks the jobs that
+   * have dependents, not the executions, so its cost follows the edges, however many jobs have run.
    */
   async findUnsettled(limit: number): Promise<string[]> {
     const rows = await this.db.$queryRaw<{ id: string }[]>`
-      SELECT e.id FROM executions e
+      SELECT e.id
+        FROM (SELECT DISTINCT d.depends_on_job_id AS job_id FROM job_dependencies d) p
+        JOIN LATERAL (SELECT x.id, x.status, x.dependents_notified FROM executions x
+                       WHERE x.job_id = p.job_id ORDER BY x.id DESC LIMIT 1) e ON true
        WHERE e.status = ANY(${ENDED_STATUSES}::"ExecutionStatus"[]) AND NOT e.dependents_notified
-         AND EXISTS (SELECT 1 FROM job_dependencies d WHERE d.depends_on_job_id = e.job_id)
-         AND NOT EXISTS (SELECT 1 FROM executions x WHERE x.job_id = e.job_id AND x.id > e.id)
        ORDER BY e.id
        LIMIT ${limit}`;
     return rows.map((row) => row.id);

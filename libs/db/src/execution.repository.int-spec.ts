@@ -3,8 +3,10 @@ import { type ExecutionStatus, newId } from '@meridian/domain';
 import { aNewJob, createTestDatabase, type TestDatabase } from '@meridian/testing';
 
 import { ExecutionRepository } from './execution.repository.js';
+import { finishAttempts, markQueued, startAttempts } from './execution-transitions.js';
 import { JobRepository } from './job.repository.js';
 import { connectPostgres, type Database, type Postgres } from './postgres.js';
+import type { SqlTransaction } from './sql-client.js';
 
 /** createTestDatabase() retries while other test runs clone the shared template; bound it above that. */
 const CLONE_TIMEOUT_MS = 30_000;
@@ -444,6 +446,72 @@ describe(ExecutionRepository.name, () => {
         dispatch: { jobId: queued.jobId, handler: 'noop', queue: 'default' },
       });
       expect(await sut.findLive(new Date(0), null, 1000)).toEqual([]);
+    });
+  });
+  describe('write amplification', () => {
+    /**
+     * Runs `move` in a transaction of its own, as the relay and the workers do, and counts the rows
+     * it updated in `jobs` and `executions`, and how many of those updates were HOT (heap-only: no
+     * index entry written). On a connection of its own: a backend's counts of earlier transactions
+     * may not have been reported yet, and would be counted with these.
+     */
+    async function countedUpdates(move: (tx: SqlTransaction) => Promise<unknown>) {
+      const connection = connectPostgres({ url: database.url, poolSize: 1 });
+      try {
+        return await connection.sql.transaction(async (tx) => {
+          await move(tx);
+          const [counts] = await tx.query<Record<'jobs' | 'jobsHot' | 'executions' | 'executionsHot', number>>(
+            {
+              text: `SELECT pg_stat_get_xact_tuples_updated('jobs'::regclass)::int AS "jobs",
+                            pg_stat_get_xact_tuples_hot_updated('jobs'::regclass)::int AS "jobsHot",
+                            pg_stat_get_xact_tuples_updated('executions'::regclass)::int AS "executions",
+                            pg_stat_get_xact_tuples_hot_updated('executions'::regclass)::int AS "executionsHot"`,
+            },
+            [],
+          );
+          return counts;
+        });
+      } finally {
+        await connection.close();
+      }
+    }
+
+    it('should move a batch of executions, and mirror them on their jobs, without an index write until they end', async () => {
+      const batch = Array.from({ length: 200 }, () => ({ kind: 'one_off' as const, ...aNewJob() }));
+      await jobs.createBatch({ namespace: 'default', jobs: batch, idempotencyKey: null, requestHash: null });
+      const ids = batch.map((job) => job.executionId);
+
+      const relayed = await countedUpdates((tx) => markQueued(tx, ids, t0));
+      const started = await countedUpdates((tx) =>
+        startAttempts(
+          tx,
+          ids.map((executionId) => ({ executionId, workerId: 'meridian-worker-7d9f8b6c5-x2k4p-12345', now: at(1) })),
+        ),
+      );
+      const ended = await countedUpdates((tx) =>
+        finishAttempts(
+          tx,
+          ids.map((executionId) => ({
+            executionId,
+            attempt: 1,
+            outcome: { status: 'SUCCEEDED', result: null },
+            now: at(2),
+          })),
+        ),
+      );
+
+      // Each move updates every job and execution of the batch once.
+      for (const counts of [relayed, started, ended]) {
+        expect(counts).toMatchObject({ jobs: 200, executions: 200 });
+      }
+      // A job's row keeps its size, so each move of every job is HOT.
+      expect([relayed.jobsHot, started.jobsHot, ended.jobsHot]).toEqual([200, 200, 200]);
+      // An execution's row grows as it moves (queued_at, then started_at and the worker's id), so a
+      // few of its new versions may not fit on their page when all of a page's rows move at once.
+      expect(relayed.executionsHot).toBeGreaterThanOrEqual(180);
+      expect(started.executionsHot).toBeGreaterThanOrEqual(180);
+      // The end sets finished_at, which the index of unfinished executions names: its index writes.
+      expect(ended.executionsHot).toBe(0);
     });
   });
 });

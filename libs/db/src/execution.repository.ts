@@ -101,14 +101,14 @@ export class ExecutionRepository {
   /**
    * Executions that Postgres says are queued, retrying or running and that nobody has touched since
    * `updatedBefore`: the reconciler checks each against BullMQ. Oldest first, keyset-paged by id.
-   * Served by the (status, scheduled_for) index.
+   * Served by the partial index of unfinished executions (`finished_at IS NULL`).
    */
   async findLive(updatedBefore: Date, afterId: string | null, limit: number): Promise<LiveExecution[]> {
     const rows = await this.db.$queryRaw<(DispatchRow & { status: Status })[]>`
       SELECT e.status, ${DISPATCH_COLUMNS}
         FROM executions e
         JOIN jobs j ON j.id = e.job_id
-       WHERE e.status IN ('QUEUED', 'RETRYING', 'RUNNING')
+       WHERE e.finished_at IS NULL AND e.status IN ('QUEUED', 'RETRYING', 'RUNNING')
          AND e.updated_at < ${updatedBefore}
          AND e.id > ${afterId ?? '00000000-0000-0000-0000-000000000000'}::uuid
        ORDER BY e.id

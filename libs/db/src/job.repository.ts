@@ -208,7 +208,11 @@ export class JobRepository {
     return row === null ? null : toJobRecord(row);
   }
 
-  /** Newest first; each filter combination is served by a (namespace, column, id) index. */
+  /**
+   * Newest first. A name or queue filter is served by its (namespace, column, id) index; a status
+   * filter walks the namespace's (namespace, id) index newest first and keeps the matching rows, since
+   * an index on the status would cost every execution move an index write (decision record 0006).
+   */
   async list(filter: JobFilter): Promise<Page<JobRecord>> {
     const after = decodeCursor(filter.cursor);
     const rows = await this.db.job.findMany({

@@ -468,25 +468,21 @@ export class OccurrenceLedgerRepository {
 
   /**
    * Active recurring jobs untouched since `updatedBefore`, whose next tick the reconciler checks.
-   * Keyset-paged by id. Served by the (schedule_state, next_run_at) index.
+   * Keyset-paged by id. Served by the partial index of recurring jobs (`schedule IS NOT NULL`).
    */
   async findArmed(
     updatedBefore: Date,
     afterId: string | null,
     limit: number,
   ): Promise<{ jobId: string; nextRunAt: Date }[]> {
-    const rows = await this.db.job.findMany({
-      where: {
-        scheduleState: { in: ['ACTIVE', 'PAUSED'] },
-        nextRunAt: { not: null },
-        updatedAt: { lt: updatedBefore },
-        ...(afterId === null ? {} : { id: { gt: afterId } }),
-      },
-      orderBy: { id: 'asc' },
-      take: limit,
-      select: { id: true, nextRunAt: true },
-    });
-    return rows.flatMap((row) => (row.nextRunAt === null ? [] : [{ jobId: row.id, nextRunAt: row.nextRunAt }]));
+    const rows = await this.db.$queryRaw<{ id: string; next_run_at: Date }[]>`
+      SELECT j.id, j.next_run_at FROM jobs j
+       WHERE j.schedule IS NOT NULL AND j.schedule_state IN ('ACTIVE', 'PAUSED') AND j.next_run_at IS NOT NULL
+         AND j.updated_at < ${updatedBefore}
+         AND j.id > ${afterId ?? '00000000-0000-0000-0000-000000000000'}::uuid
+       ORDER BY j.id
+       LIMIT ${limit}`;
+    return rows.map((row) => ({ jobId: row.id, nextRunAt: row.next_run_at }));
   }
 }
 

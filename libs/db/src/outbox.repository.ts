@@ -18,20 +18,31 @@ export interface RelayBatchResult {
  * takes to enqueue each. A buffered run (`after_previous`) is claimed only once no earlier execution
  * of its job is unfinished ($2: the unfinished statuses). Locks the claimed outbox rows
  * (SKIP LOCKED: N relays share the table without double work) until commit.
+ * Cost: it walks the outbox in claim order (outbox_enqueue_order_idx) and stops at $1 rows, then
+ * looks up each row's execution and job by key, so it does not grow with the backlog or the
+ * history. (`OFFSET 0` keeps those lookups per row: otherwise the planner may hash the whole
+ * executions table to join 500 rows.)
  */
 const CLAIM_EXECUTIONS: Statement = {
   name: 'meridian_outbox_claim_executions',
   text: `
+    WITH claimed AS (
+      SELECT o.id, o.execution_id, o.attempts
+        FROM outbox o
+       WHERE o.kind = 'ENQUEUE_EXECUTION'
+         AND (NOT o.after_previous
+              OR NOT EXISTS (SELECT 1 FROM executions p
+                              WHERE p.job_id = (SELECT c.job_id FROM executions c WHERE c.id = o.execution_id)
+                                AND p.id < o.execution_id AND p.status = ANY($2::"ExecutionStatus"[])))
+       ORDER BY o.attempts, o.id
+       LIMIT $1
+         FOR UPDATE OF o SKIP LOCKED
+    )
     SELECT o.id AS outbox_id, e.status, ${DISPATCH_COLUMNS_SQL}
-      FROM outbox o
-      JOIN executions e ON e.id = o.execution_id
+      FROM claimed o
+     CROSS JOIN LATERAL (SELECT * FROM executions x WHERE x.id = o.execution_id OFFSET 0) e
       JOIN jobs j ON j.id = e.job_id
-     WHERE NOT o.after_previous
-        OR NOT EXISTS (SELECT 1 FROM executions p
-                        WHERE p.job_id = e.job_id AND p.id < e.id AND p.status = ANY($2::"ExecutionStatus"[]))
-     ORDER BY o.attempts, o.id
-     LIMIT $1
-       FOR UPDATE OF o SKIP LOCKED`,
+     ORDER BY o.attempts, o.id`,
 };
 
 /** Deletes relayed outbox rows ($1). */
@@ -50,13 +61,17 @@ const COUNT_FAILURE: Statement = {
 const CLAIM_ARMS: Statement = {
   name: 'meridian_outbox_claim_arms',
   text: `
+    WITH claimed AS (
+      SELECT o.id, o.job_id FROM outbox o
+       WHERE o.kind = 'ARM_SCHEDULE'
+       ORDER BY o.id
+       LIMIT $1
+         FOR UPDATE OF o SKIP LOCKED
+    )
     SELECT o.id AS outbox_id, j.id AS job_id, j.next_run_at
-      FROM outbox o
+      FROM claimed o
       JOIN jobs j ON j.id = o.job_id
-     WHERE o.kind = 'ARM_SCHEDULE'
-     ORDER BY o.id
-     LIMIT $1
-       FOR UPDATE OF o SKIP LOCKED`,
+     ORDER BY o.id`,
 };
 
 /** Outbox ids are bigint; pg hands them over as strings, which is all they are used as. */

@@ -462,6 +462,7 @@ describe(ExecutionRepository.name, () => {
           await move(tx);
           const [counts] = await tx.query<Record<'jobs' | 'jobsHot' | 'executions' | 'executionsHot', number>>(
             {
+              name: 'test_xact_update_counts',
               text: `SELECT pg_stat_get_xact_tuples_updated('jobs'::regclass)::int AS "jobs",
                             pg_stat_get_xact_tuples_hot_updated('jobs'::regclass)::int AS "jobsHot",
                             pg_stat_get_xact_tuples_updated('executions'::regclass)::int AS "executions",
@@ -469,6 +470,9 @@ describe(ExecutionRepository.name, () => {
             },
             [],
           );
+          if (counts === undefined) {
+            throw new Error('no counts');
+          }
           return counts;
         });
       } finally {

@@ -385,7 +385,7 @@ export async function resetForRetry(
     SELECT id FROM reset`;
   const executions = new Map(reset.map((row) => [row.id, newId()]));
   await createExecutions(
-    tx,
+    statementsIn(tx),
     [...executions].map(([jobId, executionId]) => ({
       id: executionId,
       jobId,

@@ -181,37 +181,50 @@ export interface NewExecution {
 }
 
 /**
- * Creates `executions` at `now`, an ENQUEUE_EXECUTION outbox row for each PENDING one (after the
- * previous runs for a buffered one), in input order; and mirrors each on its job, except buffered
- * runs. Locks: the new rows and the mirrored job rows, until commit. Idempotency: none; ids are
- * the caller's, so a repeat fails on the primary key.
+ * Creates executions ($1 ids, $2 job ids, $3 namespaces, $4 statuses, $5 due times, $6 nominal
+ * times, $7 after-previous flags; aligned) at $8, an ENQUEUE_EXECUTION outbox row for each PENDING
+ * one (after the previous runs for a buffered one), in input order; and mirrors each on its job,
+ * except buffered runs. Locks: the new rows and the mirrored job rows, until commit. Idempotency:
+ * none; ids are the caller's, so a repeat fails on the primary key.
  */
-export async function createExecutions(tx: RawClient, executions: readonly NewExecution[], now: Date): Promise<void> {
-  if (executions.length === 0) {
-    return;
-  }
-  executions.forEach((execution) => assertInitial(execution.status));
-  const column = <T>(pick: (execution: NewExecution) => T) => executions.map(pick);
-  await tx.$queryRaw`
+const CREATE_EXECUTIONS: Statement = {
+  name: 'meridian_create_executions',
+  text: `
     WITH input AS (
-      SELECT * FROM unnest(${column((e) => e.id)}::uuid[], ${column((e) => e.jobId)}::uuid[],
-                           ${column((e) => e.namespace)}::text[], ${column((e) => e.status)}::"ExecutionStatus"[],
-                           ${column((e) => e.scheduledFor)}::timestamptz[],
-                           ${column((e) => e.nominalTime ?? null)}::timestamptz[],
-                           ${column((e) => e.afterPrevious ?? false)}::boolean[]) WITH ORDINALITY
+      SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::"ExecutionStatus"[], $5::timestamptz[],
+                           $6::timestamptz[], $7::boolean[]) WITH ORDINALITY
         AS t(id, job_id, namespace, status, scheduled_for, nominal_time, after_previous, ord)
     ), created AS (
       INSERT INTO executions (id, job_id, namespace, status, scheduled_for, nominal_time, created_at, updated_at)
-      SELECT id, job_id, namespace, status, scheduled_for, nominal_time, ${now}, ${now} FROM input ORDER BY ord
+      SELECT id, job_id, namespace, status, scheduled_for, nominal_time, $8, $8 FROM input ORDER BY ord
       RETURNING id, job_id, status, updated_at
     ), outbox_row AS (
       INSERT INTO outbox (kind, execution_id, after_previous)
       SELECT 'ENQUEUE_EXECUTION', c.id, i.after_previous
         FROM created c JOIN input i ON i.id = c.id
-       WHERE c.status = ${S.Pending}::"ExecutionStatus"
+       WHERE c.status = ${statusLiteral(S.Pending)}::"ExecutionStatus"
        ORDER BY i.ord
-    ), ${Prisma.raw(mirrorJobs('(SELECT c.* FROM created c JOIN input i ON i.id = c.id WHERE NOT i.after_previous)'))}
-    SELECT count(*)::int AS created FROM created`;
+    ), ${mirrorJobs('(SELECT c.* FROM created c JOIN input i ON i.id = c.id WHERE NOT i.after_previous)')}
+    SELECT count(*)::int AS created FROM created`,
+};
+
+/** Creates `executions` at `now` (see {@link CREATE_EXECUTIONS}); each in a status it may be created in. */
+export async function createExecutions(runner: Runner, executions: readonly NewExecution[], now: Date): Promise<void> {
+  if (executions.length === 0) {
+    return;
+  }
+  executions.forEach((execution) => assertInitial(execution.status));
+  const column = <T>(pick: (execution: NewExecution) => T) => executions.map(pick);
+  await runner.query(CREATE_EXECUTIONS, [
+    column((e) => e.id),
+    column((e) => e.jobId),
+    column((e) => e.namespace),
+    column((e) => e.status),
+    column((e) => e.scheduledFor),
+    column((e) => e.nominalTime ?? null),
+    column((e) => e.afterPrevious ?? false),
+    now,
+  ]);
 }
 
 // Relay and attempts: the hot path, named statements on plain pg.

@@ -30,7 +30,7 @@ describe(OccurrenceLedgerRepository.name, () => {
     jobs = new JobRepository(db, postgres.sql);
     executions = new ExecutionRepository(db, postgres.sql);
     outbox = new OutboxRepository(db, postgres.sql);
-    sut = new OccurrenceLedgerRepository(db);
+    sut = new OccurrenceLedgerRepository(db, postgres.sql);
   }, CLONE_TIMEOUT_MS);
 
   beforeEach(async () => {

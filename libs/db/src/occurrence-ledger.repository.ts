@@ -10,7 +10,6 @@ import {
   ValidationError,
 } from '@meridian/domain';
 
-import type { Prisma } from '../generated/client/index.js';
 import {
   cancelExecutions,
   type CancelledExecution,
@@ -25,7 +24,7 @@ import {
   type StoredRecurrencePolicies,
   storedRecurrencePolicies,
 } from './records.js';
-import { retryOnConflict, statementsIn } from './sql-client.js';
+import { type SqlClient, type SqlTransaction, type Statement, statementsIn } from './sql-client.js';
 import { UNFINISHED_STATUSES } from './unfinished-executions.js';
 
 /** What PATCH may change on a recurring job; absent fields stay. */
@@ -97,6 +96,41 @@ export type BackfillMode = 'sequential' | 'parallel';
 /** Times a tick batch runs again after a deadlock before its ticks fail (and BullMQ retries them). */
 const TICK_BATCH_RETRIES = 5;
 
+/** Runs a named statement: a transaction's connection, or a Prisma transaction's (statementsIn). */
+type Runner = Pick<SqlTransaction, 'query'>;
+
+/**
+ * Records occurrences ($1 job ids, $2 nominal times, $3 outcomes, $4 execution ids or nulls;
+ * aligned) at $5. Idempotency: an occurrence already recorded is left as it is (the ledger's key).
+ */
+const INSERT_OCCURRENCES: Statement = {
+  name: 'meridian_insert_occurrences',
+  text: `
+    INSERT INTO occurrences (job_id, nominal_time, outcome, execution_id, recorded_at)
+    SELECT o.job_id, o.nominal_time, o.outcome::"OccurrenceOutcome", o.execution_id, $5
+      FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::uuid[]) AS o(job_id, nominal_time, outcome, execution_id)
+    ON CONFLICT (job_id, nominal_time) DO NOTHING`,
+};
+
+/**
+ * Moves each recurring job ($1 ids) on to its next tick ($2, null when none is left), counting its
+ * occurrences handled ($3) and setting its schedule state ($4); a pause that ended ($5) is cleared.
+ * At $6. The caller holds the jobs' rows (LOCK_RECURRING_JOBS).
+ */
+const ADVANCE_SCHEDULES: Statement = {
+  name: 'meridian_advance_schedules',
+  text: `
+    UPDATE jobs j
+       SET next_run_at = t.next_run_at, occurrence_count = j.occurrence_count + t.occurrences,
+           schedule_state = t.schedule_state::"ScheduleState",
+           paused_until = CASE WHEN t.resumes THEN NULL ELSE j.paused_until END,
+           pause_note = CASE WHEN t.resumes THEN NULL ELSE j.pause_note END,
+           updated_at = $6
+      FROM unnest($1::uuid[], $2::timestamptz[], $3::int[], $4::text[], $5::boolean[])
+        AS t(id, next_run_at, occurrences, schedule_state, resumes)
+     WHERE j.id = t.id`,
+};
+
 const SUPERSEDED: CancelReason = {
   code: 'superseded',
   message: 'cancelled because a newer run of the job started (overlap cancel_previous)',
@@ -128,7 +162,10 @@ interface NewRun {
 
 /** The occurrence ledger and the writes a schedule tick, a trigger or a backfill makes. */
 export class OccurrenceLedgerRepository {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly sql: SqlClient,
+  ) {}
 
   /**
    * Handles the ticks of `ticks`, each the tick of one job due at its `due`, in one transaction:
@@ -150,133 +187,112 @@ export class OccurrenceLedgerRepository {
     now: Date,
     decide: (job: RecurringJobState) => TickDecision,
   ): Promise<TickResult[]> {
-    // A batch locks many job rows, in id order; the relay's and the workers' multi-row writes lock
-    // some of the same rows in their own order, so a batch can meet them in a deadlock: run again.
-    return retryOnConflict(() => this.handleTicksOnce(ticks, now, decide), TICK_BATCH_RETRIES);
-  }
-
-  private handleTicksOnce(
-    ticks: readonly { jobId: string; due: Date }[],
-    now: Date,
-    decide: (job: RecurringJobState) => TickDecision,
-  ): Promise<TickResult[]> {
-    return this.db.$transaction(
-      async (tx) => {
-        const jobs = new Map(
-          (
-            await lockRecurringJobs(
-              tx,
-              ticks.map((tick) => tick.jobId),
-            )
-          ).map((job) => [job.id, job]),
-        );
-        /** Each tick that is its job's next, with its decision and the job's state after it. */
-        const handled: {
-          tick: number;
-          job: LockedJob;
-          decision: TickDecision;
-          state: ScheduleState;
-          resumes: boolean;
-        }[] = [];
-        const stale = ticks.map((tick, index): TickResult | null => {
-          const job = jobs.get(tick.jobId);
-          if (job === undefined) {
-            return { kind: 'stale', nextRunAt: null };
-          }
-          const ticking = job.schedule_state === 'ACTIVE' || job.schedule_state === 'PAUSED';
-          if (!ticking || job.next_run_at?.getTime() !== tick.due.getTime()) {
-            return { kind: 'stale', nextRunAt: ticking ? job.next_run_at : null };
-          }
-          const resumes = job.schedule_state === 'PAUSED' && job.paused_until !== null && job.paused_until <= now;
-          const paused = job.schedule_state === 'PAUSED' && !resumes;
-          const decision = decide({
-            id: job.id,
-            namespace: job.namespace,
-            schedule: job.schedule,
-            nextRunAt: job.next_run_at,
-            occurrenceCount: job.occurrence_count,
-            ...recurrencePolicies(job),
-            inFlight: { live: job.live, buffered: job.buffered },
-            paused,
-          });
-          const state = decision.nextRunAt === null ? 'COMPLETED' : paused ? 'PAUSED' : 'ACTIVE';
-          handled.push({ tick: index, job, decision, state, resumes });
-          // A copy of this tick later in the batch finds the job moved on, as it would in its own transaction.
-          job.next_run_at = decision.nextRunAt;
-          job.schedule_state = state;
-          return null;
-        });
-        if (handled.length === 0) {
-          return stale.map((result) => result ?? { kind: 'stale', nextRunAt: null });
+    // A batch locks many job rows, in id order; a cancellation locks executions first, so a batch
+    // can still meet another writer in a deadlock: the transaction then runs again, whole.
+    return this.sql.transaction(async (tx) => {
+      const jobs = new Map(
+        (
+          await lockRecurringJobs(
+            tx,
+            ticks.map((tick) => tick.jobId),
+          )
+        ).map((job) => [job.id, job]),
+      );
+      /** Each tick that is its job's next, with its decision and the job's state after it. */
+      const handled: {
+        tick: number;
+        job: LockedJob;
+        decision: TickDecision;
+        state: ScheduleState;
+        resumes: boolean;
+      }[] = [];
+      const stale = ticks.map((tick, index): TickResult | null => {
+        const job = jobs.get(tick.jobId);
+        if (job === undefined) {
+          return { kind: 'stale', nextRunAt: null };
         }
-
-        const cancelling = handled.filter(({ decision }) => decision.cancelInFlight).map(({ job }) => job.id);
-        const superseded =
-          cancelling.length === 0
-            ? []
-            : await cancelExecutions(statementsIn(tx), { jobIds: cancelling }, now, SUPERSEDED);
-        const runs = handled.flatMap(({ job, decision }) =>
-          decision.occurrences.flatMap((occurrence) =>
-            occurrence.outcome === 'ENQUEUED' || occurrence.outcome === 'BUFFERED'
-              ? [
-                  {
-                    job,
-                    executionId: newId(),
-                    runAt: occurrence.runAt,
-                    nominalTime: occurrence.nominalTime,
-                    afterPrevious: occurrence.outcome === 'BUFFERED',
-                  },
-                ]
-              : [],
-          ),
-        );
-        await createRuns(tx, runs, now);
-        const executionIds = new Map(
-          runs.map((run) => [`${run.job.id}@${run.nominalTime.getTime()}`, run.executionId]),
-        );
-        await tx.occurrence.createMany({
-          data: handled.flatMap(({ job, decision }) =>
-            decision.occurrences.map((occurrence) => ({
-              jobId: job.id,
-              nominalTime: occurrence.nominalTime,
-              outcome: occurrence.outcome,
-              executionId: executionIds.get(`${job.id}@${occurrence.nominalTime.getTime()}`) ?? null,
-              recordedAt: now,
-            })),
-          ),
-          skipDuplicates: true,
-        });
-        const column = <T>(pick: (item: (typeof handled)[number]) => T) => handled.map(pick);
-        await tx.$executeRaw`
-          UPDATE jobs j
-             SET next_run_at = t.next_run_at, occurrence_count = j.occurrence_count + t.occurrences,
-                 schedule_state = t.schedule_state::"ScheduleState",
-                 paused_until = CASE WHEN t.resumes THEN NULL ELSE j.paused_until END,
-                 pause_note = CASE WHEN t.resumes THEN NULL ELSE j.pause_note END,
-                 updated_at = ${now}
-            FROM unnest(${column(({ job }) => job.id)}::uuid[],
-                        ${column(({ decision }) => decision.nextRunAt)}::timestamptz[],
-                        ${column(({ decision }) => decision.occurrences.length)}::int[],
-                        ${column(({ state }) => state)}::text[],
-                        ${column(({ resumes }) => resumes)}::boolean[])
-              AS t(id, next_run_at, occurrences, schedule_state, resumes)
-           WHERE j.id = t.id`;
-
-        const runsOf = groupBy(runs, (run) => run.job.id);
-        const supersededOf = groupBy(superseded, (execution) => execution.jobId);
-        const results = [...stale];
-        for (const { tick, job, decision } of handled) {
-          results[tick] = {
-            kind: 'handled',
-            nextRunAt: decision.nextRunAt,
-            enqueued: runsOf.get(job.id)?.length ?? 0,
-            superseded: { queue: job.queue, executions: supersededOf.get(job.id) ?? [] },
-          };
+        const ticking = job.schedule_state === 'ACTIVE' || job.schedule_state === 'PAUSED';
+        if (!ticking || job.next_run_at?.getTime() !== tick.due.getTime()) {
+          return { kind: 'stale', nextRunAt: ticking ? job.next_run_at : null };
         }
-        return results.map((result) => result ?? { kind: 'stale', nextRunAt: null });
-      },
-      { timeout: 30_000, maxWait: 10_000 },
-    );
+        const resumes = job.schedule_state === 'PAUSED' && job.paused_until !== null && job.paused_until <= now;
+        const paused = job.schedule_state === 'PAUSED' && !resumes;
+        const decision = decide({
+          id: job.id,
+          namespace: job.namespace,
+          schedule: job.schedule,
+          nextRunAt: job.next_run_at,
+          occurrenceCount: job.occurrence_count,
+          ...recurrencePolicies(job),
+          inFlight: { live: job.live, buffered: job.buffered },
+          paused,
+        });
+        const state = decision.nextRunAt === null ? 'COMPLETED' : paused ? 'PAUSED' : 'ACTIVE';
+        handled.push({ tick: index, job, decision, state, resumes });
+        // A copy of this tick later in the batch finds the job moved on, as it would in its own transaction.
+        job.next_run_at = decision.nextRunAt;
+        job.schedule_state = state;
+        return null;
+      });
+      if (handled.length === 0) {
+        return stale.map((result) => result ?? { kind: 'stale', nextRunAt: null });
+      }
+
+      const cancelling = handled.filter(({ decision }) => decision.cancelInFlight).map(({ job }) => job.id);
+      const superseded =
+        cancelling.length === 0 ? [] : await cancelExecutions(tx, { jobIds: cancelling }, now, SUPERSEDED);
+      const runs = handled.flatMap(({ job, decision }) =>
+        decision.occurrences.flatMap((occurrence) =>
+          occurrence.outcome === 'ENQUEUED' || occurrence.outcome === 'BUFFERED'
+            ? [
+                {
+                  job,
+                  executionId: newId(),
+                  runAt: occurrence.runAt,
+                  nominalTime: occurrence.nominalTime,
+                  afterPrevious: occurrence.outcome === 'BUFFERED',
+                },
+              ]
+            : [],
+        ),
+      );
+      await createRuns(tx, runs, now);
+      const executionIds = new Map(runs.map((run) => [`${run.job.id}@${run.nominalTime.getTime()}`, run.executionId]));
+      const occurrences = handled.flatMap(({ job, decision }) =>
+        decision.occurrences.map((occurrence) => ({ job, occurrence })),
+      );
+      await tx.query(INSERT_OCCURRENCES, [
+        occurrences.map(({ job }) => job.id),
+        occurrences.map(({ occurrence }) => occurrence.nominalTime),
+        occurrences.map(({ occurrence }) => occurrence.outcome),
+        occurrences.map(
+          ({ job, occurrence }) => executionIds.get(`${job.id}@${occurrence.nominalTime.getTime()}`) ?? null,
+        ),
+        now,
+      ]);
+      const column = <T>(pick: (item: (typeof handled)[number]) => T) => handled.map(pick);
+      await tx.query(ADVANCE_SCHEDULES, [
+        column(({ job }) => job.id),
+        column(({ decision }) => decision.nextRunAt),
+        column(({ decision }) => decision.occurrences.length),
+        column(({ state }) => state),
+        column(({ resumes }) => resumes),
+        now,
+      ]);
+
+      const runsOf = groupBy(runs, (run) => run.job.id);
+      const supersededOf = groupBy(superseded, (execution) => execution.jobId);
+      const results = [...stale];
+      for (const { tick, job, decision } of handled) {
+        results[tick] = {
+          kind: 'handled',
+          nextRunAt: decision.nextRunAt,
+          enqueued: runsOf.get(job.id)?.length ?? 0,
+          superseded: { queue: job.queue, executions: supersededOf.get(job.id) ?? [] },
+        };
+      }
+      return results.map((result) => result ?? { kind: 'stale', nextRunAt: null });
+    }, TICK_BATCH_RETRIES);
   }
 
   /**
@@ -348,7 +364,7 @@ export class OccurrenceLedgerRepository {
    */
   async trigger(jobId: string, now: Date): Promise<TriggerResult> {
     return this.db.$transaction(async (tx) => {
-      const [job] = await lockRecurringJobs(tx, [jobId]);
+      const [job] = await lockRecurringJobs(statementsIn(tx), [jobId]);
       if (job === undefined) {
         throw new JobNotFoundError(jobId);
       }
@@ -359,7 +375,7 @@ export class OccurrenceLedgerRepository {
       const superseded =
         decision === 'cancel_and_run' ? await cancelExecutions(statementsIn(tx), { jobId }, now, SUPERSEDED) : [];
       const run = { job, executionId: newId(), runAt: now, nominalTime: null, afterPrevious: decision === 'buffer' };
-      await createRuns(tx, [run], now);
+      await createRuns(statementsIn(tx), [run], now);
       return {
         kind: run.afterPrevious ? 'buffered' : 'started',
         executionId: run.executionId,
@@ -383,7 +399,7 @@ export class OccurrenceLedgerRepository {
   ): Promise<BackfillItem[] | null> {
     return this.db.$transaction(
       async (tx) => {
-        const [job] = await lockRecurringJobs(tx, [jobId]);
+        const [job] = await lockRecurringJobs(statementsIn(tx), [jobId]);
         if (job === undefined || job.schedule_state === null) {
           return null;
         }
@@ -419,7 +435,7 @@ export class OccurrenceLedgerRepository {
               ]
             : [],
         );
-        await createRuns(tx, runs, now);
+        await createRuns(statementsIn(tx), runs, now);
         if (runs.length > 0) {
           // A row recorded without a run (missed, skipped, paused) now has one; a row with a run is
           // never touched, so a concurrent second backfill changes nothing.
@@ -501,25 +517,30 @@ function decodeTimeCursor(cursor: string): Date {
  * trigger or backfill decides on: each job's schedule, policies, and runs in flight (`buffered`:
  * those waiting for the earlier ones). Jobs that do not exist are absent.
  */
-async function lockRecurringJobs(tx: Prisma.TransactionClient, jobIds: readonly string[]): Promise<LockedJob[]> {
-  const rows = await tx.$queryRaw<
-    (Omit<LockedJob, keyof StoredRecurrencePolicies> & {
+const LOCK_RECURRING_JOBS: Statement = {
+  name: 'meridian_lock_recurring_jobs',
+  text: `
+    SELECT j.id, j.namespace, j.queue, j.schedule, j.schedule_state, j.next_run_at, j.occurrence_count,
+           j.overlap_policy, j.catch_up_policy, j.catch_up_window_ms, j.catch_up_max, j.paused_until,
+           (SELECT count(*)::int FROM executions e
+             WHERE e.job_id = j.id AND e.status = ANY($2::"ExecutionStatus"[])) AS live,
+           (SELECT count(*)::int FROM executions e JOIN outbox o ON o.execution_id = e.id
+             WHERE e.job_id = j.id AND e.status = 'PENDING' AND o.after_previous) AS buffered
+      FROM jobs j
+     WHERE j.id = ANY($1::uuid[])
+     ORDER BY j.id
+       FOR UPDATE OF j`,
+};
+
+async function lockRecurringJobs(tx: Runner, jobIds: readonly string[]): Promise<LockedJob[]> {
+  const rows = await tx.query<
+    Omit<LockedJob, keyof StoredRecurrencePolicies> & {
       overlap_policy: StoredOverlapPolicy | null;
       catch_up_policy: 'SKIP' | 'LATEST' | 'ALL' | null;
       catch_up_window_ms: number | null;
       catch_up_max: number | null;
-    })[]
-  >`
-    SELECT j.id, j.namespace, j.queue, j.schedule, j.schedule_state, j.next_run_at, j.occurrence_count,
-           j.overlap_policy, j.catch_up_policy, j.catch_up_window_ms, j.catch_up_max, j.paused_until,
-           (SELECT count(*)::int FROM executions e
-             WHERE e.job_id = j.id AND e.status = ANY(${UNFINISHED_STATUSES}::"ExecutionStatus"[])) AS live,
-           (SELECT count(*)::int FROM executions e JOIN outbox o ON o.execution_id = e.id
-             WHERE e.job_id = j.id AND e.status = 'PENDING' AND o.after_previous) AS buffered
-      FROM jobs j
-     WHERE j.id = ANY(${jobIds}::uuid[])
-     ORDER BY j.id
-       FOR UPDATE OF j`;
+    }
+  >(LOCK_RECURRING_JOBS, [jobIds, UNFINISHED_STATUSES]);
   return rows.map((row) => ({
     ...row,
     overlap: row.overlap_policy,
@@ -533,7 +554,7 @@ async function lockRecurringJobs(tx: Prisma.TransactionClient, jobIds: readonly 
  * Creates the executions of `runs` with their outbox rows; each goes to BullMQ through the relay,
  * and each that is not buffered sets its job's status (see {@link createExecutions}).
  */
-async function createRuns(tx: Prisma.TransactionClient, runs: readonly NewRun[], now: Date): Promise<void> {
+async function createRuns(tx: Runner, runs: readonly NewRun[], now: Date): Promise<void> {
   await createExecutions(
     tx,
     runs.map((run) => ({

@@ -44,13 +44,11 @@ export type Component = 'api' | 'scheduler' | 'worker';
 @Module({})
 export class RuntimeModule {
   static forRoot(config: MeridianConfig, component: Component): DynamicModule {
-    const prismaRepositories = [NamespaceRepository, OccurrenceLedgerRepository, DatabaseHealthRepository].map(
-      (repository) => ({
-        provide: repository,
-        useFactory: (db: Database) => new repository(db),
-        inject: [DATABASE],
-      }),
-    );
+    const prismaRepositories = [NamespaceRepository, DatabaseHealthRepository].map((repository) => ({
+      provide: repository,
+      useFactory: (db: Database) => new repository(db),
+      inject: [DATABASE],
+    }));
     // The repositories on the path of every job also run plain SQL (see SqlClient).
     const hotPathRepositories = [
       ApiKeyRepository,
@@ -58,6 +56,7 @@ export class RuntimeModule {
       DependencyRepository,
       JobRepository,
       ExecutionRepository,
+      OccurrenceLedgerRepository,
       OutboxRepository,
       WorkflowRepository,
     ].map((repository) => ({

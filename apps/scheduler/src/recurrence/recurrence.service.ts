@@ -74,25 +74,23 @@ export class RecurrenceService {
         enqueued += result.enqueued;
         const jobId = ticks[index]?.jobId;
         this.logger.debug({ jobId, due: ticks[index]?.nominalTime, ...result }, 'tick handled');
-        await this.cancellations.notify(
-          result.superseded.queue,
-          result.superseded.executions,
-          this.logger.logger.child({ jobId, reason: 'superseded' }),
-        );
+        if (result.superseded.executions.length > 0) {
+          await this.cancellations.notify(
+            result.superseded.queue,
+            result.superseded.executions,
+            this.logger.logger.child({ jobId, reason: 'superseded' }),
+          );
+        }
       }
     }
-    if (enqueued > 0) {
-      // Into BullMQ before the ticks are done, not at the next poll: an occurrence should start on
-      // its second.
-      await this.relay.relayNow();
-    }
-    // Also for a stale tick: make sure the job's real next tick is armed (idempotent).
-    await this.queues.armTicks(
-      results.flatMap((result, index) => {
-        const jobId = ticks[index]?.jobId;
-        return result.nextRunAt === null || jobId === undefined ? [] : [{ jobId, nominalTime: result.nextRunAt }];
-      }),
-    );
+    // The runs into BullMQ now rather than at the next poll (an occurrence should start on its
+    // second), and, also for a stale tick, each job's real next tick armed (idempotent): side by
+    // side, as the batch's slot is held until both are done.
+    const nextTicks = results.flatMap((result, index) => {
+      const jobId = ticks[index]?.jobId;
+      return result.nextRunAt === null || jobId === undefined ? [] : [{ jobId, nominalTime: result.nextRunAt }];
+    });
+    await Promise.all([enqueued > 0 ? this.relay.relayNow() : undefined, this.queues.armTicks(nextTicks)]);
     return results;
   }
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type ExecutionStatus, newId, ValidationError } from '@meridian/domain';
 import { aJobSpec, aNewJob, createTestDatabase, type TestDatabase } from '@meridian/testing';
 
-import { JobRepository, type NewBatchJob } from './job.repository.js';
+import { JobRepository, type NewBatchJob, STATUS_SCAN_LIMIT } from './job.repository.js';
 import { toExecutionRecord, toJobRecord } from './mappers.js';
 import { connectPostgres, type Database, type Postgres } from './postgres.js';
 
@@ -282,6 +282,32 @@ describe(JobRepository.name, () => {
 
       expect([...first.items, ...second.items].map((job) => job.id)).toEqual([c, b, a]);
       expect(second.nextCursor).toBeNull();
+    });
+
+    it('should read at most a bounded number of jobs for a status filter, and hand out a cursor to go on', async () => {
+      const namespace = aNamespace();
+      const [dead] = await storeJobs(namespace, [{}]);
+      await setStatus(dead!, 'DEAD');
+      // Newer than the dead job: more jobs of another status than one page reads.
+      for (let stored = 0; stored < STATUS_SCAN_LIMIT; stored += 1000) {
+        await sut.createBatch({
+          namespace,
+          jobs: Array.from({ length: 1000 }, () => ({ kind: 'one_off' as const, ...aNewJob() })),
+          idempotencyKey: null,
+          requestHash: null,
+        });
+      }
+
+      const first = await sut.list({ namespace, status: 'DEAD', limit: 10 });
+      const second = await sut.list({ namespace, status: 'DEAD', limit: 10, cursor: first.nextCursor ?? undefined });
+      const pending = await sut.list({ namespace, status: 'PENDING', limit: 10 });
+
+      expect(first.items).toEqual([]);
+      expect(first.nextCursor).not.toBeNull();
+      expect(second.items.map((job) => job.id)).toEqual([dead]);
+      expect(second.nextCursor).toBeNull();
+      expect(pending.items).toHaveLength(10);
+      expect(pending.nextCursor).not.toBeNull();
     });
 
     it.each([

@@ -10,7 +10,7 @@ import {
   type TimedNewJob,
 } from './job-insert.js';
 import { EXECUTION_SELECT, fieldsWithPrefix, JOB_SELECT, toExecutionRecord, toJobRecord } from './mappers.js';
-import { decodeCursor, toPage } from './pagination.js';
+import { decodeCursor, encodeCursor, toPage } from './pagination.js';
 import type { Database } from './postgres.js';
 import type { ExecutionRecord, JobRecord, Page } from './records.js';
 import type { SqlClient, Statement } from './sql-client.js';
@@ -85,6 +85,9 @@ const INSERT_BATCH: Statement = {
     ON CONFLICT (namespace, idempotency_key) DO NOTHING
     RETURNING id`,
 };
+
+/** Most jobs one page of a status-filtered listing reads (see {@link JobRepository.list}). */
+export const STATUS_SCAN_LIMIT = 5000;
 
 export interface JobFilter {
   namespace: string;
@@ -209,24 +212,40 @@ export class JobRepository {
   }
 
   /**
-   * Newest first. A name or queue filter is served by its (namespace, column, id) index; a status
-   * filter walks the namespace's (namespace, id) index newest first and keeps the matching rows, since
-   * an index on the status would cost every execution move an index write (decision record 0006).
+   * Newest first. A name or queue filter is served by its (namespace, column, id) index. A status
+   * filter has no index (an index on the status would cost every execution move an index write,
+   * decision record 0006): it reads the namespace's jobs newest first, at most
+   * {@link STATUS_SCAN_LIMIT} of them per page, and keeps those with the status. A page can so hold
+   * fewer than `limit` jobs, even none, and still have a cursor, which goes on from the last job read.
    */
   async list(filter: JobFilter): Promise<Page<JobRecord>> {
     const after = decodeCursor(filter.cursor);
-    const rows = await this.db.job.findMany({
-      where: {
-        namespace: filter.namespace,
-        ...(filter.status === undefined ? {} : { status: filter.status }),
-        ...(filter.name === undefined ? {} : { name: filter.name }),
-        ...(filter.queue === undefined ? {} : { queue: filter.queue }),
-        ...(after === undefined ? {} : { id: { lt: after } }),
-      },
+    const where = {
+      namespace: filter.namespace,
+      ...(filter.name === undefined ? {} : { name: filter.name }),
+      ...(filter.queue === undefined ? {} : { queue: filter.queue }),
+      ...(after === undefined ? {} : { id: { lt: after } }),
+    };
+    if (filter.status === undefined) {
+      const rows = await this.db.job.findMany({ where, orderBy: { id: 'desc' }, take: filter.limit + 1 });
+      return toPage(rows, filter.limit, toJobRecord);
+    }
+    const scanned = await this.db.job.findMany({
+      where,
       orderBy: { id: 'desc' },
-      take: filter.limit + 1,
+      take: STATUS_SCAN_LIMIT,
+      select: { id: true, status: true },
     });
-    return toPage(rows, filter.limit, toJobRecord);
+    const matching = scanned.filter((row) => row.status === filter.status).slice(0, filter.limit + 1);
+    const rows = await this.db.job.findMany({
+      where: { id: { in: matching.map((row) => row.id) } },
+      orderBy: { id: 'desc' },
+    });
+    const page = toPage(rows, filter.limit, toJobRecord);
+    const lastRead = scanned.at(-1);
+    return page.nextCursor === null && scanned.length === STATUS_SCAN_LIMIT && lastRead !== undefined
+      ? { ...page, nextCursor: encodeCursor(lastRead.id) }
+      : page;
   }
 
   /**

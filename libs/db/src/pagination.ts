@@ -19,12 +19,17 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
   return id;
 }
 
+/** The cursor that continues a listing after (below) `id`. */
+export function encodeCursor(id: string): string {
+  return Buffer.from(id, 'utf8').toString('base64url');
+}
+
 /** Takes `limit + 1` rows, returns `limit` and a cursor if there was one more. */
 export function toPage<T extends { id: string }, R>(rows: T[], limit: number, map: (row: T) => R): Page<R> {
   const items = rows.slice(0, limit);
   const last = items.at(-1);
   return {
     items: items.map(map),
-    nextCursor: rows.length > limit && last !== undefined ? Buffer.from(last.id, 'utf8').toString('base64url') : null,
+    nextCursor: rows.length > limit && last !== undefined ? encodeCursor(last.id) : null,
   };
 }

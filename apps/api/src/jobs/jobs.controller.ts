@@ -97,7 +97,14 @@ export class JobsController {
 
   @Get()
   @ApiOperation({ summary: 'List jobs, newest first' })
-  @ApiQuery({ name: 'status', required: false, enum: EXECUTION_STATUSES })
+  @ApiQuery({
+    name: 'status',
+    required: false,
+    enum: EXECUTION_STATUSES,
+    description:
+      "Status of the job's latest execution. A page of a status filter reads at most 5,000 jobs, so it " +
+      'can hold fewer than `limit` jobs, even none, and still have a `nextCursor`: follow it until it is null.',
+  })
   @ApiQuery({ name: 'name', required: false })
   @ApiQuery({ name: 'queue', required: false })
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })

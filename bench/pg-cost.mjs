@@ -115,7 +115,7 @@ try {
     rounds.push(await round());
   }
   const perJob = (key) => (median(rounds.map((r) => r[key])) / JOBS).toFixed(3);
-  console.log(`Postgres CPU per job, ${JOBS} jobs, median of ${ROUNDS} rounds (ms):`);
+  console.log(`Postgres CPU per job, ${JOBS} jobs, median of ${ROUNDS} round${ROUNDS === 1 ? '' : 's'} (ms):`);
   console.log(
     `  total ${perJob('total')}  create ${perJob('create')}  relay ${perJob('relay')}  start ${perJob('start')}  finish ${perJob('finish')}`,
   );

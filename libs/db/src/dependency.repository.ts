@@ -171,7 +171,7 @@ const COUNT_DOWN: Statement = {
        GROUP BY d.job_id
     ), locked AS (
       SELECT c.id, e.n FROM jobs c JOIN ends e ON e.job_id = c.id
-       WHERE c.dependencies_remaining > 0
+       WHERE c.id = ANY(ARRAY(SELECT job_id FROM ends)) AND c.dependencies_remaining > 0
        ORDER BY c.id FOR UPDATE OF c
     )
     UPDATE jobs c SET dependencies_remaining = GREATEST(0, c.dependencies_remaining - l.n), updated_at = $2

@@ -9,14 +9,13 @@
 //
 // Each round runs on a fresh clone of the migrated template; figures are medians of the rounds.
 // Not part of `pnpm bench`: a tool for changes to the schema or to the hot path's SQL.
-import { readFileSync } from 'node:fs';
-
 import { connectPostgres, finishAttempts, JobRepository, OutboxRepository, startAttempts } from '@meridian/db';
 import { parseJobSpec } from '@meridian/domain';
 import { createTestDatabase } from '@meridian/testing/harness';
 
 import { cleanupAll, onCleanup } from './lib/cleanup.mjs';
 import { ensureTemplate } from './lib/meridian.mjs';
+import { cpuSeconds } from './lib/proc.mjs';
 import { median } from './lib/stats.mjs';
 
 const JOBS = Number(process.env.PG_COST_JOBS ?? 20_000);
@@ -27,11 +26,8 @@ const ATTEMPT_BATCH = 100;
 /** As long as a hostname-pid worker id in a Kubernetes pod: the execution row grows by it on start. */
 const WORKER_ID = 'meridian-worker-7d9f8b6c5-x2k4p-12345';
 
-/** CPU milliseconds (user + system) a process has used so far. */
-function cpuMs(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
+/** CPU milliseconds (user + system) `pid` has used so far. */
+const cpuMs = (pid) => cpuSeconds(pid) * 1000;
 
 async function round() {
   const database = await createTestDatabase();

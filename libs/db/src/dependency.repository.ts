@@ -5,6 +5,7 @@ import {
   cancelExecutions,
   type CancelledExecution,
   createExecutions,
+  lockJobsInIdOrder,
   releaseBlocked,
   skipBlocked,
 } from './execution-transitions.js';
@@ -170,12 +171,11 @@ const COUNT_DOWN: Statement = {
         JOIN job_dependencies d ON d.depends_on_job_id = ended.job_id
        GROUP BY d.job_id
     ), locked AS (
-      SELECT c.id, e.n FROM jobs c JOIN ends e ON e.job_id = c.id
-       WHERE c.id = ANY(ARRAY(SELECT job_id FROM ends)) AND c.dependencies_remaining > 0
-       ORDER BY c.id FOR UPDATE OF c
+      ${lockJobsInIdOrder('SELECT job_id FROM ends')}
     )
-    UPDATE jobs c SET dependencies_remaining = GREATEST(0, c.dependencies_remaining - l.n), updated_at = $2
-      FROM locked l WHERE c.id = l.id
+    UPDATE jobs c SET dependencies_remaining = GREATEST(0, c.dependencies_remaining - e.n), updated_at = $2
+      FROM locked l JOIN ends e ON e.job_id = l.id
+     WHERE c.id = l.id AND c.dependencies_remaining > 0
     RETURNING c.id, c.dependencies_remaining`,
 };
 

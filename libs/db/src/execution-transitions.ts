@@ -101,16 +101,23 @@ created('create executions', S.Pending);
 created('create executions', S.Blocked);
 
 /**
+ * A query that locks the job rows whose ids `ids` (a subquery of one uuid column) returns, in id
+ * order, until commit, and returns their ids: how every multi-row write takes job rows, so that two
+ * of them cannot each hold a job the other waits for. The rows are found by key (`= ANY(ARRAY(...))`,
+ * an index scan in id order): joined to a CTE instead, the planner, which cannot see how few rows a
+ * CTE holds, hashed it against a scan of the whole jobs table (decision record 0006).
+ */
+export const lockJobsInIdOrder = (ids: string) =>
+  `SELECT j.id FROM jobs j WHERE j.id = ANY(ARRAY(${ids})) ORDER BY j.id FOR UPDATE OF j`;
+
+/**
  * The `jobs.status` mirror, the same in every write: the job of each execution in `written` (rows
  * with id, job_id, status and updated_at as the write left them) takes that status and clock, when
  * that execution is the job's latest: a run of a recurring job that ends after a newer one started
  * (overlap `allow`) leaves the job showing the newer one. Several executions of one job in one write
  * update it once, with the newest. Locks those job rows until commit, in id order (`job_lock` sorts
  * before it locks): the relay's, the workers' and the ticks' multi-row writes all take job rows that
- * way, so two of them cannot each hold a job the other waits for. The rows are found by key
- * (`= ANY(ARRAY(...))`, an index scan in id order): joined to the CTE instead, the planner, which
- * cannot see how few rows a CTE holds, hashed it against a scan of the whole jobs table, and that
- * scan was two thirds of the relay's Postgres time (decision record 0006).
+ * way ({@link lockJobsInIdOrder}), so two of them cannot each hold a job the other waits for.
  */
 const mirrorJobs = (written: string) =>
   `job_write AS (
@@ -119,7 +126,7 @@ const mirrorJobs = (written: string) =>
        WHERE NOT EXISTS (SELECT 1 FROM executions x WHERE x.job_id = w.job_id AND x.id > w.id)
        ORDER BY w.job_id, w.id DESC
     ), job_lock AS (
-      SELECT j.id FROM jobs j WHERE j.id = ANY(ARRAY(SELECT job_id FROM job_write)) ORDER BY j.id FOR UPDATE OF j
+      ${lockJobsInIdOrder('SELECT job_id FROM job_write')}
     ), job_row AS (
       UPDATE jobs j SET status = w.status, updated_at = w.updated_at
         FROM job_write w, job_lock l WHERE j.id = w.job_id AND l.id = j.id

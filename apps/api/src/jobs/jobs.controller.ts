@@ -1,3 +1,4 @@
+import { STATUS_SCAN_LIMIT } from '@meridian/db';
 import { createJobRequestSchema, EXECUTION_STATUSES, type Principal } from '@meridian/domain';
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
@@ -102,7 +103,7 @@ export class JobsController {
     required: false,
     enum: EXECUTION_STATUSES,
     description:
-      "Status of the job's latest execution. A page of a status filter reads at most 5,000 jobs, so it " +
+      `Status of the job's latest execution. A page of a status filter reads at most ${STATUS_SCAN_LIMIT.toLocaleString('en')} jobs, so it ` +
       'can hold fewer than `limit` jobs, even none, and still have a `nextCursor`: follow it until it is null.',
   })
   @ApiQuery({ name: 'name', required: false })

@@ -92,6 +92,10 @@ export const b1 = {
             ratio(result.cpuMsPerJob, raw.cpuMsPerJob),
           ),
         );
+        if (result.createLatencyMs !== undefined) {
+          const { p50, p99 } = result.createLatencyMs;
+          rows.push(row('B1', 'create latency p50 / p99', label, `${p50.toFixed(1)} / ${p99.toFixed(1)} ms`, ''));
+        }
         rows.push(row('B1', 'relay / pickup / run p50 (p99)', label, stagesText(result.stagesMs), ''));
       }
     }

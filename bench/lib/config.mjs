@@ -25,8 +25,8 @@ const settings = {
   b1: {
     /** Jobs per run created through the batch route (and by the baselines and peers). */
     jobs: int('BENCH_B1_JOBS', 10_000, 50_000),
-    /** Jobs per run created one request at a time; smaller by default, as single creates are slow. */
-    singleJobs: int('BENCH_B1_SINGLE_JOBS', 1_000, 50_000),
+    /** Jobs per run created one request at a time (50,000 under BENCH_FULL, like the batch route). */
+    singleJobs: int('BENCH_B1_SINGLE_JOBS', 10_000, 50_000),
     /** HTTP clients sending single creates, each one request at a time. */
     clients: int('BENCH_B1_CLIENTS', 50),
   },

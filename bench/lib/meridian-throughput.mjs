@@ -1,6 +1,7 @@
 // One measured Meridian throughput run (B1, B2, B5): a fresh stack, `jobs` noop jobs created through
 // the batch route or one request at a time, timed from the first create until every execution is
-// SUCCEEDED in Postgres; with each process's CPU seconds and peak RSS, and what looked wrong.
+// SUCCEEDED in Postgres; with each process's CPU seconds and peak RSS, what looked wrong, and for
+// single creates each request's latency.
 import { performance } from 'node:perf_hooks';
 
 import { meridianAnomalies } from './anomalies.mjs';
@@ -9,6 +10,7 @@ import { createBatches, createSingles } from './load.mjs';
 import { startMeridian } from './meridian.mjs';
 import { cpuMeter, peakRssMiB, postgresMeter } from './proc.mjs';
 import { executionStages } from './stages.mjs';
+import { summarize } from './stats.mjs';
 import { waitForCount } from './wait.mjs';
 
 export async function meridianThroughput({ workers, jobs, mode }) {
@@ -21,10 +23,11 @@ export async function meridianThroughput({ workers, jobs, mode }) {
     await postgres.start();
     meter.start();
     const started = performance.now();
+    let createLatencyMs;
     if (mode === 'batch') {
       await createBatches(meridian, jobs, config.chunk);
     } else {
-      await createSingles(meridian, jobs, config.b1.clients);
+      createLatencyMs = summarize((await createSingles(meridian, jobs, config.b1.clients)).latenciesMs);
     }
     const created = performance.now();
     const ended = await waitForCount(() => meridian.succeeded(), jobs, {
@@ -43,6 +46,7 @@ export async function meridianThroughput({ workers, jobs, mode }) {
       rate: jobs / seconds,
       createSeconds: (created - started) / 1000,
       createRate: jobs / ((created - started) / 1000),
+      ...(createLatencyMs === undefined ? {} : { createLatencyMs }),
       cpuSeconds,
       peakRssMiB: Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, peakRssMiB(pid)])),
       stagesMs: await executionStages(meridian.db),

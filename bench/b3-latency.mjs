@@ -1,7 +1,9 @@
 // B3 API latency at a fixed request rate (open loop): BENCH_B3_RATE requests/s for BENCH_B3_SECONDS
 // of POST /v1/jobs (noop), then as long of GET /v1/jobs/:id over the jobs just created; p50/p99/max
 // from each request's due instant, and each process's CPU per request (/proc/<pid>/stat). The
-// baseline is raw BullMQ behind a bare node:http server (add / getJob), driven the same way.
+// baseline is raw BullMQ behind a bare node:http server (add / getJob), driven the same way. A
+// warm-up of BENCH_B3_WARMUP_SECONDS at the same rate comes first, reported apart: a process's first
+// second is mostly V8 compiling its code, which says little of the latency it keeps up.
 import { performance } from 'node:perf_hooks';
 
 import { startServerChild } from './lib/child.mjs';
@@ -15,7 +17,7 @@ import { ratio } from './lib/stats.mjs';
 import { row, shortError } from './lib/table.mjs';
 import { waitForCount } from './lib/wait.mjs';
 
-const { rate, seconds, connections, timeoutMs } = config.b3;
+const { rate, seconds, connections, timeoutMs, warmupSeconds } = config.b3;
 
 /** CPU ms per request of each process, and their sum. */
 function cpuPerRequest(cpuSeconds, requests) {
@@ -23,9 +25,39 @@ function cpuPerRequest(cpuSeconds, requests) {
   return { ...perProcess, total: Object.values(perProcess).reduce((a, b) => a + b, 0) };
 }
 
-/** POST then GET at the fixed rate against `origin`; `settle()` waits until the created jobs ran. */
+/** A POST /v1/jobs (noop) of the open loop, answered with the job's id alone. */
+function postRequest(headers) {
+  return (i) => ({
+    method: 'POST',
+    path: '/v1/jobs',
+    headers: { ...headers, 'content-type': 'application/json', prefer: 'return=minimal' },
+    body: JSON.stringify(noopJob(i)),
+  });
+}
+
+/**
+ * POST then GET at the fixed rate against `origin`; `settle(n)` waits until the first n created jobs
+ * ran. A warm-up of `warmupSeconds` at the same rate comes first and is not counted, so the
+ * figures are those of a process that has served before (its own p50/p99/max are reported apart, as
+ * what a freshly started process costs its first clients).
+ */
 async function drive({ origin, headers, pids, settle, onIdsReady }) {
   const ids = [];
+  let warmup;
+  if (warmupSeconds > 0) {
+    let warmed = 0;
+    warmup = await openLoop({
+      origin,
+      rate,
+      seconds: warmupSeconds,
+      connections,
+      timeoutMs,
+      next: postRequest(headers),
+      onBody: (status) => (warmed += status === 201 ? 1 : 0),
+    });
+    await settle(warmed);
+    warmup.created = warmed;
+  }
   const meter = cpuMeter(pids);
   meter.start();
   const post = await openLoop({
@@ -34,12 +66,7 @@ async function drive({ origin, headers, pids, settle, onIdsReady }) {
     seconds,
     connections,
     timeoutMs,
-    next: (i) => ({
-      method: 'POST',
-      path: '/v1/jobs',
-      headers: { ...headers, 'content-type': 'application/json', prefer: 'return=minimal' },
-      body: JSON.stringify(noopJob(i)),
-    }),
+    next: postRequest(headers),
     onBody: (status, text) => {
       if (status === 201) {
         ids.push(JSON.parse(text).id);
@@ -47,7 +74,7 @@ async function drive({ origin, headers, pids, settle, onIdsReady }) {
     },
   });
   const settled = performance.now();
-  await settle(ids.length);
+  await settle((warmup?.created ?? 0) + ids.length);
   const settleSeconds = (performance.now() - settled) / 1000;
   const postCpu = meter.stop();
   await onIdsReady?.(ids);
@@ -62,6 +89,7 @@ async function drive({ origin, headers, pids, settle, onIdsReady }) {
   });
   const getCpu = meter.stop();
   return {
+    ...(warmup === undefined ? {} : { warmup: { latencyMs: warmup.latencyMs, requests: warmup.requests } }),
     post: { ...post, settleSeconds, cpuMsPerRequest: cpuPerRequest(postCpu, post.requests) },
     get: { ...get, cpuMsPerRequest: cpuPerRequest(getCpu, get.requests) },
   };
@@ -111,7 +139,7 @@ export const b3 = {
   id: 'b3',
   title: 'B3 API latency',
   describe: () =>
-    `${rate} req/s for ${seconds} s of POST /v1/jobs, then of GET /v1/jobs/:id; open loop, up to ${connections} connections`,
+    `${rate} req/s for ${seconds} s of POST /v1/jobs (after ${warmupSeconds} s not counted), then of GET /v1/jobs/:id; open loop, up to ${connections} connections`,
   systems: () => [baseline, meridian],
   report(results) {
     const base = results['raw-bullmq-http'];
@@ -136,6 +164,23 @@ export const b3 = {
             ratio(ours[phase].latencyMs[p], base[phase].latencyMs[p]),
           ),
         );
+      }
+      if (phase === 'post' && ours.warmup !== undefined && base.warmup !== undefined) {
+        // The first seconds of a freshly started process, apart: not in the figures above.
+        for (const p of ['p99', 'max']) {
+          rows.push(
+            row(
+              'B3',
+              `${label} latency ${p} in the ${warmupSeconds} s warm-up (not counted above)`,
+              'Meridian',
+              ours.warmup.latencyMs[p],
+              'ms',
+              'raw BullMQ + node:http',
+              base.warmup.latencyMs[p],
+              ratio(ours.warmup.latencyMs[p], base.warmup.latencyMs[p]),
+            ),
+          );
+        }
       }
       // Answers (any status) within the timeout, per second of the phase: what the server kept up with.
       const goodput = (r) => (r.requests - r.timeouts - r.errors) / Math.max(seconds, r.drainedSeconds);

@@ -39,6 +39,8 @@ const settings = {
   b3: {
     rate: int('BENCH_B3_RATE', 500),
     seconds: int('BENCH_B3_SECONDS', 10, 20),
+    /** Seconds of POSTs at the same rate before the measured ones, not counted (0: none). */
+    warmupSeconds: int('BENCH_B3_WARMUP_SECONDS', 2),
     /** Connections the open-loop driver may open; requests beyond them wait in its queue (and that wait counts). */
     connections: int('BENCH_B3_CONNECTIONS', 256),
     /** A request not answered within this is counted as a timeout. */

@@ -90,3 +90,8 @@ export const envSchema = z.object({
 });
 
 export type Env = z.infer<typeof envSchema>;
+  /**
+   * Largest `details` (and `message`) of a failed attempt's error. Each attempt keeps its own error,
+   * so this is paid once per attempt, and smaller than the result's cap.
+   */
+  EXECUTION_ERROR_MAX_BYTES: int(0, 16 * 1024 * 1024).default(16 * 1024),

@@ -52,6 +52,7 @@ describe('loadConfig', () => {
       },
     });
   });
+        errorMaxBytes: 16_384,
 
   it('should read the variables it is given, not process.env', () => {
     const saved = process.env.API_PORT;
@@ -96,6 +97,7 @@ describe('loadConfig', () => {
       API_KEY_CACHE_TTL_MS: '0',
       API_KEY_CACHE_MAX_ENTRIES: '100',
       SCHEDULER_TICK_CONCURRENCY: '20',
+      EXECUTION_ERROR_MAX_BYTES: '1024',
     });
 
     expect(config).toEqual({
@@ -142,6 +144,7 @@ describe('loadConfig', () => {
   it.each([
     ['API_PORT', 'abc'],
     ['API_PORT', '65536'],
+        errorMaxBytes: 1024,
     ['API_PORT', '80.5'],
     ['API_PORT', '-1'],
     ['REDIS_URL', 'http://x'],

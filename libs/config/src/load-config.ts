@@ -49,6 +49,8 @@ export interface MeridianConfig {
  * Parses the environment once, at boot. Every bad variable is listed in one error, each by name.
  * Nothing else in Meridian reads `process.env`.
  */
+    /** Largest `details` and `message` of a failed attempt's error, as JSON. */
+    errorMaxBytes: number;
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): MeridianConfig {
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) {
@@ -90,3 +92,4 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): MeridianCon
     },
   };
 }
+      errorMaxBytes: env.EXECUTION_ERROR_MAX_BYTES,

@@ -21,10 +21,15 @@ import {
 } from './execution-transitions.js';
 import { GroupCommit } from './group-commit.js';
 import { toAttemptRecord, toExecutionRecord } from './mappers.js';
-import { decodeCursor, toPage } from './pagination.js';
+import { decodeAttemptCursor, decodeCursor, encodeAttemptCursor, toPage } from './pagination.js';
 import type { Database } from './postgres.js';
 import type { AttemptRecord, ExecutionRecord, Page } from './records.js';
 import type { SqlClient } from './sql-client.js';
+
+/** Attempts shown with an execution when the request does not say. */
+export const ATTEMPTS_PAGE_DEFAULT = 20;
+/** Most attempts shown with an execution at once. */
+export const ATTEMPTS_PAGE_MAX = 100;
 
 /** An attempt's end as recorded. */
 export interface FinishedAttempt {
@@ -74,12 +79,31 @@ export class ExecutionRepository {
     this.finishes = new GroupCommit((items) => this.writeFinishes(items));
   }
 
-  async findById(namespace: string, id: string): Promise<(ExecutionRecord & { attempts: AttemptRecord[] }) | null> {
+  /**
+   * The execution with one page of its attempts, oldest first: `limit` of them after the cursor
+   * (the first page without one), and the cursor of the next page, or null after the last.
+   */
+  async findById(
+    namespace: string,
+    id: string,
+    page: { cursor?: string | undefined; limit?: number } = {},
+  ): Promise<(ExecutionRecord & { attempts: AttemptRecord[]; attemptsNextCursor: string | null }) | null> {
+    const after = decodeAttemptCursor(page.cursor, 'query.attemptsCursor');
+    const limit = page.limit ?? ATTEMPTS_PAGE_DEFAULT;
     const row = await this.db.execution.findFirst({
       where: { id, namespace },
-      include: { attempts: { orderBy: { attempt: 'asc' } } },
+      include: { attempts: { where: { attempt: { gt: after } }, orderBy: { attempt: 'asc' }, take: limit + 1 } },
     });
-    return row === null ? null : { ...toExecutionRecord(row), attempts: row.attempts.map(toAttemptRecord) };
+    if (row === null) {
+      return null;
+    }
+    const attempts = row.attempts.slice(0, limit).map(toAttemptRecord);
+    const last = attempts.at(-1);
+    return {
+      ...toExecutionRecord(row),
+      attempts,
+      attemptsNextCursor: row.attempts.length > limit && last !== undefined ? encodeAttemptCursor(last.attempt) : null,
+    };
   }
 
   /** The job's newest execution: one index probe on (job_id, id), however long its history. */

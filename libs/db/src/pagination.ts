@@ -33,3 +33,24 @@ export function toPage<T extends { id: string }, R>(rows: T[], limit: number, ma
     nextCursor: rows.length > limit && last !== undefined ? encodeCursor(last.id) : null,
   };
 }
+
+const ATTEMPT_CURSOR = /^attempt:(\d{1,9})$/;
+
+/**
+ * The attempts of an execution are keyed by their number, not by a UUID: their cursor is the last
+ * number seen, and the next page starts after it (oldest first, as attempts are told).
+ */
+export function decodeAttemptCursor(cursor: string | undefined, path: string): number {
+  if (cursor === undefined) {
+    return 0;
+  }
+  const match = ATTEMPT_CURSOR.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (match === null) {
+    throw new ValidationError([{ path, message: 'is not a cursor returned by this API', code: 'invalid_cursor' }]);
+  }
+  return Number(match[1]);
+}
+
+export function encodeAttemptCursor(attempt: number): string {
+  return Buffer.from(`attempt:${attempt}`, 'utf8').toString('base64url');
+}

@@ -13,4 +13,5 @@ export * from './recurrence-policy.js';
 export * from './retry-decision.js';
 export * from './storable-json.js';
 export * from './workflow-spec.js';
+export * from './stored-output.js';
 export * from './zod-issues.js';

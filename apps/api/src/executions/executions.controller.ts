@@ -1,13 +1,19 @@
-import { ExecutionRepository } from '@meridian/db';
+import { ATTEMPTS_PAGE_DEFAULT, ATTEMPTS_PAGE_MAX, ExecutionRepository } from '@meridian/db';
 import { ExecutionNotFoundError, ExecutionNotRetryableError, isUuid, type Principal } from '@meridian/domain';
-import { Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 
 import { Audited } from '../audit/audited.decorator.js';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { openApiSchema, problemResponse } from '../common/openapi-schema.js';
-import { type ExecutionView, executionViewSchema, toExecutionView } from './dto/execution.view.js';
+import { parseQuery } from '../common/parse-query.js';
+import {
+  executionQuerySchema,
+  type ExecutionView,
+  executionViewSchema,
+  toExecutionView,
+} from './dto/execution.view.js';
 
 @ApiTags('executions')
 @Controller('v1/executions')
@@ -15,20 +21,38 @@ export class ExecutionsController {
   constructor(private readonly executions: ExecutionRepository) {}
 
   @Get(':id')
-  @ApiOperation({ summary: 'Get an execution with every attempt' })
+  @ApiOperation({
+    summary: 'Get an execution with its attempts',
+    description:
+      'The attempts come a page at a time, oldest first; `attemptsNextCursor` continues them (as `attemptsCursor`).',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiQuery({
+    name: 'attemptsLimit',
+    required: false,
+    description: `Attempts shown, 1 to ${ATTEMPTS_PAGE_MAX}, default ${ATTEMPTS_PAGE_DEFAULT}`,
+  })
+  @ApiQuery({ name: 'attemptsCursor', required: false, description: 'attemptsNextCursor of the previous answer' })
   @ApiResponse({ status: 200, schema: openApiSchema(executionViewSchema) })
+  @ApiResponse({ status: 400, description: 'Invalid query', ...problemResponse })
   @ApiResponse({
     status: 404,
     description: 'No such execution',
     ...problemResponse,
   })
-  async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<ExecutionView> {
-    const execution = isUuid(id) ? await this.executions.findById(principal.namespace, id) : null;
+  async get(
+    @Param('id') id: string,
+    @Query() query: unknown,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<ExecutionView> {
+    const { attemptsCursor, attemptsLimit } = parseQuery(executionQuerySchema, query);
+    const execution = isUuid(id)
+      ? await this.executions.findById(principal.namespace, id, { cursor: attemptsCursor, limit: attemptsLimit })
+      : null;
     if (execution === null) {
       throw new ExecutionNotFoundError(id);
     }
-    return toExecutionView(execution, execution.attempts);
+    return toExecutionView(execution, { items: execution.attempts, nextCursor: execution.attemptsNextCursor });
   }
 
   @Post(':id/retry')
@@ -57,6 +81,6 @@ export class ExecutionsController {
       throw new ExecutionNotRetryableError(id, retried.refused);
     }
     response.location(`/v1/executions/${retried.executionId}`);
-    return this.get(retried.executionId, principal);
+    return this.get(retried.executionId, {}, principal);
   }
 }

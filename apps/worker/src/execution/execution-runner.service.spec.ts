@@ -62,11 +62,16 @@ const handlers = new HandlerRegistry([
   defineHandler('declined', z.unknown(), () => Promise.reject(new HandlerError('declined', { retryable: false }))),
   defineHandler('hang', z.unknown(), () => new Promise(() => undefined)),
   defineHandler('big', z.unknown(), () => Promise.resolve('x'.repeat(100))),
+  defineHandler('loud', z.unknown(), () =>
+    Promise.reject(
+      new HandlerError('answered 500', { retryable: true, details: { status: 500, body: 'y'.repeat(100) } }),
+    ),
+  ),
 ]);
 
 function setup(handler: string, maxAttempts = 3) {
   const executions = new FakeExecutions();
-  const config = loadConfig({ EXECUTION_RESULT_MAX_BYTES: '50' });
+  const config = loadConfig({ EXECUTION_RESULT_MAX_BYTES: '50', EXECUTION_ERROR_MAX_BYTES: '60' });
   const sut = new ExecutionRunner(
     executions as unknown as ExecutionRepository,
     { parentsOf: () => Promise.resolve({}) } as unknown as DependencyRepository,
@@ -121,6 +126,25 @@ describe(ExecutionRunner.name, () => {
       status: 'SUCCEEDED',
       result: { truncated: true, sizeBytes: 102, limitBytes: 50 },
     });
+  });
+
+  it("should store a note instead of an error's details over their size cap, on every attempt", async () => {
+    const { sut, executions, job } = setup('loud', 2);
+
+    await sut.process(job, 'token', undefined).catch(() => undefined);
+    await sut.process(job, 'token', undefined).catch(() => undefined);
+
+    const note = { truncated: true, sizeBytes: 124, limitBytes: 60 };
+    expect(executions.finished).toEqual([
+      expect.objectContaining({
+        status: 'RETRYING',
+        error: { code: 'handler_failed', message: 'answered 500', details: note },
+      }),
+      expect.objectContaining({
+        status: 'DEAD',
+        error: { code: 'handler_failed', message: 'answered 500', details: note, final: 'exhausted' },
+      }),
+    ]);
   });
 
   it('should record a retry with its delay and hand BullMQ that delay', async () => {

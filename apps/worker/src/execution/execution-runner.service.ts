@@ -2,6 +2,8 @@ import type { MeridianConfig } from '@meridian/config';
 import { DependencyRepository, ExecutionRepository } from '@meridian/db';
 import {
   AttemptOutcome,
+  capStoredError,
+  capStoredOutput,
   decideAfterFailure,
   ErrorCode,
   type ExecutionDispatch,
@@ -157,7 +159,11 @@ export class ExecutionRunner {
       ]);
       return { kind: 'succeeded', result };
     } catch (error) {
-      return classifyFailure(error, controller.signal);
+      const outcome = classifyFailure(error, controller.signal);
+      // Capped before it is logged or stored: every attempt keeps its own error.
+      return outcome.kind === 'failed'
+        ? { ...outcome, error: capStoredError(outcome.error, this.config.worker.errorMaxBytes) }
+        : outcome;
     } finally {
       clearTimeout(timer);
       delivery?.removeEventListener('abort', forward);
@@ -175,7 +181,7 @@ export class ExecutionRunner {
     const now = new Date();
     switch (outcome.kind) {
       case 'succeeded': {
-        const result = this.capResult(outcome.result);
+        const result = capStoredOutput(outcome.result, this.config.worker.resultMaxBytes);
         const finished = await this.executions.finishAttempt(
           executionId,
           attempt,
@@ -281,15 +287,5 @@ export class ExecutionRunner {
         error: (message, extra) => this.logger.error({ ...fields, ...extra }, message),
       },
     };
-  }
-
-  /** Results are history, not storage: a result over the cap is replaced by a note saying so. */
-  private capResult(result: unknown): unknown {
-    const json = JSON.stringify(result ?? null);
-    const sizeBytes = Buffer.byteLength(json, 'utf8');
-    if (sizeBytes <= this.config.worker.resultMaxBytes) {
-      return result ?? null;
-    }
-    return { truncated: true, sizeBytes, limitBytes: this.config.worker.resultMaxBytes };
   }
 }

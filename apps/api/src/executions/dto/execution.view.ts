@@ -1,4 +1,4 @@
-import type { AttemptRecord, ExecutionRecord } from '@meridian/db';
+import { type AttemptRecord, ATTEMPTS_PAGE_DEFAULT, ATTEMPTS_PAGE_MAX, type ExecutionRecord } from '@meridian/db';
 import { EXECUTION_STATUSES } from '@meridian/domain';
 import { z } from 'zod';
 
@@ -31,7 +31,15 @@ export const executionViewSchema = z.object({
   lastError: z.unknown(),
   createdAt: iso,
   updatedAt: iso,
-  attempts: z.array(attemptViewSchema).optional(),
+  attempts: z
+    .array(attemptViewSchema)
+    .optional()
+    .describe('One page of the attempts, oldest first: `attemptsLimit` of them (default 20, at most 100)'),
+  attemptsNextCursor: z
+    .string()
+    .nullable()
+    .optional()
+    .describe('Pass as `attemptsCursor` to read the attempts that follow; null after the last'),
 });
 export type ExecutionView = z.infer<typeof executionViewSchema>;
 
@@ -39,7 +47,16 @@ export const executionPageSchema = z.object({ items: z.array(executionViewSchema
 
 const isoOrNull = (date: Date | null) => date?.toISOString() ?? null;
 
-export function toExecutionView(execution: ExecutionRecord, attempts?: AttemptRecord[]): ExecutionView {
+/** Query of `GET /v1/executions/:id`: which page of the execution's attempts to show with it. */
+export const executionQuerySchema = z.strictObject({
+  attemptsCursor: z.string().min(1).max(200).optional(),
+  attemptsLimit: z.coerce.number().int().min(1).max(ATTEMPTS_PAGE_MAX).default(ATTEMPTS_PAGE_DEFAULT),
+});
+
+export function toExecutionView(
+  execution: ExecutionRecord,
+  attempts?: { items: AttemptRecord[]; nextCursor: string | null },
+): ExecutionView {
   return {
     id: execution.id,
     jobId: execution.jobId,
@@ -59,7 +76,8 @@ export function toExecutionView(execution: ExecutionRecord, attempts?: AttemptRe
     ...(attempts === undefined
       ? {}
       : {
-          attempts: attempts.map((attempt) => ({
+          attemptsNextCursor: attempts.nextCursor,
+          attempts: attempts.items.map((attempt) => ({
             attempt: attempt.attempt,
             outcome: attempt.outcome,
             workerId: attempt.workerId,

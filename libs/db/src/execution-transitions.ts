@@ -259,7 +259,9 @@ const MARK_QUEUED: Statement = {
  * Begins the next attempt of each execution given ($1 ids, $2 worker ids, $3 clocks; aligned).
  * Output: per execution that may run (not cancelled, finished or deleted), its new attempt number
  * and the number of that attempt among those that count (interrupted attempts do not). Locks: the
- * execution, attempt and job rows written, until commit. Idempotency: none by design: a redelivery
+ * execution, attempt and job rows written, until commit; the executions in id order, as the relay's
+ * MARK_QUEUED takes them (the input is sorted, and the join walks it in that order), since a worker
+ * may start an execution the relay is still marking. Idempotency: none by design: a redelivery
  * after a lost worker starts a new attempt, and the lost worker's RUNNING attempt is closed as
  * INTERRUPTED, so its late result is refused as stale by FINISH_ATTEMPTS.
  */
@@ -267,7 +269,7 @@ const START_ATTEMPTS: Statement = {
   name: 'meridian_start_attempts',
   text: `
     WITH input AS (
-      SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS t(id, worker_id, now)
+      SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS t(id, worker_id, now) ORDER BY id
     ), started AS (
       UPDATE executions e
          SET status = ${TO_RUNNING.to}, attempt = e.attempt + 1, started_at = i.now, worker_id = i.worker_id,
@@ -297,7 +299,8 @@ const START_ATTEMPTS: Statement = {
  * new status, attempt outcome, result, error, retry delay, clock). Output: the ids whose write
  * applied, each with whether other jobs depend on its job (so that most ends skip settling); a
  * stale write (the execution was cancelled, or a newer attempt started) changes nothing.
- * Locks: the execution, attempt and job rows written, until commit. Idempotency: a second write of
+ * Locks: the execution, attempt and job rows written, until commit, the executions in id order (as
+ * START_ATTEMPTS). Idempotency: a second write of
  * the same end finds the execution no longer RUNNING and changes nothing.
  */
 const FINISH_ATTEMPTS: Statement = {
@@ -306,7 +309,7 @@ const FINISH_ATTEMPTS: Statement = {
     WITH input AS (
       SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[],
                            $8::timestamptz[])
-        AS t(id, attempt, status, attempt_outcome, result, error, retry_delay_ms, now)
+        AS t(id, attempt, status, attempt_outcome, result, error, retry_delay_ms, now) ORDER BY id
     ), finished AS (
       UPDATE executions e
          SET status = i.status::"ExecutionStatus",

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type ExecutionStatus, newId } from '@meridian/domain';
 import { aNewJob, createTestDatabase, type TestDatabase } from '@meridian/testing';
+import pg from 'pg';
 
 import { ExecutionRepository } from './execution.repository.js';
 import { finishAttempts, markQueued, startAttempts } from './execution-transitions.js';
 import { JobRepository } from './job.repository.js';
 import { connectPostgres, type Database, type Postgres } from './postgres.js';
-import type { SqlTransaction } from './sql-client.js';
+import type { SqlTransaction, Statement } from './sql-client.js';
 
 /** createTestDatabase() retries while other test runs clone the shared template; bound it above that. */
 const CLONE_TIMEOUT_MS = 30_000;
@@ -516,6 +517,65 @@ describe(ExecutionRepository.name, () => {
       expect(started.executionsHot).toBeGreaterThanOrEqual(180);
       // The end sets finished_at, which the index of unfinished executions names: its index writes.
       expect(ended.executionsHot).toBe(0);
+    });
+  });
+  describe('lock order', () => {
+    /** A transaction on a connection of its own, with no retry: a deadlock must show, not be cured. */
+    async function aTransaction() {
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      await client.query('BEGIN');
+      const [{ pid }] = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows as [
+        { pid: number },
+      ];
+      const runner = {
+        query: async <R>(statement: Statement, values: readonly unknown[]) =>
+          (await client.query({ name: statement.name, text: statement.text, values: [...values] })).rows as R[],
+      };
+      return { client, pid, runner };
+    }
+
+    /** Resolves once backend `pid` waits for a lock. */
+    async function waitingForLock(pid: number) {
+      for (;;) {
+        const [activity] = await db.$queryRaw<{ waiting: boolean }[]>`
+          SELECT wait_event_type = 'Lock' AS waiting FROM pg_stat_activity WHERE pid = ${pid}`;
+        if (activity?.waiting === true) {
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    }
+
+    it('should let a worker start executions the relay is still marking, listed in any order, without a deadlock', async () => {
+      const [first, second] = [await anExecution('PENDING'), await anExecution('PENDING')]
+        .map((e) => e.executionId)
+        .sort() as [string, string];
+      const holder = await aTransaction();
+      const relay = await aTransaction();
+      const worker = await aTransaction();
+      try {
+        // The relay marks both in id order and waits on the first, holding nothing yet; the worker,
+        // handed them the other way round, comes next. Once the first is free, the relay takes both.
+        await holder.client.query('SELECT 1 FROM executions WHERE id = $1 FOR UPDATE', [first]);
+        const relayed = markQueued(relay.runner, [first, second], t0).then(() => relay.client.query('COMMIT'));
+        await waitingForLock(relay.pid);
+        const started = startAttempts(
+          worker.runner,
+          [second, first].map((executionId) => ({ executionId, workerId: 'worker-1', now: at(1) })),
+        ).then(async (rows) => {
+          await worker.client.query('COMMIT');
+          return rows;
+        });
+        await waitingForLock(worker.pid);
+        await holder.client.query('ROLLBACK');
+
+        await relayed;
+        expect((await started).map((row) => row.id).sort()).toEqual([first, second]);
+        expect(await sut.findById('default', first)).toMatchObject({ status: 'RUNNING', attempt: 1 });
+      } finally {
+        await Promise.all([holder, relay, worker].map(({ client }) => client.end()));
+      }
     });
   });
 });

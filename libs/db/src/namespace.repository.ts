@@ -16,6 +16,21 @@ export class NamespaceRepository {
     return row.webhookSecret;
   }
 
+  /**
+   * What the http handler needs of a namespace, in one read: its webhook secret (made on first use,
+   * as webhookSecret does) and the internal ranges an operator allowed it to call.
+   */
+  async httpSettings(namespace: string): Promise<{ webhookSecret: string; httpAllowedTargets: string[] }> {
+    await this.db.namespace.createMany({
+      data: [{ name: namespace, webhookSecret: generateWebhookSecret() }],
+      skipDuplicates: true,
+    });
+    return this.db.namespace.findUniqueOrThrow({
+      where: { name: namespace },
+      select: { webhookSecret: true, httpAllowedTargets: true },
+    });
+  }
+
   /** Replaces the namespace's webhook secret; the old one stops being used at once. */
   async rotateWebhookSecret(namespace: string): Promise<string> {
     const webhookSecret = generateWebhookSecret();

@@ -118,6 +118,9 @@ class TestServer {
       case '/redirect':
         response.writeHead(302, { location: '/internal' });
         return void response.end();
+      case '/go':
+        response.writeHead(302, { location: new URL(path, 'http://target').searchParams.get('to') ?? '/' });
+        return void response.end();
       default:
         return json(200, { path });
     }
@@ -304,22 +307,103 @@ describe('createHttpHandler', () => {
       expect(server.on('/ok')[0]).toMatchObject({ method: 'GET', body: '' });
     });
 
-    it('should add the headers of the signer, signing the namespace and the body sent', async () => {
-      const signed: Array<{ namespace: string; body: string }> = [];
+    it('should add the headers of the signer, signing the request sent: namespace, method, URL, execution, attempt, body', async () => {
+      const signed: unknown[] = [];
       const signing = createHttpHandler({
         maxResponseBytes: 64,
         signer: {
-          sign: ({ namespace, body }) => {
-            signed.push({ namespace, body });
-            return Promise.resolve({ 'x-meridian-signature': `sig:${namespace}:${body}` });
+          sign: ({ timestamp, ...request }) => {
+            signed.push(request);
+            expect(timestamp).toBeGreaterThan(0);
+            return Promise.resolve({ 'x-meridian-signature': `sig:${request.namespace}:${request.body}` });
           },
         },
       });
 
-      await signing.run(payload('/ok', { body: { a: 1 } }), context({ namespace: 'acme' }));
+      await signing.run(payload('/ok?x=1', { method: 'PUT', body: { a: 1 } }), context({ namespace: 'acme' }));
 
-      expect(signed).toEqual([{ namespace: 'acme', body: '{"a":1}' }]);
-      expect(server.on('/ok')[0]?.headers['x-meridian-signature']).toBe('sig:acme:{"a":1}');
+      expect(signed).toEqual([
+        {
+          namespace: 'acme',
+          method: 'PUT',
+          url: `${server.url}/ok?x=1`,
+          executionId: EXECUTION_ID,
+          attempt: 2,
+          body: '{"a":1}',
+        },
+      ]);
+      expect(server.on('/ok?x=1')[0]?.headers['x-meridian-signature']).toBe('sig:acme:{"a":1}');
+    });
+  });
+
+  describe('a redirect', () => {
+    const credentials = {
+      Authorization: 'Bearer tenant-secret',
+      Cookie: 'session=tenant-secret',
+      'Proxy-Authorization': 'Basic dGVuYW50OnNlY3JldA==',
+      'X-Other': 'kept',
+    };
+    const signedUrls: string[] = [];
+    const signing = createHttpHandler({
+      maxResponseBytes: 64,
+      signer: {
+        sign: ({ url }) => {
+          signedUrls.push(url);
+          return Promise.resolve({ 'meridian-signature': `signed-for:${url}` });
+        },
+      },
+    });
+
+    beforeEach(() => {
+      signedUrls.length = 0;
+    });
+
+    it("should drop the tenant's credentials and the signature when it leaves the origin, as fetch does", async () => {
+      // localhost and 127.0.0.1 are two origins on the same server.
+      const away = `${server.url.replace('127.0.0.1', 'localhost')}/landed`;
+
+      await signing.run(
+        payload(`/go?to=${encodeURIComponent(away)}`, { method: 'GET', headers: credentials }),
+        context(),
+      );
+
+      const [landed] = server.on('/landed');
+      expect(landed?.headers).toMatchObject({ 'x-other': 'kept' });
+      for (const name of ['authorization', 'cookie', 'proxy-authorization', 'meridian-signature']) {
+        expect(landed?.headers[name]).toBeUndefined();
+      }
+      expect(signedUrls).toEqual([`${server.url}/go?to=${encodeURIComponent(away)}`]);
+    });
+
+    it('should keep them within the origin, and sign each hop for its own URL', async () => {
+      await signing.run(
+        payload(`/go?to=${encodeURIComponent('/landed-here')}`, { method: 'GET', headers: credentials }),
+        context(),
+      );
+
+      const [landed] = server.on('/landed-here');
+      expect(landed?.headers).toMatchObject({
+        authorization: 'Bearer tenant-secret',
+        cookie: 'session=tenant-secret',
+        'proxy-authorization': 'Basic dGVuYW50OnNlY3JldA==',
+        'meridian-signature': `signed-for:${server.url}/landed-here`,
+      });
+      expect(signedUrls).toEqual([`${server.url}/go?to=%2Flanded-here`, `${server.url}/landed-here`]);
+    });
+
+    it('should not sign again once it has left the origin, even on the way back', async () => {
+      const back = `${server.url}/back`;
+      const away = `${server.url.replace('127.0.0.1', 'localhost')}/go?to=${encodeURIComponent(back)}`;
+
+      await signing.run(
+        payload(`/go?to=${encodeURIComponent(away)}`, { method: 'GET', headers: credentials }),
+        context(),
+      );
+
+      const [returned] = server.on('/back');
+      expect(returned?.headers['meridian-signature']).toBeUndefined();
+      expect(returned?.headers.authorization).toBeUndefined();
+      expect(signedUrls).toHaveLength(1);
     });
   });
 

@@ -1,7 +1,12 @@
 import { defineHandler, type HandlerContext, HandlerError } from '@meridian/handler-sdk';
 import { z } from 'zod';
 
-import { type ForbiddenTargetError, forbiddenTargetIn, type HttpTargetPolicy } from './target-guard.js';
+import {
+  type ForbiddenTargetError,
+  forbiddenTargetIn,
+  type HttpTargetPolicies,
+  type HttpTargetPolicy,
+} from './target-guard.js';
 
 /** RFC 9110 token: the characters a header name may have. */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -35,19 +40,36 @@ export const httpPayloadSchema = z
   );
 export type HttpPayload = z.infer<typeof httpPayloadSchema>;
 
+/** What a signature covers: the request as it is sent, on whose behalf, and when (epoch ms). */
+export interface RequestToSign {
+  namespace: string;
+  method: string;
+  url: string;
+  executionId: string;
+  attempt: number;
+  body: string;
+  timestamp: number;
+}
+
 /** Adds a signature to an outgoing request. The seam for per-namespace HMAC signing. */
 export interface HttpRequestSigner {
-  sign(request: { namespace: string; body: string; timestamp: number }): Promise<Record<string, string>>;
+  sign(request: RequestToSign): Promise<Record<string, string>>;
 }
 
 export interface HttpHandlerOptions {
   /** Bytes of the response body kept as the result. @defaultValue 1_048_576 */
   maxResponseBytes: number;
-  /** @defaultValue allows every target */
-  targetPolicy?: HttpTargetPolicy;
+  /** One policy for every request, or one per namespace. @defaultValue allows every target */
+  targetPolicy?: HttpTargetPolicy | HttpTargetPolicies;
   /** @defaultValue no signature */
   signer?: HttpRequestSigner;
 }
+
+/**
+ * The tenant's headers that must not travel to another origin, as fetch drops them on a redirect:
+ * credentials meant for the first target would reach whoever it redirects to.
+ */
+const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
 
 /** Statuses worth retrying: server errors, and the two client errors that mean "try again later". */
 export function isRetryableStatus(status: number): boolean {
@@ -72,16 +94,22 @@ export function createHttpHandler(options: HttpHandlerOptions) {
         typeof payload.body === 'string' && payload.includeParents !== true ? 'text/plain' : 'application/json',
       );
     }
-    const signature =
-      (await options.signer?.sign({ namespace: context.namespace, body: body ?? '', timestamp: Date.now() })) ?? {};
-    for (const [name, value] of Object.entries(signature)) {
-      headers.set(name, value);
-    }
-    const response = await follow(
-      { url, method: payload.method, headers, body, signatureHeaders: Object.keys(signature) },
-      context.signal,
-      options.targetPolicy,
-    );
+    const { signer } = options;
+    const sign =
+      signer === undefined
+        ? undefined
+        : (hop: { url: URL; method: string; body: string | undefined }) =>
+            signer.sign({
+              namespace: context.namespace,
+              method: hop.method,
+              url: hop.url.href,
+              executionId: context.executionId,
+              attempt: context.attempt,
+              body: hop.body ?? '',
+              timestamp: Date.now(),
+            });
+    const policy = await policyFor(options.targetPolicy, context.namespace);
+    const response = await follow({ url, method: payload.method, headers, body }, context, policy, sign);
     const text = await readCapped(response, options.maxResponseBytes);
     const result = { status: response.status, body: parseMaybeJson(text.body), truncated: text.truncated };
     if (response.status >= 200 && response.status < 300) {
@@ -94,20 +122,38 @@ export function createHttpHandler(options: HttpHandlerOptions) {
   });
 }
 
+function policyFor(
+  policy: HttpTargetPolicy | HttpTargetPolicies | undefined,
+  namespace: string,
+): Promise<HttpTargetPolicy | undefined> | HttpTargetPolicy | undefined {
+  return policy !== undefined && 'forNamespace' in policy ? policy.forNamespace(namespace) : policy;
+}
+
 /** Asks the policy about `url`; its refusal is final (a retry would be refused alike). */
-async function assertTarget(policy: HttpTargetPolicy | undefined, url: URL): Promise<void> {
+async function assertTarget(policy: HttpTargetPolicy | undefined, url: URL, context: HandlerContext): Promise<void> {
   try {
     await policy?.assertAllowed(url);
   } catch (error) {
     const forbidden = forbiddenTargetIn(error);
-    throw forbidden === null ? error : refusedTarget(forbidden, url);
+    throw forbidden === null ? error : refusedTarget(forbidden, url, context);
   }
 }
 
-function refusedTarget(forbidden: ForbiddenTargetError, url: URL): HandlerError {
-  return new HandlerError(forbidden.message, {
+/**
+ * The refusal as the tenant reads it, without the address the host resolved to (a tenant could
+ * otherwise map internal names to addresses); the operator's log keeps the address and the deny
+ * table's entry.
+ */
+function refusedTarget(forbidden: ForbiddenTargetError, url: URL, context: HandlerContext): HandlerError {
+  context.log.warn('http target refused', {
+    host: forbidden.host,
+    address: forbidden.address,
+    deniedRange: forbidden.range?.cidr ?? null,
+    deniedBecause: forbidden.range?.reason ?? null,
+  });
+  return new HandlerError('refused: not a public address', {
     retryable: false,
-    details: { reason: forbidden.code, url: url.href, address: forbidden.address },
+    details: { reason: forbidden.code, url: url.href },
   });
 }
 
@@ -120,19 +166,38 @@ interface OutgoingRequest {
   method: string;
   headers: Headers;
   body: string | undefined;
-  signatureHeaders: string[];
 }
+
+type Sign = (hop: { url: URL; method: string; body: string | undefined }) => Promise<Record<string, string>>;
 
 /**
  * Sends the request and follows redirects itself, so the target policy judges every address the
- * request goes to, not only the first. A signature never travels to another origin; a 303 (and a
- * 301/302 answering a POST) continues as a GET without body, as browsers and fetch do.
+ * request goes to, not only the first. Each hop on the first origin is signed for its own URL,
+ * method and body; once a redirect leaves that origin, neither a signature nor the tenant's
+ * credentials travel on, as fetch drops them. A 303 (and a 301/302 answering a POST) continues as a
+ * GET without body, as browsers and fetch do.
  */
-async function follow(request: OutgoingRequest, signal: AbortSignal, policy: HttpTargetPolicy | undefined) {
+async function follow(
+  request: OutgoingRequest,
+  context: HandlerContext,
+  policy: HttpTargetPolicy | undefined,
+  sign: Sign | undefined,
+) {
+  const { signal } = context;
   let { url, method, body } = request;
   const headers = new Headers(request.headers);
+  let signatureHeaders: string[] = [];
+  let onFirstOrigin = true;
   for (let hop = 0; ; hop += 1) {
-    await assertTarget(policy, url);
+    await assertTarget(policy, url, context);
+    if (sign !== undefined && onFirstOrigin) {
+      const signature = await sign({ url, method, body });
+      signatureHeaders.forEach((name) => headers.delete(name));
+      signatureHeaders = Object.keys(signature);
+      for (const [name, value] of Object.entries(signature)) {
+        headers.set(name, value);
+      }
+    }
     let response: Response;
     try {
       const init = { method, headers, body, signal, redirect: 'manual' as const };
@@ -147,7 +212,7 @@ async function follow(request: OutgoingRequest, signal: AbortSignal, policy: Htt
       }
       const forbidden = forbiddenTargetIn(error);
       if (forbidden !== null) {
-        throw refusedTarget(forbidden, url);
+        throw refusedTarget(forbidden, url, context);
       }
       throw new HandlerError(`request to ${url.origin} failed: ${describe(error)}`, { retryable: true, cause: error });
     }
@@ -161,7 +226,8 @@ async function follow(request: OutgoingRequest, signal: AbortSignal, policy: Htt
     }
     const next = new URL(location, url);
     if (next.origin !== url.origin) {
-      request.signatureHeaders.forEach((name) => headers.delete(name));
+      onFirstOrigin = false;
+      [...signatureHeaders, ...CREDENTIAL_HEADERS].forEach((name) => headers.delete(name));
     }
     if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
       method = 'GET';

@@ -87,11 +87,11 @@ describe(TargetGuard.name, () => {
       await Promise.all([strict.close(), loopbackAllowed.close()]);
     });
 
-    async function refusal(guard: TargetGuard, url: string): Promise<HandlerError> {
+    async function refusal(guard: TargetGuard, url: string, runContext = context): Promise<HandlerError> {
       const handler = createHttpHandler({ maxResponseBytes: 1024, targetPolicy: guard });
       const before = received.length;
       try {
-        await handler.run(httpPayloadSchema.parse({ url, method: 'GET' }), context);
+        await handler.run(httpPayloadSchema.parse({ url, method: 'GET' }), runContext);
       } catch (error) {
         if (error instanceof HandlerError) {
           expect(received.length - before).toBeLessThanOrEqual(1);
@@ -115,6 +115,33 @@ describe(TargetGuard.name, () => {
       expect(error.retryable).toBe(false);
       expect(error.details).toMatchObject({ reason: 'forbidden_target' });
       expect(received.length).toBe(before);
+    });
+
+    it('should tell the tenant no more than "not a public address", and the operator the address', async () => {
+      const logged: Array<{ message: string; fields?: Record<string, unknown> }> = [];
+      const log = {
+        info: () => undefined,
+        error: () => undefined,
+        warn: (message: string, fields?: Record<string, unknown>) => logged.push({ message, fields }),
+      };
+      const url = `http://localhost:${port}/secret`;
+
+      const error = await refusal(strict, url, { ...context, log });
+
+      expect(error.message).toBe('refused: not a public address');
+      expect(error.details).toEqual({ reason: 'forbidden_target', url });
+      expect(JSON.stringify({ message: error.message, details: error.details })).not.toMatch(/127\.0\.0\.1|::1/);
+      expect(logged).toEqual([
+        {
+          message: 'http target refused',
+          fields: {
+            host: 'localhost',
+            address: expect.stringMatching(/^(127\.0\.0\.1|::1)$/),
+            deniedRange: expect.stringMatching(/^(127\.0\.0\.0\/8|::1\/128)$/),
+            deniedBecause: expect.stringContaining('loopback'),
+          },
+        },
+      ]);
     });
 
     it.each([

@@ -4,6 +4,8 @@ import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { Agent } from 'undici';
 
+import { type DeniedRange, deniedRangeOf, type IpAddress, parseAddress } from './deny-table.js';
+
 /**
  * Decides whether a target may be called (see {@link TargetGuard}): `assertAllowed` judges each URL before
  * its request, and `dispatcher`, when given, makes the connections, judging the resolved addresses.
@@ -13,29 +15,43 @@ export interface HttpTargetPolicy {
   readonly dispatcher?: unknown;
 }
 
-/** A request to an address the guard does not allow. Final: a retry would be refused the same way. */
+/** A target policy for each namespace: the namespace's own allowed ranges may differ from another's. */
+export interface HttpTargetPolicies {
+  forNamespace(namespace: string): Promise<HttpTargetPolicy>;
+}
+
+/**
+ * A request to an address the guard does not allow. Final: a retry would be refused the same way.
+ * Its message names the address and is for the operator's log only: what a tenant reads says no more
+ * than "not a public address", or an internal name's address would be one refused job away.
+ */
 export class ForbiddenTargetError extends Error {
   readonly code = 'forbidden_target';
+  /** The deny table's entry that holds the address; null when there was no address to judge. */
+  readonly range: DeniedRange | null;
   constructor(
     readonly host: string,
     readonly address: string,
   ) {
+    const range = isIP(address) === 0 ? null : deniedRangeOf(parseAddress(address));
     super(
-      `${host} resolves to ${address}, a loopback, private, link-local or otherwise internal address; ` +
+      `${host} resolves to ${address}, ${range === null ? 'not an address that may be called' : `in ${range.cidr}, ${range.reason}`}; ` +
         'allow it in HTTP_ALLOWED_TARGETS to call it',
     );
     this.name = 'ForbiddenTargetError';
+    this.range = range;
   }
 }
 
 type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
 
 /**
- * The SSRF guard of the `http` handler. Only public unicast addresses may be called, unless an
- * address is inside one of the allowed CIDR ranges. Literal addresses are judged before the request;
- * host names at connect time, on the addresses DNS actually gave, so a name that resolves (or is
- * rebound) to an internal address is refused too. The handler follows redirects itself, so every hop
- * passes both checks.
+ * The SSRF guard of the `http` handler. An address in the deny table (deny-table.ts) is refused,
+ * unless it is inside one of the allowed CIDR ranges. Literal addresses are judged before the
+ * request; host names at connect time, on the addresses DNS actually gave, so a name that resolves
+ * (or is rebound) to an internal address is refused too. The handler follows redirects itself, so
+ * every hop passes both checks. The guard's connections are its own: a socket opened under one
+ * allow-list is never reused under another.
  */
 export class TargetGuard implements HttpTargetPolicy {
   readonly dispatcher: Agent;
@@ -46,16 +62,10 @@ export class TargetGuard implements HttpTargetPolicy {
     this.dispatcher = new Agent({ connect: { lookup: (host, options, done) => this.lookup(host, options, done) } });
   }
 
-  /** Whether `address` may be called: public unicast, or inside an allowed range. */
+  /** Whether `address` may be called: outside the deny table, or inside an allowed range. */
   allows(address: string): boolean {
-    let parsed = ipaddr.parse(address);
-    if (parsed instanceof ipaddr.IPv6 && parsed.isIPv4MappedAddress()) {
-      parsed = parsed.toIPv4Address();
-    }
-    if (this.allowed.some((range) => parsed.kind() === range[0].kind() && parsed.match(range))) {
-      return true;
-    }
-    return parsed.range() === 'unicast';
+    const parsed = parseAddress(address);
+    return this.isAllowed(parsed) || deniedRangeOf(parsed) === null;
   }
 
   assertAllowed(url: URL): Promise<void> {
@@ -68,6 +78,15 @@ export class TargetGuard implements HttpTargetPolicy {
 
   close(): Promise<void> {
     return this.dispatcher.close();
+  }
+
+  /** An IPv4-mapped address is inside the ranges that hold the IPv4 address it maps. */
+  private isAllowed(address: IpAddress): boolean {
+    const candidates =
+      address instanceof ipaddr.IPv6 && address.isIPv4MappedAddress() ? [address, address.toIPv4Address()] : [address];
+    return this.allowed.some((range) =>
+      candidates.some((candidate) => candidate.kind() === range[0].kind() && candidate.match(range)),
+    );
   }
 
   /** dns.lookup, keeping only the addresses the guard allows; none left is a ForbiddenTargetError. */

@@ -16,7 +16,7 @@ import {
   WorkflowRepository,
 } from '@meridian/db';
 import { HandlerRegistry } from '@meridian/handler-sdk';
-import { builtinHandlers, TargetGuard } from '@meridian/handlers';
+import { builtinHandlers, NamespaceTargetGuards } from '@meridian/handlers';
 import {
   CancellationBus,
   CancellationNotifier,
@@ -30,6 +30,7 @@ import { LoggerModule } from 'nestjs-pino';
 
 import { ConnectionsLifecycle } from './connections.lifecycle.js';
 import { DependencySettler } from './dependency-settler.js';
+import { NamespaceHttpSettings } from './namespace-http-settings.js';
 import { RedisHealthRepository } from './redis-health.repository.js';
 import { CONFIG, DATABASE, POSTGRES, REDIS, SQL } from './tokens.js';
 import { WebhookSigner } from './webhook-signer.js';
@@ -126,20 +127,28 @@ export class RuntimeModule {
           inject: [ExecutionQueueGateway, CancellationBus],
         },
         {
+          provide: NamespaceHttpSettings,
+          useFactory: (namespaces: NamespaceRepository) => new NamespaceHttpSettings(namespaces),
+          inject: [NamespaceRepository],
+        },
+        {
           // Built at boot: a duplicate handler name fails the boot. The api validates jobs against the
           // same catalog the worker runs, so an unknown handler is refused at create time.
           provide: HandlerRegistry,
-          useFactory: (namespaces: NamespaceRepository) =>
+          useFactory: (settings: NamespaceHttpSettings) =>
             new HandlerRegistry(
               builtinHandlers({
                 http: {
                   maxResponseBytes: config.worker.httpMaxResponseBytes,
-                  targetPolicy: new TargetGuard(config.worker.httpAllowedTargets),
-                  signer: new WebhookSigner(namespaces),
+                  targetPolicy: new NamespaceTargetGuards({
+                    processWide: config.worker.httpAllowedTargets,
+                    ownRanges: async (namespace) => (await settings.of(namespace)).httpAllowedTargets,
+                  }),
+                  signer: new WebhookSigner(settings),
                 },
               }),
             ),
-          inject: [NamespaceRepository],
+          inject: [NamespaceHttpSettings],
         },
         ConnectionsLifecycle,
         DependencySettler,

@@ -1,33 +1,20 @@
-import type { NamespaceRepository } from '@meridian/db';
 import { SIGNATURE_HEADER, signWebhook } from '@meridian/handler-sdk';
-import type { HttpRequestSigner } from '@meridian/handlers';
+import type { HttpRequestSigner, RequestToSign } from '@meridian/handlers';
 
-/** How long a worker keeps a namespace's secret before reading it again: a rotation's delay. */
-const SECRET_TTL_MS = 30_000;
+import type { NamespaceHttpSettings } from './namespace-http-settings.js';
 
 /**
- * Signs every request of the http handler with its namespace's webhook secret (HMAC-SHA256 of
- * `<unix seconds>.<body>`, in the `Meridian-Signature` header), so a receiver can tell Meridian's
- * requests from forged ones and refuse old ones replayed. Receivers check it with `verifyWebhook`.
+ * Signs every request of the http handler with its namespace's webhook secret, in the
+ * `Meridian-Signature` header: `v1` over `<unix seconds>.<body>`, and `v2` over the method, URL,
+ * execution id and attempt as well, so a receiver can tell Meridian's requests from forged ones and
+ * refuse one replayed later or to another endpoint. Receivers check it with `verifyWebhook`. Both are
+ * sent, so receivers that check only `v1` go on working.
  */
 export class WebhookSigner implements HttpRequestSigner {
-  private readonly secrets = new Map<string, { secret: Promise<string>; until: number }>();
+  constructor(private readonly settings: NamespaceHttpSettings) {}
 
-  constructor(private readonly namespaces: NamespaceRepository) {}
-
-  async sign(request: { namespace: string; body: string; timestamp: number }): Promise<Record<string, string>> {
-    const secret = await this.secretOf(request.namespace, request.timestamp);
-    return { [SIGNATURE_HEADER]: signWebhook(secret, request.body, request.timestamp / 1000) };
-  }
-
-  private secretOf(namespace: string, now: number): Promise<string> {
-    const cached = this.secrets.get(namespace);
-    if (cached !== undefined && cached.until > now) {
-      return cached.secret;
-    }
-    const secret = this.namespaces.webhookSecret(namespace);
-    this.secrets.set(namespace, { secret, until: now + SECRET_TTL_MS });
-    secret.catch(() => this.secrets.delete(namespace));
-    return secret;
+  async sign(request: RequestToSign): Promise<Record<string, string>> {
+    const { webhookSecret } = await this.settings.of(request.namespace, request.timestamp);
+    return { [SIGNATURE_HEADER]: signWebhook(webhookSecret, request.body, request.timestamp / 1000, request) };
   }
 }

@@ -27,16 +27,42 @@ describe('signed webhooks', () => {
     const run = await api.waitForExecution(job, 'SUCCEEDED');
     expect(run.status).toBe('SUCCEEDED');
     const [request] = target.on(path);
-    return { body: request?.body ?? '', signature: request?.headers['meridian-signature'] as string | undefined };
+    return {
+      body: request?.body ?? '',
+      signature: request?.headers['meridian-signature'] as string | undefined,
+      // The request as its receiver sees it, for v2.
+      request: {
+        method: request?.method ?? '',
+        url: `${target.url}${path}`,
+        executionId: request?.headers['x-meridian-execution-id'],
+        attempt: request?.headers['x-meridian-attempt'],
+      },
+    };
   }
 
   it("should sign each request with the namespace's secret, so the receiver can verify it", async () => {
     const { body, signature } = await deliveredTo('/signed');
 
     expect(body).toBe('{"invoice":42}');
-    expect(signature).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+    expect(signature).toMatch(/^t=\d+,v1=[0-9a-f]{64},v2=[0-9a-f]{64}$/);
     expect(verifyWebhook(await secretOf(), signature, body)).toMatchObject({ valid: true });
     expect(verifyWebhook(await secretOf(), signature, '{"invoice":43}')).toEqual({ valid: false, reason: 'mismatch' });
+  });
+
+  it('should sign the request itself (v2), so a signed request replayed to another URL is refused', async () => {
+    const { body, signature, request } = await deliveredTo('/invoices');
+    const secret = await secretOf();
+
+    expect(request).toMatchObject({ method: 'POST', executionId: expect.any(String), attempt: '1' });
+    expect(verifyWebhook(secret, signature, body, { request })).toMatchObject({ valid: true });
+    expect(verifyWebhook(secret, signature, body, { request: { ...request, url: `${target.url}/refunds` } })).toEqual({
+      valid: false,
+      reason: 'mismatch',
+    });
+    expect(verifyWebhook(secret, signature, body, { request: { ...request, method: 'PUT' } })).toEqual({
+      valid: false,
+      reason: 'mismatch',
+    });
   });
 
   it('should give each namespace a secret of its own, and sign with a rotated one', async () => {

@@ -2,6 +2,7 @@ export * from './background-loop.js';
 export * from './bootstrap.js';
 export * from './connections.lifecycle.js';
 export * from './dependency-settler.js';
+export * from './log-redaction.js';
 export * from './namespace-http-settings.js';
 export * from './redis-health.repository.js';
 export * from './runtime.module.js';

@@ -30,6 +30,7 @@ import { LoggerModule } from 'nestjs-pino';
 
 import { ConnectionsLifecycle } from './connections.lifecycle.js';
 import { DependencySettler } from './dependency-settler.js';
+import { REDACTED, REDACTED_LOG_PATHS } from './log-redaction.js';
 import { NamespaceHttpSettings } from './namespace-http-settings.js';
 import { RedisHealthRepository } from './redis-health.repository.js';
 import { CONFIG, DATABASE, POSTGRES, REDIS, SQL } from './tokens.js';
@@ -86,6 +87,7 @@ export class RuntimeModule {
               }),
               res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
             },
+            redact: { paths: [...REDACTED_LOG_PATHS], censor: REDACTED },
           },
         }),
       ],

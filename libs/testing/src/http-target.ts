@@ -21,10 +21,14 @@ export interface HttpTarget {
 
 /**
  * A real HTTP server on loopback that the `http` handler can call. `respond` picks the status for
- * each request from the path and how many requests that path has had (1-based).
+ * each request from the path and how many requests that path has had (1-based), and the request.
  */
 export async function startHttpTarget(
-  respond: (path: string, count: number) => { status: number; body?: unknown; delayMs?: number },
+  respond: (
+    path: string,
+    count: number,
+    request: ReceivedRequest,
+  ) => { status: number; body?: unknown; delayMs?: number },
 ): Promise<HttpTarget> {
   const requests: ReceivedRequest[] = [];
   const counts = new Map<string, number>();
@@ -36,14 +40,15 @@ export async function startHttpTarget(
       const path = request.url ?? '/';
       const count = (counts.get(path) ?? 0) + 1;
       counts.set(path, count);
-      requests.push({
+      const received: ReceivedRequest = {
         method: request.method ?? 'GET',
         path,
         headers: request.headers,
         body: Buffer.concat(chunks).toString('utf8'),
         receivedAt: Date.now(),
-      });
-      const answer = respond(path, count);
+      };
+      requests.push(received);
+      const answer = respond(path, count, received);
       const timer = setTimeout(() => {
         pending.delete(timer);
         response.statusCode = answer.status;

@@ -8,7 +8,7 @@ import {
 } from '@meridian/domain';
 
 import { CANCELLED_BY_USER, WORKER_SHUTDOWN } from './abort-reasons.js';
-import { classifyFailure, serializeError } from './attempt-outcome.js';
+import { classifyFailure, loggedError, serializeError } from './attempt-outcome.js';
 
 const aborted = (reason: unknown) => {
   const controller = new AbortController();
@@ -152,5 +152,37 @@ describe('serializeError', () => {
     expect(serializeError('plain string')).toEqual({ code: 'handler_failed', message: 'plain string' });
     expect(serializeError(42)).toEqual({ code: 'handler_failed', message: '42' });
     expect(serializeError(null)).toEqual({ code: 'handler_failed', message: 'null' });
+  });
+});
+
+describe('loggedError', () => {
+  it("should keep the code, message and http status of a failure, and not its details, which may echo the request's headers", () => {
+    const error = serializeError(
+      new HandlerError('POST https://example.com/hook answered 500', {
+        retryable: true,
+        details: { status: 500, body: { echo: { authorization: 'Bearer tenant-secret' } }, truncated: false },
+      }),
+    );
+
+    expect(loggedError(error)).toEqual({
+      code: 'handler_failed',
+      message: 'POST https://example.com/hook answered 500',
+      status: 500,
+    });
+  });
+
+  it('should keep the reason of a refused target', () => {
+    const error = serializeError(
+      new HandlerError('refused: not a public address', {
+        retryable: false,
+        details: { reason: 'forbidden_target', url: 'http://10.0.0.1/' },
+      }),
+    );
+
+    expect(loggedError(error)).toEqual({
+      code: 'handler_failed',
+      message: 'refused: not a public address',
+      reason: 'forbidden_target',
+    });
   });
 });

@@ -26,6 +26,22 @@ export function classifyFailure(error: unknown, signal: AbortSignal): HandlerOut
   return { kind: 'failed', error: serializeError(error), retryable, timedOut: false };
 }
 
+/**
+ * What the worker's log says of a failed attempt: its code and message, and the http status or the
+ * reason of a refusal. Not the details: a handler may attach the request it sent, headers and all,
+ * or a response echoing them, and they are in the attempt's record in Postgres already.
+ */
+export function loggedError(error: Record<string, unknown>): Record<string, unknown> {
+  const details = typeof error.details === 'object' && error.details !== null ? error.details : {};
+  const { status, reason } = details as { status?: unknown; reason?: unknown };
+  return {
+    code: error.code,
+    message: error.message,
+    ...(typeof status === 'number' ? { status } : {}),
+    ...(typeof reason === 'string' ? { reason } : {}),
+  };
+}
+
 /** An error as JSON for the execution's history: code, message and any details the handler attached. */
 export function serializeError(error: unknown): Record<string, unknown> {
   if (error instanceof DomainError) {

@@ -18,7 +18,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
-import { classifyFailure, type HandlerOutcome } from './attempt-outcome.js';
+import { classifyFailure, type HandlerOutcome, loggedError } from './attempt-outcome.js';
 import { NamespaceLimitsService } from './namespace-limits.service.js';
 import { RetryScheduledError } from './retry-scheduled.error.js';
 
@@ -235,7 +235,7 @@ export class ExecutionRunner {
             now,
           );
           this.logger.warn(
-            { executionId, attempt, retryInMs: decision.delayMs, error: outcome.error },
+            { executionId, attempt, retryInMs: decision.delayMs, error: loggedError(outcome.error) },
             'attempt failed; will retry',
           );
           if (finished === null) {
@@ -256,7 +256,10 @@ export class ExecutionRunner {
         } else if (finished === null) {
           await this.executions.closeAttempt(executionId, attempt, attemptOutcome, error, now);
         }
-        this.logger.warn({ executionId, attempt, reason: decision.reason, error: outcome.error }, 'execution is dead');
+        this.logger.warn(
+          { executionId, attempt, reason: decision.reason, error: loggedError(outcome.error) },
+          'execution is dead',
+        );
         throw new UnrecoverableError(message);
       }
     }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 
 import { PayloadTooLargeError, ValidationError } from './errors.js';
-import { type JobSpecLimits, parseJobSpec } from './job-spec.js';
+import { type JobSpecLimits, MAX_PAYLOAD_DEPTH, parseJobSpec, parseJobUpdate } from './job-spec.js';
 
 const limits: JobSpecLimits = { maxPayloadBytes: 1024, runAtPastToleranceMs: 60_000 };
 const now = new Date('2026-03-01T12:00:00.000Z');
@@ -146,6 +146,14 @@ describe('parseJobSpec', () => {
     it('should refuse a runAt further in the past than the tolerance, naming runAt', () => {
       expect(issuesOf({ ...minimal, runAt: '2026-03-01T11:58:59.999Z' })).toEqual(['runAt']);
       expect(issuesOf({ ...minimal, runAt: '2020-01-01T00:00:00Z' })).toEqual(['runAt']);
+    });
+
+    it('should refuse a runAt further ahead than delayMs may reach (366 days), naming runAt', () => {
+      expect(parseJobSpec({ ...minimal, runAt: '2027-03-02T12:00:00.000Z' }, limits, now).runAt).toEqual(
+        new Date('2027-03-02T12:00:00.000Z'),
+      );
+      expect(issuesOf({ ...minimal, runAt: '2027-03-02T12:00:00.001Z' })).toEqual(['runAt']);
+      expect(issuesOf({ ...minimal, runAt: '9999-12-31T23:59:59Z' })).toEqual(['runAt']);
     });
 
     it('should measure the tolerance from the injected now', () => {
@@ -301,5 +309,47 @@ describe('parseJobSpec', () => {
       expect(issue.message).not.toBe('');
       expect(issue.code).not.toBe('');
     }
+  });
+});
+
+describe('parseJobUpdate', () => {
+  function updateFailureOf(body: unknown): unknown {
+    try {
+      parseJobUpdate(body, limits);
+    } catch (error) {
+      return error;
+    }
+    throw new Error('expected parseJobUpdate to refuse the body');
+  }
+
+  it('should keep the fields given and nothing else', () => {
+    expect(parseJobUpdate({ name: ' nightly ', overlap: 'allow' }, limits)).toEqual({
+      name: 'nightly',
+      overlap: 'allow',
+    });
+  });
+
+  it('should refuse a payload over the size cap with PayloadTooLargeError, as create does', () => {
+    expect(parseJobUpdate({ payload: payloadOfBytes(1024) }, limits)).toEqual({ payload: payloadOfBytes(1024) });
+    expect(updateFailureOf({ payload: payloadOfBytes(1025) })).toBeInstanceOf(PayloadTooLargeError);
+  });
+
+  it.each([
+    [
+      'a payload nested too deeply',
+      { payload: JSON.parse(`${'['.repeat(MAX_PAYLOAD_DEPTH + 1)}${']'.repeat(MAX_PAYLOAD_DEPTH + 1)}`) },
+      'payload',
+    ],
+    ['a payload holding a NUL character', { payload: { text: 'a\u0000b' } }, 'payload'],
+    ['a name holding a lone surrogate', { name: 'a\ud800b' }, 'name'],
+    ['an empty name', { name: ' ' }, 'name'],
+    ['a schedule holding a NUL character', { schedule: { cron: '* * * * *\u0000' } }, 'schedule'],
+    ['an unknown field', { cron: '* * * * *' }, 'cron'],
+  ])('should refuse %s as create does, naming the field', (_case, body, path) => {
+    const error = updateFailureOf(body);
+
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues.map((issue) => issue.path)).toEqual([path]);
+    expect(issuesOf({ ...minimal, ...body }).length).toBeGreaterThan(0);
   });
 });

@@ -7,6 +7,7 @@ import {
   MAX_JOB_DEPENDENCIES,
 } from './dependency-policy.js';
 import { PayloadTooLargeError, ValidationError } from './errors.js';
+import { instantSchema } from './instant.js';
 import {
   type CatchUpPolicy,
   catchUpPolicySchema,
@@ -14,10 +15,11 @@ import {
   type OverlapPolicy,
   overlapPolicySchema,
 } from './recurrence-policy.js';
-import { assertStorableJson } from './storable-json.js';
+import { isStorableJson, storable, STORABLE_JSON_MESSAGE } from './storable-json.js';
 import { toFieldIssues } from './zod-issues.js';
 
-const MAX_DELAY_MS = 366 * 24 * 3_600_000;
+/** Farthest ahead a one-off job may be due, given as `delayMs` or as `runAt`. */
+export const MAX_DELAY_MS = 366 * 24 * 3_600_000;
 /** Longest single retry delay: a week (also keeps the stored value inside a 32-bit column). */
 const MAX_BACKOFF_MS = 7 * 24 * 3_600_000;
 
@@ -51,6 +53,36 @@ export interface JobSpecLimits {
   runAtPastToleranceMs: number;
 }
 
+/**
+ * The fields a job has wherever it is written (create, batch create, workflow nodes, PATCH): one
+ * schema each, so that the routes cannot check the same field differently. The payload's size cap
+ * depends on the deployment and is checked apart, by {@link checkPayloadSize}.
+ */
+export const jobNameSchema = storable(z.string().trim().min(1).max(200)).describe('Human-readable name; filterable.');
+
+export const jobPayloadSchema = z
+  .unknown()
+  .superRefine((payload, ctx) => {
+    // Depth first: a deeply nested payload is refused before anything walks it recursively.
+    if (nestingDepth(payload) > MAX_PAYLOAD_DEPTH) {
+      ctx.addIssue({ code: 'custom', message: `must not be nested more than ${MAX_PAYLOAD_DEPTH} levels deep` });
+    } else if (!isStorableJson(payload)) {
+      ctx.addIssue({ code: 'custom', message: STORABLE_JSON_MESSAGE });
+    }
+  })
+  .describe('Input of the handler. For "http": {url, method, headers, body}.');
+
+export const jobScheduleSchema = storable(z.record(z.string(), z.unknown())).describe(
+  'Makes the job recurring: {cron, timezone} or {every} / {everyMs}, with startAt, endAt, limit, jitterMs, dst',
+);
+
+/** A payload over `maxPayloadBytes` as UTF-8 JSON is a 413, not a 400: the request is too large, not wrong. */
+export function checkPayloadSize(payload: unknown, limits: Pick<JobSpecLimits, 'maxPayloadBytes'>): void {
+  if (Buffer.byteLength(JSON.stringify(payload ?? null), 'utf8') > limits.maxPayloadBytes) {
+    throw new PayloadTooLargeError(limits.maxPayloadBytes, 'payload');
+  }
+}
+
 export const backoffSchema = z
   .strictObject({
     type: z.enum(['exponential', 'fixed']).default('exponential'),
@@ -68,25 +100,20 @@ export const retrySchema = z.strictObject({
 /** The body of `POST /v1/jobs`. Unknown fields are refused, so a typo never silently changes meaning. */
 export const createJobRequestSchema = z
   .strictObject({
-    name: z.string().trim().min(1).max(200).describe('Human-readable name; filterable.'),
+    name: jobNameSchema,
     handler: z
       .string()
       .regex(HANDLER_NAME_PATTERN, 'must be a handler name such as "http" or "noop"')
       .describe('"http" or the name of a registered code handler.'),
     // Any JSON value (the body was parsed as JSON); the handler's own schema validates it next.
-    payload: z.unknown().default({}).describe('Input of the handler. For "http": {url, method, headers, body}.'),
-    runAt: z.iso.datetime({ offset: true }).optional().describe('ISO 8601 instant to run at. Excludes delayMs.'),
+    payload: jobPayloadSchema.default({}),
+    runAt: instantSchema.optional().describe('ISO 8601 instant to run at. Excludes delayMs.'),
     delayMs: z.int().min(0).max(MAX_DELAY_MS).optional().describe('Run this many ms after creation. Excludes runAt.'),
     retry: retrySchema.optional(),
     timeoutMs: z.int().min(1).max(86_400_000).default(300_000).describe('Per-attempt timeout.'),
     priority: z.int().min(0).max(1000).default(0).describe('0 (default) to 1000; higher runs first.'),
     queue: z.string().regex(QUEUE_NAME_PATTERN, 'must be lower-case letters, digits, "-" or "_"').default('default'),
-    schedule: z
-      .record(z.string(), z.unknown())
-      .optional()
-      .describe(
-        'Makes the job recurring: {cron, timezone} or {every} / {everyMs}, with startAt, endAt, limit, jitterMs, dst',
-      ),
+    schedule: jobScheduleSchema.optional(),
     overlap: overlapPolicySchema.optional(),
     catchUp: catchUpPolicySchema.optional(),
     dependsOn: z
@@ -163,18 +190,7 @@ export function parseJobSpec(body: unknown, limits: JobSpecLimits, now: Date): J
     throw new ValidationError(toFieldIssues(parsed.error));
   }
   const request = parsed.data;
-  if (nestingDepth(request.payload) > MAX_PAYLOAD_DEPTH) {
-    throw new ValidationError([
-      { path: 'payload', message: `must not be nested more than ${MAX_PAYLOAD_DEPTH} levels deep`, code: 'too_big' },
-    ]);
-  }
-  const payloadBytes = Buffer.byteLength(JSON.stringify(request.payload), 'utf8');
-  if (payloadBytes > limits.maxPayloadBytes) {
-    throw new PayloadTooLargeError(limits.maxPayloadBytes, 'payload');
-  }
-  assertStorableJson(request.payload, 'payload');
-  assertStorableJson(request.name, 'name');
-  assertStorableJson(request.schedule, 'schedule');
+  checkPayloadSize(request.payload, limits);
   const runAt = request.runAt === undefined ? null : new Date(request.runAt);
   if (runAt !== null && runAt.getTime() < now.getTime() - limits.runAtPastToleranceMs) {
     throw new ValidationError([
@@ -183,6 +199,11 @@ export function parseJobSpec(body: unknown, limits: JobSpecLimits, now: Date): J
         message: `must not be more than ${limits.runAtPastToleranceMs} ms in the past`,
         code: 'too_small',
       },
+    ]);
+  }
+  if (runAt !== null && runAt.getTime() > now.getTime() + MAX_DELAY_MS) {
+    throw new ValidationError([
+      { path: 'runAt', message: `must not be more than ${MAX_DELAY_MS / 86_400_000} days ahead`, code: 'too_big' },
     ]);
   }
   const scheduledFor = runAt ?? new Date(now.getTime() + (request.delayMs ?? 0));
@@ -215,4 +236,30 @@ export function parseJobSpec(body: unknown, limits: JobSpecLimits, now: Date): J
       backoffJitter: backoff?.jitter ?? DEFAULT_RETRY_POLICY.backoffJitter,
     },
   };
+}
+
+/** The body of `PATCH /v1/jobs/:id`: every field optional, each checked as on create. */
+export const updateJobRequestSchema = z.strictObject({
+  name: jobNameSchema.optional(),
+  payload: jobPayloadSchema.optional(),
+  schedule: jobScheduleSchema.optional().describe('Replaces the whole schedule'),
+  overlap: overlapPolicySchema.optional(),
+  catchUp: catchUpPolicySchema.optional(),
+});
+
+export type JobUpdate = z.output<typeof updateJobRequestSchema>;
+
+/**
+ * Validates a change of a recurring job as a create validates the same fields. The schedule itself
+ * and the payload against its handler are checked by the caller, as on create.
+ */
+export function parseJobUpdate(body: unknown, limits: Pick<JobSpecLimits, 'maxPayloadBytes'>): JobUpdate {
+  const parsed = updateJobRequestSchema.safeParse(body);
+  if (!parsed.success) {
+    throw new ValidationError(toFieldIssues(parsed.error));
+  }
+  if (parsed.data.payload !== undefined) {
+    checkPayloadSize(parsed.data.payload, limits);
+  }
+  return parsed.data;
 }

@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+
 import { ValidationError } from './errors.js';
 
 /**
@@ -7,15 +9,22 @@ import { ValidationError } from './errors.js';
  */
 const NUL = '\u0000';
 
+export const STORABLE_JSON_MESSAGE =
+  'must not contain the NUL character (\\u0000) or a lone UTF-16 surrogate, which cannot be stored';
+
+/** Whether Postgres can store `value` as it is: no NUL character and no lone surrogate in any string or key. */
+export function isStorableJson(value: unknown): boolean {
+  return !containsNul(value);
+}
+
+/** `schema`, refusing text or JSON that Postgres cannot store; for every field of a request that is stored or queried. */
+export function storable<T extends z.ZodType>(schema: T) {
+  return schema.refine((value) => isStorableJson(value), { message: STORABLE_JSON_MESSAGE });
+}
+
 export function assertStorableJson(value: unknown, path: string): void {
   if (containsNul(value)) {
-    throw new ValidationError([
-      {
-        path,
-        message: 'must not contain the NUL character (\\u0000) or a lone UTF-16 surrogate, which cannot be stored',
-        code: 'invalid_string',
-      },
-    ]);
+    throw new ValidationError([{ path, message: STORABLE_JSON_MESSAGE, code: 'invalid_string' }]);
   }
 }
 

@@ -7,7 +7,7 @@ import {
   MAX_WORKFLOW_JOBS,
 } from './dependency-policy.js';
 import { type FieldIssue, ValidationError } from './errors.js';
-import { type JobSpec, type JobSpecLimits, parseJobSpec } from './job-spec.js';
+import { jobNameSchema, type JobSpec, type JobSpecLimits, parseJobSpec } from './job-spec.js';
 import { prefixIssues, toFieldIssues } from './zod-issues.js';
 
 const NODE_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
@@ -21,7 +21,7 @@ export const dependencySchema = z.union([
 ]);
 
 export const createWorkflowRequestSchema = z.strictObject({
-  name: z.string().trim().min(1).max(200),
+  name: jobNameSchema,
   failurePolicy: failurePolicySchema
     .default('skip')
     .describe('What a job does when a dependency ends DEAD, CANCELLED or SKIPPED; an edge may override it'),

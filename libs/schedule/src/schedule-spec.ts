@@ -1,4 +1,4 @@
-import { toFieldIssues, ValidationError } from '@meridian/domain';
+import { instantSchema, toFieldIssues, ValidationError } from '@meridian/domain';
 import { z } from 'zod';
 
 import { parseCron } from './cron-expression.js';
@@ -17,8 +17,8 @@ export const scheduleRequestSchema = z
     timezone: z.string().min(1).max(64).optional().describe('IANA zone of the cron expression; default UTC'),
     every: z.string().min(2).max(32).optional().describe('Fixed interval: "90s", "15m", "1h30m", "2d"'),
     everyMs: z.int().min(MIN_INTERVAL_MS).max(MAX_INTERVAL_MS).optional(),
-    startAt: z.iso.datetime({ offset: true }).optional(),
-    endAt: z.iso.datetime({ offset: true }).optional(),
+    startAt: instantSchema.optional(),
+    endAt: instantSchema.optional(),
     limit: z.int().min(1).max(1_000_000_000).optional().describe('Occurrences in all'),
     jitterMs: z.int().min(0).max(3_600_000).default(0).describe('Random delay added to each run'),
     dst: z

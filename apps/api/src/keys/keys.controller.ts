@@ -1,5 +1,5 @@
 import type { ApiKeyRecord } from '@meridian/db';
-import { NAMESPACE_PATTERN, type Principal, SCOPES, toFieldIssues, ValidationError } from '@meridian/domain';
+import { NAMESPACE_PATTERN, type Principal, SCOPES, storable, toFieldIssues, ValidationError } from '@meridian/domain';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -11,7 +11,7 @@ import { openApiSchema, problemResponse } from '../common/openapi-schema.js';
 import { KeysService } from './keys.service.js';
 
 export const createKeyRequestSchema = z.strictObject({
-  name: z.string().trim().min(1).max(200).describe('What the key is for, for whoever reads the list'),
+  name: storable(z.string().trim().min(1).max(200)).describe('What the key is for, for whoever reads the list'),
   scopes: z.array(z.enum(SCOPES)).min(1).max(SCOPES.length),
   namespace: z
     .string()

@@ -1,4 +1,10 @@
-import { MAX_BACKFILL_OCCURRENCES, type Principal, toFieldIssues, ValidationError } from '@meridian/domain';
+import {
+  MAX_BACKFILL_OCCURRENCES,
+  type Principal,
+  toFieldIssues,
+  updateJobRequestSchema,
+  ValidationError,
+} from '@meridian/domain';
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 
@@ -17,7 +23,6 @@ import {
   triggerResultSchema,
   upcomingQuerySchema,
   upcomingSchema,
-  updateRecurringJobSchema,
 } from '../jobs/dto/occurrence.view.js';
 import { SchedulesService } from './schedules.service.js';
 
@@ -43,7 +48,7 @@ export class SchedulesController {
     description: 'Name, payload, schedule or policies; a new schedule takes effect from its next occurrence.',
   })
   @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiBody({ schema: openApiSchema(updateRecurringJobSchema, 'input') })
+  @ApiBody({ schema: openApiSchema(updateJobRequestSchema, 'input') })
   @ApiResponse({ status: 200, schema: openApiSchema(jobViewSchema) })
   @ApiResponse({ status: 400, ...problemResponse, description: 'Invalid change' })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })

@@ -1,16 +1,18 @@
+import type { MeridianConfig } from '@meridian/config';
 import { type JobRecord, OccurrenceLedgerRepository, type OccurrenceRecord } from '@meridian/db';
 import {
-  assertStorableJson,
   JobNotRecurringError,
   MAX_BACKFILL_OCCURRENCES,
   OverlapForbidsRunError,
+  parseJobUpdate,
   toFieldIssues,
   ValidationError,
 } from '@meridian/domain';
 import { HandlerRegistry } from '@meridian/handler-sdk';
 import { CancellationNotifier } from '@meridian/queue';
+import { CONFIG } from '@meridian/runtime';
 import { formatInZone, nextOccurrences, parseSchedule } from '@meridian/schedule';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { z } from 'zod';
 
@@ -19,7 +21,6 @@ import {
   type backfillResultSchema,
   toBackfillResult,
   type triggerResultSchema,
-  updateRecurringJobSchema,
 } from '../jobs/dto/occurrence.view.js';
 import { JobsService } from '../jobs/jobs.service.js';
 
@@ -39,6 +40,7 @@ export class SchedulesService {
     private readonly ledger: OccurrenceLedgerRepository,
     private readonly handlers: HandlerRegistry,
     private readonly cancellations: CancellationNotifier,
+    @Inject(CONFIG) private readonly config: MeridianConfig,
     @InjectPinoLogger(SchedulesService.name) private readonly logger: PinoLogger,
   ) {}
 
@@ -66,15 +68,10 @@ export class SchedulesService {
    * its next occurrence after now (and after the last one recorded): no occurrence twice, none owed.
    */
   async update(namespace: string, jobId: string, body: unknown, now: Date = new Date()): Promise<JobRecord> {
-    const parsed = updateRecurringJobSchema.safeParse(body);
-    if (!parsed.success) {
-      throw new ValidationError(toFieldIssues(parsed.error));
-    }
-    const changes = parsed.data;
+    const changes = parseJobUpdate(body, this.config.api);
     const job = await this.recurring(namespace, jobId);
     const schedule = changes.schedule === undefined ? undefined : parseSchedule(changes.schedule).schedule;
     if (changes.payload !== undefined) {
-      assertStorableJson(changes.payload, 'payload');
       changes.payload = this.handlers.parsePayload(job.handler, changes.payload);
     }
     const updated = await this.ledger.updateRecurring(

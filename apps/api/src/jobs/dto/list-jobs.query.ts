@@ -1,4 +1,4 @@
-import { EXECUTION_STATUSES, QUEUE_NAME_PATTERN } from '@meridian/domain';
+import { EXECUTION_STATUSES, QUEUE_NAME_PATTERN, storable } from '@meridian/domain';
 import { z } from 'zod';
 
 export const pageQuerySchema = z.strictObject({
@@ -8,7 +8,7 @@ export const pageQuerySchema = z.strictObject({
 
 export const listJobsQuerySchema = pageQuerySchema.extend({
   status: z.enum(EXECUTION_STATUSES as [string, ...string[]]).optional(),
-  name: z.string().min(1).max(200).optional(),
+  name: storable(z.string().min(1).max(200)).optional(),
   queue: z.string().regex(QUEUE_NAME_PATTERN).optional(),
 });
 export type ListJobsQuery = z.infer<typeof listJobsQuerySchema>;

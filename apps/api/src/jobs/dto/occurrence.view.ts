@@ -1,5 +1,5 @@
 import type { BackfillItem, OccurrenceRecord } from '@meridian/db';
-import { catchUpPolicySchema, OCCURRENCE_OUTCOMES, overlapPolicySchema } from '@meridian/domain';
+import { instantSchema, OCCURRENCE_OUTCOMES, storable } from '@meridian/domain';
 import { z } from 'zod';
 
 export const occurrenceViewSchema = z.object({
@@ -37,25 +37,16 @@ export function toOccurrenceView(occurrence: OccurrenceRecord): z.infer<typeof o
 
 export const pauseRequestSchema = z
   .strictObject({
-    note: z.string().max(500).optional().describe('Why, for whoever looks next'),
-    until: z.iso.datetime({ offset: true }).optional().describe('Resume by itself at this instant'),
+    note: storable(z.string().max(500)).optional().describe('Why, for whoever looks next'),
+    until: instantSchema.optional().describe('Resume by itself at this instant'),
   })
   .default({});
-
-/** The body of `PATCH /v1/jobs/:id`: every field optional, changes take effect from the next occurrence. */
-export const updateRecurringJobSchema = z.strictObject({
-  name: z.string().trim().min(1).max(200).optional(),
-  payload: z.unknown().optional(),
-  schedule: z.record(z.string(), z.unknown()).optional().describe('Replaces the whole schedule'),
-  overlap: overlapPolicySchema.optional(),
-  catchUp: catchUpPolicySchema.optional(),
-});
 
 /** The body of `POST /v1/jobs/:id/backfill`. */
 export const backfillRequestSchema = z
   .strictObject({
-    from: z.iso.datetime({ offset: true }).describe('First instant of the range (inclusive)'),
-    to: z.iso.datetime({ offset: true }).describe('Last instant of the range (inclusive); not in the future'),
+    from: instantSchema.describe('First instant of the range (inclusive)'),
+    to: instantSchema.describe('Last instant of the range (inclusive); not in the future'),
     dryRun: z.boolean().default(false).describe('List what would run, write nothing'),
     mode: z
       .enum(['sequential', 'parallel'])

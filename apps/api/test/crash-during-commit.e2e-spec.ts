@@ -156,6 +156,25 @@ describe('crash during group commit', () => {
     );
   }
 
+  /**
+   * The jobs named `name` whose create has other than exactly one `job.created` entry, and the
+   * entries of creates whose job is not there: each entry is written by the statement that stores
+   * its job, so a kill can lose both, never one of them.
+   */
+  async function createsAuditedOtherwise(name: string): Promise<{ id: string; entries: number }[]> {
+    return query(
+      `SELECT j.id, count(a.id)::int AS entries
+         FROM jobs j LEFT JOIN audit_entries a ON a.action = 'job.created' AND a.target_id = j.id::text
+        WHERE j.name = $1
+        GROUP BY j.id
+       HAVING count(a.id) <> 1
+        UNION ALL
+       SELECT a.target_id::uuid, 1 FROM audit_entries a
+        WHERE a.action = 'job.created' AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.id::text = a.target_id)`,
+      [name],
+    );
+  }
+
   it('should keep every acknowledged create, run each job once and make one job per key when the api is killed mid-burst', async () => {
     const name = 'burst';
     const killAfter = 200;
@@ -197,6 +216,8 @@ describe('crash during group commit', () => {
       expect(unanswered.length).toBeGreaterThan(0);
       const committed = await committedJobs(name);
       expect(acknowledged.filter(({ key, jobId }) => committed.get(key) !== jobId)).toEqual([]);
+      // Every create that committed before the kill has its audit entry, acknowledged or not.
+      expect(await createsAuditedOtherwise(name)).toEqual([]);
 
       // Each unanswered create, retried with its key: the job committed before the kill comes back
       // as a replay, and one that was not is created now.
@@ -211,6 +232,8 @@ describe('crash during group commit', () => {
       );
       const keys = [...acknowledged, ...unanswered].map(({ key }) => key).sort();
       expect([...(await committedJobs(name)).keys()].sort()).toEqual(keys);
+      // The replays recorded nothing; the creates made now have their entries too.
+      expect(await createsAuditedOtherwise(name)).toEqual([]);
 
       await waitForQuiescence(name, keys.length, 60_000);
       expect(await jobsWithoutOneExecution(name)).toEqual([]);

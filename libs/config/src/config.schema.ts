@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { JOB_DEPENDENCIES_CEILING, MAX_JOB_DEPENDENCIES } from '@meridian/domain';
 import { z } from 'zod';
 
 /** A whole number in [min, max]; a blank value is an error, not 0 (as plain coercion would make it). */
@@ -25,6 +26,17 @@ const cidrList = commaSeparated(
   z.string().refine((cidr) => ipaddr.isValidCIDR(cidr), { message: 'must be CIDR ranges such as 10.0.0.0/8' }),
 );
 
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+/** Proxies named as Express's `trust proxy` takes them: addresses, CIDR ranges or a named range. */
+const trustedProxies = commaSeparated(
+  z.string().refine((entry) => PROXY_RANGE_NAMES.has(entry) || ipaddr.isValid(entry) || ipaddr.isValidCIDR(entry), {
+    message: 'must be CIDR ranges, addresses, loopback, linklocal or uniquelocal',
+  }),
+);
+
+/** `true` or `false`, nothing else: a typo must not silently leave a switch off (or on). */
+const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
+
 /**
  * Every environment variable Meridian reads, with its default. Defaults work against a local Redis
  * and Postgres, so a fresh checkout runs with no configuration.
@@ -50,15 +62,51 @@ export const envSchema = z.object({
   API_RATE_LIMIT_PER_MINUTE: int(1, 10_000_000).default(6000),
   /** Requests one API key may make beyond its per-minute limit, per 10 minutes; 0: none (docs/decisions/0001). */
   API_RATE_LIMIT_BURST: int(0, 100_000_000).default(10_000),
+  /** Requests the keys of one namespace together may make per minute, across every api process. */
+  API_NAMESPACE_RATE_LIMIT_PER_MINUTE: int(1, 10_000_000).default(6000),
+  /** Requests one namespace may make beyond its per-minute limit, per 10 minutes; 0: none. */
+  API_NAMESPACE_RATE_LIMIT_BURST: int(0, 100_000_000).default(10_000),
+  /**
+   * Requests one client address may make per minute to one api process, before any key is looked at;
+   * counted in memory, so it costs valid requests nothing. 0: no limit.
+   */
+  API_ADDRESS_RATE_LIMIT_PER_MINUTE: int(0, 100_000_000).default(60_000),
+  /** Failed authentications (API and Bull Board) one client address may make per minute, across every api process. */
+  API_AUTH_FAILURE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(100),
+  /**
+   * Proxies whose X-Forwarded-For names the client: CIDR ranges, or `loopback`, `linklocal`,
+   * `uniquelocal`. Empty: the client is whoever connects, and forwarded headers are ignored.
+   */
+  API_TRUST_PROXY: trustedProxies.default([]),
   /** How long an api process trusts an API key it read from Postgres; 0: read it on every request. */
   API_KEY_CACHE_TTL_MS: int(0, 3_600_000).default(30_000),
   /** API keys one api process keeps verified at most (and, apart, ids known to be no active key). */
   API_KEY_CACHE_MAX_ENTRIES: int(1, 10_000_000).default(10_000),
+  /**
+   * Refused requests (401, 403) one api process records in the audit log per client address per
+   * minute; the others are counted in the next entry recorded. 0: none is recorded.
+   */
+  AUDIT_REFUSALS_PER_ADDRESS_PER_MINUTE: int(0, 1_000_000).default(10),
+  /** Refused requests one api process records per namespace per minute, whatever their addresses. 0: none. */
+  AUDIT_REFUSALS_PER_NAMESPACE_PER_MINUTE: int(0, 1_000_000).default(100),
   API_MAX_BODY_BYTES: int(1024, 64 * 1024 * 1024).default(512 * 1024),
   /** Largest body of the routes that take up to 1,000 jobs at once (batch create, workflows). */
   API_MAX_BATCH_BODY_BYTES: int(1024, 256 * 1024 * 1024).default(16 * 1024 * 1024),
   JOB_MAX_PAYLOAD_BYTES: int(1, 64 * 1024 * 1024).default(256 * 1024),
   JOB_RUN_AT_PAST_TOLERANCE_MS: int(0, 86_400_000).default(60_000),
+  /** Most dependencies of one job (its fan-in), on its own or in a workflow. */
+  JOB_MAX_DEPENDENCIES: int(1, JOB_DEPENDENCIES_CEILING).default(MAX_JOB_DEPENDENCIES),
+  /**
+   * Recurring jobs one namespace may have (active or paused), unless it has its own quota; 0: no
+   * quota. Every schedule costs the scheduler a tick per occurrence, whoever it belongs to.
+   */
+  NAMESPACE_MAX_RECURRING_JOBS: int(0, 10_000_000).default(1000),
+
+  /**
+   * Whether Bull Board may change the queues (retry, remove, pause, ...). Off by default: such changes
+   * bypass Postgres, the state machine and the audit log; the REST API makes them properly.
+   */
+  BULL_BOARD_WRITABLE: flag.default(false),
 
   OUTBOX_POLL_INTERVAL_MS: int(5, 60_000).default(50),
   OUTBOX_BATCH_SIZE: int(1, 5000).default(500),
@@ -84,14 +132,14 @@ export const envSchema = z.object({
   NAMESPACE_MAX_RUNS_PER_MINUTE: int(0, 100_000_000).default(0),
   WORKER_SHUTDOWN_GRACE_MS: int(0, 3_600_000).default(30_000),
   EXECUTION_RESULT_MAX_BYTES: int(0, 16 * 1024 * 1024).default(64 * 1024),
+  /**
+   * Largest `details` (and `message`) of a failed attempt's error. Each attempt keeps its own error,
+   * so this is paid once per attempt, and smaller than the result's cap.
+   */
+  EXECUTION_ERROR_MAX_BYTES: int(0, 16 * 1024 * 1024).default(16 * 1024),
   HTTP_HANDLER_MAX_RESPONSE_BYTES: int(0, 64 * 1024 * 1024).default(1024 * 1024),
   /** Internal address ranges the http handler may call nevertheless (by default it calls public addresses only). */
   HTTP_ALLOWED_TARGETS: cidrList.default([]),
 });
 
 export type Env = z.infer<typeof envSchema>;
-  /**
-   * Largest `details` (and `message`) of a failed attempt's error. Each attempt keeps its own error,
-   * so this is paid once per attempt, and smaller than the result's cap.
-   */
-  EXECUTION_ERROR_MAX_BYTES: int(0, 16 * 1024 * 1024).default(16 * 1024),

@@ -19,6 +19,10 @@ export interface MeridianConfig {
     maxBatchBodyBytes: number;
     maxPayloadBytes: number;
     runAtPastToleranceMs: number;
+    /** Most dependencies of one job. */
+    maxDependencies: number;
+    /** Recurring jobs per namespace unless it has its own quota (0: no quota). */
+    maxRecurringJobsPerNamespace: number;
     /** API_BOOTSTRAP_KEY, or null: an admin key of namespace `default` that may create keys anywhere. */
     bootstrapKey: string | null;
     /** Requests per API key per minute, across every api process. */
@@ -27,6 +31,20 @@ export interface MeridianConfig {
     rateLimitBurst: number;
     /** Verified API keys each api process keeps: for `ttlMs` (0: none), at most `maxEntries`. */
     keyCache: { ttlMs: number; maxEntries: number };
+    /** Refused requests (401, 403) each api process records in the audit log per minute, per client address and per namespace. */
+    refusalAudit: { perAddressPerMinute: number; perNamespacePerMinute: number };
+    /** Requests of one namespace's keys together per minute, across every api process. */
+    namespaceRateLimitPerMinute: number;
+    /** Requests of one namespace per 10 minutes beyond `namespaceRateLimitPerMinute` (0: none). */
+    namespaceRateLimitBurst: number;
+    /** Requests per client address per minute, per api process, before authentication (0: none). */
+    addressRateLimitPerMinute: number;
+    /** Failed authentications per client address per minute, across every api process. */
+    authFailureLimitPerMinute: number;
+    /** Proxies trusted to name the client in X-Forwarded-For (Express's `trust proxy`); empty: none. */
+    trustProxy: string[];
+    /** Whether Bull Board may change the queues; read-only by default. */
+    bullBoardWritable: boolean;
   };
   outbox: { pollIntervalMs: number; batchSize: number };
   /** Schedule ticks one scheduler process handles at once. */
@@ -37,6 +55,8 @@ export interface MeridianConfig {
     concurrency: number;
     shutdownGraceMs: number;
     resultMaxBytes: number;
+    /** Largest `details` and `message` of a failed attempt's error, as JSON. */
+    errorMaxBytes: number;
     httpMaxResponseBytes: number;
     /** CIDR ranges of internal addresses the http handler may call. */
     httpAllowedTargets: string[];
@@ -49,8 +69,6 @@ export interface MeridianConfig {
  * Parses the environment once, at boot. Every bad variable is listed in one error, each by name.
  * Nothing else in Meridian reads `process.env`.
  */
-    /** Largest `details` and `message` of a failed attempt's error, as JSON. */
-    errorMaxBytes: number;
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): MeridianConfig {
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) {
@@ -70,10 +88,22 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): MeridianCon
       maxBatchBodyBytes: env.API_MAX_BATCH_BODY_BYTES,
       maxPayloadBytes: env.JOB_MAX_PAYLOAD_BYTES,
       runAtPastToleranceMs: env.JOB_RUN_AT_PAST_TOLERANCE_MS,
+      maxDependencies: env.JOB_MAX_DEPENDENCIES,
+      maxRecurringJobsPerNamespace: env.NAMESPACE_MAX_RECURRING_JOBS,
       bootstrapKey: env.API_BOOTSTRAP_KEY ?? null,
       rateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
       rateLimitBurst: env.API_RATE_LIMIT_BURST,
       keyCache: { ttlMs: env.API_KEY_CACHE_TTL_MS, maxEntries: env.API_KEY_CACHE_MAX_ENTRIES },
+      refusalAudit: {
+        perAddressPerMinute: env.AUDIT_REFUSALS_PER_ADDRESS_PER_MINUTE,
+        perNamespacePerMinute: env.AUDIT_REFUSALS_PER_NAMESPACE_PER_MINUTE,
+      },
+      namespaceRateLimitPerMinute: env.API_NAMESPACE_RATE_LIMIT_PER_MINUTE,
+      namespaceRateLimitBurst: env.API_NAMESPACE_RATE_LIMIT_BURST,
+      addressRateLimitPerMinute: env.API_ADDRESS_RATE_LIMIT_PER_MINUTE,
+      authFailureLimitPerMinute: env.API_AUTH_FAILURE_LIMIT_PER_MINUTE,
+      trustProxy: env.API_TRUST_PROXY,
+      bullBoardWritable: env.BULL_BOARD_WRITABLE,
     },
     outbox: { pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS, batchSize: env.OUTBOX_BATCH_SIZE },
     scheduler: { tickConcurrency: env.SCHEDULER_TICK_CONCURRENCY },
@@ -83,6 +113,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): MeridianCon
       concurrency: env.WORKER_CONCURRENCY,
       shutdownGraceMs: env.WORKER_SHUTDOWN_GRACE_MS,
       resultMaxBytes: env.EXECUTION_RESULT_MAX_BYTES,
+      errorMaxBytes: env.EXECUTION_ERROR_MAX_BYTES,
       httpMaxResponseBytes: env.HTTP_HANDLER_MAX_RESPONSE_BYTES,
       httpAllowedTargets: env.HTTP_ALLOWED_TARGETS,
       namespaceDefaults: {
@@ -92,4 +123,3 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): MeridianCon
     },
   };
 }
-      errorMaxBytes: env.EXECUTION_ERROR_MAX_BYTES,

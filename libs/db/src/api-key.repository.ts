@@ -1,7 +1,8 @@
 import { generateApiKey, newId, type Scope } from '@meridian/domain';
 
+import { appendAuditEntries, type AuditOf } from './audit-entries.js';
 import type { Database } from './postgres.js';
-import type { SqlClient, Statement } from './sql-client.js';
+import { type SqlClient, type Statement, statementsIn } from './sql-client.js';
 
 export interface ApiKeyRecord {
   id: string;
@@ -28,16 +29,27 @@ export class ApiKeyRepository {
     private readonly sql: SqlClient,
   ) {}
 
-  async create(input: {
-    namespace: string;
-    name: string;
-    scopes: Scope[];
-    createdBy: string;
-  }): Promise<{ record: ApiKeyRecord; key: string }> {
+  /** A new key, returned once; `audit` makes the entry from its record, written in the same transaction. */
+  async create(
+    input: {
+      namespace: string;
+      name: string;
+      scopes: Scope[];
+      createdBy: string;
+    },
+    audit?: AuditOf<ApiKeyRecord>,
+    now: Date = new Date(),
+  ): Promise<{ record: ApiKeyRecord; key: string }> {
     const id = newId();
     const { key, secretHash } = generateApiKey(id);
-    const row = await this.db.apiKey.create({ data: { id, ...input, secretHash } });
-    return { record: toRecord(row), key };
+    const record = await this.db.$transaction(async (tx) => {
+      const created = toRecord(await tx.apiKey.create({ data: { id, ...input, secretHash, createdAt: now } }));
+      if (audit !== undefined) {
+        await appendAuditEntries(statementsIn(tx), [audit(created)], now);
+      }
+      return created;
+    });
+    return { record, key };
   }
 
   /** A key that has not been revoked, with its secret's hash, for authentication. */
@@ -51,16 +63,28 @@ export class ApiKeyRepository {
     return rows.map(toRecord);
   }
 
-  /** Revokes a key of `namespace`; false when there is no such key there. Revoking twice is fine. */
-  async revoke(namespace: string, id: string, now: Date = new Date()): Promise<boolean> {
-    const key = await this.db.apiKey.findFirst({ where: { id, namespace } });
-    if (key === null) {
-      return false;
-    }
-    if (key.revokedAt === null) {
-      await this.db.apiKey.update({ where: { id }, data: { revokedAt: now } });
-    }
-    return true;
+  /**
+   * Revokes a key of `namespace`; false when there is no such key there. Revoking twice is fine.
+   * `audit` makes the entry from the key before and after, written in the same transaction.
+   */
+  async revoke(
+    namespace: string,
+    id: string,
+    audit?: AuditOf<{ before: ApiKeyRecord; after: ApiKeyRecord }>,
+    now: Date = new Date(),
+  ): Promise<boolean> {
+    return this.db.$transaction(async (tx) => {
+      const key = await tx.apiKey.findFirst({ where: { id, namespace } });
+      if (key === null) {
+        return false;
+      }
+      const revoked =
+        key.revokedAt === null ? await tx.apiKey.update({ where: { id }, data: { revokedAt: now } }) : key;
+      if (audit !== undefined) {
+        await appendAuditEntries(statementsIn(tx), [audit({ before: toRecord(key), after: toRecord(revoked) })], now);
+      }
+      return true;
+    });
   }
 }
 

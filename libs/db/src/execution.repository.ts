@@ -6,6 +6,7 @@ import {
   toStorableJson,
 } from '@meridian/domain';
 
+import { appendAuditEntries, type AuditOf } from './audit-entries.js';
 import { resetForRetry } from './dependency.repository.js';
 import { DISPATCH_COLUMNS, type DispatchRow, toDispatch } from './dispatch-row.js';
 import {
@@ -20,11 +21,12 @@ import {
   startAttempts,
 } from './execution-transitions.js';
 import { GroupCommit } from './group-commit.js';
+import { findJobsWithLatestExecution, type JobWithLatestExecution } from './job.repository.js';
 import { toAttemptRecord, toExecutionRecord } from './mappers.js';
 import { decodeAttemptCursor, decodeCursor, encodeAttemptCursor, toPage } from './pagination.js';
 import type { Database } from './postgres.js';
 import type { AttemptRecord, ExecutionRecord, Page } from './records.js';
-import type { SqlClient } from './sql-client.js';
+import { type SqlClient, statementsIn } from './sql-client.js';
 
 /** Attempts shown with an execution when the request does not say. */
 export const ATTEMPTS_PAGE_DEFAULT = 20;
@@ -227,12 +229,14 @@ export class ExecutionRepository {
    * Runs a DEAD or CANCELLED execution again, as a new execution of its job (the job's latest; a
    * one-off job, outside a cancelled workflow). Jobs downstream that were skipped or cancelled
    * because of it wait again, so retrying a failed job resumes its workflow from there.
-   * Locks the job row. Returns the new execution's id, or why there is none.
+   * Locks the job row. Returns the new execution's id, or why there is none. `audit` makes the
+   * entry from the new execution, written in the same transaction.
    */
   async retry(
     namespace: string,
     executionId: string,
     now: Date,
+    audit?: AuditOf<ExecutionRecord>,
   ): Promise<{ executionId: string } | { refused: string } | null> {
     return this.db.$transaction(async (tx) => {
       const rows = await tx.$queryRaw<
@@ -275,13 +279,35 @@ export class ExecutionRepository {
         { id: execution.job_id, namespace, workflowId: execution.workflow_id },
         now,
       );
+      if (audit !== undefined) {
+        const created = toExecutionRecord(await tx.execution.findUniqueOrThrow({ where: { id: retried } }));
+        await appendAuditEntries(statementsIn(tx), [audit(created)], now);
+      }
       return { executionId: retried };
     });
   }
 
-  /** Cancels every execution of a job that has not finished; see {@link cancelExecutions}. */
-  async cancelByJob(jobId: string, now: Date): Promise<CancelledExecution[]> {
-    const cancelled = await cancelExecutions(this.sql, { jobId }, now);
+  /**
+   * Cancels every execution of a job that has not finished; see {@link cancelExecutions}. When it
+   * cancelled any, `audit.entry` makes the entry from the job (of `audit.namespace`) as the cancel
+   * left it, read and written in the same transaction.
+   */
+  async cancelByJob(
+    jobId: string,
+    now: Date,
+    audit?: { namespace: string; entry: AuditOf<JobWithLatestExecution> },
+  ): Promise<CancelledExecution[]> {
+    const cancelled =
+      audit === undefined
+        ? await cancelExecutions(this.sql, { jobId }, now)
+        : await this.sql.transaction(async (tx) => {
+            const rows = await cancelExecutions(tx, { jobId }, now);
+            const [after] = rows.length === 0 ? [] : await findJobsWithLatestExecution(tx, audit.namespace, [jobId]);
+            if (after !== undefined) {
+              await appendAuditEntries(tx, [audit.entry(after)], now);
+            }
+            return rows;
+          });
     return cancelled.map(({ id, previousStatus }) => ({ id, previousStatus }));
   }
 }

@@ -1,5 +1,6 @@
 import { type CatchUpPolicy, ExecutionStatus, type JobSpec, type OverlapPolicy } from '@meridian/domain';
 
+import { auditColumns, type AuditRow, insertAuditRowsSql } from './audit-entries.js';
 import { FIRST_EXECUTIONS_CTE, NEW_JOB_STATUS_SQL, RUNNABLE_FIRST_EXECUTION_SQL } from './execution-transitions.js';
 import type { ExecutionRecord, JobRecord } from './records.js';
 import { storedRecurrencePolicies } from './records.js';
@@ -42,8 +43,11 @@ export interface NewRecurringJob {
 
 export type NewJob = NewOneOffJob | NewRecurringJob;
 
-/** A job to insert, with the instant it is created at. */
-export type TimedNewJob = NewJob & { createdAt: Date };
+/**
+ * A job to insert, with the instant it is created at and, for a create made through the API, its
+ * audit entry (whose target is the job): inserted by the same statement, and only if the job is.
+ */
+export type TimedNewJob = NewJob & { createdAt: Date; audit?: AuditRow | undefined };
 
 /** A stored job with its first execution (null for a recurring job); null when its key was taken. */
 export type InsertedJob = { job: JobRecord; execution: ExecutionRecord | null } | null;
@@ -53,10 +57,11 @@ export type InsertedJob = { job: JobRecord; execution: ExecutionRecord | null } 
  * for an execution, ARM_SCHEDULE for a recurring job), in one statement: atomic without an explicit
  * transaction, and one round trip however many jobs.
  *
- * Inputs: one array per column ($1–$30), aligned by job. Output: the ids of the jobs
+ * Inputs: one array per column ($1–$30), aligned by job; then the audit rows of the creates
+ * ($31–$40, see insertAuditRowsSql), each targeting its job. Output: the ids of the jobs
  * inserted. A job whose (namespace, idempotency key) is taken — by an earlier job or by an earlier
- * row of the same statement — is not inserted (ON CONFLICT DO NOTHING), nor are its execution and
- * outbox row. Locks: the new rows only. The outbox trigger NOTIFYs the relay once per statement.
+ * row of the same statement — is not inserted (ON CONFLICT DO NOTHING), nor are its execution,
+ * outbox row and audit row (a replayed create is no change). Locks: the new rows only. The outbox trigger NOTIFYs the relay once per statement.
  * The executions and the jobs' status come from execution-transitions.ts (FIRST_EXECUTIONS_CTE).
  */
 const INSERT_JOBS: Statement = {
@@ -95,6 +100,7 @@ const INSERT_JOBS: Statement = {
        UNION ALL
       SELECT 'ARM_SCHEDULE'::"OutboxKind", NULL::uuid, i.job_id, i.created_at
         FROM input i JOIN job ON job.id = i.job_id WHERE i.execution_id IS NULL
+    ), audit AS (${insertAuditRowsSql(31, 'WHERE a.target_id IN (SELECT id::text FROM job)')}
     )
     SELECT id FROM job`,
 };
@@ -148,13 +154,14 @@ export async function insertJobs(runner: StatementRunner, jobs: readonly TimedNe
     ];
     values.forEach((value, index) => columns[index]?.push(value));
   }
-  const rows = await runner.query<{ id: string }>(INSERT_JOBS, columns);
+  const audit = auditColumns(jobs.flatMap((job) => job.audit ?? []));
+  const rows = await runner.query<{ id: string }>(INSERT_JOBS, [...columns, ...audit]);
   const inserted = new Set(rows.map((row) => row.id));
-  return jobs.map((job) => (inserted.has(job.jobId) ? storedRecords(job, job.createdAt) : null));
+  return jobs.map((job) => (inserted.has(job.jobId) ? insertedRecords(job, job.createdAt) : null));
 }
 
-/** The records of a job just inserted, as a read would return them. */
-function storedRecords(input: NewJob, now: Date): { job: JobRecord; execution: ExecutionRecord | null } {
+/** The records of a job as inserted at `now`, as a read would return them. */
+export function insertedRecords(input: NewJob, now: Date): { job: JobRecord; execution: ExecutionRecord | null } {
   const { spec } = input;
   const status =
     input.kind === 'one_off' && input.blockedOn !== undefined ? ExecutionStatus.Blocked : ExecutionStatus.Pending;

@@ -1,18 +1,29 @@
-import { assertStorableJson, type ExecutionStatus as Status, newId } from '@meridian/domain';
+import {
+  assertStorableJson,
+  type ExecutionStatus as Status,
+  type FieldIssue,
+  InvariantViolationError,
+  newId,
+  RecurringJobQuotaExceededError,
+} from '@meridian/domain';
 
 import type { Execution, Job } from '../generated/client/index.js';
+import { appendAuditEntries, type AuditOf, type NewAuditEntry, toAuditRow } from './audit-entries.js';
 import { GroupCommit } from './group-commit.js';
 import {
   type InsertedJob,
+  insertedRecords,
   insertJobs,
   type NewOneOffJob,
   type NewRecurringJob,
+  type StatementRunner,
   type TimedNewJob,
 } from './job-insert.js';
 import { EXECUTION_SELECT, fieldsWithPrefix, JOB_SELECT, toExecutionRecord, toJobRecord } from './mappers.js';
 import { decodeCursor, encodeCursor, toPage } from './pagination.js';
 import type { Database } from './postgres.js';
 import type { ExecutionRecord, JobRecord, Page } from './records.js';
+import { allotRecurringQuota, type QuotaRefusal } from './recurring-quota.js';
 import type { SqlClient, Statement } from './sql-client.js';
 
 /**
@@ -39,6 +50,12 @@ export interface JobWithLatestExecution {
 export type NewJobInput = Omit<NewOneOffJob, 'kind'>;
 /** A recurring job as the create path hands it over (see {@link JobRepository.createRecurring}). */
 export type NewRecurringJobInput = Omit<NewRecurringJob, 'kind'>;
+
+/** A job as a create stored it, with its first execution (null for a recurring job). */
+export interface CreatedJobRecords {
+  job: JobRecord;
+  execution: ExecutionRecord | null;
+}
 
 export type CreateJobResult =
   { created: true; job: JobRecord; execution: ExecutionRecord } | { created: false; reason: 'idempotency_key_taken' };
@@ -98,25 +115,50 @@ export interface JobFilter {
   limit: number;
 }
 
+/** Options of a {@link JobRepository}. */
+export interface JobRepositoryOptions {
+  /**
+   * Recurring jobs (active or paused) each namespace may have unless it has its own quota; 0: no
+   * quota. @defaultValue 0
+   */
+  defaultMaxRecurringJobs?: number;
+}
+
 export class JobRepository {
   /** Concurrent single creates share one statement and one commit; see {@link GroupCommit}. */
   private readonly creates: GroupCommit<TimedNewJob, InsertedJob>;
+  /**
+   * Recurring creates apart, so that the one-off path never waits on a quota: theirs share one
+   * transaction that counts each namespace's recurring jobs under its lock, then inserts.
+   */
+  private readonly recurringCreates: GroupCommit<TimedNewJob, InsertedJob | QuotaRefusal>;
+  private readonly defaultMaxRecurringJobs: number;
 
   constructor(
     private readonly db: Database,
     private readonly sql: SqlClient,
+    options: JobRepositoryOptions = {},
   ) {
+    this.defaultMaxRecurringJobs = options.defaultMaxRecurringJobs ?? 0;
     this.creates = new GroupCommit((jobs) => insertJobs(this.sql, jobs));
+    this.recurringCreates = new GroupCommit((jobs) => this.insertWithinQuota(jobs));
   }
 
   /**
    * Stores a job, its first execution (PENDING) and the outbox row that gets it to BullMQ, and
    * resolves once they are committed. Output: the stored records, or `created: false` when the
    * idempotency key is already taken in this namespace (a racing twin loses here, not with an error).
+   * `audit` makes the create's entry, targeting the job, from the records to store: it is written by
+   * the statement that stores the job, and only if the job is stored.
    */
-  async createWithFirstExecution(input: NewJobInput, now: Date = new Date()): Promise<CreateJobResult> {
+  async createWithFirstExecution(
+    input: NewJobInput,
+    now: Date = new Date(),
+    audit?: AuditOf<CreatedJobRecords>,
+  ): Promise<CreateJobResult> {
     assertStorableJson(input.spec.payload, 'payload');
-    const stored = await this.creates.submit({ kind: 'one_off', ...input, createdAt: now });
+    const job = { kind: 'one_off' as const, ...input, createdAt: now };
+    const stored = await this.creates.submit({ ...job, audit: createAuditRow(job, audit) });
     return stored === null
       ? { created: false, reason: 'idempotency_key_taken' }
       : { created: true, job: stored.job, execution: stored.execution as ExecutionRecord };
@@ -124,20 +166,67 @@ export class JobRepository {
 
   /**
    * Stores a recurring job and the outbox row that arms its first tick. No execution exists until a
-   * tick creates one. Null when the idempotency key is already taken.
+   * tick creates one. Null when the idempotency key is already taken. `audit` as for
+   * {@link createWithFirstExecution}.
    */
-  async createRecurring(input: NewRecurringJobInput, now: Date = new Date()): Promise<JobRecord | null> {
+  async createRecurring(
+    input: NewRecurringJobInput,
+    now: Date = new Date(),
+    audit?: AuditOf<CreatedJobRecords>,
+  ): Promise<JobRecord | null> {
     assertStorableJson(input.spec.payload, 'payload');
-    const stored = await this.creates.submit({ kind: 'recurring', ...input, createdAt: now });
+    const job = { kind: 'recurring' as const, ...input, createdAt: now };
+    const stored = await this.recurringCreates.submit({ ...job, audit: createAuditRow(job, audit) });
+    if (stored !== null && 'quotaExceeded' in stored) {
+      const { namespace, quota } = stored.quotaExceeded;
+      throw new RecurringJobQuotaExceededError(namespace, quota, [quotaIssue('schedule', quota)]);
+    }
     return stored?.job ?? null;
+  }
+
+  /**
+   * A flush of recurring creates: in one transaction, the namespaces' quotas are locked and counted,
+   * the jobs that fit are inserted, and the others are answered with their refusal.
+   */
+  private insertWithinQuota(jobs: TimedNewJob[]): Promise<(InsertedJob | QuotaRefusal)[]> {
+    return this.sql.transaction(async (tx) => {
+      const refusals = await allotRecurringQuota(tx, jobs, this.defaultMaxRecurringJobs);
+      const admitted = jobs.filter((_, index) => refusals[index] === null);
+      const inserted = admitted.length === 0 ? [] : await insertJobs(tx, admitted);
+      let next = 0;
+      return refusals.map((refusal) => refusal ?? (inserted[next++] as InsertedJob));
+    });
+  }
+
+  /**
+   * Within a batch's transaction: refuses the whole batch when its recurring jobs do not fit in their
+   * namespace's quota, naming each one that does not.
+   */
+  private async assertRecurringQuota(tx: StatementRunner, jobs: readonly TimedNewJob[]): Promise<void> {
+    const refused = (await allotRecurringQuota(tx, jobs, this.defaultMaxRecurringJobs)).flatMap((refusal, index) =>
+      refusal === null ? [] : [{ index, ...refusal.quotaExceeded }],
+    );
+    const first = refused[0];
+    if (first !== undefined) {
+      throw new RecurringJobQuotaExceededError(
+        first.namespace,
+        first.quota,
+        refused.map(({ index }) => quotaIssue(`jobs[${index}].schedule`, first.quota)),
+      );
+    }
   }
 
   /**
    * Stores every job of a batch with their executions and outbox rows, in one transaction: all of
    * them, or none (then the error is thrown). With an Idempotency-Key, the key is claimed in the
-   * same transaction; when it is taken, nothing is stored.
+   * same transaction; when it is taken, nothing is stored. `audit` makes the batch's one entry from
+   * the ids of its jobs, written in the same transaction.
    */
-  async createBatch(batch: NewJobBatch, now: Date = new Date()): Promise<CreateBatchResult> {
+  async createBatch(
+    batch: NewJobBatch,
+    now: Date = new Date(),
+    audit?: AuditOf<{ jobIds: string[] }>,
+  ): Promise<CreateBatchResult> {
     batch.jobs.forEach((job, index) => assertStorableJson(job.spec.payload, `jobs[${index}].payload`));
     const jobs: TimedNewJob[] = batch.jobs.map((job) => ({
       ...job,
@@ -160,7 +249,13 @@ export class JobRepository {
           return null;
         }
       }
-      return insertJobs(tx, jobs);
+      // After the key's claim, so that a replay racing its original is told the key is taken.
+      await this.assertRecurringQuota(tx, jobs);
+      const inserted = await insertJobs(tx, jobs);
+      if (audit !== undefined) {
+        await appendAuditEntries(tx, [audit({ jobIds: jobs.map((job) => job.jobId) })], now);
+      }
+      return inserted;
     });
     if (stored === null) {
       return { created: false, reason: 'idempotency_key_taken' };
@@ -182,23 +277,12 @@ export class JobRepository {
    * that do not exist (or are another namespace's) are left out.
    */
   async findManyWithLatestExecution(namespace: string, ids: readonly string[]): Promise<JobWithLatestExecution[]> {
-    const rows = await this.sql.query<Record<string, unknown>>(FIND_JOBS_WITH_LATEST_EXECUTION, [ids, namespace]);
-    const byId = new Map(
-      rows.map((row) => {
-        const execution = fieldsWithPrefix(row, 'e.');
-        const found = {
-          job: toJobRecord(row as unknown as Job),
-          latestExecution: execution.id === null ? null : toExecutionRecord(execution as unknown as Execution),
-        };
-        return [found.job.id, found];
-      }),
-    );
-    return ids.flatMap((id) => byId.get(id) ?? []);
+    return findJobsWithLatestExecution(this.sql, namespace, ids);
   }
 
   /** Resolves once every create submitted so far is committed or failed (for shutdown). */
-  drain(): Promise<void> {
-    return this.creates.drain();
+  async drain(): Promise<void> {
+    await Promise.all([this.creates.drain(), this.recurringCreates.drain()]);
   }
 
   /** A job of `namespace` with its latest execution; null when there is no such job. */
@@ -249,12 +333,63 @@ export class JobRepository {
   }
 
   /**
-   * Deletes the job with its executions, attempts and outbox rows (cascading). The cascade locks
-   * them in another order than the relay does, so the two can deadlock: the statement then runs again
-   * (see SqlClient.query), rather than failing the request.
+   * Deletes the job with its executions, attempts and outbox rows (cascading), and writes `audit`
+   * in the same transaction if there was a job to delete. The cascade locks them in another order
+   * than the relay does, so the two can deadlock: the transaction then runs again (see
+   * SqlClient.transaction), rather than failing the request.
    */
-  async delete(namespace: string, id: string): Promise<boolean> {
-    const deleted = await this.sql.query(DELETE_JOB, [id, namespace]);
-    return deleted.length > 0;
+  async delete(namespace: string, id: string, audit?: NewAuditEntry, now: Date = new Date()): Promise<boolean> {
+    return this.sql.transaction(async (tx) => {
+      const deleted = await tx.query(DELETE_JOB, [id, namespace]);
+      if (deleted.length > 0 && audit !== undefined) {
+        await appendAuditEntries(tx, [audit], now);
+      }
+      return deleted.length > 0;
+    }, 4);
   }
+}
+
+/**
+ * Jobs of `namespace` by id, each with its latest execution, in the order of `ids`, read with
+ * `runner`: the pool, or the transaction of a change that records the job as it left it.
+ */
+export async function findJobsWithLatestExecution(
+  runner: StatementRunner,
+  namespace: string,
+  ids: readonly string[],
+): Promise<JobWithLatestExecution[]> {
+  const rows = await runner.query<Record<string, unknown>>(FIND_JOBS_WITH_LATEST_EXECUTION, [ids, namespace]);
+  const byId = new Map(
+    rows.map((row) => {
+      const execution = fieldsWithPrefix(row, 'e.');
+      const found = {
+        job: toJobRecord(row as unknown as Job),
+        latestExecution: execution.id === null ? null : toExecutionRecord(execution as unknown as Execution),
+      };
+      return [found.job.id, found];
+    }),
+  );
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/**
+ * The audit row of a single create, made before the create joins a group commit: a target that
+ * cannot be stored fails its own create only, not the others of the flush.
+ */
+function createAuditRow(job: TimedNewJob, audit: AuditOf<CreatedJobRecords> | undefined) {
+  if (audit === undefined) {
+    return undefined;
+  }
+  const entry = audit(insertedRecords(job, job.createdAt));
+  if (entry.target.id !== job.jobId) {
+    throw new InvariantViolationError(
+      `the audit entry of the create of job ${job.jobId} targets ${entry.target.type} ${entry.target.id}`,
+    );
+  }
+  return toAuditRow(entry, job.createdAt);
+}
+
+/** The issue naming a recurring job that the quota refused, at `path`. */
+function quotaIssue(path: string, quota: number): FieldIssue {
+  return { path, message: `the namespace has its ${quota} recurring jobs already`, code: 'quota_exceeded' };
 }

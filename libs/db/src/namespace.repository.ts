@@ -1,6 +1,21 @@
 import { generateWebhookSecret } from '@meridian/domain';
 
+import { appendAuditEntries, type AuditOf, type NewAuditEntry } from './audit-entries.js';
 import type { Database } from './postgres.js';
+import { statementsIn } from './sql-client.js';
+
+/** A namespace's own limits; null where it has none (the configured default applies). */
+export interface NamespaceLimits {
+  maxConcurrency: number | null;
+  maxRunsPerMinute: number | null;
+  /** Recurring jobs (active or paused) it may have. */
+  maxRecurringJobs: number | null;
+}
+
+/** A change of a namespace's limits: `maxRecurringJobs` left out stays as it is. */
+export type NamespaceLimitsChange = Omit<NamespaceLimits, 'maxRecurringJobs'> & { maxRecurringJobs?: number | null };
+
+const LIMIT_COLUMNS = { maxConcurrency: true, maxRunsPerMinute: true, maxRecurringJobs: true } as const;
 
 /** Namespaces' own settings, created the first time a namespace needs them. */
 export class NamespaceRepository {
@@ -31,34 +46,92 @@ export class NamespaceRepository {
     });
   }
 
-  /** Replaces the namespace's webhook secret; the old one stops being used at once. */
-  async rotateWebhookSecret(namespace: string): Promise<string> {
+  /**
+   * Replaces the namespace's webhook secret; the old one stops being used at once. `audit` is
+   * written in the same transaction (it must not hold the secret).
+   */
+  async rotateWebhookSecret(namespace: string, audit?: NewAuditEntry, now: Date = new Date()): Promise<string> {
     const webhookSecret = generateWebhookSecret();
-    await this.db.namespace.upsert({
-      where: { name: namespace },
-      create: { name: namespace, webhookSecret },
-      update: { webhookSecret },
+    await this.db.$transaction(async (tx) => {
+      await tx.namespace.upsert({
+        where: { name: namespace },
+        create: { name: namespace, webhookSecret },
+        update: { webhookSecret },
+      });
+      if (audit !== undefined) {
+        await appendAuditEntries(statementsIn(tx), [audit], now);
+      }
     });
     return webhookSecret;
   }
 
-  /** The namespace's own limits (null where it has none), or null when it has no settings at all. */
-  async limits(namespace: string): Promise<{ maxConcurrency: number | null; maxRunsPerMinute: number | null } | null> {
-    return this.db.namespace.findUnique({
+  /** The internal ranges an operator allowed the namespace to call, besides the process-wide ones. */
+  async httpAllowedTargets(namespace: string): Promise<string[]> {
+    const row = await this.db.namespace.findUnique({
       where: { name: namespace },
-      select: { maxConcurrency: true, maxRunsPerMinute: true },
+      select: { httpAllowedTargets: true },
+    });
+    return row?.httpAllowedTargets ?? [];
+  }
+
+  /**
+   * Replaces the namespace's own allowed ranges ([]: none). `audit` makes the entry from the ranges
+   * before and after, written in the same transaction.
+   */
+  async setHttpAllowedTargets(
+    namespace: string,
+    ranges: string[],
+    audit?: AuditOf<{ before: string[]; after: string[] }>,
+    now: Date = new Date(),
+  ): Promise<void> {
+    await this.db.$transaction(async (tx) => {
+      const before = await tx.namespace.findUnique({
+        where: { name: namespace },
+        select: { httpAllowedTargets: true },
+      });
+      await tx.namespace.upsert({
+        where: { name: namespace },
+        create: { name: namespace, webhookSecret: generateWebhookSecret(), httpAllowedTargets: ranges },
+        update: { httpAllowedTargets: ranges },
+      });
+      if (audit !== undefined) {
+        const entry = audit({ before: before?.httpAllowedTargets ?? [], after: ranges });
+        await appendAuditEntries(statementsIn(tx), [entry], now);
+      }
     });
   }
 
-  /** Sets the namespace's own limits (null: back to the configured default). */
+  /** The namespace's own limits (null where it has none), or null when it has no settings at all. */
+  async limits(namespace: string): Promise<NamespaceLimits | null> {
+    return this.db.namespace.findUnique({ where: { name: namespace }, select: LIMIT_COLUMNS });
+  }
+
+  /**
+   * Sets the namespace's own limits (null: back to the configured default). `audit` makes the entry
+   * from the limits before (null when the namespace had no settings) and after, written in the same
+   * transaction.
+   */
   async setLimits(
     namespace: string,
-    limits: { maxConcurrency: number | null; maxRunsPerMinute: number | null },
+    change: NamespaceLimitsChange,
+    audit?: AuditOf<{ before: NamespaceLimits | null; after: NamespaceLimits }>,
+    now: Date = new Date(),
   ): Promise<void> {
-    await this.db.namespace.upsert({
-      where: { name: namespace },
-      create: { name: namespace, webhookSecret: generateWebhookSecret(), ...limits },
-      update: limits,
+    await this.db.$transaction(async (tx) => {
+      const before = await tx.namespace.findUnique({ where: { name: namespace }, select: LIMIT_COLUMNS });
+      const limits: NamespaceLimits = {
+        ...change,
+        maxRecurringJobs:
+          change.maxRecurringJobs === undefined ? (before?.maxRecurringJobs ?? null) : change.maxRecurringJobs,
+      };
+      await tx.namespace.upsert({
+        where: { name: namespace },
+        create: { name: namespace, webhookSecret: generateWebhookSecret(), ...limits },
+        update: limits,
+      });
+      if (audit !== undefined) {
+        await appendAuditEntries(statementsIn(tx), [audit({ before, after: limits })], now);
+      }
     });
   }
 }

@@ -10,6 +10,7 @@ import {
   ValidationError,
 } from '@meridian/domain';
 
+import { appendAuditEntries, type AuditOf } from './audit-entries.js';
 import {
   cancelExecutions,
   type CancelledExecution,
@@ -17,8 +18,10 @@ import {
   createExecutions,
 } from './execution-transitions.js';
 import { groupBy } from './group-by.js';
+import { toJobRecord } from './mappers.js';
 import type { Database } from './postgres.js';
 import {
+  type JobRecord,
   recurrencePolicies,
   type StoredOverlapPolicy,
   type StoredRecurrencePolicies,
@@ -299,7 +302,8 @@ export class OccurrenceLedgerRepository {
    * Changes a recurring job. The next tick is recomputed by `nextAfter` from the later of now and
    * the last nominal time in the ledger, so the new schedule starts with the next occurrence:
    * nothing already recorded can come again, and nothing between is owed. An outbox row arms the
-   * new tick; the old one finds itself stale when it fires.
+   * new tick; the old one finds itself stale when it fires. `audit` makes the entry from the job as
+   * changed, written in the same transaction.
    * Locks: the job row. Returns false when the job has no schedule left to change.
    */
   async updateRecurring(
@@ -307,6 +311,7 @@ export class OccurrenceLedgerRepository {
     changes: RecurringJobChanges,
     nextAfter: (after: Date) => Date | null,
     now: Date,
+    audit?: AuditOf<JobRecord>,
   ): Promise<boolean> {
     return this.db.$transaction(async (tx) => {
       const rows = await tx.$queryRaw<{ schedule_state: string | null; last: Date | null }[]>`
@@ -318,7 +323,7 @@ export class OccurrenceLedgerRepository {
       }
       const after = new Date(Math.max(now.getTime(), job.last?.getTime() ?? -Infinity));
       const nextRunAt = changes.schedule === undefined ? undefined : nextAfter(after);
-      await tx.job.update({
+      const updated = await tx.job.update({
         where: { id: jobId },
         data: {
           ...(changes.name === undefined ? {} : { name: changes.name }),
@@ -337,6 +342,9 @@ export class OccurrenceLedgerRepository {
       if (changes.schedule !== undefined && nextRunAt !== null) {
         await tx.outbox.create({ data: { kind: 'ARM_SCHEDULE', jobId } });
       }
+      if (audit !== undefined) {
+        await appendAuditEntries(statementsIn(tx), [audit(toJobRecord(updated))], now);
+      }
       return true;
     });
   }
@@ -344,25 +352,42 @@ export class OccurrenceLedgerRepository {
   /**
    * Pauses (`pause` given) or resumes (`pause` null) a recurring job. A paused job keeps ticking so
    * each occurrence it lets pass is in the ledger as PAUSED. Returns false when the job has no
-   * schedule left to pause or resume.
+   * schedule left to pause or resume. `audit` makes the entry from the job as paused or resumed,
+   * written in the same transaction.
    */
-  async setPaused(jobId: string, pause: { until: Date | null; note: string | null } | null): Promise<boolean> {
-    const { count } = await this.db.job.updateMany({
-      where: { id: jobId, scheduleState: { in: ['ACTIVE', 'PAUSED'] } },
-      data:
-        pause === null
-          ? { scheduleState: 'ACTIVE', pausedUntil: null, pauseNote: null }
-          : { scheduleState: 'PAUSED', pausedUntil: pause.until, pauseNote: pause.note },
+  async setPaused(
+    jobId: string,
+    pause: { until: Date | null; note: string | null } | null,
+    audit?: AuditOf<JobRecord>,
+    now: Date = new Date(),
+  ): Promise<boolean> {
+    return this.db.$transaction(async (tx) => {
+      const { count } = await tx.job.updateMany({
+        where: { id: jobId, scheduleState: { in: ['ACTIVE', 'PAUSED'] } },
+        data:
+          pause === null
+            ? { scheduleState: 'ACTIVE', pausedUntil: null, pauseNote: null }
+            : { scheduleState: 'PAUSED', pausedUntil: pause.until, pauseNote: pause.note },
+      });
+      if (count > 0 && audit !== undefined) {
+        const job = toJobRecord(await tx.job.findUniqueOrThrow({ where: { id: jobId } }));
+        await appendAuditEntries(statementsIn(tx), [audit(job)], now);
+      }
+      return count > 0;
     });
-    return count > 0;
   }
 
   /**
    * Creates a run of a recurring job now, outside its schedule, as its overlap policy says: at once,
    * buffered behind the runs in flight, after cancelling them, or not at all (`refused`). Locks the
-   * job row, so two triggers and a tick cannot both see "no run going".
+   * job row, so two triggers and a tick cannot both see "no run going". `audit` makes the entry of
+   * a run created, written in the same transaction.
    */
-  async trigger(jobId: string, now: Date): Promise<TriggerResult> {
+  async trigger(
+    jobId: string,
+    now: Date,
+    audit?: AuditOf<Exclude<TriggerResult, { kind: 'refused' }>>,
+  ): Promise<TriggerResult> {
     return this.db.$transaction(async (tx) => {
       const [job] = await lockRecurringJobs(statementsIn(tx), [jobId]);
       if (job === undefined) {
@@ -376,11 +401,15 @@ export class OccurrenceLedgerRepository {
         decision === 'cancel_and_run' ? await cancelExecutions(statementsIn(tx), { jobId }, now, SUPERSEDED) : [];
       const run = { job, executionId: newId(), runAt: now, nominalTime: null, afterPrevious: decision === 'buffer' };
       await createRuns(statementsIn(tx), [run], now);
-      return {
-        kind: run.afterPrevious ? 'buffered' : 'started',
+      const result = {
+        kind: run.afterPrevious ? ('buffered' as const) : ('started' as const),
         executionId: run.executionId,
         superseded: { queue: job.queue, executions: superseded },
       };
+      if (audit !== undefined) {
+        await appendAuditEntries(statementsIn(tx), [audit(result)], now);
+      }
+      return result;
     });
   }
 
@@ -388,14 +417,16 @@ export class OccurrenceLedgerRepository {
    * Runs past occurrences now: each of `nominalTimes` that has no execution yet (never recorded,
    * or recorded as missed, skipped or paused) gets one, and its ledger row says BACKFILLED; one that
    * already has an execution is left as it is and reported as `deduplicated`. A dry run reports the
-   * same and writes nothing. Locks the job row, so a concurrent tick or backfill cannot run an
-   * occurrence twice. Returns null when the job has no schedule.
+   * same and writes nothing, no audit entry either. Locks the job row, so a concurrent tick or
+   * backfill cannot run an occurrence twice. Returns null when the job has no schedule. `audit`
+   * makes the entry from the items, written in the same transaction.
    */
   async backfill(
     jobId: string,
     nominalTimes: Date[],
     options: { mode: BackfillMode; dryRun: boolean },
     now: Date,
+    audit?: AuditOf<BackfillItem[]>,
   ): Promise<BackfillItem[] | null> {
     return this.db.$transaction(
       async (tx) => {
@@ -447,6 +478,9 @@ export class OccurrenceLedgerRepository {
             ON CONFLICT (job_id, nominal_time) DO UPDATE
                SET outcome = 'BACKFILLED', execution_id = EXCLUDED.execution_id, recorded_at = EXCLUDED.recorded_at
              WHERE occurrences.execution_id IS NULL`;
+        }
+        if (audit !== undefined) {
+          await appendAuditEntries(statementsIn(tx), [audit(items)], now);
         }
         return items;
       },

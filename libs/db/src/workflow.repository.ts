@@ -7,6 +7,7 @@ import {
   type WorkflowSpec,
 } from '@meridian/domain';
 
+import { appendAuditEntries, type AuditOf } from './audit-entries.js';
 import {
   type DependentJobRows,
   insertEdges,
@@ -15,7 +16,8 @@ import {
   type WorkflowCancellation,
 } from './dependency.repository.js';
 import { cancelExecutions } from './execution-transitions.js';
-import { insertJobs } from './job-insert.js';
+import { findJobsWithLatestExecution, type JobWithLatestExecution } from './job.repository.js';
+import { insertJobs, type StatementRunner } from './job-insert.js';
 import type { Database } from './postgres.js';
 import type { ExecutionRecord } from './records.js';
 import { type SqlClient, type Statement, statementsIn } from './sql-client.js';
@@ -119,9 +121,15 @@ export class WorkflowRepository {
   /**
    * Stores a workflow: the workflow row, its jobs, one execution each (PENDING with an outbox row
    * for the jobs without dependencies, BLOCKED with its count of dependencies for the others) and
-   * the edges, in one transaction. Returns the ids given to each key.
+   * the edges, in one transaction. Returns the workflow as it committed, read at the end of the
+   * transaction, from which `audit` makes the entry written there too.
    */
-  async create(namespace: string, spec: WorkflowSpec, now: Date = new Date()): Promise<{ id: string }> {
+  async create(
+    namespace: string,
+    spec: WorkflowSpec,
+    now: Date = new Date(),
+    audit?: AuditOf<WorkflowRecord>,
+  ): Promise<WorkflowRecord> {
     const workflowId = newId();
     const ids = new Map(spec.nodes.map((node) => [node.key, { jobId: newId(), executionId: newId() }]));
     const idsOf = (key: string) => ids.get(key) as { jobId: string; executionId: string };
@@ -132,7 +140,7 @@ export class WorkflowRepository {
         onFailure: dependency.onFailure ?? spec.failurePolicy,
       })),
     }));
-    await this.sql.transaction(async (tx) => {
+    return this.sql.transaction(async (tx) => {
       await tx.query(INSERT_WORKFLOW, [workflowId, namespace, spec.name, toStoredPolicy(spec.failurePolicy), now]);
       await insertJobs(
         tx,
@@ -149,8 +157,12 @@ export class WorkflowRepository {
         })),
       );
       await insertEdges(tx, rows);
+      const created = (await readWorkflow(tx, namespace, workflowId)) as WorkflowRecord;
+      if (audit !== undefined) {
+        await appendAuditEntries(tx, [audit(created)], now);
+      }
+      return created;
     });
-    return { id: workflowId };
   }
 
   /**
@@ -158,9 +170,14 @@ export class WorkflowRepository {
    * the dependencies that have not ended, or whose end no dependent has counted yet (the caller
    * settles those next, which counts them down here too). Locks the dependencies' latest executions
    * (FOR SHARE) so none can end unseen between the count and the commit. A job whose dependencies
-   * have all ended and been counted is released at once.
+   * have all ended and been counted is released at once. `audit` makes the entry from the job as
+   * created, written in the same transaction.
    */
-  async createDependentJob(input: NewDependentJob, now: Date = new Date()): Promise<CreateDependentJobResult> {
+  async createDependentJob(
+    input: NewDependentJob,
+    now: Date = new Date(),
+    audit?: AuditOf<JobWithLatestExecution>,
+  ): Promise<CreateDependentJobResult> {
     const wanted = input.dependsOn.map((dependency) => dependency.jobId);
     return this.db.$transaction(async (tx) => {
       const jobs = await tx.$queryRaw<{ id: string; recurring: boolean }[]>`
@@ -199,6 +216,10 @@ export class WorkflowRepository {
       if (uncounted.length === 0) {
         await releaseReady(statementsIn(tx), [input.jobId], now);
       }
+      if (audit !== undefined) {
+        const [created] = await findJobsWithLatestExecution(statementsIn(tx), input.namespace, [input.jobId]);
+        await appendAuditEntries(statementsIn(tx), created === undefined ? [] : [audit(created)], now);
+      }
       return {
         kind: 'created',
         unsettled: uncounted.filter((row) => !!isTerminal(row.status)).map((row) => row.id),
@@ -207,76 +228,20 @@ export class WorkflowRepository {
   }
 
   async find(namespace: string, id: string): Promise<WorkflowRecord | null> {
-    const [workflow] = await this.sql.query<{
-      id: string;
-      namespace: string;
-      name: string;
-      failure_policy: string;
-      cancelled_at: Date | null;
-      failed_at: Date | null;
-      created_at: Date;
-      updated_at: Date;
-    }>(FIND_WORKFLOW, [id, namespace]);
-    if (workflow === undefined) {
-      return null;
-    }
-    const jobs = await this.sql.query<{
-      job_id: string;
-      key: string;
-      name: string;
-      handler: string;
-      execution_id: string;
-      status: Status;
-      attempt: number;
-      scheduled_for: Date;
-      started_at: Date | null;
-      finished_at: Date | null;
-      result: unknown;
-      last_error: unknown;
-    }>(WORKFLOW_JOBS, [id]);
-    const edges = await this.sql.query<{ from: string; to: string; on_failure: string }>(WORKFLOW_EDGES, [id]);
-    return {
-      id: workflow.id,
-      namespace: workflow.namespace,
-      name: workflow.name,
-      failurePolicy: workflow.failure_policy.toLowerCase() as DependencyFailurePolicy,
-      cancelledAt: workflow.cancelled_at,
-      failedAt: workflow.failed_at,
-      createdAt: workflow.created_at,
-      updatedAt: workflow.updated_at,
-      jobs: jobs.map((row) => ({
-        key: row.key,
-        jobId: row.job_id,
-        name: row.name,
-        handler: row.handler,
-        execution: {
-          id: row.execution_id,
-          status: row.status,
-          attempt: row.attempt,
-          scheduledFor: row.scheduled_for,
-          startedAt: row.started_at,
-          finishedAt: row.finished_at,
-          result: row.result,
-          lastError: row.last_error,
-        },
-      })),
-      edges: edges.map((edge) => ({
-        from: edge.from,
-        to: edge.to,
-        onFailure: edge.on_failure.toLowerCase() as DependencyFailurePolicy,
-      })),
-    };
+    return readWorkflow(this.sql, namespace, id);
   }
 
   /**
    * Cancels a workflow: marks it, and cancels every execution of its jobs that has not ended, running
    * ones included. Returns the cancelled executions by queue, for the caller to tell Redis and to
    * settle; `not_found`, or `not_cancellable` when it was cancelled before or has nothing left to run.
+   * `audit` makes the entry from the workflow as cancelled, read and written in the same transaction.
    */
   async cancel(
     namespace: string,
     id: string,
     now: Date = new Date(),
+    audit?: AuditOf<WorkflowRecord>,
   ): Promise<WorkflowCancellation[] | 'not_found' | 'not_cancellable'> {
     return this.db.$transaction(async (tx) => {
       const workflow = await tx.$queryRaw<{ cancelled_at: Date | null }[]>`
@@ -292,7 +257,77 @@ export class WorkflowRepository {
         return 'not_cancellable';
       }
       await tx.workflow.update({ where: { id }, data: { cancelledAt: now } });
+      if (audit !== undefined) {
+        const after = (await readWorkflow(statementsIn(tx), namespace, id)) as WorkflowRecord;
+        await appendAuditEntries(statementsIn(tx), [audit(after)], now);
+      }
       return byQueue(cancelled);
     });
   }
+}
+
+/**
+ * Workflow `id` of `namespace` with its jobs and edges, read with `runner`: the pool, or the
+ * transaction of a change that records the workflow as it left it. Null when there is none.
+ */
+async function readWorkflow(runner: StatementRunner, namespace: string, id: string): Promise<WorkflowRecord | null> {
+  const [workflow] = await runner.query<{
+    id: string;
+    namespace: string;
+    name: string;
+    failure_policy: string;
+    cancelled_at: Date | null;
+    failed_at: Date | null;
+    created_at: Date;
+    updated_at: Date;
+  }>(FIND_WORKFLOW, [id, namespace]);
+  if (workflow === undefined) {
+    return null;
+  }
+  const jobs = await runner.query<{
+    job_id: string;
+    key: string;
+    name: string;
+    handler: string;
+    execution_id: string;
+    status: Status;
+    attempt: number;
+    scheduled_for: Date;
+    started_at: Date | null;
+    finished_at: Date | null;
+    result: unknown;
+    last_error: unknown;
+  }>(WORKFLOW_JOBS, [id]);
+  const edges = await runner.query<{ from: string; to: string; on_failure: string }>(WORKFLOW_EDGES, [id]);
+  return {
+    id: workflow.id,
+    namespace: workflow.namespace,
+    name: workflow.name,
+    failurePolicy: workflow.failure_policy.toLowerCase() as DependencyFailurePolicy,
+    cancelledAt: workflow.cancelled_at,
+    failedAt: workflow.failed_at,
+    createdAt: workflow.created_at,
+    updatedAt: workflow.updated_at,
+    jobs: jobs.map((row) => ({
+      key: row.key,
+      jobId: row.job_id,
+      name: row.name,
+      handler: row.handler,
+      execution: {
+        id: row.execution_id,
+        status: row.status,
+        attempt: row.attempt,
+        scheduledFor: row.scheduled_for,
+        startedAt: row.started_at,
+        finishedAt: row.finished_at,
+        result: row.result,
+        lastError: row.last_error,
+      },
+    })),
+    edges: edges.map((edge) => ({
+      from: edge.from,
+      to: edge.to,
+      onFailure: edge.on_failure.toLowerCase() as DependencyFailurePolicy,
+    })),
+  };
 }

@@ -1,5 +1,6 @@
 export * from './api-key.js';
 export * from './assert-never.js';
+export * from './audit-redaction.js';
 export * from './backoff.js';
 export * from './dependency-policy.js';
 export * from './errors.js';

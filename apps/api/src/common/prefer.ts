@@ -30,12 +30,18 @@ export function parsePrefer(header: string | undefined): Map<string, string> {
  */
 export function applyReturnPreference(header: string | undefined, response: Response): ReturnPreference {
   response.vary('Prefer');
-  const requested = parsePrefer(header).get('return')?.toLowerCase();
-  if (requested !== 'minimal' && requested !== 'representation') {
+  const requested = statedReturnPreference(header);
+  if (requested === null) {
     return 'representation';
   }
   response.setHeader('Preference-Applied', `return=${requested}`);
   return requested;
+}
+
+/** The `return` preference of a `Prefer` header, when it states one this API honours; else null. */
+export function statedReturnPreference(header: string | undefined): ReturnPreference | null {
+  const requested = parsePrefer(header).get('return')?.toLowerCase();
+  return requested === 'minimal' || requested === 'representation' ? requested : null;
 }
 
 /** `text` cut at every `delimiter` that is not inside a quoted string. */

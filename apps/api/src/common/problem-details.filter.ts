@@ -2,7 +2,6 @@ import {
   DomainError,
   InvariantViolationError,
   PayloadTooLargeError,
-  RateLimitedError,
   RouteNotFoundError,
   UnsupportedMediaTypeError,
   ValidationError,
@@ -11,7 +10,8 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '
 import type { Request, Response } from 'express';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
-import { problemFromError, sendProblem } from './problem.js';
+import { RefusalAudit } from '../audit/refusal-audit.js';
+import { problemFromError, sendProblem, setErrorHeaders } from './problem.js';
 
 /**
  * Every error leaves the API as application/problem+json. Domain errors carry their code; Nest's
@@ -20,7 +20,10 @@ import { problemFromError, sendProblem } from './problem.js';
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
-  constructor(@InjectPinoLogger(ProblemDetailsFilter.name) private readonly logger: PinoLogger) {}
+  constructor(
+    private readonly refusals: RefusalAudit,
+    @InjectPinoLogger(ProblemDetailsFilter.name) private readonly logger: PinoLogger,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -34,9 +37,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (problem.status === 401) {
       response.setHeader('WWW-Authenticate', 'Bearer realm="meridian"');
     }
-    if (error instanceof RateLimitedError) {
-      response.setHeader('Retry-After', String(error.retryAfterSeconds));
-    }
+    setErrorHeaders(response, error);
+    this.refusals.recordRefusal(request, problem.status, problem.code);
     sendProblem(response, problem);
   }
 

@@ -4,7 +4,7 @@ import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/comm
 import { ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 
-import { Audited } from '../audit/audited.decorator.js';
+import { auditEntry } from '../audit/audit-entry.js';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { openApiSchema, problemResponse } from '../common/openapi-schema.js';
 import { parseQuery } from '../common/parse-query.js';
@@ -14,6 +14,9 @@ import {
   executionViewSchema,
   toExecutionView,
 } from './dto/execution.view.js';
+
+/** The attempts of an execution just created: none. */
+const NO_ATTEMPTS = { items: [], nextCursor: null };
 
 @ApiTags('executions')
 @Controller('v1/executions')
@@ -67,13 +70,22 @@ export class ExecutionsController {
   @ApiResponse({ status: 201, schema: openApiSchema(executionViewSchema) })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such execution' })
   @ApiResponse({ status: 409, ...problemResponse, description: 'Not DEAD or CANCELLED, superseded, or recurring' })
-  @Audited('execution.retried', 'execution')
   async retry(
     @Param('id') id: string,
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ExecutionView> {
-    const retried = isUuid(id) ? await this.executions.retry(principal.namespace, id, new Date()) : null;
+    const retried = isUuid(id)
+      ? await this.executions.retry(principal.namespace, id, new Date(), (created) =>
+          auditEntry(
+            principal,
+            'execution.retried',
+            { type: 'execution', id },
+            null,
+            toExecutionView(created, NO_ATTEMPTS),
+          ),
+        )
+      : null;
     if (retried === null) {
       throw new ExecutionNotFoundError(id);
     }

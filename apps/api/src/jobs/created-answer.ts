@@ -4,7 +4,7 @@ import { ApiHeader } from '@nestjs/swagger';
 import type { Response } from 'express';
 
 import { applyReturnPreference, type ReturnPreference } from '../common/prefer.js';
-import { type JobBatchView, type JobView, type MinimalJobView, toJobView, toMinimalJobView } from './dto/job.view.js';
+import { type JobView, type MinimalJobView, toJobView, toMinimalJobView } from './dto/job.view.js';
 
 /**
  * Marks the answer of a create (single or batch): `201`, `Idempotent-Replayed: true` for a replay,
@@ -25,11 +25,6 @@ export function presentCreated(
   preference: ReturnPreference,
 ): JobView | MinimalJobView {
   return preference === 'minimal' ? toMinimalJobView(job) : toJobView(job, execution);
-}
-
-/** What the audit log keeps of a batch: the ids of its jobs, in request order. */
-export function batchJobIds(answer: unknown): { jobIds: string[] } {
-  return { jobIds: (answer as JobBatchView).jobs.map((job) => job.id) };
 }
 
 /** The headers of a create's `201` in the OpenAPI document. */

@@ -1,10 +1,18 @@
 import type { MeridianConfig } from '@meridian/config';
 import { type ExecutionRecord, type JobRecord, JobRepository, type NewBatchJob } from '@meridian/db';
-import { type FieldIssue, parseJobSpec, prefixIssues, toFieldIssues, ValidationError } from '@meridian/domain';
+import {
+  type FieldIssue,
+  parseJobSpec,
+  prefixIssues,
+  type Principal,
+  toFieldIssues,
+  ValidationError,
+} from '@meridian/domain';
 import { CONFIG } from '@meridian/runtime';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
+import { auditEntry } from '../audit/audit-entry.js';
 import { jobBatchRequestSchema } from './dto/job-batch.request.js';
 import { createIdempotently, type EarlierCreateLookup, storedKey } from './idempotency.js';
 import { toJobIssues } from './job-issues.js';
@@ -37,15 +45,21 @@ export class JobBatchService {
    * Validates the whole batch (a ValidationError lists the problems of every bad job, each under
    * `jobs[i].`), then stores it. An Idempotency-Key covers the batch: the same key with the same body
    * answers with the jobs the first request made, with another body it is an IdempotencyKeyReusedError.
+   * One audit entry (`job.batch_created` by `by`, on the namespace, listing the jobs' ids in request
+   * order) is stored with the batch; a replay stores nothing, and so records nothing.
    */
-  create(namespace: string, body: unknown, idempotencyKey: string | undefined): Promise<CreatedBatch> {
+  create(namespace: string, body: unknown, idempotencyKey: string | undefined, by: Principal): Promise<CreatedBatch> {
     return createIdempotently({
       idempotencyKey,
       body,
       validate: () => this.plan(body),
       lookup: this.earlierBatch(namespace),
       store: async (jobs, idempotency) => {
-        const stored = await this.repository.createBatch({ namespace, jobs, ...storedKey(idempotency) });
+        const stored = await this.repository.createBatch(
+          { namespace, jobs, ...storedKey(idempotency) },
+          new Date(),
+          ({ jobIds }) => auditEntry(by, 'job.batch_created', { type: 'namespace', id: namespace }, null, { jobIds }),
+        );
         if (!stored.created) {
           return null;
         }

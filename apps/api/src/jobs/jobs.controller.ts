@@ -5,12 +5,12 @@ import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from 
 import type { Response } from 'express';
 import { z } from 'zod';
 
-import { Audited } from '../audit/audited.decorator.js';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { openApiSchema, problemResponse } from '../common/openapi-schema.js';
 import { parseQuery } from '../common/parse-query.js';
+import { statedReturnPreference } from '../common/prefer.js';
 import { executionPageSchema, toExecutionView } from '../executions/dto/execution.view.js';
-import { answerCreated, batchJobIds, CREATED_HEADERS, CreateHeaders, presentCreated } from './created-answer.js';
+import { answerCreated, CREATED_HEADERS, CreateHeaders, presentCreated } from './created-answer.js';
 import {
   type JobBatchView,
   jobBatchViewSchema,
@@ -50,7 +50,6 @@ export class JobsController {
   @ApiResponse({ status: 400, description: 'Invalid input', ...problemResponse })
   @ApiResponse({ status: 409, description: 'Idempotency key reused with another body', ...problemResponse })
   @ApiResponse({ status: 413, description: 'Body or payload too large', ...problemResponse })
-  @Audited('job.created', 'job')
   async create(
     @Body() body: unknown,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
@@ -58,7 +57,13 @@ export class JobsController {
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) response: Response,
   ): Promise<JobView | MinimalJobView> {
-    const { job, execution, replayed } = await this.jobs.create(principal.namespace, body, idempotencyKey);
+    const { job, execution, replayed } = await this.jobs.create(
+      principal.namespace,
+      body,
+      idempotencyKey,
+      principal,
+      statedReturnPreference(prefer) ?? 'representation',
+    );
     response.location(`/v1/jobs/${job.id}`);
     return presentCreated(job, execution, answerCreated(response, prefer, replayed));
   }
@@ -83,7 +88,6 @@ export class JobsController {
   @ApiResponse({ status: 400, description: 'Invalid input: every bad job, up to 100 problems', ...problemResponse })
   @ApiResponse({ status: 409, description: 'Idempotency key reused with another body', ...problemResponse })
   @ApiResponse({ status: 413, description: 'Body or a payload too large', ...problemResponse })
-  @Audited('job.batch_created', 'namespace', { after: batchJobIds })
   async createBatch(
     @Body() body: unknown,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
@@ -91,7 +95,7 @@ export class JobsController {
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) response: Response,
   ): Promise<JobBatchView> {
-    const { jobs, replayed } = await this.batches.create(principal.namespace, body, idempotencyKey);
+    const { jobs, replayed } = await this.batches.create(principal.namespace, body, idempotencyKey, principal);
     const preference = answerCreated(response, prefer, replayed);
     return { jobs: jobs.map(({ job, execution }) => presentCreated(job, execution, preference)) };
   }
@@ -148,9 +152,8 @@ export class JobsController {
   @ApiResponse({ status: 200, schema: openApiSchema(jobViewSchema) })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
   @ApiResponse({ status: 409, ...problemResponse, description: 'Nothing left to cancel' })
-  @Audited('job.cancelled', 'job')
   async cancel(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<JobView> {
-    return toJobView(await this.jobs.cancel(principal.namespace, id));
+    return toJobView(await this.jobs.cancel(principal.namespace, id, principal));
   }
 
   @Delete(':id')
@@ -162,8 +165,7 @@ export class JobsController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiResponse({ status: 204, description: 'Deleted' })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
-  @Audited('job.deleted', 'job')
   async delete(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<void> {
-    await this.jobs.delete(principal.namespace, id);
+    await this.jobs.delete(principal.namespace, id, principal);
   }
 }

@@ -1,9 +1,12 @@
 import type { MeridianConfig } from '@meridian/config';
 import {
+  type AuditOf,
   type ExecutionRecord,
   ExecutionRepository,
   type JobRecord,
   JobRepository,
+  type JobWithLatestExecution,
+  type NewAuditEntry,
   type NewBatchJob,
   type Page,
   WorkflowRepository,
@@ -16,6 +19,7 @@ import {
   type JobSpec,
   newId,
   parseJobSpec,
+  type Principal,
   UnknownQueueError,
   ValidationError,
 } from '@meridian/domain';
@@ -26,8 +30,15 @@ import { nextOccurrences, parseSchedule } from '@meridian/schedule';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
+import { auditEntry } from '../audit/audit-entry.js';
+import type { ReturnPreference } from '../common/prefer.js';
+import { presentCreated } from './created-answer.js';
+import { toJobView } from './dto/job.view.js';
 import type { ListJobsQuery } from './dto/list-jobs.query.js';
 import { createIdempotently, type EarlierCreateLookup, type Idempotency, storedKey } from './idempotency.js';
+
+/** The audit entry of a job's create, from the job as stored; the create writes it with the job. */
+type CreateAudit = (job: JobRecord, execution: ExecutionRecord | null) => NewAuditEntry;
 
 export interface CreatedJob {
   job: JobRecord;
@@ -52,8 +63,18 @@ export class JobsService {
   /**
    * Validates and stores a job with its first execution; the scheduler's relay enqueues it. With an
    * Idempotency-Key, a repeated request (also two racing ones) returns the job the first one made.
+   * The audit entry (`job.created`, by `by`) is stored with the job and holds it as its answer shows
+   * it (`preference`); a replay stores nothing, and so records nothing.
    */
-  create(namespace: string, body: unknown, idempotencyKey: string | undefined): Promise<CreatedJob> {
+  create(
+    namespace: string,
+    body: unknown,
+    idempotencyKey: string | undefined,
+    by: Principal,
+    preference: ReturnPreference = 'representation',
+  ): Promise<CreatedJob> {
+    const audit: CreateAudit = (job, execution) =>
+      auditEntry(by, 'job.created', { type: 'job', id: job.id }, null, presentCreated(job, execution, preference));
     return createIdempotently({
       idempotencyKey,
       body,
@@ -61,8 +82,8 @@ export class JobsService {
       lookup: this.earlierJob(namespace),
       store: (spec, idempotency) =>
         spec.dependsOn.length > 0
-          ? this.createDependent(namespace, spec, idempotency)
-          : this.store(namespace, this.plan(spec), idempotency),
+          ? this.createDependent(namespace, spec, idempotency, audit)
+          : this.store(namespace, this.plan(spec), idempotency, audit),
     });
   }
 
@@ -82,16 +103,21 @@ export class JobsService {
     namespace: string,
     spec: JobSpec,
     idempotency: Idempotency | null,
+    audit: CreateAudit,
   ): Promise<CreatedJob | null> {
     const jobId = newId();
-    const created = await this.workflows.createDependentJob({
-      jobId,
-      executionId: newId(),
-      namespace,
-      spec,
-      dependsOn: spec.dependsOn,
-      ...storedKey(idempotency),
-    });
+    const created = await this.workflows.createDependentJob(
+      {
+        jobId,
+        executionId: newId(),
+        namespace,
+        spec,
+        dependsOn: spec.dependsOn,
+        ...storedKey(idempotency),
+      },
+      new Date(),
+      ({ job, latestExecution }) => audit(job, latestExecution),
+    );
     switch (created.kind) {
       case 'created': {
         await this.settler.settle(created.unsettled);
@@ -144,16 +170,24 @@ export class JobsService {
     namespace: string,
     planned: NewBatchJob,
     idempotency: Idempotency | null,
+    audit: CreateAudit,
   ): Promise<CreatedJob | null> {
+    const now = new Date();
+    const auditOf = (stored: { job: JobRecord; execution: ExecutionRecord | null }) =>
+      audit(stored.job, stored.execution);
     if (planned.kind === 'recurring') {
-      const job = await this.jobs.createRecurring({ ...planned, namespace, ...storedKey(idempotency) });
+      const job = await this.jobs.createRecurring({ ...planned, namespace, ...storedKey(idempotency) }, now, auditOf);
       if (job === null) {
         return null;
       }
       this.logger.info({ jobId: job.id, nextRunAt: planned.firstRunAt }, 'recurring job created');
       return { job, execution: null, replayed: false };
     }
-    const created = await this.jobs.createWithFirstExecution({ ...planned, namespace, ...storedKey(idempotency) });
+    const created = await this.jobs.createWithFirstExecution(
+      { ...planned, namespace, ...storedKey(idempotency) },
+      now,
+      auditOf,
+    );
     if (!created.created) {
       return null;
     }
@@ -191,10 +225,16 @@ export class JobsService {
     return this.executions.listByJob(job.id, cursor, limit);
   }
 
-  /** Cancels what has not finished: a queued execution leaves the queue, a running one is signalled. */
-  async cancel(namespace: string, id: string): Promise<JobRecord> {
-    const job = await this.find(namespace, id);
-    const cancelled = await this.stopExecutions(job);
+  /**
+   * Cancels what has not finished: a queued execution leaves the queue, a running one is signalled.
+   * Records `job.cancelled` by `by` with the cancel.
+   */
+  async cancel(namespace: string, id: string, by: Principal): Promise<JobRecord> {
+    const { job, latestExecution } = await this.get(namespace, id);
+    const before = toJobView(job, latestExecution);
+    const cancelled = await this.stopExecutions(job, ({ job: after }) =>
+      auditEntry(by, 'job.cancelled', { type: 'job', id: job.id }, before, toJobView(after)),
+    );
     if (cancelled.length === 0) {
       throw new JobNotCancellableError(job.id, job.status);
     }
@@ -204,24 +244,32 @@ export class JobsService {
   /**
    * Deletes a job and its history, cancelling whatever of it is still queued or running. Jobs that
    * depend on it count its end first (a cancelled dependency, so they are skipped unless their edge
-   * says continue).
+   * says continue). Records `job.deleted` by `by` with the delete, whatever the request's body says.
    */
-  async delete(namespace: string, id: string): Promise<void> {
-    const job = await this.find(namespace, id);
+  async delete(namespace: string, id: string, by: Principal): Promise<void> {
+    const { job, latestExecution } = await this.get(namespace, id);
+    const before = toJobView(job, latestExecution);
     const stopped = await this.stopExecutions(job);
     // An execution that had already ended may not have been counted by its dependents yet.
     const latest = await this.executions.findLatestByJob(job.id);
     if (latest !== null && !stopped.includes(latest.id)) {
       await this.settler.settle([latest.id]);
     }
-    await this.jobs.delete(namespace, job.id);
+    await this.jobs.delete(namespace, job.id, auditEntry(by, 'job.deleted', { type: 'job', id: job.id }, before, null));
     this.logger.info({ jobId: job.id }, 'job deleted');
   }
 
-  /** Cancels the job's unfinished executions in Postgres, then tells Redis (see CancellationNotifier). */
-  /** Returns the ids of the executions it cancelled (and settled). */
-  private async stopExecutions(job: JobRecord): Promise<string[]> {
-    const cancelled = await this.executions.cancelByJob(job.id, new Date());
+  /**
+   * Cancels the job's unfinished executions in Postgres, with `audit`'s entry if it cancelled any,
+   * then tells Redis (see CancellationNotifier). Returns the ids of the executions it cancelled (and
+   * settled).
+   */
+  private async stopExecutions(job: JobRecord, audit?: AuditOf<JobWithLatestExecution>): Promise<string[]> {
+    const cancelled = await this.executions.cancelByJob(
+      job.id,
+      new Date(),
+      audit === undefined ? undefined : { namespace: job.namespace, entry: audit },
+    );
     await this.cancellations.notify(job.queue, cancelled, this.logger.logger.child({ jobId: job.id }));
     const ids = cancelled.map((execution) => execution.id);
     await this.settler.settle(ids);

@@ -1,13 +1,12 @@
-import type { ApiKeyRecord } from '@meridian/db';
 import { NAMESPACE_PATTERN, type Principal, SCOPES, storable, toFieldIssues, ValidationError } from '@meridian/domain';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
 
-import { Audited } from '../audit/audited.decorator.js';
 import { CurrentPrincipal, RequiresScope } from '../auth/auth.decorators.js';
 import { openApiSchema, problemResponse } from '../common/openapi-schema.js';
+import { keyViewSchema, toKeyView } from './dto/key.view.js';
 import { KeysService } from './keys.service.js';
 
 export const createKeyRequestSchema = z.strictObject({
@@ -20,20 +19,7 @@ export const createKeyRequestSchema = z.strictObject({
     .describe("The key's namespace; another than the caller's own only with the bootstrap key"),
 });
 
-const keyViewSchema = z.object({
-  id: z.uuid(),
-  namespace: z.string(),
-  name: z.string(),
-  scopes: z.array(z.enum(SCOPES)),
-  createdBy: z.string(),
-  createdAt: z.iso.datetime(),
-  revokedAt: z.iso.datetime().nullable(),
-});
 const createdKeySchema = keyViewSchema.extend({ key: z.string().describe('The key itself: shown this once') });
-
-function toKeyView(key: ApiKeyRecord): z.infer<typeof keyViewSchema> {
-  return { ...key, createdAt: key.createdAt.toISOString(), revokedAt: key.revokedAt?.toISOString() ?? null };
-}
 
 /** The namespace's API keys. Every route needs the admin scope. */
 @ApiTags('keys')
@@ -48,7 +34,6 @@ export class KeysController {
   @ApiResponse({ status: 201, schema: openApiSchema(createdKeySchema) })
   @ApiResponse({ status: 400, ...problemResponse, description: 'Invalid request' })
   @ApiResponse({ status: 403, ...problemResponse, description: 'Not admin, or another namespace without root' })
-  @Audited('key.created', 'key')
   async create(
     @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
@@ -79,7 +64,6 @@ export class KeysController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiResponse({ status: 204 })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such key in this namespace' })
-  @Audited('key.revoked', 'key')
   async revoke(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<void> {
     await this.keys.revoke(principal, id);
   }

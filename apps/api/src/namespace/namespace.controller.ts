@@ -6,7 +6,7 @@ import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { z } from 'zod';
 
-import { Audited } from '../audit/audited.decorator.js';
+import { auditEntry } from '../audit/audit-entry.js';
 import { CurrentPrincipal, RequiresScope } from '../auth/auth.decorators.js';
 import { openApiSchema } from '../common/openapi-schema.js';
 
@@ -41,9 +41,16 @@ export class NamespaceController {
     description: 'Workers sign with the new secret within 30 seconds; until then a receiver should accept both.',
   })
   @ApiResponse({ status: 200, schema: openApiSchema(webhookSecretSchema) })
-  @Audited('webhook_secret.rotated', 'namespace')
   async rotate(@CurrentPrincipal() principal: Principal) {
-    const secret = await this.namespaces.rotateWebhookSecret(principal.namespace);
+    const target = { type: 'namespace', id: principal.namespace } as const;
+    const secret = await this.namespaces.rotateWebhookSecret(
+      principal.namespace,
+      // The entry says the secret changed, never what it is.
+      auditEntry(principal, 'webhook_secret.rotated', target, null, {
+        namespace: principal.namespace,
+        header: SIGNATURE_HEADER,
+      }),
+    );
     this.logger.info({ namespace: principal.namespace, by: principal.keyId }, 'webhook secret rotated');
     return { namespace: principal.namespace, secret, header: SIGNATURE_HEADER };
   }

@@ -8,7 +8,6 @@ import {
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 
-import { Audited } from '../audit/audited.decorator.js';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { openApiSchema, problemResponse } from '../common/openapi-schema.js';
 import { parseQuery } from '../common/parse-query.js';
@@ -53,9 +52,8 @@ export class SchedulesController {
   @ApiResponse({ status: 400, ...problemResponse, description: 'Invalid change' })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
   @ApiResponse({ status: 409, ...problemResponse, description: 'The job has no schedule, or none left' })
-  @Audited('job.updated', 'job')
   async update(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal) {
-    return toJobView(await this.schedules.update(principal.namespace, id, body));
+    return toJobView(await this.schedules.update(principal.namespace, id, body, principal));
   }
 
   @Post(':id/pause')
@@ -69,14 +67,13 @@ export class SchedulesController {
   @ApiResponse({ status: 200, schema: openApiSchema(jobViewSchema) })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
   @ApiResponse({ status: 409, ...problemResponse, description: 'The job has no schedule, or none left' })
-  @Audited('job.paused', 'job')
   async pause(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal) {
     const parsed = pauseRequestSchema.safeParse(body ?? undefined);
     if (!parsed.success) {
       throw new ValidationError(toFieldIssues(parsed.error));
     }
     const until = parsed.data.until === undefined ? null : new Date(parsed.data.until);
-    return toJobView(await this.schedules.pause(principal.namespace, id, until, parsed.data.note ?? null));
+    return toJobView(await this.schedules.pause(principal.namespace, id, until, parsed.data.note ?? null, principal));
   }
 
   @Post(':id/resume')
@@ -86,9 +83,8 @@ export class SchedulesController {
   @ApiResponse({ status: 200, schema: openApiSchema(jobViewSchema) })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
   @ApiResponse({ status: 409, ...problemResponse, description: 'The job has no schedule, or none left' })
-  @Audited('job.resumed', 'job')
   async resume(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
-    return toJobView(await this.schedules.resume(principal.namespace, id));
+    return toJobView(await this.schedules.resume(principal.namespace, id, principal));
   }
 
   @Post(':id/trigger')
@@ -107,9 +103,8 @@ export class SchedulesController {
     ...problemResponse,
     description: 'Not recurring, or the overlap policy forbids a run now',
   })
-  @Audited('job.triggered', 'job')
   trigger(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
-    return this.schedules.trigger(principal.namespace, id);
+    return this.schedules.trigger(principal.namespace, id, principal);
   }
 
   @Post(':id/backfill')
@@ -130,9 +125,8 @@ export class SchedulesController {
   })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
   @ApiResponse({ status: 409, ...problemResponse, description: 'The job has no schedule' })
-  @Audited('job.backfilled', 'job')
   backfill(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal) {
-    return this.schedules.backfill(principal.namespace, id, body);
+    return this.schedules.backfill(principal.namespace, id, body, principal);
   }
 
   @Get(':id/occurrences')

@@ -1,10 +1,17 @@
 import type { MeridianConfig } from '@meridian/config';
-import { type JobRecord, OccurrenceLedgerRepository, type OccurrenceRecord } from '@meridian/db';
+import {
+  type JobRecord,
+  type JobWithLatestExecution,
+  OccurrenceLedgerRepository,
+  type OccurrenceRecord,
+  type TriggerResult,
+} from '@meridian/db';
 import {
   JobNotRecurringError,
   MAX_BACKFILL_OCCURRENCES,
   OverlapForbidsRunError,
   parseJobUpdate,
+  type Principal,
   toFieldIssues,
   ValidationError,
 } from '@meridian/domain';
@@ -16,6 +23,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { z } from 'zod';
 
+import { type AuditAction, auditEntry } from '../audit/audit-entry.js';
+import { toJobView } from '../jobs/dto/job.view.js';
 import {
   backfillRequestSchema,
   type backfillResultSchema,
@@ -51,7 +60,7 @@ export class SchedulesService {
     count: number,
     now: Date = new Date(),
   ): Promise<UpcomingOccurrences> {
-    const job = await this.recurring(namespace, jobId);
+    const { job } = await this.recurring(namespace, jobId);
     const { nextRunAt, occurrenceCount } = job.recurrence ?? { nextRunAt: null, occurrenceCount: 0 };
     const { schedule } = parseSchedule(job.recurrence?.schedule);
     const timezone = schedule.kind === 'cron' ? schedule.timeZone : 'UTC';
@@ -66,10 +75,18 @@ export class SchedulesService {
   /**
    * Changes a recurring job's name, payload, schedule or policies. A new schedule takes effect from
    * its next occurrence after now (and after the last one recorded): no occurrence twice, none owed.
+   * Records `job.updated` by `by` with the change.
    */
-  async update(namespace: string, jobId: string, body: unknown, now: Date = new Date()): Promise<JobRecord> {
+  async update(
+    namespace: string,
+    jobId: string,
+    body: unknown,
+    by: Principal,
+    now: Date = new Date(),
+  ): Promise<JobRecord> {
     const changes = parseJobUpdate(body, this.config.api);
-    const job = await this.recurring(namespace, jobId);
+    const current = await this.recurring(namespace, jobId);
+    const { job } = current;
     const schedule = changes.schedule === undefined ? undefined : parseSchedule(changes.schedule).schedule;
     if (changes.payload !== undefined) {
       changes.payload = this.handlers.parsePayload(job.handler, changes.payload);
@@ -85,6 +102,7 @@ export class SchedulesService {
       },
       (after) => (schedule === undefined ? null : (nextOccurrences(schedule, after, 1)[0] ?? null)),
       now,
+      this.auditJob(by, 'job.updated', current),
     );
     if (!updated) {
       throw new JobNotRecurringError(job.id);
@@ -92,40 +110,59 @@ export class SchedulesService {
     return this.jobs.find(namespace, job.id);
   }
 
-  /** Pauses a recurring job: its occurrences are recorded as PAUSED until it resumes (or `until`). */
-  async pause(namespace: string, jobId: string, until: Date | null, note: string | null): Promise<JobRecord> {
-    return this.setPaused(namespace, jobId, { until, note });
+  /**
+   * Pauses a recurring job: its occurrences are recorded as PAUSED until it resumes (or `until`).
+   * Records `job.paused` by `by`.
+   */
+  async pause(
+    namespace: string,
+    jobId: string,
+    until: Date | null,
+    note: string | null,
+    by: Principal,
+  ): Promise<JobRecord> {
+    return this.setPaused(namespace, jobId, { until, note }, by);
   }
 
-  async resume(namespace: string, jobId: string): Promise<JobRecord> {
-    return this.setPaused(namespace, jobId, null);
+  /** Resumes a paused recurring job from its next occurrence. Records `job.resumed` by `by`. */
+  async resume(namespace: string, jobId: string, by: Principal): Promise<JobRecord> {
+    return this.setPaused(namespace, jobId, null, by);
   }
 
   /**
    * Runs a recurring job now, outside its schedule, as its overlap policy says: at once, after the
-   * runs in flight (buffered), after cancelling them, or not at all (409).
+   * runs in flight (buffered), after cancelling them, or not at all (409). Records `job.triggered`
+   * by `by` with the run it creates.
    */
-  async trigger(namespace: string, jobId: string, now: Date = new Date()): Promise<TriggerOutcome> {
-    const job = await this.recurring(namespace, jobId);
-    const result = await this.ledger.trigger(job.id, now);
+  async trigger(namespace: string, jobId: string, by: Principal, now: Date = new Date()): Promise<TriggerOutcome> {
+    const current = await this.recurring(namespace, jobId);
+    const { job } = current;
+    const before = toJobView(job, current.latestExecution);
+    const result = await this.ledger.trigger(job.id, now, (run) =>
+      auditEntry(by, 'job.triggered', { type: 'job', id: job.id }, before, toTriggerOutcome(run)),
+    );
     if (result.kind === 'refused') {
       throw new OverlapForbidsRunError(job.id);
     }
     const { queue, executions } = result.superseded;
     await this.cancellations.notify(queue, executions, this.logger.logger.child({ jobId: job.id }));
-    return {
-      executionId: result.executionId,
-      buffered: result.kind === 'buffered',
-      cancelled: executions.map((execution) => execution.id),
-    };
+    return toTriggerOutcome(result);
   }
 
   /**
    * Runs the occurrences of a past range that have not run (see OccurrenceLedgerRepository.backfill),
    * or with `dryRun` lists what would run. The range holds at most MAX_BACKFILL_OCCURRENCES
    * occurrences of the job's current schedule, within its startAt and endAt; `limit` does not apply.
+   * Records `job.backfilled` by `by` with the runs it creates; a dry run changes nothing, and is
+   * not recorded.
    */
-  async backfill(namespace: string, jobId: string, body: unknown, now: Date = new Date()): Promise<BackfillResult> {
+  async backfill(
+    namespace: string,
+    jobId: string,
+    body: unknown,
+    by: Principal,
+    now: Date = new Date(),
+  ): Promise<BackfillResult> {
     const parsed = backfillRequestSchema.safeParse(body ?? undefined);
     if (!parsed.success) {
       throw new ValidationError(toFieldIssues(parsed.error));
@@ -136,7 +173,8 @@ export class SchedulesService {
     if (to.getTime() > now.getTime()) {
       throw new ValidationError([{ path: 'to', message: 'must not be in the future', code: 'too_big' }]);
     }
-    const job = await this.recurring(namespace, jobId);
+    const current = await this.recurring(namespace, jobId);
+    const { job } = current;
     const { schedule } = parseSchedule(job.recurrence?.schedule);
     const nominalTimes = nextOccurrences(
       { ...schedule, limit: null },
@@ -152,7 +190,17 @@ export class SchedulesService {
         },
       ]);
     }
-    const items = await this.ledger.backfill(job.id, nominalTimes, request, now);
+    const before = toJobView(job, current.latestExecution);
+    const items = await this.ledger.backfill(
+      job.id,
+      nominalTimes,
+      request,
+      now,
+      request.dryRun
+        ? undefined
+        : (backfilled) =>
+            auditEntry(by, 'job.backfilled', { type: 'job', id: job.id }, before, toBackfillResult(false, backfilled)),
+    );
     if (items === null) {
       throw new JobNotRecurringError(job.id);
     }
@@ -165,20 +213,34 @@ export class SchedulesService {
     return toBackfillResult(request.dryRun, items);
   }
 
-  private async setPaused(namespace: string, jobId: string, pause: { until: Date | null; note: string | null } | null) {
-    const job = await this.recurring(namespace, jobId);
-    if (!(await this.ledger.setPaused(job.id, pause))) {
+  private async setPaused(
+    namespace: string,
+    jobId: string,
+    pause: { until: Date | null; note: string | null } | null,
+    by: Principal,
+  ) {
+    const current = await this.recurring(namespace, jobId);
+    const { job } = current;
+    const action = pause === null ? 'job.resumed' : 'job.paused';
+    if (!(await this.ledger.setPaused(job.id, pause, this.auditJob(by, action, current)))) {
       throw new JobNotRecurringError(job.id);
     }
     return this.jobs.find(namespace, job.id);
   }
 
-  private async recurring(namespace: string, jobId: string): Promise<JobRecord> {
-    const job = await this.jobs.find(namespace, jobId);
-    if (job.recurrence === null) {
-      throw new JobNotRecurringError(job.id);
+  /** The audit entry of a change to a job, from the job as changed, as its answer shows it. */
+  private auditJob(by: Principal, action: AuditAction, current: JobWithLatestExecution) {
+    const before = toJobView(current.job, current.latestExecution);
+    return (after: JobRecord) => auditEntry(by, action, { type: 'job', id: current.job.id }, before, toJobView(after));
+  }
+
+  /** The recurring job `jobId` of `namespace`, with its latest execution. */
+  private async recurring(namespace: string, jobId: string): Promise<JobWithLatestExecution> {
+    const found = await this.jobs.get(namespace, jobId);
+    if (found.job.recurrence === null) {
+      throw new JobNotRecurringError(found.job.id);
     }
-    return job;
+    return found;
   }
 
   async occurrences(
@@ -190,4 +252,13 @@ export class SchedulesService {
     const job = await this.jobs.find(namespace, jobId);
     return this.ledger.list(job.id, cursor, limit);
   }
+}
+
+/** What a trigger answers, and records: the run it created, and the runs it cancelled. */
+function toTriggerOutcome(result: Exclude<TriggerResult, { kind: 'refused' }>): TriggerOutcome {
+  return {
+    executionId: result.executionId,
+    buffered: result.kind === 'buffered',
+    cancelled: result.superseded.executions.map((execution) => execution.id),
+  };
 }

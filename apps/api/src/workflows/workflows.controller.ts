@@ -3,7 +3,6 @@ import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/commo
 import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 
-import { Audited } from '../audit/audited.decorator.js';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { openApiSchema, problemResponse } from '../common/openapi-schema.js';
 import { type WorkflowView, workflowViewSchema } from './dto/workflow.view.js';
@@ -25,13 +24,12 @@ export class WorkflowsController {
   @ApiResponse({ status: 201, schema: openApiSchema(workflowViewSchema) })
   @ApiResponse({ status: 400, ...problemResponse, description: 'Invalid workflow; each problem names its job' })
   @ApiResponse({ status: 413, ...problemResponse, description: 'Body or a payload too large' })
-  @Audited('workflow.created', 'workflow')
   async create(
     @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WorkflowView> {
-    const workflow = await this.workflows.create(principal.namespace, body);
+    const workflow = await this.workflows.create(principal.namespace, body, principal);
     response.status(201).location(`/v1/workflows/${workflow.id}`);
     return workflow;
   }
@@ -52,8 +50,7 @@ export class WorkflowsController {
   @ApiResponse({ status: 200, schema: openApiSchema(workflowViewSchema) })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such workflow' })
   @ApiResponse({ status: 409, ...problemResponse, description: 'Cancelled before, or nothing left to cancel' })
-  @Audited('workflow.cancelled', 'workflow')
   cancel(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<WorkflowView> {
-    return this.workflows.cancel(principal.namespace, id);
+    return this.workflows.cancel(principal.namespace, id, principal);
   }
 }

@@ -5,6 +5,7 @@ import {
   isUuid,
   type JobSpec,
   parseWorkflowSpec,
+  type Principal,
   WorkflowNotCancellableError,
   WorkflowNotFoundError,
 } from '@meridian/domain';
@@ -13,6 +14,7 @@ import { CONFIG, DependencySettler } from '@meridian/runtime';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
+import { auditEntry } from '../audit/audit-entry.js';
 import { toJobIssues } from '../jobs/job-issues.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { toWorkflowView, type WorkflowView } from './dto/workflow.view.js';
@@ -28,12 +30,17 @@ export class WorkflowsService {
     @InjectPinoLogger(WorkflowsService.name) private readonly logger: PinoLogger,
   ) {}
 
-  /** Validates the whole graph, then stores it in one transaction; the jobs without dependencies start. */
-  async create(namespace: string, body: unknown): Promise<WorkflowView> {
+  /**
+   * Validates the whole graph, then stores it in one transaction, with its `workflow.created` entry
+   * by `by`; the jobs without dependencies start. Answers with the workflow as it committed.
+   */
+  async create(namespace: string, body: unknown, by: Principal): Promise<WorkflowView> {
     const spec = parseWorkflowSpec(body, this.config.api, new Date(), (job) => this.deploymentIssues(job));
-    const { id } = await this.workflows.create(namespace, spec);
-    this.logger.info({ workflowId: id, jobs: spec.nodes.length }, 'workflow created');
-    return this.get(namespace, id);
+    const workflow = await this.workflows.create(namespace, spec, new Date(), (created) =>
+      auditEntry(by, 'workflow.created', { type: 'workflow', id: created.id }, null, toWorkflowView(created)),
+    );
+    this.logger.info({ workflowId: workflow.id, jobs: spec.nodes.length }, 'workflow created');
+    return toWorkflowView(workflow);
   }
 
   async get(namespace: string, id: string): Promise<WorkflowView> {
@@ -44,9 +51,15 @@ export class WorkflowsService {
     return toWorkflowView(workflow);
   }
 
-  /** Cancels every job of the workflow that has not ended; running ones get their abort signal. */
-  async cancel(namespace: string, id: string): Promise<WorkflowView> {
-    const result = isUuid(id) ? await this.workflows.cancel(namespace, id) : 'not_found';
+  /**
+   * Cancels every job of the workflow that has not ended; running ones get their abort signal.
+   * Records `workflow.cancelled` by `by` with the cancel.
+   */
+  async cancel(namespace: string, id: string, by: Principal): Promise<WorkflowView> {
+    const before = await this.get(namespace, id);
+    const result = await this.workflows.cancel(namespace, before.id, new Date(), (after) =>
+      auditEntry(by, 'workflow.cancelled', { type: 'workflow', id: before.id }, before, toWorkflowView(after)),
+    );
     if (result === 'not_found') {
       throw new WorkflowNotFoundError(id);
     }

@@ -1,0 +1,19 @@
+import type { ApiKeyRecord } from '@meridian/db';
+import { SCOPES } from '@meridian/domain';
+import { z } from 'zod';
+
+/** An API key as the API shows it: never its secret. */
+export const keyViewSchema = z.object({
+  id: z.uuid(),
+  namespace: z.string(),
+  name: z.string(),
+  scopes: z.array(z.enum(SCOPES)),
+  createdBy: z.string(),
+  createdAt: z.iso.datetime(),
+  revokedAt: z.iso.datetime().nullable(),
+});
+export type KeyView = z.infer<typeof keyViewSchema>;
+
+export function toKeyView(key: ApiKeyRecord): KeyView {
+  return { ...key, createdAt: key.createdAt.toISOString(), revokedAt: key.revokedAt?.toISOString() ?? null };
+}

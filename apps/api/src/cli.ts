@@ -1,11 +1,19 @@
 import { parseArgs } from 'node:util';
 
 import { ApiKeyRepository, connectPostgres } from '@meridian/db';
-import { DEFAULT_NAMESPACE, NAMESPACE_PATTERN, type Scope, SCOPES } from '@meridian/domain';
+import {
+  DEFAULT_NAMESPACE,
+  NAMESPACE_PATTERN,
+  OPERATOR_SCOPE,
+  type Scope,
+  SCOPES,
+  TENANT_SCOPES,
+} from '@meridian/domain';
 import { loadConfigOrExit } from '@meridian/runtime';
 
 const USAGE = `usage: meridian keys create --name <name> --scopes <scope,...> [--namespace <namespace>]
-  scopes: ${SCOPES.join(', ')} (each includes the ones before it); namespace: default`;
+  scopes: ${TENANT_SCOPES.join(', ')} (each includes the ones before it), and ${OPERATOR_SCOPE}
+  (Bull Board and every namespace's limits; namespace default only); namespace: default`;
 
 /**
  * Creates an API key straight in the database, for the first key of a deployment (or when no admin
@@ -31,7 +39,8 @@ async function main(argv: string[]): Promise<number> {
     values.name === undefined ||
     values.name.trim() === '' ||
     !scopes.every((scope) => (SCOPES as readonly string[]).includes(scope)) ||
-    !NAMESPACE_PATTERN.test(namespace)
+    !NAMESPACE_PATTERN.test(namespace) ||
+    (scopes.includes(OPERATOR_SCOPE) && namespace !== DEFAULT_NAMESPACE)
   ) {
     process.stderr.write(`${USAGE}\n`);
     return 64;

@@ -4,21 +4,19 @@ import { handleShutdownSignals, loadConfigOrExit, runMain } from '@meridian/runt
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 
 import { mountBullBoard } from './admin/bull-board.js';
 import { AppModule } from './app.module.js';
-import { jsonBody } from './common/json-body.middleware.js';
+import { addressRateLimit } from './auth/address-rate-limit.middleware.js';
+import { AddressRateLimiter } from './auth/address-rate-limiter.js';
 
 const closeOnSignals = handleShutdownSignals();
 
-/** Routes whose bodies carry many jobs. */
-const BATCH_ROUTES = new Set(['/v1/jobs/batch', '/v1/workflows']);
-
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
-  // Nest's own body parser is off: ours answers malformed or oversized bodies as problems.
+  // Nest's own body parser is off: ours answers malformed or oversized bodies as problems, and runs
+  // only once the request's key is known to be good (RequestBodyMiddleware, after ApiKeyMiddleware).
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
     bufferLogs: true,
@@ -26,12 +24,10 @@ async function bootstrap(): Promise<void> {
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  // Routes that take up to 1,000 jobs at once get a larger body limit than the rest.
-  const batchBody = jsonBody(config.api.maxBatchBodyBytes);
-  const body = jsonBody(config.api.maxBodyBytes);
-  app.use((request: Request, response: Response, next: NextFunction) =>
-    (BATCH_ROUTES.has(request.path) ? batchBody : body)(request, response, next),
-  );
+  // Who the client is, for the limits per address: the connecting address, unless it is a trusted proxy.
+  app.set('trust proxy', config.api.trustProxy.length === 0 ? false : config.api.trustProxy);
+  // Before anything else, Bull Board and the API description included.
+  app.use(addressRateLimit(app.get(AddressRateLimiter)));
   closeOnSignals(app);
   mountBullBoard(app);
 

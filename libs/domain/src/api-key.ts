@@ -3,17 +3,28 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DEFAULT_NAMESPACE } from './namespace.js';
 
 /**
- * What a key may do: `jobs:read` reads jobs, executions, schedules and workflows; `jobs:write` also
- * creates, changes, cancels and deletes them; `admin` also manages the namespace's keys and reads its
- * audit log. Each scope includes the ones before it.
+ * What a key may do in its namespace: `jobs:read` reads jobs, executions, schedules and workflows;
+ * `jobs:write` also creates, changes, cancels and deletes them; `admin` also manages the namespace's
+ * keys and reads its audit log. Each of these includes the ones before it.
  */
-export const SCOPES = ['jobs:read', 'jobs:write', 'admin'] as const;
-export type Scope = (typeof SCOPES)[number];
+export const TENANT_SCOPES = ['jobs:read', 'jobs:write', 'admin'] as const;
 
-/** Whether a key with `scopes` may do what `required` allows. */
+/**
+ * Every scope. `operator` stands apart from the tenant scopes: it includes none of them and none of
+ * them includes it. It acts on every namespace (Bull Board, each namespace's limits), so only keys of
+ * namespace `default` may hold it, and only an operator (or the bootstrap key) may grant it.
+ */
+export const SCOPES = [...TENANT_SCOPES, 'operator'] as const;
+export type Scope = (typeof SCOPES)[number];
+export const OPERATOR_SCOPE = 'operator' satisfies Scope;
+
+/** Whether a key with `scopes` may do what `required` allows (the namespace aside: see {@link authorizes}). */
 export function grants(scopes: readonly Scope[], required: Scope): boolean {
-  const rank = (scope: Scope) => SCOPES.indexOf(scope);
-  return scopes.some((scope) => rank(scope) >= rank(required));
+  if (required === OPERATOR_SCOPE) {
+    return scopes.includes(OPERATOR_SCOPE);
+  }
+  const rank = (scope: Scope) => (TENANT_SCOPES as readonly Scope[]).indexOf(scope);
+  return scopes.some((scope) => scope !== OPERATOR_SCOPE && rank(scope) >= rank(required));
 }
 
 /** Namespace names: lower-case letters, digits and "-", as in a URL or a Kubernetes name. */
@@ -63,9 +74,34 @@ export function sameSecret(presented: string, storedHash: string): boolean {
 }
 
 /**
- * An operator: an admin key of namespace `default`. Operators see every namespace's queues (Bull
- * Board) and set each namespace's limits.
+ * An operator: a key of namespace `default` with the `operator` scope. Operators see every
+ * namespace's queues (Bull Board) and set each namespace's limits. An `admin` key of `default` is no
+ * operator unless it also holds the scope.
  */
 export function isOperator(principal: Principal): boolean {
-  return principal.namespace === DEFAULT_NAMESPACE && grants(principal.scopes, 'admin');
+  return principal.namespace === DEFAULT_NAMESPACE && grants(principal.scopes, OPERATOR_SCOPE);
+}
+
+/** Whether `principal` may do what `required` allows: `operator` also needs namespace `default`. */
+export function authorizes(principal: Principal, required: Scope): boolean {
+  return required === OPERATOR_SCOPE ? isOperator(principal) : grants(principal.scopes, required);
+}
+
+/**
+ * Why a key with `scopes` may not be created in `namespace` by `creator`, or null when it may: the
+ * operator scope lives in namespace `default` only, and only an operator or the bootstrap key hands
+ * it out, so that no admin key can mint itself an operator.
+ */
+export function operatorGrantRefusal(
+  creator: Principal,
+  namespace: string,
+  scopes: readonly Scope[],
+): 'not_default_namespace' | 'not_operator' | null {
+  if (!scopes.includes(OPERATOR_SCOPE)) {
+    return null;
+  }
+  if (namespace !== DEFAULT_NAMESPACE) {
+    return 'not_default_namespace';
+  }
+  return creator.root || isOperator(creator) ? null : 'not_operator';
 }

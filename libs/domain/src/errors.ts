@@ -7,6 +7,10 @@ export const ErrorCode = {
   Unauthorized: 'unauthorized',
   InsufficientScope: 'insufficient_scope',
   RateLimited: 'rate_limited',
+  NamespaceRateLimited: 'namespace_rate_limited',
+  AddressRateLimited: 'address_rate_limited',
+  AuthenticationThrottled: 'authentication_throttled',
+  QueuesReadOnly: 'queues_read_only',
   ApiKeyNotFound: 'api_key_not_found',
   MalformedJson: 'malformed_json',
   PayloadTooLarge: 'payload_too_large',
@@ -237,9 +241,55 @@ export class ApiKeyNotFoundError extends DomainError {
   }
 }
 
-export class RateLimitedError extends DomainError {
+/** A request refused for a while: the answer is a 429 with `Retry-After`. */
+export abstract class TooManyRequestsError extends DomainError {
+  constructor(
+    readonly retryAfterSeconds: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The key made more requests than its own limit allows. */
+export class RateLimitedError extends TooManyRequestsError {
   readonly code = ErrorCode.RateLimited;
-  constructor(readonly retryAfterSeconds: number) {
-    super(`Too many requests with this key; try again in ${retryAfterSeconds} s.`);
+  constructor(retryAfterSeconds: number) {
+    super(retryAfterSeconds, `Too many requests with this key; try again in ${retryAfterSeconds} s.`);
+  }
+}
+
+/** The keys of the namespace together made more requests than the namespace's limit allows. */
+export class NamespaceRateLimitedError extends TooManyRequestsError {
+  readonly code = ErrorCode.NamespaceRateLimited;
+  constructor(retryAfterSeconds: number) {
+    super(
+      retryAfterSeconds,
+      `Too many requests with this namespace's keys together; try again in ${retryAfterSeconds} s.`,
+    );
+  }
+}
+
+/** The client's address made more requests than any one address may, whatever their keys. */
+export class AddressRateLimitedError extends TooManyRequestsError {
+  readonly code = ErrorCode.AddressRateLimited;
+  constructor(retryAfterSeconds: number) {
+    super(retryAfterSeconds, `Too many requests from this address; try again in ${retryAfterSeconds} s.`);
+  }
+}
+
+/** The client's address failed to authenticate too often: it is refused until the window ends. */
+export class AuthenticationThrottledError extends TooManyRequestsError {
+  readonly code = ErrorCode.AuthenticationThrottled;
+  constructor(retryAfterSeconds: number) {
+    super(retryAfterSeconds, `Too many failed authentications from this address; try again in ${retryAfterSeconds} s.`);
+  }
+}
+
+/** A change through the queue admin UI while it is read-only (the REST API makes changes). */
+export class QueuesReadOnlyError extends DomainError {
+  readonly code = ErrorCode.QueuesReadOnly;
+  constructor() {
+    super('The queue admin UI is read-only: retry, cancel or delete through the REST API, which records it.');
   }
 }

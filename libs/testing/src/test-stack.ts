@@ -41,8 +41,12 @@ export async function startStack(options: { apps?: AppName[]; env?: Record<strin
     // The tests' http targets listen on loopback, which the SSRF guard refuses unless allowed.
     HTTP_ALLOWED_TARGETS: '127.0.0.1/32,::1/128',
     // The admin key the tests act with, in namespace `default`.
-    // Tests make many requests with one key; the rate limit has a test of its own.
+    // Tests make many requests with one key, and from one address, some of them with bad keys on
+    // purpose; the limits have tests of their own.
     API_RATE_LIMIT_PER_MINUTE: '1000000',
+    API_NAMESPACE_RATE_LIMIT_PER_MINUTE: '1000000',
+    API_AUTH_FAILURE_LIMIT_PER_MINUTE: '1000000',
+    API_ADDRESS_RATE_LIMIT_PER_MINUTE: '0',
     API_BOOTSTRAP_KEY: `bootstrap-${randomBytes(24).toString('hex')}`,
     ...options.env,
   };

@@ -8,6 +8,15 @@ import { Inject, Injectable } from '@nestjs/common';
 
 import { type VerifiedKey, VerifiedKeyCache } from './verified-key-cache.js';
 
+/** The bootstrap key: admin and operator of namespace `default`, and may create keys anywhere. */
+const BOOTSTRAP_PRINCIPAL: Principal = {
+  keyId: 'bootstrap',
+  keyName: 'bootstrap',
+  namespace: DEFAULT_NAMESPACE,
+  scopes: ['admin', 'operator'],
+  root: true,
+};
+
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /**
@@ -29,7 +38,7 @@ export class ApiKeyAuthenticator {
 
   async authenticate(presented: string): Promise<Principal | null> {
     if (this.bootstrapDigest !== null && timingSafeEqual(digest(presented), this.bootstrapDigest)) {
-      return { keyId: 'bootstrap', keyName: 'bootstrap', namespace: DEFAULT_NAMESPACE, scopes: ['admin'], root: true };
+      return BOOTSTRAP_PRINCIPAL;
     }
     const parsed = parseApiKey(presented);
     if (parsed === null) {

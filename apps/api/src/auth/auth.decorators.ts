@@ -15,7 +15,7 @@ export const RequiresScope = (scope: Scope) => SetMetadata(REQUIRED_SCOPE, scope
 
 export type AuthenticatedRequest = Request & { principal?: Principal };
 
-/** The principal the request authenticated as (set by ApiKeyGuard). */
+/** The principal the request authenticated as (set by ApiKeyMiddleware, checked by ApiKeyGuard). */
 export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): Principal => {
   const principal = context.switchToHttp().getRequest<AuthenticatedRequest>().principal;
   if (principal === undefined) {

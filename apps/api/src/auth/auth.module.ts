@@ -4,16 +4,25 @@ import { CONFIG, REDIS } from '@meridian/runtime';
 import { Module } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 
+import { AddressRateLimiter } from './address-rate-limiter.js';
 import { ApiKeyAuthenticator } from './api-key.authenticator.js';
 import { ApiRateLimiter } from './api-rate-limiter.js';
+import { FailedAuthThrottle } from './failed-auth-throttle.js';
 import { KeyRevocationListener } from './key-revocation.listener.js';
+import { RequestAuthenticator } from './request-authenticator.js';
 import { VerifiedKeyCache } from './verified-key-cache.js';
 
-/** Who calls: API keys checked against a cache kept in step with revocations, and each key's rate limit. */
+/**
+ * Who calls: API keys checked against a cache kept in step with revocations; the rate limits of each
+ * key and namespace; the throttle of failed authentications and the cap per client address.
+ */
 @Module({
   providers: [
+    AddressRateLimiter,
     ApiKeyAuthenticator,
     ApiRateLimiter,
+    FailedAuthThrottle,
+    RequestAuthenticator,
     KeyRevocationListener,
     {
       provide: VerifiedKeyCache,
@@ -26,6 +35,13 @@ import { VerifiedKeyCache } from './verified-key-cache.js';
       inject: [REDIS, CONFIG],
     },
   ],
-  exports: [ApiKeyAuthenticator, ApiRateLimiter, VerifiedKeyCache, KeyRevocationBus],
+  exports: [
+    AddressRateLimiter,
+    ApiKeyAuthenticator,
+    ApiRateLimiter,
+    RequestAuthenticator,
+    VerifiedKeyCache,
+    KeyRevocationBus,
+  ],
 })
 export class AuthModule {}

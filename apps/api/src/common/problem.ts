@@ -1,4 +1,11 @@
-import { assertNever, type DomainError, ErrorCode, type FieldIssue } from '@meridian/domain';
+import {
+  assertNever,
+  type DomainError,
+  ErrorCode,
+  type FieldIssue,
+  QueuesReadOnlyError,
+  TooManyRequestsError,
+} from '@meridian/domain';
 import type { Response } from 'express';
 
 /** RFC 9457 problem details, with Meridian's stable `code` and field-level `errors`. */
@@ -38,7 +45,12 @@ export function describeCode(code: ErrorCode): { status: number; title: string }
     case ErrorCode.InsufficientScope:
       return { status: 403, title: 'Forbidden' };
     case ErrorCode.RateLimited:
+    case ErrorCode.NamespaceRateLimited:
+    case ErrorCode.AddressRateLimited:
+    case ErrorCode.AuthenticationThrottled:
       return { status: 429, title: 'Too many requests' };
+    case ErrorCode.QueuesReadOnly:
+      return { status: 405, title: 'Read-only' };
     case ErrorCode.ApiKeyNotFound:
       return { status: 404, title: 'API key not found' };
     case ErrorCode.WorkflowNotFound:
@@ -88,4 +100,14 @@ export function problemFromError(error: DomainError, instance?: string): Problem
 
 export function sendProblem(response: Response, problem: Problem): void {
   response.status(problem.status).type(PROBLEM_JSON).send(JSON.stringify(problem));
+}
+
+/** Headers an error's answer needs beside its problem: when to try again, what may be done instead. */
+export function setErrorHeaders(response: Response, error: DomainError): void {
+  if (error instanceof TooManyRequestsError) {
+    response.setHeader('Retry-After', String(error.retryAfterSeconds));
+  }
+  if (error instanceof QueuesReadOnlyError) {
+    response.setHeader('Allow', 'GET, HEAD');
+  }
 }

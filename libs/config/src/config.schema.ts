@@ -1,5 +1,5 @@
-import ipaddr from 'ipaddr.js';
 import { JOB_DEPENDENCIES_CEILING, MAX_JOB_DEPENDENCIES } from '@meridian/domain';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 /** A whole number in [min, max]; a blank value is an error, not 0 (as plain coercion would make it). */

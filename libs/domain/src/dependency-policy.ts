@@ -12,8 +12,13 @@ export type DependencyFailurePolicy = (typeof DEPENDENCY_FAILURE_POLICIES)[numbe
 export const MAX_WORKFLOW_JOBS = 1000;
 /** Most dependency edges in one workflow. */
 export const MAX_WORKFLOW_EDGES = 5000;
-/** Most dependencies of one job created on its own (`POST /v1/jobs` with `dependsOn`). */
+/**
+ * Most dependencies (fan-in) of one job, given by id or, in a workflow, by key, unless the deployment
+ * says otherwise (JOB_MAX_DEPENDENCIES): each one's result may be handed to the job's handler.
+ */
 export const MAX_JOB_DEPENDENCIES = 100;
+/** The highest fan-in a deployment may allow. */
+export const JOB_DEPENDENCIES_CEILING = 1000;
 
 /** A dependency of a job whose count of unfinished dependencies has reached zero. */
 export interface EndedDependency {

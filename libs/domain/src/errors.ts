@@ -24,6 +24,7 @@ export const ErrorCode = {
   JobNotCancellable: 'job_not_cancellable',
   JobNotRecurring: 'job_not_recurring',
   OverlapForbidsRun: 'overlap_forbids_run',
+  RecurringJobQuotaExceeded: 'recurring_job_quota_exceeded',
   WorkflowNotCancellable: 'workflow_not_cancellable',
   ExecutionNotRetryable: 'execution_not_retryable',
   IdempotencyKeyReused: 'idempotency_key_reused',
@@ -141,6 +142,24 @@ export class OverlapForbidsRunError extends DomainError {
   readonly code = ErrorCode.OverlapForbidsRun;
   constructor(readonly jobId: string) {
     super(`Job ${jobId} has a run still going and its overlap policy is "skip".`);
+  }
+}
+
+/**
+ * A create would take the namespace past its quota of recurring jobs (active or paused). `issues`
+ * names each job refused (`schedule`, or `jobs[i].schedule` in a batch); nothing was stored.
+ */
+export class RecurringJobQuotaExceededError extends DomainError {
+  readonly code = ErrorCode.RecurringJobQuotaExceeded;
+  constructor(
+    readonly namespace: string,
+    readonly quota: number,
+    readonly issues: FieldIssue[],
+  ) {
+    super(
+      `Namespace "${namespace}" may have at most ${quota} recurring jobs (active or paused); ` +
+        'delete or let end some of them, or ask an operator for a larger quota. Nothing was stored.',
+    );
   }
 }
 

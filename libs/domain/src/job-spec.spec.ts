@@ -312,6 +312,24 @@ describe('parseJobSpec', () => {
   });
 });
 
+describe('fan-in cap', () => {
+  const ids = (count: number) =>
+    Array.from({ length: count }, (_, i) => `0193a5b0-0000-7000-8000-${String(i).padStart(12, '0')}`);
+
+  it('should take up to JOB_MAX_DEPENDENCIES (100 unless configured) dependencies and refuse more, naming dependsOn', () => {
+    expect(parseJobSpec({ ...minimal, dependsOn: ids(100) }, limits, now).dependsOn).toHaveLength(100);
+    expect(issuesOf({ ...minimal, dependsOn: ids(101) })).toEqual(['dependsOn']);
+  });
+
+  it('should apply the configured cap', () => {
+    const strict: JobSpecLimits = { ...limits, maxDependencies: 2 };
+    expect(parseJobSpec({ ...minimal, dependsOn: ids(2) }, strict, now).dependsOn).toHaveLength(2);
+    expect(failureOf({ ...minimal, dependsOn: ids(3) }, strict)).toMatchObject({
+      issues: [{ path: 'dependsOn', code: 'too_big' }],
+    });
+  });
+});
+
 describe('parseJobUpdate', () => {
   function updateFailureOf(body: unknown): unknown {
     try {

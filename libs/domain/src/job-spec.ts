@@ -4,9 +4,10 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './backoff.js';
 import {
   DEPENDENCY_FAILURE_POLICIES,
   type DependencyFailurePolicy,
+  JOB_DEPENDENCIES_CEILING,
   MAX_JOB_DEPENDENCIES,
 } from './dependency-policy.js';
-import { PayloadTooLargeError, ValidationError } from './errors.js';
+import { type FieldIssue, PayloadTooLargeError, ValidationError } from './errors.js';
 import { instantSchema } from './instant.js';
 import {
   type CatchUpPolicy,
@@ -51,6 +52,23 @@ export interface JobSpecLimits {
   maxPayloadBytes: number;
   /** How far in the past `runAt` may be (clock skew, slow clients) before it is refused. @defaultValue 60_000 */
   runAtPastToleranceMs: number;
+  /**
+   * Most dependencies of one job (`dependsOn`), on its own or as a workflow's node: the fan-in whose
+   * results one worker may load for one run. @defaultValue MAX_JOB_DEPENDENCIES (100)
+   */
+  maxDependencies?: number;
+}
+
+/** A job's `dependsOn` over the fan-in cap, as the issue that names it at `path`; null within the cap. */
+export function fanInIssue(count: number, limits: JobSpecLimits, path: string): FieldIssue | null {
+  const max = limits.maxDependencies ?? MAX_JOB_DEPENDENCIES;
+  return count <= max
+    ? null
+    : {
+        path,
+        message: `${count} dependencies; a job may depend on at most ${max} (JOB_MAX_DEPENDENCIES)`,
+        code: 'too_big',
+      };
 }
 
 /**
@@ -118,7 +136,7 @@ export const createJobRequestSchema = z
     catchUp: catchUpPolicySchema.optional(),
     dependsOn: z
       .array(z.union([z.uuid(), z.strictObject({ id: z.uuid(), onFailure: z.enum(DEPENDENCY_FAILURE_POLICIES) })]))
-      .max(MAX_JOB_DEPENDENCIES)
+      .max(JOB_DEPENDENCIES_CEILING)
       .optional()
       .describe('Ids of existing jobs that must end first (or {id, onFailure}); the job then waits as BLOCKED'),
   })
@@ -190,6 +208,10 @@ export function parseJobSpec(body: unknown, limits: JobSpecLimits, now: Date): J
     throw new ValidationError(toFieldIssues(parsed.error));
   }
   const request = parsed.data;
+  const fanIn = fanInIssue(request.dependsOn?.length ?? 0, limits, 'dependsOn');
+  if (fanIn !== null) {
+    throw new ValidationError([fanIn]);
+  }
   checkPayloadSize(request.payload, limits);
   const runAt = request.runAt === undefined ? null : new Date(request.runAt);
   if (runAt !== null && runAt.getTime() < now.getTime() - limits.runAtPastToleranceMs) {

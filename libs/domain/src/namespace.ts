@@ -15,6 +15,11 @@ export interface NamespaceLimits {
   maxRunsPerMinute: number | null;
 }
 
+/** A namespace's quota of recurring jobs: its own where it has one, else the configured default (0: none). */
+export function effectiveRecurringQuota(own: number | null | undefined, defaultQuota: number): number | null {
+  return own ?? (defaultQuota > 0 ? defaultQuota : null);
+}
+
 /** A namespace's own limits where it has them, the configured defaults (0 = none) elsewhere. */
 export function effectiveLimits(
   own: { maxConcurrency: number | null; maxRunsPerMinute: number | null } | null,

@@ -77,6 +77,35 @@ describe('parseWorkflowSpec', () => {
     ]);
   });
 
+  it('should refuse a job whose dependencies exceed the fan-in cap, naming its dependsOn', () => {
+    const parents = Array.from({ length: 101 }, (_, i) => job(`p${i}`));
+    const body = {
+      name: 'w',
+      jobs: [
+        ...parents,
+        job(
+          'sink',
+          parents.map((parent) => parent.key),
+        ),
+      ],
+    };
+
+    expect(issuesOf(body)).toEqual([
+      'jobs[101].dependsOn too_big: 101 dependencies; a job may depend on at most 100 (JOB_MAX_DEPENDENCIES)',
+    ]);
+    expect(parseWorkflowSpec(body, { ...limits, maxDependencies: 101 }, now, () => []).nodes).toHaveLength(102);
+    expect(() =>
+      parseWorkflowSpec(
+        { name: 'w', jobs: [job('a'), job('b'), job('c', ['a', 'b'])] },
+        { ...limits, maxDependencies: 1 },
+        now,
+        () => [],
+      ),
+    ).toThrow(
+      expect.objectContaining({ issues: [expect.objectContaining({ path: 'jobs[2].dependsOn', code: 'too_big' })] }),
+    );
+  });
+
   it('should prefix the deployment checks with the job', () => {
     const refuse = () => [{ path: 'handler', message: 'no such handler', code: 'unknown_handler' }];
     expect(() => parseWorkflowSpec({ name: 'w', jobs: [job('a')] }, limits, now, refuse)).toThrow(

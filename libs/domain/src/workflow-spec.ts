@@ -7,7 +7,7 @@ import {
   MAX_WORKFLOW_JOBS,
 } from './dependency-policy.js';
 import { type FieldIssue, ValidationError } from './errors.js';
-import { jobNameSchema, type JobSpec, type JobSpecLimits, parseJobSpec } from './job-spec.js';
+import { fanInIssue, jobNameSchema, type JobSpec, type JobSpecLimits, parseJobSpec } from './job-spec.js';
 import { prefixIssues, toFieldIssues } from './zod-issues.js';
 
 const NODE_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
@@ -95,6 +95,10 @@ export function parseWorkflowSpec(
     }
     firstIndexOfKey.set(key, index);
     const dependencies = parseDependencies(dependsOn, `${at}.dependsOn`, issues);
+    const fanIn = fanInIssue(dependencies.length, limits, `${at}.dependsOn`);
+    if (fanIn !== null) {
+      issues.push(fanIn);
+    }
     if ('schedule' in fields) {
       issues.push({
         path: `${at}.schedule`,

@@ -56,7 +56,6 @@ export class RuntimeModule {
       ApiKeyRepository,
       AuditRepository,
       DependencyRepository,
-      JobRepository,
       ExecutionRepository,
       OccurrenceLedgerRepository,
       OutboxRepository,
@@ -66,7 +65,13 @@ export class RuntimeModule {
       useFactory: (db: Database, sql: SqlClient) => new repository(db, sql),
       inject: [DATABASE, SQL],
     }));
-    const repositories = [...prismaRepositories, ...hotPathRepositories];
+    const jobRepository = {
+      provide: JobRepository,
+      useFactory: (db: Database, sql: SqlClient) =>
+        new JobRepository(db, sql, { defaultMaxRecurringJobs: config.api.maxRecurringJobsPerNamespace }),
+      inject: [DATABASE, SQL],
+    };
+    const repositories = [...prismaRepositories, ...hotPathRepositories, jobRepository];
     return {
       module: RuntimeModule,
       imports: [

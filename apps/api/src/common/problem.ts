@@ -71,6 +71,8 @@ export function describeCode(code: ErrorCode): { status: number; title: string }
       return { status: 409, title: 'Idempotency key reused' };
     case ErrorCode.IllegalTransition:
       return { status: 409, title: 'Illegal state transition' };
+    case ErrorCode.RecurringJobQuotaExceeded:
+      return { status: 422, title: 'Recurring job quota exceeded' };
     case ErrorCode.InvariantViolation:
     case ErrorCode.InvalidConfiguration:
     case ErrorCode.HandlerFailed:

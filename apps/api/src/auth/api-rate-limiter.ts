@@ -24,8 +24,8 @@ interface Limits {
  * tenant with many keys gets no more than the namespace's limit.
  *
  * Both are counted in Redis, so they hold however many api processes serve the key, and in one
- * round trip per request, the burst included (one script counts the key and the namespace: docs/
- * decisions/0007-abuse-limits-and-operators.md). Should Redis not answer, each process counts alone
+ * round trip per request, the burst included (one script counts the key and the namespace:
+ * docs/decisions/0009-limits-before-authentication.md). Should Redis not answer, each process counts alone
  * (the same limits per process) rather than refusing every request or letting every one through.
  */
 @Injectable()

@@ -1,4 +1,10 @@
-import { defineHandler, type HandlerContext, HandlerError } from '@meridian/handler-sdk';
+import {
+  ATTEMPT_HEADER,
+  defineHandler,
+  EXECUTION_ID_HEADER,
+  type HandlerContext,
+  HandlerError,
+} from '@meridian/handler-sdk';
 import { z } from 'zod';
 
 import {
@@ -241,9 +247,10 @@ async function follow(
 function meridianHeaders(context: HandlerContext): Record<string, string> {
   return {
     'idempotency-key': context.idempotencyKey,
-    'x-meridian-execution-id': context.executionId,
+    // The v2 signature covers these two: a receiver reads them to rebuild what was signed.
+    [EXECUTION_ID_HEADER]: context.executionId,
     'x-meridian-job-id': context.jobId,
-    'x-meridian-attempt': String(context.attempt),
+    [ATTEMPT_HEADER]: String(context.attempt),
     'x-meridian-scheduled-for': context.scheduledFor.toISOString(),
   };
 }

@@ -37,7 +37,11 @@ export class AuditController {
   @Get()
   @ApiOperation({
     summary: 'Who changed what, and when, newest first',
-    description: 'Every create, change, pause, resume, trigger, backfill, cancel, retry, delete and key change.',
+    description:
+      'Every create, change, pause, resume, trigger, backfill, cancel, retry, delete and key change, each ' +
+      'committed with its change; and refused requests (auth.refused for a 401, auth.forbidden for a 403), ' +
+      'at most AUDIT_REFUSALS_PER_ADDRESS_PER_MINUTE per client address and ' +
+      'AUDIT_REFUSALS_PER_NAMESPACE_PER_MINUTE per namespace a minute on each api process.',
   })
   @ApiQuery({ name: 'action', required: false, description: 'e.g. job.paused' })
   @ApiQuery({ name: 'targetId', required: false })

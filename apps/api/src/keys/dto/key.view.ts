@@ -12,8 +12,7 @@ export const keyViewSchema = z.object({
   createdAt: z.iso.datetime(),
   revokedAt: z.iso.datetime().nullable(),
 });
-export type KeyView = z.infer<typeof keyViewSchema>;
 
-export function toKeyView(key: ApiKeyRecord): KeyView {
+export function toKeyView(key: ApiKeyRecord): z.infer<typeof keyViewSchema> {
   return { ...key, createdAt: key.createdAt.toISOString(), revokedAt: key.revokedAt?.toISOString() ?? null };
 }

@@ -259,12 +259,6 @@ describe('random input', () => {
       ['a payload nested 65 deep', { payload: deep }, 400, 'validation_failed'],
       ['a payload holding a NUL character', { payload: { text: 'a\u0000b' } }, 400, 'validation_failed'],
       ['a name holding a NUL character', { name: 'a\u0000b' }, 400, 'validation_failed'],
-      [
-        'a schedule holding a lone surrogate',
-        { schedule: { every: '1h', startAt: '\ud800' } },
-        400,
-        'validation_failed',
-      ],
     ];
 
     it.each(cases)('should refuse %s on PATCH as on create', async (_case, fields, status, code) => {
@@ -287,8 +281,9 @@ describe('random input', () => {
     it.each([
       ['GET', '/v1/jobs?name=a%00b', undefined, 'query.name'],
       ['POST', '/v1/keys', { name: 'a\u0000b', scopes: ['jobs:read'] }, 'name'],
+      ['POST', '/v1/jobs/:recurring/pause', { note: 'a\u0000b' }, 'note'],
     ])('should refuse text Postgres cannot hold on %s %s, naming the field', async (method, path, body, field) => {
-      const answer = await ctx.api.request(method, path, body);
+      const answer = await ctx.api.request(method, path.replace(':recurring', recurring), body);
 
       expect(expectProblem(answer, 400, 'validation_failed').errors?.map((error) => error.path)).toEqual([field]);
     });

@@ -138,7 +138,9 @@ export const createJobRequestSchema = z
       .array(z.union([z.uuid(), z.strictObject({ id: z.uuid(), onFailure: z.enum(DEPENDENCY_FAILURE_POLICIES) })]))
       .max(JOB_DEPENDENCIES_CEILING)
       .optional()
-      .describe('Ids of existing jobs that must end first (or {id, onFailure}); the job then waits as BLOCKED'),
+      .describe(
+        'Ids of existing jobs that must end first (or {id, onFailure}), at most JOB_MAX_DEPENDENCIES (100 unless configured); the job then waits as BLOCKED',
+      ),
   })
   .refine((body) => body.schedule === undefined || body.dependsOn === undefined, {
     message: 'a recurring job cannot depend on other jobs',

@@ -1,17 +1,12 @@
-import { appendAuditRows, type AuditActor, type NewAuditEntry, toAuditRow } from './audit-entries.js';
+import { appendAuditRows, type NewAuditEntry, toAuditRow } from './audit-entries.js';
 import { decodeCursor, toPage } from './pagination.js';
 import type { Database } from './postgres.js';
 import type { Page } from './records.js';
 import type { SqlClient } from './sql-client.js';
 
-export interface AuditRecord {
+/** A stored entry: the change's own description, with its id and the instant it was recorded. */
+export interface AuditRecord extends NewAuditEntry {
   id: string;
-  namespace: string;
-  actor: AuditActor;
-  action: string;
-  target: { type: string; id: string };
-  before: unknown;
-  after: unknown;
   at: Date;
 }
 

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { HandlerError } from '@meridian/domain';
 import type { HandlerContext } from '@meridian/handler-sdk';
 
+import { aHandlerContext, EXECUTION_ID, JOB_ID } from './handler-context.fixture.js';
 import { createHttpHandler, httpPayloadSchema, isRetryableStatus } from './http.handler.js';
 
 interface Received {
@@ -127,24 +128,8 @@ class TestServer {
   }
 }
 
-const EXECUTION_ID = '01930000-0000-7000-8000-00000000000e';
-const JOB_ID = '01930000-0000-7000-8000-00000000000a';
-
 function context(overrides: Partial<HandlerContext> = {}): HandlerContext {
-  return {
-    signal: new AbortController().signal,
-    executionId: EXECUTION_ID,
-    jobId: JOB_ID,
-    namespace: 'default',
-    attempt: 2,
-    maxAttempts: 3,
-    scheduledFor: new Date('2026-03-01T09:00:00.000Z'),
-    idempotencyKey: `idem-${EXECUTION_ID}`,
-    parents: {},
-    progress: () => Promise.resolve(),
-    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-    ...overrides,
-  };
+  return aHandlerContext({ attempt: 2, maxAttempts: 3, ...overrides });
 }
 
 async function rejectionOf(run: Promise<unknown>): Promise<unknown> {

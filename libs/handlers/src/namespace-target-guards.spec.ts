@@ -4,24 +4,12 @@ import type { AddressInfo } from 'node:net';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { HandlerError } from '@meridian/domain';
-import type { HandlerContext } from '@meridian/handler-sdk';
 
+import { aHandlerContext } from './handler-context.fixture.js';
 import { createHttpHandler, httpPayloadSchema } from './http.handler.js';
 import { NamespaceTargetGuards } from './namespace-target-guards.js';
 
-const context = (namespace: string): HandlerContext => ({
-  signal: new AbortController().signal,
-  executionId: '01930000-0000-7000-8000-00000000000e',
-  jobId: '01930000-0000-7000-8000-00000000000a',
-  namespace,
-  attempt: 1,
-  maxAttempts: 1,
-  scheduledFor: new Date('2026-03-01T09:00:00.000Z'),
-  idempotencyKey: 'idem',
-  parents: {},
-  progress: () => Promise.resolve(),
-  log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-});
+const context = (namespace: string) => aHandlerContext({ namespace });
 
 describe(NamespaceTargetGuards.name, () => {
   let server: Server;

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { deleteRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from '@meridian/testing';
+import { countRedisCommands, deleteRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from '@meridian/testing';
 import type { Redis } from 'ioredis';
 
 import { type RateSubject, RateWindowCounters } from './rate-window-counters.js';
@@ -82,25 +82,14 @@ describe(RateWindowCounters.name, () => {
   });
 
   it('should cost one Redis command per call, however many subjects and bursts it counts', async () => {
-    let commands = 0;
-    const counted = new Proxy(redis, {
-      get(target, property, receiver) {
-        if (property === 'sendCommand') {
-          return (...args: Parameters<Redis['sendCommand']>) => {
-            commands += 1;
-            return target.sendCommand(...args);
-          };
-        }
-        return Reflect.get(target, property, receiver) as unknown;
-      },
-    });
-    sut = new RateWindowCounters(counted);
+    const counter = countRedisCommands(redis);
+    sut = new RateWindowCounters(counter.redis);
     // The first call may also have to hand Redis the script.
     await sut.consume([subject('warm-up', 1)]);
-    commands = 0;
+    counter.reset();
 
     await consumeTimes(5, [subject('key', 1, 2), subject('namespace', 2, 1)]);
 
-    expect(commands).toBe(5);
+    expect(counter.count()).toBe(5);
   });
 });

@@ -12,6 +12,7 @@ import {
 } from '@meridian/domain';
 import { createRedisConnection } from '@meridian/queue';
 import {
+  countRedisCommands,
   createTestDatabase,
   deleteRedisPrefix,
   TEST_REDIS_URL,
@@ -51,7 +52,7 @@ describe(RequestAuthenticator.name, () => {
   /** Reads of keys from Postgres, by every gate of a test. */
   let reads: number;
   /** Commands sent to Redis, by every gate of a test. */
-  let commands: number;
+  let redisCommands: ReturnType<typeof countRedisCommands>;
   let keys: ApiKeyRepository;
 
   /** One api process's gate: its own key cache and memory, on the shared Postgres and Redis. */
@@ -68,24 +69,13 @@ describe(RequestAuthenticator.name, () => {
         return Reflect.get(target, property, receiver) as unknown;
       },
     });
-    const countedRedis = new Proxy(redis, {
-      get(target, property, receiver) {
-        if (property === 'sendCommand') {
-          return (...args: Parameters<Redis['sendCommand']>) => {
-            commands += 1;
-            return target.sendCommand(...args);
-          };
-        }
-        return Reflect.get(target, property, receiver) as unknown;
-      },
-    });
     const cache = new VerifiedKeyCache(config.api.keyCache);
     // As the revocation listener does once it is subscribed.
     cache.resume();
     return new RequestAuthenticator(
       new ApiKeyAuthenticator(counting, cache, config),
-      new FailedAuthThrottle(countedRedis, config, logger),
-      new ApiRateLimiter(countedRedis, config, logger),
+      new FailedAuthThrottle(redisCommands.redis, config, logger),
+      new ApiRateLimiter(redisCommands.redis, config, logger),
     );
   };
 
@@ -99,7 +89,7 @@ describe(RequestAuthenticator.name, () => {
   beforeEach(() => {
     prefix = testRedisPrefix();
     reads = 0;
-    commands = 0;
+    redisCommands = countRedisCommands(redis);
   });
   afterEach(async () => {
     await deleteRedisPrefix(prefix);
@@ -183,13 +173,14 @@ describe(RequestAuthenticator.name, () => {
     const sut = gate();
     // The first request reads the key, and hands Redis the rate limits' script.
     await sut.authenticate(ATTACKER, key);
-    [reads, commands] = [0, 0];
+    reads = 0;
+    redisCommands.reset();
 
     for (let i = 0; i < 20; i += 1) {
       await sut.authenticate(ATTACKER, key);
     }
 
-    expect({ reads, commands }).toEqual({ reads: 0, commands: 20 });
+    expect({ reads, commands: redisCommands.count() }).toEqual({ reads: 0, commands: 20 });
   });
 
   it("should hold a namespace's keys together to the namespace's limit", async () => {

@@ -119,6 +119,11 @@ export const envSchema = z.object({
   RECONCILE_INTERVAL_MS: int(100, 3_600_000).default(30_000),
   /** How long an execution must sit unchanged before the reconciler checks it against BullMQ. */
   RECONCILE_GRACE_MS: int(0, 86_400_000).default(60_000),
+  /**
+   * How often the scheduler checks that Redis still holds its data (one GET); a flush or an empty
+   * restart found is reconciled at once, without waiting for the grace. Also checked on each reconnect.
+   */
+  REDIS_LOSS_CHECK_INTERVAL_MS: int(100, 3_600_000).default(1000),
 
   WORKER_ID: z.string().min(1).max(200).optional(),
   /**
@@ -131,6 +136,18 @@ export const envSchema = z.object({
   /** Runs of one namespace started per minute, unless the namespace has its own limit; 0: none. */
   NAMESPACE_MAX_RUNS_PER_MINUTE: int(0, 100_000_000).default(0),
   WORKER_SHUTDOWN_GRACE_MS: int(0, 3_600_000).default(30_000),
+  /**
+   * How long a BullMQ lock on a running attempt (or a held schedule tick) lasts unless renewed; it is
+   * renewed every half of it. A process killed mid-attempt is noticed once its lock has expired, so
+   * this bounds recovery. Shorter means more lock renewals in Redis, and an event loop blocked for
+   * more than half of it loses the lock: the attempt is then run again elsewhere (at least once).
+   */
+  WORKER_LOCK_DURATION_MS: int(1000, 3_600_000).default(10_000),
+  /**
+   * How often BullMQ looks for attempts whose lock has expired and hands them back to the queue. One
+   * process per queue does the check each interval; it reads every active job of the queue.
+   */
+  WORKER_STALLED_INTERVAL_MS: int(500, 3_600_000).default(5_000),
   EXECUTION_RESULT_MAX_BYTES: int(0, 16 * 1024 * 1024).default(64 * 1024),
   /**
    * Largest `details` (and `message`) of a failed attempt's error. Each attempt keeps its own error,

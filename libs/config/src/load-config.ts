@@ -49,7 +49,14 @@ export interface MeridianConfig {
   outbox: { pollIntervalMs: number; batchSize: number };
   /** Schedule ticks one scheduler process handles at once. */
   scheduler: { tickConcurrency: number };
-  reconciler: { intervalMs: number; graceMs: number };
+  reconciler: {
+    intervalMs: number;
+    graceMs: number;
+    /** How often the scheduler checks Redis for a loss of its data. */
+    redisLossCheckIntervalMs: number;
+  };
+  /** BullMQ stall detection of every consumer (the worker's attempts, the scheduler's ticks). */
+  stallDetection: { lockDurationMs: number; stalledIntervalMs: number };
   worker: {
     id: string;
     concurrency: number;
@@ -107,7 +114,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): MeridianCon
     },
     outbox: { pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS, batchSize: env.OUTBOX_BATCH_SIZE },
     scheduler: { tickConcurrency: env.SCHEDULER_TICK_CONCURRENCY },
-    reconciler: { intervalMs: env.RECONCILE_INTERVAL_MS, graceMs: env.RECONCILE_GRACE_MS },
+    reconciler: {
+      intervalMs: env.RECONCILE_INTERVAL_MS,
+      graceMs: env.RECONCILE_GRACE_MS,
+      redisLossCheckIntervalMs: env.REDIS_LOSS_CHECK_INTERVAL_MS,
+    },
+    stallDetection: {
+      lockDurationMs: env.WORKER_LOCK_DURATION_MS,
+      stalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
+    },
     worker: {
       id: env.WORKER_ID ?? `${hostname()}-${process.pid}`,
       concurrency: env.WORKER_CONCURRENCY,

@@ -7,3 +7,5 @@ export * from './namespace-admission.js';
 export * from './rate-window-counters.js';
 export * from './redis-channel.js';
 export * from './redis-connection.factory.js';
+export * from './redis-data-loss.detector.js';
+export * from './stall-detection.js';

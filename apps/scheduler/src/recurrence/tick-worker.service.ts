@@ -1,5 +1,5 @@
 import type { MeridianConfig } from '@meridian/config';
-import { createRedisConnection, fromScheduleTickData, TICK_QUEUE } from '@meridian/queue';
+import { createRedisConnection, fromScheduleTickData, stallDetectionOptions, TICK_QUEUE } from '@meridian/queue';
 import { CONFIG } from '@meridian/runtime';
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { Worker } from 'bullmq';
@@ -31,6 +31,8 @@ export class TickWorker implements OnApplicationBootstrap, BeforeApplicationShut
       prefix: this.config.redis.prefix,
       // Many at once, so that ticks due together reach RecurrenceService together and share a batch.
       concurrency: this.config.scheduler.tickConcurrency,
+      // A killed replica's held ticks go to another replica as soon as their lock is found expired.
+      ...stallDetectionOptions(this.config.stallDetection),
     });
     this.worker.on('error', (error) => this.logger.error({ err: error }, 'tick worker error'));
     this.worker.on('failed', (job, error) =>

@@ -1,5 +1,5 @@
 import type { MeridianConfig } from '@meridian/config';
-import { CancellationBus, MERIDIAN_BACKOFF } from '@meridian/queue';
+import { CancellationBus, MERIDIAN_BACKOFF, stallDetectionOptions } from '@meridian/queue';
 import { CONFIG, REDIS } from '@meridian/runtime';
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { Worker } from 'bullmq';
@@ -35,9 +35,7 @@ export class WorkerPool implements OnApplicationBootstrap, BeforeApplicationShut
         prefix: this.config.redis.prefix,
         concurrency: this.config.worker.concurrency,
         name: this.config.worker.id,
-        // A crashed worker's job is redelivered when its lock expires; the next attempt records the
-        // lost one as INTERRUPTED. Allow several such losses before BullMQ gives up on the job.
-        maxStalledCount: 10,
+        ...stallDetectionOptions(this.config.stallDetection),
         settings: {
           backoffStrategy: (_attemptsMade, type, error) =>
             type === MERIDIAN_BACKOFF && error instanceof RetryScheduledError ? error.retryDelayMs : 1000,

@@ -1,5 +1,6 @@
 // Three levels, one config each: `unit` (pure logic, *.spec.ts), `integration` (real Postgres and
-// Redis, *.int-spec.ts) and `e2e` (the three apps as real processes, driven over HTTP).
+// Redis, *.int-spec.ts) and `e2e` (the three apps as real processes, driven over HTTP); `faults`
+// (the same, through injected faults) is the e2e level's fault-injection suite.
 const swc = [
   '@swc/jest',
   {
@@ -39,5 +40,13 @@ export default {
       testMatch: ['<rootDir>/{apps,libs}/*/src/**/*.int-spec.ts'],
     },
     { ...common, ...withDatabase, displayName: 'e2e', testMatch: ['<rootDir>/apps/*/test/**/*.e2e-spec.ts'] },
+    // Fault scenarios: the built apps as processes, with Postgres or Redis taken away from them
+    // through a proxy or a private redis-server, or the processes themselves killed.
+    {
+      ...common,
+      ...withDatabase,
+      displayName: 'faults',
+      testMatch: ['<rootDir>/apps/*/test/faults/*.fault-spec.ts'],
+    },
   ],
 };

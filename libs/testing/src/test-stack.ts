@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 import { type AppName, type AppProcess, freePort, startApp } from './app-process.js';
+import { type FaultProxy, proxiedUrl } from './fault-proxy.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { TEST_REDIS_URL } from './test-env.js';
 import { deleteRedisPrefix, testRedisPrefix } from './test-redis.js';
@@ -18,20 +19,31 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
+/** Where the apps of a stack reach Postgres and Redis, when a fault test stands in between. */
+export interface StackRoute {
+  /** The apps reach Postgres through this proxy; the test itself still reaches it directly. */
+  postgres?: FaultProxy;
+  /** The Redis the apps use (a private Redis, or a proxied URL) instead of the shared one. */
+  redis?: string;
+}
+
 /**
  * The whole of Meridian for one test file: api, scheduler and worker as separate processes, on a
  * database and a Redis prefix of their own.
  */
-export async function startStack(options: { apps?: AppName[]; env?: Record<string, string> } = {}): Promise<TestStack> {
+export async function startStack(
+  options: { apps?: AppName[]; env?: Record<string, string>; route?: StackRoute } = {},
+): Promise<TestStack> {
   const database = await createTestDatabase();
   const redisPrefix = testRedisPrefix();
   const port = await freePort();
   const env: Record<string, string> = {
     NODE_ENV: 'test',
     LOG_LEVEL: 'info',
-    DATABASE_URL: database.url,
+    DATABASE_URL:
+      options.route?.postgres === undefined ? database.url : proxiedUrl(database.url, options.route.postgres),
     DATABASE_POOL_SIZE: '5',
-    REDIS_URL: TEST_REDIS_URL,
+    REDIS_URL: options.route?.redis ?? TEST_REDIS_URL,
     REDIS_PREFIX: redisPrefix,
     API_HOST: '127.0.0.1',
     API_PORT: String(port),
@@ -75,7 +87,10 @@ export async function startStack(options: { apps?: AppName[]; env?: Record<strin
     async stop() {
       await Promise.all(all.map((app) => app.stop()));
       await database.drop();
-      await deleteRedisPrefix(redisPrefix);
+      // A routed Redis belongs to the test, which stops it (and it may be gone by now).
+      if (options.route?.redis === undefined) {
+        await deleteRedisPrefix(redisPrefix);
+      }
     },
   };
 }

@@ -1,6 +1,7 @@
 export * from './api-key.repository.js';
 export * from './audit.repository.js';
 export * from './audit-entries.js';
+export * from './database-unavailable.js';
 export * from './dependency.repository.js';
 export * from './execution.repository.js';
 export * from './execution-transitions.js';

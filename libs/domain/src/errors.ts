@@ -30,6 +30,7 @@ export const ErrorCode = {
   IdempotencyKeyReused: 'idempotency_key_reused',
   IllegalTransition: 'illegal_transition',
   InvariantViolation: 'invariant_violation',
+  DatabaseUnavailable: 'database_unavailable',
   HandlerFailed: 'handler_failed',
   HandlerTimedOut: 'handler_timed_out',
   HandlerCancelled: 'handler_cancelled',
@@ -182,6 +183,22 @@ export class IllegalTransitionError extends DomainError {
 
 export class InvariantViolationError extends DomainError {
   readonly code = ErrorCode.InvariantViolation;
+}
+
+/**
+ * Postgres could not be reached, or the connection was lost, so the request was not served. Its
+ * writes are transactions that either committed whole or not at all; the same request, sent again
+ * once Postgres is back (with an Idempotency-Key for a create whose answer was lost), is safe.
+ */
+export class DatabaseUnavailableError extends DomainError {
+  readonly code = ErrorCode.DatabaseUnavailable;
+  override readonly retryable = true;
+  constructor(
+    readonly retryAfterSeconds: number,
+    options?: ErrorOptions,
+  ) {
+    super(`The database is unavailable; try again in ${retryAfterSeconds} s.`, options);
+  }
 }
 
 export class InvalidConfigurationError extends DomainError {

@@ -1,4 +1,6 @@
+import { isDatabaseUnavailable } from '@meridian/db';
 import {
+  DatabaseUnavailableError,
   DomainError,
   InvariantViolationError,
   PayloadTooLargeError,
@@ -12,6 +14,12 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
 import { RefusalAudit } from '../audit/refusal-audit.js';
 import { problemFromError, sendProblem, setErrorHeaders } from './problem.js';
+
+/**
+ * When a client should try again after Postgres failed it: long enough for a restart or a failover
+ * to finish, short enough that clients come back soon after.
+ */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /**
  * Every error leaves the API as application/problem+json. Domain errors carry their code; Nest's
@@ -31,7 +39,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     const error = this.toDomainError(exception);
     const problem = problemFromError(error, request.originalUrl);
-    if (problem.status >= 500) {
+    if (error instanceof DatabaseUnavailableError) {
+      // Every request fails alike during an outage: one line each, without the driver's stack.
+      this.logger.warn({ path: request.originalUrl, cause: causeMessage(exception) }, 'database unavailable');
+    } else if (problem.status >= 500) {
       this.logger.error({ err: exception, path: request.originalUrl }, 'request failed');
     }
     if (problem.status === 401) {
@@ -43,6 +54,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 
   private toDomainError(exception: unknown): DomainError {
+    // Before the domain errors: a service may have wrapped the driver's error as an invariant's cause.
+    if (!(exception instanceof DatabaseUnavailableError) && isDatabaseUnavailable(exception)) {
+      return new DatabaseUnavailableError(DATABASE_RETRY_AFTER_SECONDS, { cause: exception });
+    }
     if (exception instanceof DomainError) {
       return exception;
     }
@@ -67,4 +82,8 @@ export function fromHttpException(exception: HttpException): DomainError {
     default:
       return new InvariantViolationError(`${exception.getStatus()}: ${exception.message}`);
   }
+}
+
+function causeMessage(exception: unknown): string {
+  return exception instanceof Error ? exception.message : String(exception);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  DatabaseUnavailableError,
   type DomainError,
   ErrorCode,
   HandlerCancelledError,
@@ -25,7 +26,11 @@ const SERVER_SIDE: ErrorCode[] = [
   ErrorCode.HandlerTimedOut,
   ErrorCode.HandlerCancelled,
 ];
-const CLIENT_SIDE = Object.values(ErrorCode).filter((code) => !SERVER_SIDE.includes(code));
+/** Codes that say a dependency is down: the same request may succeed later. */
+const UNAVAILABLE: ErrorCode[] = [ErrorCode.DatabaseUnavailable];
+const CLIENT_SIDE = Object.values(ErrorCode).filter(
+  (code) => !SERVER_SIDE.includes(code) && !UNAVAILABLE.includes(code),
+);
 
 /** The statuses the README documents for client errors. */
 const DOCUMENTED: Partial<Record<ErrorCode, number>> = {
@@ -56,6 +61,10 @@ describe('describeCode', () => {
 
   it.each(SERVER_SIDE)('should map server error %s to 500', (code) => {
     expect(describeCode(code)).toEqual({ status: 500, title: 'Internal error' });
+  });
+
+  it.each(UNAVAILABLE)('should map %s to 503', (code) => {
+    expect(describeCode(code)).toEqual({ status: 503, title: 'Service unavailable' });
   });
 
   it.each(Object.entries(DOCUMENTED))('should map %s to the documented status %i', (code, status) => {
@@ -99,6 +108,22 @@ describe('problemFromError', () => {
     expect(problem.code).toBe(code);
     expect(problem.type).toBe(`/problems/${code.replaceAll('_', '-')}`);
     expect(problem.type).not.toContain('_');
+  });
+
+  it('should tell a client when to come back from an unavailable database, and nothing of the driver', () => {
+    const problem = problemFromError(
+      new DatabaseUnavailableError(5, { cause: new Error(`connect ECONNREFUSED ${SECRET}`) }),
+      '/v1/jobs',
+    );
+
+    expect(problem).toEqual({
+      type: '/problems/database-unavailable',
+      title: 'Service unavailable',
+      status: 503,
+      detail: 'The database is unavailable; try again in 5 s.',
+      code: 'database_unavailable',
+      instance: '/v1/jobs',
+    });
   });
 
   it('should carry the field-level errors of a validation failure', () => {

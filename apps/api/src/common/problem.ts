@@ -1,5 +1,6 @@
 import {
   assertNever,
+  DatabaseUnavailableError,
   type DomainError,
   ErrorCode,
   type FieldIssue,
@@ -73,6 +74,8 @@ export function describeCode(code: ErrorCode): { status: number; title: string }
       return { status: 409, title: 'Illegal state transition' };
     case ErrorCode.RecurringJobQuotaExceeded:
       return { status: 422, title: 'Recurring job quota exceeded' };
+    case ErrorCode.DatabaseUnavailable:
+      return { status: 503, title: 'Service unavailable' };
     case ErrorCode.InvariantViolation:
     case ErrorCode.InvalidConfiguration:
     case ErrorCode.HandlerFailed:
@@ -93,7 +96,8 @@ export function problemFromError(error: DomainError, instance?: string): Problem
     type: `/problems/${error.code.replaceAll('_', '-')}`,
     title,
     status,
-    detail: status >= 500 ? 'The server failed to handle this request.' : error.message,
+    // A 503's message is Meridian's own (when to come back), never a driver's.
+    detail: status >= 500 && status !== 503 ? 'The server failed to handle this request.' : error.message,
     code: error.code,
     ...(instance === undefined ? {} : { instance }),
     ...issues,
@@ -106,7 +110,7 @@ export function sendProblem(response: Response, problem: Problem): void {
 
 /** Headers an error's answer needs beside its problem: when to try again, what may be done instead. */
 export function setErrorHeaders(response: Response, error: DomainError): void {
-  if (error instanceof TooManyRequestsError) {
+  if (error instanceof TooManyRequestsError || error instanceof DatabaseUnavailableError) {
     response.setHeader('Retry-After', String(error.retryAfterSeconds));
   }
   if (error instanceof QueuesReadOnlyError) {

@@ -38,11 +38,22 @@ export class HealthController {
   }
 }
 
+/**
+ * How long a dependency may take to answer the probe: one that holds the connection open and says
+ * nothing (a stalled network) is as down as one that refuses it.
+ */
+const PROBE_TIMEOUT_MS = 2000;
+
 async function probe(check: () => Promise<void>): Promise<Check> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<Check>((resolve) => {
+    timer = setTimeout(() => resolve('down'), PROBE_TIMEOUT_MS);
+  });
   try {
-    await check();
-    return 'up';
+    return await Promise.race([check().then((): Check => 'up'), timeout]);
   } catch {
     return 'down';
+  } finally {
+    clearTimeout(timer);
   }
 }

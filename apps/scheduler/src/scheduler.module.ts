@@ -4,6 +4,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 
 import { OutboxRelayService } from './outbox/outbox-relay.service.js';
 import { ReconcilerService } from './reconciler/reconciler.service.js';
+import { RedisLossWatcher } from './reconciler/redis-loss-watcher.service.js';
 import { RecurrenceService } from './recurrence/recurrence.service.js';
 import { TickWorker } from './recurrence/tick-worker.service.js';
 
@@ -13,7 +14,7 @@ export class SchedulerModule {
     return {
       module: SchedulerModule,
       imports: [RuntimeModule.forRoot(config, 'scheduler')],
-      providers: [OutboxRelayService, ReconcilerService, RecurrenceService, TickWorker],
+      providers: [OutboxRelayService, ReconcilerService, RedisLossWatcher, RecurrenceService, TickWorker],
     };
   }
 }

@@ -127,14 +127,21 @@ export class ExecutionRepository {
   /**
    * Executions that Postgres says are queued, retrying or running and that nobody has touched since
    * `updatedBefore`: the reconciler checks each against BullMQ. Oldest first, keyset-paged by id.
-   * Served by the partial index of unfinished executions (`finished_at IS NULL`).
+   * Served by the partial index of unfinished executions (`finished_at IS NULL`). `running: false`
+   * leaves out the RUNNING ones (after a Redis loss, a running attempt's worker records its end itself).
    */
-  async findLive(updatedBefore: Date, afterId: string | null, limit: number): Promise<LiveExecution[]> {
+  async findLive(
+    updatedBefore: Date,
+    afterId: string | null,
+    limit: number,
+    { running = true }: { running?: boolean } = {},
+  ): Promise<LiveExecution[]> {
     const rows = await this.db.$queryRaw<(DispatchRow & { status: Status })[]>`
       SELECT e.status, ${DISPATCH_COLUMNS}
         FROM executions e
         JOIN jobs j ON j.id = e.job_id
        WHERE e.finished_at IS NULL AND e.status IN ('QUEUED', 'RETRYING', 'RUNNING')
+         AND (${running}::boolean OR e.status <> 'RUNNING')
          AND e.updated_at < ${updatedBefore}
          AND e.id > ${afterId ?? '00000000-0000-0000-0000-000000000000'}::uuid
        ORDER BY e.id

@@ -48,6 +48,21 @@ export class ReconcilerService implements OnApplicationBootstrap, BeforeApplicat
   }
 
   /**
+   * The pass after Redis lost its data (see RedisLossWatcher): every queued or retrying execution
+   * and every armed tick is checked at once, however recently touched, instead of after the grace.
+   * Executions come before ticks, so a re-armed tick finds its job's lost run already back in the
+   * queue. Running ones keep the grace: their workers still hold them and record their ends in
+   * Postgres, so enqueueing them again now would only start a second attempt beside the first.
+   */
+  async reconcileAfterLoss(now: Date = new Date()): Promise<number> {
+    return (
+      (await this.reconcileExecutions(now, { running: false })) +
+      (await this.reconcileTicks(now)) +
+      (await this.reconcileDependencies())
+    );
+  }
+
+  /**
    * Every ended execution must have been counted by the jobs that depend on it: one whose settle was
    * lost (its process died right after the end) is settled here. Settling is idempotent, so racing
    * the process that ended it does no harm.
@@ -61,11 +76,11 @@ export class ReconcilerService implements OnApplicationBootstrap, BeforeApplicat
     return unsettled.length;
   }
 
-  private async reconcileExecutions(updatedBefore: Date): Promise<number> {
+  private async reconcileExecutions(updatedBefore: Date, options: { running?: boolean } = {}): Promise<number> {
     let afterId: string | null = null;
     let requeued = 0;
     for (;;) {
-      const page = await this.executions.findLive(updatedBefore, afterId, PAGE_SIZE);
+      const page = await this.executions.findLive(updatedBefore, afterId, PAGE_SIZE, options);
       if (page.length === 0) {
         return requeued;
       }

@@ -1,0 +1,65 @@
+import type { MeridianConfig } from '@meridian/config';
+import { RedisDataLossDetector } from '@meridian/queue';
+import { BackgroundLoop, CONFIG, REDIS } from '@meridian/runtime';
+import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+
+import { ReconcilerService } from './reconciler.service.js';
+
+/**
+ * Watches Redis for a loss of its data (a flush, an empty restart, a failover) and has the
+ * reconciler rebuild it from Postgres at once, so delayed jobs, queued runs and schedule ticks are
+ * back within about one check interval instead of after the reconciler's grace. Checks every
+ * `REDIS_LOSS_CHECK_INTERVAL_MS` (one GET) and right after each reconnect.
+ */
+@Injectable()
+export class RedisLossWatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly detector: RedisDataLossDetector;
+  private readonly loop = new BackgroundLoop(() => this.tick());
+  /** The next check also compares the server's run_id: true at boot and after each reconnect. */
+  private reconnected = true;
+  /** A loss was found but its pass failed (Redis went away again): the next check runs it anyway. */
+  private owedPass = false;
+  private readonly onReady = () => {
+    this.reconnected = true;
+    this.loop.wake();
+  };
+
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly reconciler: ReconcilerService,
+    @Inject(CONFIG) private readonly config: MeridianConfig,
+    @InjectPinoLogger(RedisLossWatcher.name) private readonly logger: PinoLogger,
+  ) {
+    this.detector = new RedisDataLossDetector(redis, config.redis.prefix);
+  }
+
+  onApplicationBootstrap(): void {
+    this.redis.on('ready', this.onReady);
+    this.loop.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.redis.off('ready', this.onReady);
+    await this.loop.stop();
+  }
+
+  private async tick(): Promise<number> {
+    const afterReconnect = this.reconnected;
+    this.reconnected = false;
+    try {
+      if ((await this.detector.check(afterReconnect)) || this.owedPass) {
+        this.owedPass = true;
+        const started = Date.now();
+        const restored = await this.reconciler.reconcileAfterLoss();
+        this.owedPass = false;
+        this.logger.warn({ restored, ms: Date.now() - started }, 'redis lost its data; rebuilt it from postgres');
+      }
+    } catch (error) {
+      this.reconnected ||= afterReconnect;
+      this.logger.warn({ err: error }, 'redis data check failed; checking again');
+    }
+    return this.config.reconciler.redisLossCheckIntervalMs;
+  }
+}

@@ -74,8 +74,8 @@ describe('a worker cut from Redis while it runs an attempt', () => {
     );
     const takeoverSeconds = (Date.now() - cutAt) / 1000;
     // The cut worker's handler is still sleeping: its result is yet to come, and must lose.
-    const [{ cutAttempt }] = await db.query<{ cutAttempt: string }>(
-      `SELECT a.outcome::text AS "cutAttempt" FROM execution_attempts a JOIN executions e ON e.id = a.execution_id
+    const [firstAttempt] = await db.query<{ outcome: string }>(
+      `SELECT a.outcome::text AS outcome FROM execution_attempts a JOIN executions e ON e.id = a.execution_id
         WHERE e.job_id = $1 AND a.attempt = 1`,
       [job.id],
     );
@@ -93,7 +93,7 @@ describe('a worker cut from Redis while it runs an attempt', () => {
     report('worker cut from Redis', {
       lockMs: LOCK_MS,
       takeoverSeconds,
-      attemptOneWhenTakenOver: cutAttempt,
+      attemptOneWhenTakenOver: firstAttempt?.outcome,
       lateResult: { attempt: lateResult.attempt, applied: lateResult.applied },
       attempts: execution?.outcomes,
       workers: execution?.workers,
@@ -101,7 +101,7 @@ describe('a worker cut from Redis while it runs an attempt', () => {
     });
 
     expect(takenOver.workers).toEqual(['cut', 'healthy']);
-    expect(cutAttempt).toBe('INTERRUPTED');
+    expect(firstAttempt?.outcome).toBe('INTERRUPTED');
     expect(lateResult).toMatchObject({ attempt: 1, applied: false });
     expect(finished.attempt).toBe(2);
     expect(execution).toMatchObject({

@@ -2,6 +2,7 @@ import type { MeridianConfig } from '@meridian/config';
 import { RuntimeModule } from '@meridian/runtime';
 import { type DynamicModule, Module } from '@nestjs/common';
 
+import { DatabaseOutage } from './execution/database-outage.service.js';
 import { ExecutionRunner } from './execution/execution-runner.service.js';
 import { NamespaceLimitsService } from './execution/namespace-limits.service.js';
 import { WorkerPool } from './execution/worker-pool.service.js';
@@ -12,7 +13,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [RuntimeModule.forRoot(config, 'worker')],
-      providers: [ExecutionRunner, NamespaceLimitsService, WorkerPool],
+      providers: [DatabaseOutage, ExecutionRunner, NamespaceLimitsService, WorkerPool],
     };
   }
 }

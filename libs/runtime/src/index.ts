@@ -4,6 +4,7 @@ export * from './connections.lifecycle.js';
 export * from './dependency-settler.js';
 export * from './log-redaction.js';
 export * from './namespace-http-settings.js';
+export * from './outage-backoff.js';
 export * from './redis-health.repository.js';
 export * from './runtime.module.js';
 export * from './tokens.js';

@@ -23,6 +23,13 @@ const silent = { debug: () => undefined, warn: () => undefined, info: () => unde
 const config = { outbox: { pollIntervalMs: 50, batchSize: 500 } } as MeridianConfig;
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
+/** Resolves once `condition` holds (polled every 10 ms). */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 describe(OutboxRelayService.name, () => {
   const aService = (outbox: OutboxRepository) =>
     new OutboxRelayService(
@@ -66,6 +73,50 @@ describe(OutboxRelayService.name, () => {
     passes[1]?.release();
     await Promise.all(later);
     expect(laterDone).toBe(true);
+  });
+
+  it('should log an outage once, back off while it lasts, and relay by itself once it ends', async () => {
+    const lines: string[] = [];
+    const logger = {
+      ...silent,
+      error: (_: object, message: string) => lines.push(`error: ${message}`),
+      info: (_: object, message: string) => lines.push(`info: ${message}`),
+    };
+    let down = true;
+    let tries = 0;
+    let relayed = 0;
+    const outbox = {
+      relayBatch: () => {
+        tries += 1;
+        if (down) {
+          return Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432'));
+        }
+        relayed += 1;
+        return Promise.resolve({ claimed: 0, dispatched: 0 });
+      },
+      relayArmBatch: () => Promise.resolve({ claimed: 0, dispatched: 0 }),
+    };
+    const sql = { listen: () => Promise.resolve(() => Promise.resolve()) };
+    const sut = new OutboxRelayService(
+      outbox as unknown as OutboxRepository,
+      {} as ExecutionQueueGateway,
+      sql as unknown as SqlClient,
+      config,
+      logger as unknown as PinoLogger,
+    );
+    await sut.onApplicationBootstrap();
+    try {
+      await until(() => tries >= 4);
+      down = false;
+      await until(() => relayed >= 1);
+
+      expect(lines.filter((line) => line.startsWith('error'))).toEqual([
+        'error: outbox relay failing; retrying with backoff, logged again once it recovers',
+      ]);
+      expect(lines).toContain('info: outbox relay recovered');
+    } finally {
+      await sut.beforeApplicationShutdown();
+    }
   });
 
   it('should resolve, not reject, when a pass fails: the loop relays the rows later', async () => {

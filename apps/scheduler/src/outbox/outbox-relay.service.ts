@@ -1,15 +1,18 @@
 import type { MeridianConfig } from '@meridian/config';
 import { OutboxRepository, type SqlClient } from '@meridian/db';
 import { ExecutionQueueGateway } from '@meridian/queue';
-import { BackgroundLoop, CONFIG, SQL } from '@meridian/runtime';
+import { BackgroundLoop, CONFIG, OutageBackoff, SQL } from '@meridian/runtime';
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
 /** The channel the outbox's insert trigger notifies (see the fast_path migration). */
 const OUTBOX_CHANNEL = 'meridian_outbox';
 
-/** How long to wait before listening again after the notification connection dropped. */
+/** How long to wait before listening again after the notification connection dropped (doubling to a cap). */
 const RELISTEN_DELAY_MS = 1000;
+const RELISTEN_MAX_DELAY_MS = 5000;
+/** Longest wait between relay tries while Postgres or Redis fails them. */
+const RELAY_MAX_DELAY_MS = 5000;
 
 /**
  * Moves committed outbox rows into BullMQ. Safe to run in any number of scheduler replicas: rows
@@ -20,7 +23,8 @@ const RELISTEN_DELAY_MS = 1000;
 @Injectable()
 export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly loop = new BackgroundLoop(() => this.tick());
-  private failures = 0;
+  private readonly relayBackoff: OutageBackoff;
+  private readonly listenBackoff: OutageBackoff;
   private stopListening: (() => Promise<void>) | undefined;
   private relistenTimer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -34,7 +38,18 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
     @Inject(SQL) private readonly sql: SqlClient,
     @Inject(CONFIG) private readonly config: MeridianConfig,
     @InjectPinoLogger(OutboxRelayService.name) private readonly logger: PinoLogger,
-  ) {}
+  ) {
+    this.relayBackoff = new OutageBackoff(logger, {
+      what: 'outbox relay',
+      baseDelayMs: config.outbox.pollIntervalMs * 2,
+      maxDelayMs: RELAY_MAX_DELAY_MS,
+    });
+    this.listenBackoff = new OutageBackoff(logger, {
+      what: 'outbox notifications',
+      baseDelayMs: RELISTEN_DELAY_MS,
+      maxDelayMs: RELISTEN_MAX_DELAY_MS,
+    });
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.listen();
@@ -51,11 +66,12 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
 
   /** Listens for new outbox rows; on failure, polling carries on and listening is tried again. */
   private async listen(): Promise<void> {
+    // Polling carries on meanwhile, so a lost listener costs latency, not rows.
     const retry = (error: unknown) => {
-      this.logger.warn({ err: error }, 'outbox notifications lost; polling until listening again');
       this.stopListening = undefined;
+      const waitMs = this.listenBackoff.failed(error);
       if (!this.stopped) {
-        this.relistenTimer = setTimeout(() => void this.listen(), RELISTEN_DELAY_MS);
+        this.relistenTimer = setTimeout(() => void this.listen(), waitMs);
       }
     };
     try {
@@ -67,6 +83,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
           retry(error);
         },
       );
+      this.listenBackoff.succeeded();
     } catch (error) {
       retry(error);
     }
@@ -77,7 +94,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
    * backs off instead: a burst of new rows must not hammer a Redis that is down.
    */
   wake(): void {
-    if (this.failures === 0) {
+    if (!this.relayBackoff.failing) {
       this.loop.wake();
     }
   }
@@ -130,13 +147,12 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
     const { pollIntervalMs, batchSize } = this.config.outbox;
     try {
       const claimed = await this.relayOnce();
-      this.failures = 0;
+      this.relayBackoff.succeeded();
       // A full batch means more is waiting: go again at once.
       return claimed < batchSize ? pollIntervalMs : 0;
     } catch (error) {
-      this.failures += 1;
-      this.logger.error({ err: error, failures: this.failures }, 'outbox relay failed; rows stay for the next try');
-      return Math.min(pollIntervalMs * 2 ** this.failures, 5000);
+      // The rows stay in the outbox for the next try.
+      return this.relayBackoff.failed(error);
     }
   }
 }

@@ -1,13 +1,15 @@
 import type { MeridianConfig } from '@meridian/config';
 import { DependencyRepository, ExecutionRepository, OccurrenceLedgerRepository } from '@meridian/db';
 import { ExecutionQueueGateway } from '@meridian/queue';
-import { BackgroundLoop, CONFIG, DependencySettler } from '@meridian/runtime';
+import { BackgroundLoop, CONFIG, DependencySettler, OutageBackoff } from '@meridian/runtime';
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
 /** BullMQ states in which a live execution is lost unless it is enqueued again. */
 const LOST_STATES = new Set(['unknown', 'completed', 'failed']);
 const PAGE_SIZE = 500;
+/** Wait after a failed pass, doubling up to the reconcile interval: a pass soon after an outage ends. */
+const RETRY_DELAY_MS = 1000;
 
 /**
  * Rebuilds BullMQ from Postgres: every execution that Postgres says is queued, retrying or running
@@ -18,6 +20,7 @@ const PAGE_SIZE = 500;
 @Injectable()
 export class ReconcilerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly loop = new BackgroundLoop(() => this.tick());
+  private readonly backoff: OutageBackoff;
 
   constructor(
     private readonly executions: ExecutionRepository,
@@ -27,7 +30,13 @@ export class ReconcilerService implements OnApplicationBootstrap, BeforeApplicat
     private readonly settler: DependencySettler,
     @Inject(CONFIG) private readonly config: MeridianConfig,
     @InjectPinoLogger(ReconcilerService.name) private readonly logger: PinoLogger,
-  ) {}
+  ) {
+    this.backoff = new OutageBackoff(logger, {
+      what: 'reconciliation',
+      baseDelayMs: Math.min(RETRY_DELAY_MS, config.reconciler.intervalMs),
+      maxDelayMs: config.reconciler.intervalMs,
+    });
+  }
 
   onApplicationBootstrap(): void {
     this.loop.start();
@@ -121,9 +130,10 @@ export class ReconcilerService implements OnApplicationBootstrap, BeforeApplicat
   private async tick(): Promise<number> {
     try {
       await this.reconcileOnce();
+      this.backoff.succeeded();
+      return this.config.reconciler.intervalMs;
     } catch (error) {
-      this.logger.error({ err: error }, 'reconciliation failed; next pass will try again');
+      return this.backoff.failed(error);
     }
-    return this.config.reconciler.intervalMs;
   }
 }

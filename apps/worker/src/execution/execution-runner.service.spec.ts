@@ -10,6 +10,7 @@ import type { PinoLogger } from 'nestjs-pino';
 import { z } from 'zod';
 
 import { CANCELLED_BY_USER } from './abort-reasons.js';
+import type { DatabaseOutage } from './database-outage.service.js';
 import { ExecutionRunner } from './execution-runner.service.js';
 import type { NamespaceLimitsService } from './namespace-limits.service.js';
 import { RetryScheduledError } from './retry-scheduled.error.js';
@@ -20,13 +21,14 @@ class FakeExecutions {
   runnable = true;
   applies = true;
   failOn: 'start' | 'finish' | null = null;
+  failure: Error = new Error('connection terminated');
   readonly finished: AttemptResult[] = [];
   readonly closed: AttemptOutcome[] = [];
   readonly released: number[] = [];
 
   startAttempt() {
     if (this.failOn === 'start') {
-      return Promise.reject(new Error('connection terminated'));
+      return Promise.reject(this.failure);
     }
     if (!this.runnable) {
       return Promise.resolve(null);
@@ -37,7 +39,7 @@ class FakeExecutions {
 
   finishAttempt(_id: string, _attempt: number, outcome: AttemptResult) {
     if (this.failOn === 'finish') {
-      return Promise.reject(new Error('connection terminated'));
+      return Promise.reject(this.failure);
     }
     this.finished.push(outcome);
     return Promise.resolve(this.applies ? { hasDependents: true } : null);
@@ -69,8 +71,21 @@ const handlers = new HandlerRegistry([
   ),
 ]);
 
+/** An outage tracker that keeps what it was told, taking what the real one takes for an outage. */
+function anOutage() {
+  const reported: unknown[] = [];
+  return {
+    reported,
+    report: (error: unknown) => {
+      reported.push(error);
+      return (error as { code?: string }).code === 'ECONNREFUSED';
+    },
+  };
+}
+
 function setup(handler: string, maxAttempts = 3) {
   const executions = new FakeExecutions();
+  const outage = anOutage();
   const config = loadConfig({ EXECUTION_RESULT_MAX_BYTES: '50', EXECUTION_ERROR_MAX_BYTES: '60' });
   const sut = new ExecutionRunner(
     executions as unknown as ExecutionRepository,
@@ -81,6 +96,7 @@ function setup(handler: string, maxAttempts = 3) {
       of: () => Promise.resolve({ maxConcurrency: null, maxRunsPerMinute: null }),
     } as unknown as NamespaceLimitsService,
     handlers,
+    outage as unknown as DatabaseOutage,
     config,
     silent as unknown as PinoLogger,
   );
@@ -107,7 +123,7 @@ function setup(handler: string, maxAttempts = 3) {
     },
     updateProgress: () => Promise.resolve(),
   } as unknown as Job;
-  return { sut, executions, job, moves };
+  return { sut, executions, job, moves, outage };
 }
 
 describe(ExecutionRunner.name, () => {
@@ -214,6 +230,19 @@ describe(ExecutionRunner.name, () => {
       await expect(sut.process(job, 'token', undefined)).rejects.toBeInstanceOf(DelayedError);
       expect(moves).toHaveLength(1);
       expect(moves[0]).toBeGreaterThan(before);
+    },
+  );
+
+  it.each(['start', 'finish'] as const)(
+    'should report an unreachable Postgres at the %s of an attempt, and hand the job back without spending it',
+    async (failOn) => {
+      const { sut, executions, job, moves, outage } = setup('ok');
+      executions.failOn = failOn;
+      executions.failure = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+
+      await expect(sut.process(job, 'token', undefined)).rejects.toBeInstanceOf(DelayedError);
+      expect(outage.reported).toEqual([executions.failure]);
+      expect(moves).toHaveLength(1);
     },
   );
 

@@ -19,6 +19,7 @@ import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
 import { classifyFailure, type HandlerOutcome, loggedError } from './attempt-outcome.js';
+import { DatabaseOutage } from './database-outage.service.js';
 import { NamespaceLimitsService } from './namespace-limits.service.js';
 import { RetryScheduledError } from './retry-scheduled.error.js';
 
@@ -42,6 +43,7 @@ export class ExecutionRunner {
     private readonly admission: NamespaceAdmission,
     private readonly namespaceLimits: NamespaceLimitsService,
     private readonly handlers: HandlerRegistry,
+    private readonly outage: DatabaseOutage,
     @Inject(CONFIG) private readonly config: MeridianConfig,
     @InjectPinoLogger(ExecutionRunner.name) private readonly logger: PinoLogger,
   ) {}
@@ -65,11 +67,14 @@ export class ExecutionRunner {
       }
       // Postgres (or another dependency) failed around the handler. Hand the job back for a later
       // delivery without spending one of BullMQ's attempts, so an outage cannot exhaust them and
-      // strand the execution. The next delivery's start write sorts out what happened.
-      this.logger.error(
-        { executionId: dispatch.executionId, err: error, retryInMs: INFRASTRUCTURE_RETRY_MS },
-        'delivery failed outside the handler; redelivering',
-      );
+      // strand the execution. The next delivery's start write sorts out what happened. An
+      // unreachable Postgres is logged once per outage (by DatabaseOutage), not once per delivery.
+      if (!this.outage.report(error)) {
+        this.logger.error(
+          { executionId: dispatch.executionId, err: error, retryInMs: INFRASTRUCTURE_RETRY_MS },
+          'delivery failed outside the handler; redelivering',
+        );
+      }
       await job.moveToDelayed(Date.now() + INFRASTRUCTURE_RETRY_MS, token);
       throw new DelayedError();
     }

@@ -1,11 +1,13 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { loadConfig, type MeridianConfig } from '@meridian/config';
+import type { DatabaseHealthRepository } from '@meridian/db';
 import { CancellationBus, createRedisConnection } from '@meridian/queue';
 import { deleteRedisPrefix, TEST_REDIS_URL, testRedisPrefix, waitFor } from '@meridian/testing';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { PinoLogger } from 'nestjs-pino';
 
+import { DatabaseOutage } from './database-outage.service.js';
 import type { ExecutionRunner } from './execution-runner.service.js';
 import { WorkerPool } from './worker-pool.service.js';
 
@@ -46,6 +48,7 @@ describe(WorkerPool.name, () => {
     const runner = { process: () => held } as unknown as ExecutionRunner;
     const pool = new WorkerPool(
       runner,
+      new DatabaseOutage({} as DatabaseHealthRepository, silent as unknown as PinoLogger),
       new CancellationBus(redis, prefix),
       { ...config, redis: { ...config.redis, prefix }, queues: ['default'] },
       redis,

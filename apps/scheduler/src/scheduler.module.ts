@@ -3,6 +3,7 @@ import { RuntimeModule } from '@meridian/runtime';
 import { type DynamicModule, Module } from '@nestjs/common';
 
 import { OutboxRelayService } from './outbox/outbox-relay.service.js';
+import { LostRuns } from './reconciler/lost-runs.js';
 import { ReconcilerService } from './reconciler/reconciler.service.js';
 import { RedisLossWatcher } from './reconciler/redis-loss-watcher.service.js';
 import { RecurrenceService } from './recurrence/recurrence.service.js';
@@ -14,7 +15,7 @@ export class SchedulerModule {
     return {
       module: SchedulerModule,
       imports: [RuntimeModule.forRoot(config, 'scheduler')],
-      providers: [OutboxRelayService, ReconcilerService, RedisLossWatcher, RecurrenceService, TickWorker],
+      providers: [OutboxRelayService, LostRuns, ReconcilerService, RedisLossWatcher, RecurrenceService, TickWorker],
     };
   }
 }

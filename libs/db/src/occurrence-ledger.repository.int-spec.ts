@@ -4,7 +4,11 @@ import { aJobSpec, createTestDatabase, type TestDatabase } from '@meridian/testi
 
 import { ExecutionRepository } from './execution.repository.js';
 import { JobRepository } from './job.repository.js';
-import { OccurrenceLedgerRepository, type TickDecision } from './occurrence-ledger.repository.js';
+import {
+  OccurrenceLedgerRepository,
+  type RecurringJobState,
+  type TickDecision,
+} from './occurrence-ledger.repository.js';
 import { OutboxRepository } from './outbox.repository.js';
 import { connectPostgres, type Database, type Postgres } from './postgres.js';
 
@@ -139,6 +143,25 @@ describe(OccurrenceLedgerRepository.name, () => {
       const job = await db.job.findUniqueOrThrow({ where: { id: jobId } });
       expect([job.nextRunAt, job.occurrenceCount]).toEqual(runs === 1 ? [next, 1] : [FIRST, 0]);
     }
+  });
+
+  it('should not count as in flight a queued run lost with Redis, and count it again once it runs', async () => {
+    const jobId = await aRecurringJob('skip');
+    const triggered = await sut.trigger(jobId, new Date());
+    const lost = triggered.kind === 'started' ? triggered.executionId : '';
+    await relay();
+    const seen: number[] = [];
+    const recordInFlight = (job: RecurringJobState): TickDecision => {
+      seen.push(job.inFlight.live);
+      return runEveryDue(FIRST)();
+    };
+
+    await sut.handleTicks([{ jobId, due: FIRST }], FIRST, recordInFlight, { lostRuns: [lost] });
+    await executions.startAttempt(lost, 'worker-1', new Date());
+    const next = new Date(FIRST.getTime() + 60_000);
+    await sut.handleTicks([{ jobId, due: next }], next, recordInFlight, { lostRuns: [lost] });
+
+    expect(seen).toEqual([0, 2]);
   });
 
   it("should cancel each job's own runs in flight under cancel_previous when their ticks share a batch", async () => {

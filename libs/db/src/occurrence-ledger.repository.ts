@@ -175,7 +175,9 @@ export class OccurrenceLedgerRepository {
    * ticks that fire together (every schedule of a busy second) share a handful of statements and
    * one commit instead of a transaction each. Results are in the order of `ticks`.
    *
-   * Inputs: the ticks, the clock, and `decide`, which turns a job's state into a plan (pure).
+   * Inputs: the ticks, the clock, `decide`, which turns a job's state into a plan (pure), and
+   * `lostRuns`: executions Redis lost and the reconciler enqueued again, which do not count as runs
+   * in flight while they are still QUEUED (they never ran, and would have ended by now).
    * Locks: the jobs' rows, in id order (so concurrent batches cannot deadlock on them), for the
    * whole transaction, so ticks of one job are handled one at a time across every scheduler
    * replica. Idempotency: a tick whose `due` is not its job's `next_run_at` changes nothing (also
@@ -189,6 +191,7 @@ export class OccurrenceLedgerRepository {
     ticks: readonly { jobId: string; due: Date }[],
     now: Date,
     decide: (job: RecurringJobState) => TickDecision,
+    { lostRuns = [] }: { lostRuns?: readonly string[] } = {},
   ): Promise<TickResult[]> {
     // A batch locks many job rows, in id order; a cancellation locks executions first, so a batch
     // can still meet another writer in a deadlock: the transaction then runs again, whole.
@@ -198,6 +201,7 @@ export class OccurrenceLedgerRepository {
           await lockRecurringJobs(
             tx,
             ticks.map((tick) => tick.jobId),
+            lostRuns,
           )
         ).map((job) => [job.id, job]),
       );
@@ -547,9 +551,10 @@ function decodeTimeCursor(cursor: string): Date {
 }
 
 /**
- * Locks the rows of the jobs `jobIds` for the transaction, in id order, and reads what a tick,
+ * Locks the rows of the jobs `jobIds` ($1) for the transaction, in id order, and reads what a tick,
  * trigger or backfill decides on: each job's schedule, policies, and runs in flight (`buffered`:
- * those waiting for the earlier ones). Jobs that do not exist are absent.
+ * those waiting for the earlier ones), leaving out the executions of $3 while they are QUEUED
+ * (lost with Redis and enqueued again). Jobs that do not exist are absent.
  */
 const LOCK_RECURRING_JOBS: Statement = {
   name: 'meridian_lock_recurring_jobs',
@@ -557,7 +562,8 @@ const LOCK_RECURRING_JOBS: Statement = {
     SELECT j.id, j.namespace, j.queue, j.schedule, j.schedule_state, j.next_run_at, j.occurrence_count,
            j.overlap_policy, j.catch_up_policy, j.catch_up_window_ms, j.catch_up_max, j.paused_until,
            (SELECT count(*)::int FROM executions e
-             WHERE e.job_id = j.id AND e.status = ANY($2::"ExecutionStatus"[])) AS live,
+             WHERE e.job_id = j.id AND e.status = ANY($2::"ExecutionStatus"[])
+               AND NOT (e.status = 'QUEUED' AND e.id = ANY($3::uuid[]))) AS live,
            (SELECT count(*)::int FROM executions e JOIN outbox o ON o.execution_id = e.id
              WHERE e.job_id = j.id AND e.status = 'PENDING' AND o.after_previous) AS buffered
       FROM jobs j
@@ -566,7 +572,11 @@ const LOCK_RECURRING_JOBS: Statement = {
        FOR UPDATE OF j`,
 };
 
-async function lockRecurringJobs(tx: Runner, jobIds: readonly string[]): Promise<LockedJob[]> {
+async function lockRecurringJobs(
+  tx: Runner,
+  jobIds: readonly string[],
+  lostRuns: readonly string[] = [],
+): Promise<LockedJob[]> {
   const rows = await tx.query<
     Omit<LockedJob, keyof StoredRecurrencePolicies> & {
       overlap_policy: StoredOverlapPolicy | null;
@@ -574,7 +584,7 @@ async function lockRecurringJobs(tx: Runner, jobIds: readonly string[]): Promise
       catch_up_window_ms: number | null;
       catch_up_max: number | null;
     }
-  >(LOCK_RECURRING_JOBS, [jobIds, UNFINISHED_STATUSES]);
+  >(LOCK_RECURRING_JOBS, [jobIds, UNFINISHED_STATUSES, lostRuns]);
   return rows.map((row) => ({
     ...row,
     overlap: row.overlap_policy,

@@ -5,6 +5,8 @@ import { BackgroundLoop, CONFIG, DependencySettler, OutageBackoff } from '@merid
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
+import { LostRuns } from './lost-runs.js';
+
 /** BullMQ states in which a live execution is lost unless it is enqueued again. */
 const LOST_STATES = new Set(['unknown', 'completed', 'failed']);
 const PAGE_SIZE = 500;
@@ -28,6 +30,7 @@ export class ReconcilerService implements OnApplicationBootstrap, BeforeApplicat
     private readonly queues: ExecutionQueueGateway,
     private readonly dependencies: DependencyRepository,
     private readonly settler: DependencySettler,
+    private readonly lostRuns: LostRuns,
     @Inject(CONFIG) private readonly config: MeridianConfig,
     @InjectPinoLogger(ReconcilerService.name) private readonly logger: PinoLogger,
   ) {
@@ -60,12 +63,13 @@ export class ReconcilerService implements OnApplicationBootstrap, BeforeApplicat
    * The pass after Redis lost its data (see RedisLossWatcher): every queued or retrying execution
    * and every armed tick is checked at once, however recently touched, instead of after the grace.
    * Executions come before ticks, so a re-armed tick finds its job's lost run already back in the
-   * queue. Running ones keep the grace: their workers still hold them and record their ends in
+   * queue; each queued one found is remembered in {@link LostRuns}, so that it does not count as a
+   * run in progress when the job's next occurrence is decided. Running ones keep the grace: their workers still hold them and record their ends in
    * Postgres, so enqueueing them again now would only start a second attempt beside the first.
    */
   async reconcileAfterLoss(now: Date = new Date()): Promise<number> {
     return (
-      (await this.reconcileExecutions(now, { running: false })) +
+      (await this.reconcileExecutions(now, { running: false, lost: true })) +
       (await this.reconcileTicks(now)) +
       (await this.reconcileDependencies())
     );
@@ -85,15 +89,25 @@ export class ReconcilerService implements OnApplicationBootstrap, BeforeApplicat
     return unsettled.length;
   }
 
-  private async reconcileExecutions(updatedBefore: Date, options: { running?: boolean } = {}): Promise<number> {
+  /** `lost`: Redis lost its data, so every queued execution found was lost with it (see LostRuns). */
+  private async reconcileExecutions(
+    updatedBefore: Date,
+    options: { running?: boolean; lost?: boolean } = {},
+  ): Promise<number> {
     let afterId: string | null = null;
     let requeued = 0;
     for (;;) {
-      const page = await this.executions.findLive(updatedBefore, afterId, PAGE_SIZE, options);
+      const page = await this.executions.findLive(updatedBefore, afterId, PAGE_SIZE, { running: options.running });
       if (page.length === 0) {
         return requeued;
       }
       const dispatches = page.map((execution) => execution.dispatch);
+      if (options.lost === true) {
+        // Every one, whether this pass or another replica's enqueues it again.
+        this.lostRuns.remember(
+          page.filter((execution) => execution.status === 'QUEUED').map((execution) => execution.dispatch.executionId),
+        );
+      }
       const states = await this.queues.states(dispatches);
       const lost = dispatches.filter((dispatch) => LOST_STATES.has(states.get(dispatch.executionId) ?? 'unknown'));
       if (lost.length > 0) {

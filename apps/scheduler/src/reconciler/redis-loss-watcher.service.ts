@@ -21,6 +21,7 @@ export class RedisLossWatcher implements OnApplicationBootstrap, BeforeApplicati
   private reconnected = true;
   /** A loss was found but its pass failed (Redis went away again): the next check runs it anyway. */
   private owedPass = false;
+  private checking: Promise<void> | undefined;
   private readonly onReady = () => {
     this.reconnected = true;
     this.loop.wake();
@@ -45,7 +46,24 @@ export class RedisLossWatcher implements OnApplicationBootstrap, BeforeApplicati
     await this.loop.stop();
   }
 
+  /**
+   * Checks now, and rebuilds Redis first if it lost its data: a schedule tick calls it before it
+   * decides, so that a tick held in memory through a loss does not decide on runs Redis no longer
+   * holds. A check already under way is shared. Never fails: a Redis out of reach is checked again.
+   */
+  async checkNow(): Promise<void> {
+    this.checking ??= this.checkAndHeal().finally(() => {
+      this.checking = undefined;
+    });
+    return this.checking;
+  }
+
   private async tick(): Promise<number> {
+    await this.checkNow();
+    return this.config.reconciler.redisLossCheckIntervalMs;
+  }
+
+  private async checkAndHeal(): Promise<void> {
     const afterReconnect = this.reconnected;
     this.reconnected = false;
     try {
@@ -60,6 +78,5 @@ export class RedisLossWatcher implements OnApplicationBootstrap, BeforeApplicati
       this.reconnected ||= afterReconnect;
       this.logger.warn({ err: error }, 'redis data check failed; checking again');
     }
-    return this.config.reconciler.redisLossCheckIntervalMs;
   }
 }

@@ -14,6 +14,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
 import { OutboxRelayService } from '../outbox/outbox-relay.service.js';
+import { LostRuns } from '../reconciler/lost-runs.js';
+import { RedisLossWatcher } from '../reconciler/redis-loss-watcher.service.js';
 
 const MAX_EARLY_WAIT_MS = 60_000;
 /**
@@ -47,6 +49,8 @@ export class RecurrenceService {
     private readonly queues: ExecutionQueueGateway,
     private readonly relay: OutboxRelayService,
     private readonly cancellations: CancellationNotifier,
+    private readonly redisLoss: RedisLossWatcher,
+    private readonly lostRuns: LostRuns,
     @InjectPinoLogger(RecurrenceService.name) private readonly logger: PinoLogger,
   ) {}
 
@@ -62,11 +66,15 @@ export class RecurrenceService {
   }
 
   private async handleBatch(ticks: ScheduleTick[]): Promise<TickResult[]> {
+    // One GET per batch: a tick held here through a Redis loss must not decide before the lost runs
+    // are back, or it would count them as runs in progress and skip its occurrence.
+    await this.redisLoss.checkNow();
     const now = new Date();
     const results = await this.ledger.handleTicks(
       ticks.map((tick) => ({ jobId: tick.jobId, due: tick.nominalTime })),
       now,
       (job) => planTick(job, now),
+      { lostRuns: this.lostRuns.recent(now.getTime()) },
     );
     let enqueued = 0;
     for (const [index, result] of results.entries()) {

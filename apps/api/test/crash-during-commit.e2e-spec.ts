@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it, jest } from '@jest/globals';
-import { type AppProcess, useStack, waitFor } from '@meridian/testing';
+import { type AppProcess, expectCleanHistory, useStack, waitFor } from '@meridian/testing';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
@@ -175,6 +175,21 @@ describe('crash during group commit', () => {
     );
   }
 
+  /**
+   * The jobs named `name` written by half: without their execution, or with an execution still
+   * PENDING but no outbox row to relay it (the relay deletes a row in the transaction that makes its
+   * execution QUEUED, so one consistent read sees either). Read before any reconciler could mend it.
+   */
+  async function halfWritten(name: string): Promise<{ id: string; problem: string }[]> {
+    return query(
+      `SELECT j.id, CASE WHEN e.id IS NULL THEN 'no execution' ELSE 'PENDING without an outbox row' END AS problem
+         FROM jobs j LEFT JOIN executions e ON e.job_id = j.id
+        WHERE j.name = $1
+          AND (e.id IS NULL OR (e.status = 'PENDING' AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.execution_id = e.id)))`,
+      [name],
+    );
+  }
+
   it('should keep every acknowledged create, run each job once and make one job per key when the api is killed mid-burst', async () => {
     const name = 'burst';
     const killAfter = 200;
@@ -206,6 +221,7 @@ describe('crash during group commit', () => {
 
     await Promise.all(Array.from({ length: CLIENTS }, client));
     await killed;
+    expect(await halfWritten(name)).toEqual([]);
     // The successor listens where the first api did (the stack's API_PORT), and serves the next test.
     const [, worker] = await Promise.all([
       ctx.stack.start('api'),
@@ -241,6 +257,9 @@ describe('crash during group commit', () => {
         (history) => history.status !== 'SUCCEEDED' || history.outcomes.join() !== 'SUCCEEDED',
       );
       expect(ranOtherwise).toEqual([]);
+      await expectCleanHistory(ctx.stack.database.url, {
+        acknowledgedJobIds: acknowledged.map(({ jobId }) => jobId),
+      });
     } finally {
       await worker.stop('SIGKILL');
     }

@@ -57,7 +57,7 @@ describe('a worker stopped with SIGTERM under load', () => {
     const history = await expectCleanHistory(ctx.stack.database.url, { acknowledgedJobIds: jobIds, timeoutMs: 90_000 });
     report('worker SIGTERM under load', {
       jobs: jobIds.length,
-      finishedInGrace: finishedInGrace.length,
+      succeededBeforeExit: finishedInGrace.length,
       handedBack: handedBack.length,
       counts: history.counts,
     });

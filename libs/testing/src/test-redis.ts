@@ -9,9 +9,19 @@ export function testRedisPrefix(): string {
   return `mtest-${randomUUID().slice(0, 8)}`;
 }
 
-/** Deletes every key under `prefix`. */
-export async function deleteRedisPrefix(prefix: string): Promise<void> {
-  const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true });
+/** Deletes every key under `prefix`, on the test Redis unless `url` names another. */
+export async function deleteRedisPrefix(prefix: string, url: string = TEST_REDIS_URL): Promise<void> {
+  // No reconnecting, and a bound on each command: a Redis a fault test has stopped, or a proxy it left
+  // stalled, fails the cleanup instead of hanging it.
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    retryStrategy: () => null,
+    maxRetriesPerRequest: 1,
+    enableReadyCheck: false,
+    commandTimeout: 10_000,
+  });
+  // A failed connection rejects connect() below; the event would only repeat it in the log.
+  redis.on('error', () => undefined);
   await redis.connect();
   try {
     let cursor = '0';

@@ -10,9 +10,17 @@ export interface RedisOptions {
  * - `worker`: commands wait through a reconnect (`maxRetriesPerRequest: null`), which BullMQ
  *   requires of the connections its workers block on;
  * - `client`: commands fail at once, so an API request or a relay pass answers or retries instead of
- *   hanging until Redis is back.
+ *   hanging until Redis is back; a command already sent when the connection drops fails after
+ *   {@link CLIENT_COMMAND_TIMEOUT_MS} rather than waiting for the reconnect.
  */
 export type RedisConnectionMode = 'worker' | 'client';
+
+/**
+ * How long a `client` connection's command may go unanswered. Redis answers in well under a
+ * millisecond; an answer this late means the connection died under the command (it would otherwise
+ * wait for the reconnect, holding an API request for the whole outage).
+ */
+export const CLIENT_COMMAND_TIMEOUT_MS = 2000;
 
 export function createRedisConnection(
   options: RedisOptions,
@@ -23,6 +31,11 @@ export function createRedisConnection(
     options.url,
     mode === 'worker'
       ? { maxRetriesPerRequest: null, connectionName: name }
-      : { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectionName: name },
+      : {
+          maxRetriesPerRequest: 1,
+          enableOfflineQueue: false,
+          commandTimeout: CLIENT_COMMAND_TIMEOUT_MS,
+          connectionName: name,
+        },
   );
 }

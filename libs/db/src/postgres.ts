@@ -13,6 +13,45 @@ export interface DatabaseOptions {
 
 export type Database = PrismaClient;
 
+/**
+ * A pool whose checked-out clients give themselves back, as broken, when their connection is lost.
+ * pg leaves a checked-out client without an 'error' listener (a lost connection would then end the
+ * process), and Prisma's driver adapter never releases the client of an interactive transaction
+ * whose connection died under it: each such loss would keep one of the pool's few connections
+ * forever, until no query could get one. Releasing twice is harmless here: only the first counts.
+ */
+class SelfReleasingPool extends pg.Pool {
+  override connect(): Promise<pg.PoolClient>;
+  override connect(
+    callback: (error: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void,
+  ): void;
+  override connect(
+    callback?: (error: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void,
+  ): Promise<pg.PoolClient> | void {
+    if (callback !== undefined) {
+      // pool.query's own path, which listens for errors and releases by itself.
+      super.connect(callback);
+      return;
+    }
+    return super.connect().then(releaseWhenLost);
+  }
+}
+
+function releaseWhenLost(client: pg.PoolClient): pg.PoolClient {
+  const release = client.release.bind(client);
+  let released = false;
+  const onLost = (error: Error) => client.release(error);
+  client.release = (error?: Error | boolean) => {
+    if (!released) {
+      released = true;
+      client.removeListener('error', onLost);
+      release(error);
+    }
+  };
+  client.on('error', onLost);
+  return client;
+}
+
 /** One process's way to Postgres: Prisma for the schema-shaped reads, plain SQL for the hot path. */
 export interface Postgres {
   prisma: Database;
@@ -27,7 +66,7 @@ export interface Postgres {
  * whichever path a query takes.
  */
 export function connectPostgres(options: DatabaseOptions): Postgres {
-  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+  const pool = new SelfReleasingPool({ connectionString: options.url, max: options.poolSize ?? 10 });
   // An idle connection that Postgres drops must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });

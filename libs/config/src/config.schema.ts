@@ -46,6 +46,11 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgresql://postgres@127.0.0.1:5432/meridian'),
   DATABASE_POOL_SIZE: int(1, 200).default(10),
+  /**
+   * How long a query waits for a pooled connection (or for a new one to be made) before it fails as
+   * database_unavailable: an unreachable or saturated Postgres answers a 503, not a request held open.
+   */
+  DATABASE_CONNECT_TIMEOUT_MS: int(100, 300_000).default(10_000),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
   /** Prefix of every Redis key Meridian writes; lets several deployments (or test runs) share a Redis. */
   REDIS_PREFIX: z

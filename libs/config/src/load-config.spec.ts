@@ -23,7 +23,7 @@ describe('loadConfig', () => {
     expect(config).toEqual({
       env: 'development',
       logLevel: 'info',
-      database: { url: 'postgresql://postgres@127.0.0.1:5432/meridian', poolSize: 10 },
+      database: { url: 'postgresql://postgres@127.0.0.1:5432/meridian', poolSize: 10, connectTimeoutMs: 10_000 },
       redis: { url: 'redis://127.0.0.1:6379', prefix: 'meridian' },
       queues: ['default'],
       api: {
@@ -84,6 +84,7 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'debug',
       DATABASE_URL: 'postgres://meridian:pw@db:5432/meridian',
       DATABASE_POOL_SIZE: '25',
+      DATABASE_CONNECT_TIMEOUT_MS: '3000',
       REDIS_URL: 'rediss://cache:6380',
       REDIS_PREFIX: '{meridian-prod}',
       QUEUES: 'default, critical ,reports',
@@ -125,7 +126,7 @@ describe('loadConfig', () => {
     expect(config).toEqual({
       env: 'production',
       logLevel: 'debug',
-      database: { url: 'postgres://meridian:pw@db:5432/meridian', poolSize: 25 },
+      database: { url: 'postgres://meridian:pw@db:5432/meridian', poolSize: 25, connectTimeoutMs: 3000 },
       redis: { url: 'rediss://cache:6380', prefix: '{meridian-prod}' },
       queues: ['default', 'critical', 'reports'],
       api: {
@@ -190,6 +191,7 @@ describe('loadConfig', () => {
     ['WORKER_LOCK_DURATION_MS', '999'],
     ['WORKER_STALLED_INTERVAL_MS', '0'],
     ['DATABASE_POOL_SIZE', '201'],
+    ['DATABASE_CONNECT_TIMEOUT_MS', '0'],
     ['LOG_LEVEL', 'loud'],
     ['NODE_ENV', 'staging'],
     ['REDIS_PREFIX', 'has space'],

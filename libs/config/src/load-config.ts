@@ -7,7 +7,7 @@ import { envSchema } from './config.schema.js';
 export interface MeridianConfig {
   env: 'development' | 'production' | 'test';
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  database: { url: string; poolSize: number };
+  database: { url: string; poolSize: number; connectTimeoutMs: number };
   redis: { url: string; prefix: string };
   /** Queues that jobs may name and that workers consume. */
   queues: string[];
@@ -85,7 +85,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): MeridianCon
   return {
     env: env.NODE_ENV,
     logLevel: env.LOG_LEVEL,
-    database: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE },
+    database: {
+      url: env.DATABASE_URL,
+      poolSize: env.DATABASE_POOL_SIZE,
+      connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+    },
     redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
     queues: env.QUEUES,
     api: {

@@ -12,6 +12,7 @@ const CLONE_TIMEOUT_MS = 30_000;
 const DEADLINE_MS = 10_000;
 
 const SLEEP = { name: 'meridian_test_sleep', text: 'SELECT pg_sleep(5)' };
+const SLEEP_A_SECOND = { name: 'meridian_test_sleep_a_second', text: 'SELECT pg_sleep(1)' };
 
 async function within<T>(work: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -78,5 +79,37 @@ describe(connectPostgres.name, () => {
         'a transaction after the loss',
       ),
     ).resolves.toEqual([{ one: 1 }]);
+  });
+});
+
+describe('a pool with no connection free', () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  }, CLONE_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it('should fail a query that waited connectTimeoutMs for a connection as an unavailable database', async () => {
+    const postgres = connectPostgres({ url: database.url, poolSize: 1, connectTimeoutMs: 200 });
+    try {
+      const holding = postgres.sql.transaction((tx) => tx.query(SLEEP_A_SECOND, []));
+      await sleep(50);
+
+      const error = await postgres.sql
+        .transaction((tx) => tx.query(SLEEP_A_SECOND, []))
+        .then(
+          () => new Error('expected the query to wait in vain'),
+          (failure: unknown) => failure,
+        );
+
+      expect(isDatabaseUnavailable(error)).toBe(true);
+      await holding;
+    } finally {
+      await postgres.close();
+    }
   });
 });

@@ -9,6 +9,11 @@ export interface DatabaseOptions {
   url: string;
   /** Connections in this process's pool, shared by Prisma and the hot-path statements. @defaultValue 10 */
   poolSize?: number;
+  /**
+   * How long a query waits for a pooled connection, or for a new one to be made, before it fails
+   * (an error that `isDatabaseUnavailable` recognises). @defaultValue 10000
+   */
+  connectTimeoutMs?: number;
 }
 
 export type Database = PrismaClient;
@@ -66,7 +71,11 @@ export interface Postgres {
  * whichever path a query takes.
  */
 export function connectPostgres(options: DatabaseOptions): Postgres {
-  const pool = new SelfReleasingPool({ connectionString: options.url, max: options.poolSize ?? 10 });
+  const pool = new SelfReleasingPool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+  });
   // An idle connection that Postgres drops must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });

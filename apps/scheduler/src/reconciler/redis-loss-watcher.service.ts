@@ -21,6 +21,8 @@ export class RedisLossWatcher implements OnApplicationBootstrap, BeforeApplicati
   private reconnected = true;
   /** A loss was found but its pass failed (Redis went away again): the next check runs it anyway. */
   private owedPass = false;
+  /** Whether a check has answered since this process started. */
+  private checkedOnce = false;
   private checking: Promise<void> | undefined;
   private readonly onReady = () => {
     this.reconnected = true;
@@ -66,13 +68,23 @@ export class RedisLossWatcher implements OnApplicationBootstrap, BeforeApplicati
   private async checkAndHeal(): Promise<void> {
     const afterReconnect = this.reconnected;
     this.reconnected = false;
+    const firstCheck = !this.checkedOnce;
     try {
-      if ((await this.detector.check(afterReconnect)) || this.owedPass) {
+      const lost = await this.detector.check(afterReconnect);
+      this.checkedOnce = true;
+      if (lost || this.owedPass) {
         this.owedPass = true;
         const started = Date.now();
         const restored = await this.reconciler.reconcileAfterLoss();
         this.owedPass = false;
-        this.logger.warn({ restored, ms: Date.now() - started }, 'redis lost its data; rebuilt it from postgres');
+        const figures = { restored, ms: Date.now() - started };
+        if (firstCheck) {
+          // No marker when this process first looks: a new deployment (or a new Redis prefix), or a
+          // Redis emptied while no scheduler ran. The pass is right either way; only the second is a loss.
+          this.logger.info(figures, 'no data marker in redis at start; checked redis against postgres');
+        } else {
+          this.logger.warn(figures, 'redis lost its data; rebuilt it from postgres');
+        }
       }
     } catch (error) {
       this.reconnected ||= afterReconnect;

@@ -1,0 +1,52 @@
+import { once } from 'node:events';
+
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { loadConfig } from '@meridian/config';
+import { createRedisConnection } from '@meridian/queue';
+import { deleteRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from '@meridian/testing';
+import type { Redis } from 'ioredis';
+import type { PinoLogger } from 'nestjs-pino';
+
+import type { ReconcilerService } from './reconciler.service.js';
+import { RedisLossWatcher } from './redis-loss-watcher.service.js';
+
+describe(RedisLossWatcher.name, () => {
+  const prefix = testRedisPrefix();
+  let redis: Redis;
+  const lines: { level: 'info' | 'warn'; msg: string }[] = [];
+  const logger = {
+    info: (_: unknown, msg: string) => lines.push({ level: 'info', msg }),
+    warn: (_: unknown, msg: string) => lines.push({ level: 'warn', msg }),
+  } as unknown as PinoLogger;
+  let passes = 0;
+  const reconciler = { reconcileAfterLoss: () => Promise.resolve((passes += 1)) } as unknown as ReconcilerService;
+
+  beforeAll(async () => {
+    redis = createRedisConnection({ url: TEST_REDIS_URL }, 'redis-loss-watcher-test', 'client');
+    await once(redis, 'ready');
+  });
+  afterAll(async () => {
+    await deleteRedisPrefix(prefix);
+    await redis.quit();
+  });
+
+  it('should check Redis against Postgres at start without calling it a loss, and warn of a real loss after', async () => {
+    const sut = new RedisLossWatcher(redis, reconciler, loadConfig({ REDIS_PREFIX: prefix }), logger);
+
+    // A new deployment: no marker yet. The pass runs (Redis may have been emptied while no
+    // scheduler ran), but nothing says data was lost.
+    await sut.checkNow();
+    expect({ passes, warnings: lines.filter((line) => line.level === 'warn') }).toEqual({ passes: 1, warnings: [] });
+
+    await sut.checkNow();
+    expect(passes).toBe(1);
+
+    // The marker goes while the process runs: a loss.
+    await redis.del(`${prefix}:meridian:epoch`);
+    await sut.checkNow();
+    expect(passes).toBe(2);
+    expect(lines.filter((line) => line.level === 'warn').map((line) => line.msg)).toEqual([
+      'redis lost its data; rebuilt it from postgres',
+    ]);
+  });
+});

@@ -1,7 +1,7 @@
-import { afterAll, describe, expect, it, jest } from '@jest/globals';
-import { type AppProcess, expectCleanHistory, useStack, waitFor } from '@meridian/testing';
+import { describe, expect, it, jest } from '@jest/globals';
+import { expectCleanHistory, waitFor } from '@meridian/testing';
 
-import { createInBatches, DirectDatabase, report } from './fault-support.js';
+import { createInBatches, type DirectDatabase, report, useWorkerScenario } from './fault-support.js';
 
 jest.setTimeout(180_000);
 
@@ -13,22 +13,15 @@ const JOBS = 10_000;
  * succeeds exactly once.
  */
 describe('a 10,000-job burst with a worker killed half-way', () => {
-  const ctx = useStack({ apps: ['api', 'scheduler'] });
+  const { ctx, db: openDatabase, startWorker } = useWorkerScenario();
   let db: DirectDatabase | undefined;
-  const workers: AppProcess[] = [];
-
-  afterAll(async () => {
-    await Promise.all(workers.map((worker) => worker.stop('SIGKILL')));
-    await db?.end();
-  });
 
   it('should succeed 10,000 executions, each with exactly one SUCCEEDED attempt', async () => {
-    db = new DirectDatabase(ctx.stack.database.url);
-    const [victim, survivor] = await Promise.all([
-      ctx.stack.start('worker', { WORKER_ID: 'victim', WORKER_CONCURRENCY: '50' }),
-      ctx.stack.start('worker', { WORKER_ID: 'survivor', WORKER_CONCURRENCY: '50' }),
+    db = openDatabase();
+    const [victim] = await Promise.all([
+      startWorker({ WORKER_ID: 'victim', WORKER_CONCURRENCY: '50' }),
+      startWorker({ WORKER_ID: 'survivor', WORKER_CONCURRENCY: '50' }),
     ]);
-    workers.push(victim, survivor);
     // A noop attempt ends within a millisecond of its start, so a kill could find none in between;
     // one job in 100 sleeps, so that some always are.
     const started = Date.now();

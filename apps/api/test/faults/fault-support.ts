@@ -1,4 +1,5 @@
-import type { ApiClient } from '@meridian/testing';
+import { afterAll } from '@jest/globals';
+import { type ApiClient, type AppProcess, useStack } from '@meridian/testing';
 import pg from 'pg';
 
 /** The default length of an injected outage, overridable for a slower or faster machine. */
@@ -68,4 +69,28 @@ export async function createInBatches(api: ApiClient, jobs: readonly Record<stri
 /** Prints a scenario's figures where the test run shows them. */
 export function report(scenario: string, figures: Record<string, unknown>): void {
   console.log(`[fault] ${scenario}: ${JSON.stringify(figures)}`);
+}
+
+/**
+ * The stack of a scenario about workers: the api and the scheduler, workers the test starts itself
+ * (`startWorker`), all killed when the file ends, and a reader of the stack's database (`db()`,
+ * opened on first use and closed at the end).
+ */
+export function useWorkerScenario() {
+  const ctx = useStack({ apps: ['api', 'scheduler'] });
+  const workers: AppProcess[] = [];
+  let database: DirectDatabase | undefined;
+  afterAll(async () => {
+    await Promise.all(workers.map((worker) => worker.stop('SIGKILL')));
+    await database?.end();
+  });
+  return {
+    ctx,
+    db: () => (database ??= new DirectDatabase(ctx.stack.database.url)),
+    startWorker: async (env: Record<string, string>): Promise<AppProcess> => {
+      const worker = await ctx.stack.start('worker', env);
+      workers.push(worker);
+      return worker;
+    },
+  };
 }

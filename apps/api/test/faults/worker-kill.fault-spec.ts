@@ -1,7 +1,7 @@
-import { afterAll, describe, expect, it, jest } from '@jest/globals';
-import { type AppProcess, expectCleanHistory, useStack, waitFor } from '@meridian/testing';
+import { describe, expect, it, jest } from '@jest/globals';
+import { expectCleanHistory, waitFor } from '@meridian/testing';
 
-import { createInBatches, DirectDatabase, report } from './fault-support.js';
+import { createInBatches, type DirectDatabase, report, useWorkerScenario } from './fault-support.js';
 
 jest.setTimeout(150_000);
 
@@ -12,19 +12,12 @@ jest.setTimeout(150_000);
  * INTERRUPTED and runs the execution again.
  */
 describe('a worker killed mid-attempt', () => {
-  const ctx = useStack({ apps: ['api', 'scheduler'] });
+  const { ctx, db: openDatabase, startWorker } = useWorkerScenario();
   let db: DirectDatabase | undefined;
-  const workers: AppProcess[] = [];
-
-  afterAll(async () => {
-    await Promise.all(workers.map((worker) => worker.stop('SIGKILL')));
-    await db?.end();
-  });
 
   it('should run every job to one success, each interrupted attempt followed by a successful one', async () => {
-    db = new DirectDatabase(ctx.stack.database.url);
-    const victim = await ctx.stack.start('worker', { WORKER_ID: 'victim', WORKER_CONCURRENCY: '10' });
-    workers.push(victim);
+    db = openDatabase();
+    const victim = await startWorker({ WORKER_ID: 'victim', WORKER_CONCURRENCY: '10' });
     const jobIds = await createInBatches(
       ctx.api,
       Array.from({ length: 30 }, (_, n) => ({ name: `sleeper-${n}`, handler: 'sleep', payload: { ms: 2000 } })),
@@ -41,7 +34,7 @@ describe('a worker killed mid-attempt', () => {
         WHERE e.job_id = ANY($1::uuid[]) AND a.outcome = 'RUNNING'`,
       [jobIds],
     );
-    workers.push(await ctx.stack.start('worker', { WORKER_ID: 'successor', WORKER_CONCURRENCY: '10' }));
+    await startWorker({ WORKER_ID: 'successor', WORKER_CONCURRENCY: '10' });
 
     const history = await expectCleanHistory(ctx.stack.database.url, {
       acknowledgedJobIds: jobIds,

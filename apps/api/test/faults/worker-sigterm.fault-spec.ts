@@ -1,7 +1,7 @@
-import { afterAll, describe, expect, it, jest } from '@jest/globals';
-import { type AppProcess, expectCleanHistory, useStack, waitFor } from '@meridian/testing';
+import { describe, expect, it, jest } from '@jest/globals';
+import { expectCleanHistory, waitFor } from '@meridian/testing';
 
-import { createInBatches, DirectDatabase, report } from './fault-support.js';
+import { createInBatches, type DirectDatabase, report, useWorkerScenario } from './fault-support.js';
 
 jest.setTimeout(120_000);
 
@@ -11,23 +11,16 @@ jest.setTimeout(120_000);
  * INTERRUPTED, without an error, a backoff, or spending one of the job's attempts.
  */
 describe('a worker stopped with SIGTERM under load', () => {
-  const ctx = useStack({ apps: ['api', 'scheduler'] });
+  const { ctx, db: openDatabase, startWorker } = useWorkerScenario();
   let db: DirectDatabase | undefined;
-  const workers: AppProcess[] = [];
-
-  afterAll(async () => {
-    await Promise.all(workers.map((worker) => worker.stop('SIGKILL')));
-    await db?.end();
-  });
 
   it('should let short attempts finish and hand long ones back without spending an attempt', async () => {
-    db = new DirectDatabase(ctx.stack.database.url);
-    const draining = await ctx.stack.start('worker', {
+    db = openDatabase();
+    const draining = await startWorker({
       WORKER_ID: 'draining',
       WORKER_CONCURRENCY: '20',
       WORKER_SHUTDOWN_GRACE_MS: '1500',
     });
-    workers.push(draining);
     // One attempt each: an attempt spent on the hand-back would leave the job DEAD.
     const jobIds = await createInBatches(
       ctx.api,
@@ -53,7 +46,7 @@ describe('a worker stopped with SIGTERM under load', () => {
     expect(handedBack.length).toBeGreaterThan(0);
     expect(handedBack.filter((execution) => execution.status !== 'QUEUED')).toEqual([]);
 
-    workers.push(await ctx.stack.start('worker', { WORKER_ID: 'successor', WORKER_CONCURRENCY: '40' }));
+    await startWorker({ WORKER_ID: 'successor', WORKER_CONCURRENCY: '40' });
     const history = await expectCleanHistory(ctx.stack.database.url, { acknowledgedJobIds: jobIds, timeoutMs: 90_000 });
     report('worker SIGTERM under load', {
       jobs: jobIds.length,

@@ -6,7 +6,7 @@ import { z } from 'zod';
 
 import { CurrentPrincipal, RequiresScope } from '../auth/auth.decorators.js';
 import { openApiSchema } from '../common/openapi-schema.js';
-import { parseQuery } from '../common/parse-query.js';
+import { parseQuery } from '../common/parse-input.js';
 import { pageQuerySchema } from '../jobs/dto/list-jobs.query.js';
 
 const auditQuerySchema = pageQuerySchema.extend({

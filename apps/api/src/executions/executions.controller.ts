@@ -7,7 +7,7 @@ import type { Response } from 'express';
 import { auditEntry } from '../audit/audit-entry.js';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { openApiSchema, problemResponse } from '../common/openapi-schema.js';
-import { parseQuery } from '../common/parse-query.js';
+import { parseQuery } from '../common/parse-input.js';
 import {
   executionQuerySchema,
   type ExecutionView,

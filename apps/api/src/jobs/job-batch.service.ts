@@ -1,18 +1,12 @@
 import type { MeridianConfig } from '@meridian/config';
 import { type ExecutionRecord, type JobRecord, JobRepository, type NewBatchJob } from '@meridian/db';
-import {
-  type FieldIssue,
-  parseJobSpec,
-  prefixIssues,
-  type Principal,
-  toFieldIssues,
-  ValidationError,
-} from '@meridian/domain';
+import { type FieldIssue, parseJobSpec, prefixIssues, type Principal, ValidationError } from '@meridian/domain';
 import { CONFIG } from '@meridian/runtime';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
 import { auditEntry } from '../audit/audit-entry.js';
+import { parseBody } from '../common/parse-input.js';
 import { jobBatchRequestSchema } from './dto/job-batch.request.js';
 import { createIdempotently, type EarlierCreateLookup, storedKey } from './idempotency.js';
 import { toJobIssues } from './job-issues.js';
@@ -71,14 +65,11 @@ export class JobBatchService {
 
   /** Every job of the batch checked and planned, in request order; or a ValidationError naming each bad one. */
   private plan(body: unknown): NewBatchJob[] {
-    const envelope = jobBatchRequestSchema.safeParse(body);
-    if (!envelope.success) {
-      throw new ValidationError(toFieldIssues(envelope.error));
-    }
+    const envelope = parseBody(jobBatchRequestSchema, body);
     const now = new Date();
     const issues: FieldIssue[] = [];
     let badJobs = 0;
-    const planned = envelope.data.jobs.flatMap((item, index): NewBatchJob[] => {
+    const planned = envelope.jobs.flatMap((item, index): NewBatchJob[] => {
       const found = this.planJob(item, now);
       if (Array.isArray(found)) {
         issues.push(...prefixIssues(found, `jobs[${index}]`));
@@ -91,7 +82,7 @@ export class JobBatchService {
       const listed = issues.length > MAX_LISTED_ISSUES ? `; the first ${MAX_LISTED_ISSUES} are listed` : '';
       throw new ValidationError(
         issues.slice(0, MAX_LISTED_ISSUES),
-        `${issues.length} problem(s) in ${badJobs} of ${envelope.data.jobs.length} jobs${listed}. No job was stored.`,
+        `${issues.length} problem(s) in ${badJobs} of ${envelope.jobs.length} jobs${listed}. No job was stored.`,
       );
     }
     return planned;

@@ -7,7 +7,7 @@ import { z } from 'zod';
 
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { openApiSchema, problemResponse } from '../common/openapi-schema.js';
-import { parseQuery } from '../common/parse-query.js';
+import { parseQuery } from '../common/parse-input.js';
 import { statedReturnPreference } from '../common/prefer.js';
 import { executionPageSchema, toExecutionView } from '../executions/dto/execution.view.js';
 import { answerCreated, CREATED_HEADERS, CreateHeaders, presentCreated } from './created-answer.js';

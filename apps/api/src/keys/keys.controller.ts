@@ -1,4 +1,4 @@
-import { NAMESPACE_PATTERN, type Principal, SCOPES, storable, toFieldIssues, ValidationError } from '@meridian/domain';
+import { NAMESPACE_PATTERN, type Principal, SCOPES, storable } from '@meridian/domain';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -6,6 +6,7 @@ import { z } from 'zod';
 
 import { CurrentPrincipal, RequiresScope } from '../auth/auth.decorators.js';
 import { openApiSchema, problemResponse } from '../common/openapi-schema.js';
+import { parseBody } from '../common/parse-input.js';
 import { keyViewSchema, toKeyView } from './dto/key.view.js';
 import { KeysService } from './keys.service.js';
 
@@ -39,11 +40,8 @@ export class KeysController {
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) response: Response,
   ): Promise<z.infer<typeof createdKeySchema>> {
-    const parsed = createKeyRequestSchema.safeParse(body);
-    if (!parsed.success) {
-      throw new ValidationError(toFieldIssues(parsed.error));
-    }
-    const { record, key } = await this.keys.create(principal, parsed.data);
+    const request = parseBody(createKeyRequestSchema, body);
+    const { record, key } = await this.keys.create(principal, request);
     response.status(201).location(`/v1/keys/${record.id}`);
     return { ...toKeyView(record), key };
   }

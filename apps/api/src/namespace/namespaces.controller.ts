@@ -5,7 +5,6 @@ import {
   effectiveRecurringQuota,
   NAMESPACE_PATTERN,
   type Principal,
-  toFieldIssues,
   ValidationError,
 } from '@meridian/domain';
 import { CONFIG } from '@meridian/runtime';
@@ -16,6 +15,7 @@ import { z } from 'zod';
 import { auditEntry } from '../audit/audit-entry.js';
 import { CurrentPrincipal, RequiresScope } from '../auth/auth.decorators.js';
 import { openApiSchema, problemResponse } from '../common/openapi-schema.js';
+import { parseBody } from '../common/parse-input.js';
 
 const limit = (max: number) => z.int().min(1).max(max).nullable();
 
@@ -88,11 +88,8 @@ export class NamespacesController {
   @ApiResponse({ status: 403, ...problemResponse, description: 'Not an operator' })
   async set(@Param('name') name: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal) {
     assertNamespaceName(name);
-    const parsed = namespaceLimitsSchema.safeParse(body);
-    if (!parsed.success) {
-      throw new ValidationError(toFieldIssues(parsed.error));
-    }
-    await this.namespaces.setLimits(name, parsed.data, ({ before, after }) =>
+    const limits = parseBody(namespaceLimitsSchema, body);
+    await this.namespaces.setLimits(name, limits, ({ before, after }) =>
       auditEntry(
         principal,
         'namespace.limits_set',
@@ -131,11 +128,8 @@ export class NamespacesController {
     @CurrentPrincipal() principal: Principal,
   ) {
     assertNamespaceName(name);
-    const parsed = httpAllowedTargetsSchema.safeParse(body);
-    if (!parsed.success) {
-      throw new ValidationError(toFieldIssues(parsed.error));
-    }
-    const ranges = [...new Set(parsed.data.ranges)];
+    const targets = parseBody(httpAllowedTargetsSchema, body);
+    const ranges = [...new Set(targets.ranges)];
     await this.namespaces.setHttpAllowedTargets(name, ranges, ({ before, after }) =>
       auditEntry(
         principal,

@@ -1,16 +1,11 @@
-import {
-  MAX_BACKFILL_OCCURRENCES,
-  type Principal,
-  toFieldIssues,
-  updateJobRequestSchema,
-  ValidationError,
-} from '@meridian/domain';
+import { MAX_BACKFILL_OCCURRENCES, type Principal, updateJobRequestSchema } from '@meridian/domain';
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { openApiSchema, problemResponse } from '../common/openapi-schema.js';
-import { parseQuery } from '../common/parse-query.js';
+import { parseQuery } from '../common/parse-input.js';
+import { parseBody } from '../common/parse-input.js';
 import { jobViewSchema, toJobView } from '../jobs/dto/job.view.js';
 import { pageQuerySchema } from '../jobs/dto/list-jobs.query.js';
 import {
@@ -68,12 +63,9 @@ export class SchedulesController {
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
   @ApiResponse({ status: 409, ...problemResponse, description: 'The job has no schedule, or none left' })
   async pause(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal) {
-    const parsed = pauseRequestSchema.safeParse(body ?? undefined);
-    if (!parsed.success) {
-      throw new ValidationError(toFieldIssues(parsed.error));
-    }
-    const until = parsed.data.until === undefined ? null : new Date(parsed.data.until);
-    return toJobView(await this.schedules.pause(principal.namespace, id, until, parsed.data.note ?? null, principal));
+    const pause = parseBody(pauseRequestSchema, body ?? undefined);
+    const until = pause.until === undefined ? null : new Date(pause.until);
+    return toJobView(await this.schedules.pause(principal.namespace, id, until, pause.note ?? null, principal));
   }
 
   @Post(':id/resume')

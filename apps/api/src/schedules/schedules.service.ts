@@ -12,7 +12,6 @@ import {
   OverlapForbidsRunError,
   parseJobUpdate,
   type Principal,
-  toFieldIssues,
   ValidationError,
 } from '@meridian/domain';
 import { HandlerRegistry } from '@meridian/handler-sdk';
@@ -24,6 +23,7 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { z } from 'zod';
 
 import { type AuditAction, auditEntry } from '../audit/audit-entry.js';
+import { parseBody } from '../common/parse-input.js';
 import { toJobView } from '../jobs/dto/job.view.js';
 import {
   backfillRequestSchema,
@@ -163,11 +163,7 @@ export class SchedulesService {
     by: Principal,
     now: Date = new Date(),
   ): Promise<BackfillResult> {
-    const parsed = backfillRequestSchema.safeParse(body ?? undefined);
-    if (!parsed.success) {
-      throw new ValidationError(toFieldIssues(parsed.error));
-    }
-    const request = parsed.data;
+    const request = parseBody(backfillRequestSchema, body ?? undefined);
     const from = new Date(request.from);
     const to = new Date(request.to);
     if (to.getTime() > now.getTime()) {

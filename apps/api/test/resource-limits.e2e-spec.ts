@@ -191,6 +191,12 @@ describe('resource limits per namespace', () => {
         maxRunsPerMinute: null,
       });
       expect(unchanged.body).toMatchObject({ own: { maxConcurrency: 5, maxRecurringJobs: 1 } });
+      // Every limit left out stays as it is, so the quota can be set alone, as the README shows.
+      const quotaAlone = await ctx.api.request('PUT', '/v1/namespaces/quota-own/limits', { maxRecurringJobs: 1 });
+      expect(quotaAlone.status).toBe(200);
+      expect(quotaAlone.body).toMatchObject({
+        own: { maxConcurrency: 5, maxRunsPerMinute: null, maxRecurringJobs: 1 },
+      });
       const reset = await ctx.api.request('PUT', '/v1/namespaces/quota-own/limits', {
         maxConcurrency: null,
         maxRunsPerMinute: null,

@@ -12,8 +12,8 @@ export interface NamespaceLimits {
   maxRecurringJobs: number | null;
 }
 
-/** A change of a namespace's limits: `maxRecurringJobs` left out stays as it is. */
-export type NamespaceLimitsChange = Omit<NamespaceLimits, 'maxRecurringJobs'> & { maxRecurringJobs?: number | null };
+/** A change of a namespace's limits: a limit left out stays as it is; null is the configured default. */
+export type NamespaceLimitsChange = Partial<NamespaceLimits>;
 
 const LIMIT_COLUMNS = { maxConcurrency: true, maxRunsPerMinute: true, maxRecurringJobs: true } as const;
 
@@ -120,9 +120,11 @@ export class NamespaceRepository {
     await this.db.$transaction(async (tx) => {
       const before = await tx.namespace.findUnique({ where: { name: namespace }, select: LIMIT_COLUMNS });
       const limits: NamespaceLimits = {
-        ...change,
+        maxConcurrency: change.maxConcurrency !== undefined ? change.maxConcurrency : (before?.maxConcurrency ?? null),
+        maxRunsPerMinute:
+          change.maxRunsPerMinute !== undefined ? change.maxRunsPerMinute : (before?.maxRunsPerMinute ?? null),
         maxRecurringJobs:
-          change.maxRecurringJobs === undefined ? (before?.maxRecurringJobs ?? null) : change.maxRecurringJobs,
+          change.maxRecurringJobs !== undefined ? change.maxRecurringJobs : (before?.maxRecurringJobs ?? null),
       };
       await tx.namespace.upsert({
         where: { name: namespace },

@@ -20,8 +20,12 @@ import { parseBody } from '../common/parse-input.js';
 const limit = (max: number) => z.int().min(1).max(max).nullable();
 
 export const namespaceLimitsSchema = z.strictObject({
-  maxConcurrency: limit(1_000_000).describe('Runs at once across every worker; null: the configured default'),
-  maxRunsPerMinute: limit(100_000_000).describe('Runs started per minute; null: the configured default'),
+  maxConcurrency: limit(1_000_000)
+    .optional()
+    .describe('Runs at once across every worker; null: NAMESPACE_MAX_CONCURRENCY; left out: unchanged'),
+  maxRunsPerMinute: limit(100_000_000)
+    .optional()
+    .describe('Runs started per minute; null: NAMESPACE_MAX_RUNS_PER_MINUTE; left out: unchanged'),
   maxRecurringJobs: limit(10_000_000)
     .optional()
     .describe('Recurring jobs it may have (active or paused); null: NAMESPACE_MAX_RECURRING_JOBS; left out: unchanged'),

@@ -17,6 +17,8 @@ export const TENANT_SCOPES = ['jobs:read', 'jobs:write', 'admin'] as const;
 export const SCOPES = [...TENANT_SCOPES, 'operator'] as const;
 export type Scope = (typeof SCOPES)[number];
 export const OPERATOR_SCOPE = 'operator' satisfies Scope;
+/** Who may hold the operator scope, as an error that asks for it says. */
+export const OPERATOR_HOLDERS = 'held only by keys of namespace default';
 
 /** Whether a key with `scopes` may do what `required` allows (the namespace aside: see {@link authorizes}). */
 export function grants(scopes: readonly Scope[], required: Scope): boolean {

@@ -265,8 +265,12 @@ export class UnauthorizedError extends DomainError {
 
 export class InsufficientScopeError extends DomainError {
   readonly code = ErrorCode.InsufficientScope;
-  constructor(readonly required: string) {
-    super(`This key does not have the ${required} scope this request needs.`);
+  /** `why`, if given, says who holds the scope, or why this request needs it. */
+  constructor(
+    readonly required: string,
+    why?: string,
+  ) {
+    super(`This key does not have the ${required} scope this request needs${why === undefined ? '' : ` (${why})`}.`);
   }
 }
 

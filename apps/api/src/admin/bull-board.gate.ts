@@ -1,5 +1,12 @@
 import type { MeridianConfig } from '@meridian/config';
-import { DomainError, InsufficientScopeError, isOperator, type Principal, QueuesReadOnlyError } from '@meridian/domain';
+import {
+  DomainError,
+  InsufficientScopeError,
+  isOperator,
+  OPERATOR_HOLDERS,
+  type Principal,
+  QueuesReadOnlyError,
+} from '@meridian/domain';
 import { CONFIG } from '@meridian/runtime';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, RequestHandler, Response } from 'express';
@@ -50,7 +57,7 @@ export class BullBoardGate {
 
   private refusal(principal: Principal, request: Request): DomainError | null {
     if (!isOperator(principal)) {
-      return new InsufficientScopeError('operator (a key of namespace default)');
+      return new InsufficientScopeError('operator', OPERATOR_HOLDERS);
     }
     if (SAFE_METHODS.has(request.method)) {
       return null;

@@ -1,4 +1,4 @@
-import { authorizes, InsufficientScopeError, type Scope, UnauthorizedError } from '@meridian/domain';
+import { authorizes, InsufficientScopeError, OPERATOR_HOLDERS, type Scope, UnauthorizedError } from '@meridian/domain';
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 
@@ -28,7 +28,7 @@ export class ApiKeyGuard implements CanActivate {
       this.reflector.getAllAndOverride<Scope>(REQUIRED_SCOPE, targets) ??
       (request.method === 'GET' || request.method === 'HEAD' ? 'jobs:read' : 'jobs:write');
     if (!authorizes(principal, required)) {
-      throw new InsufficientScopeError(required === 'operator' ? 'operator (a key of namespace default)' : required);
+      throw new InsufficientScopeError(required, required === 'operator' ? OPERATOR_HOLDERS : undefined);
     }
     return true;
   }

@@ -37,7 +37,7 @@ export class KeysService {
   ): Promise<{ record: ApiKeyRecord; key: string }> {
     const namespace = input.namespace ?? principal.namespace;
     if (namespace !== principal.namespace && !principal.root) {
-      throw new InsufficientScopeError('root (the bootstrap key), to create a key in another namespace');
+      throw new InsufficientScopeError('root', 'only the bootstrap key creates a key in another namespace');
     }
     assertMayGrant(principal, namespace, input.scopes);
     const created = await this.keys.create(
@@ -99,7 +99,7 @@ function assertMayGrant(principal: Principal, namespace: string, scopes: Scope[]
         { path: 'scopes', message: 'operator is a scope of namespace default only', code: 'invalid_value' },
       ]);
     case 'not_operator':
-      throw new InsufficientScopeError('operator, to create an operator key');
+      throw new InsufficientScopeError('operator', 'only an operator creates an operator key');
     default:
       assertNever(refusal);
   }

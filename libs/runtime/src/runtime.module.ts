@@ -16,7 +16,7 @@ import {
   WorkflowRepository,
 } from '@meridian/db';
 import { HandlerRegistry } from '@meridian/handler-sdk';
-import { builtinHandlers, NamespaceTargetGuards } from '@meridian/handlers';
+import { builtinHandlers, NamespaceHttpSettings, NamespaceTargetGuards, WebhookSigner } from '@meridian/handlers';
 import {
   CancellationBus,
   CancellationNotifier,
@@ -24,17 +24,15 @@ import {
   ExecutionQueueGateway,
   NamespaceAdmission,
 } from '@meridian/queue';
+import { CancellationService, DependencySettler } from '@meridian/services';
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
 
 import { ConnectionsLifecycle } from './connections.lifecycle.js';
-import { DependencySettler } from './dependency-settler.js';
 import { REDACTED, REDACTED_LOG_PATHS } from './log-redaction.js';
-import { NamespaceHttpSettings } from './namespace-http-settings.js';
 import { RedisHealthRepository } from './redis-health.repository.js';
 import { CONFIG, DATABASE, POSTGRES, REDIS, SQL } from './tokens.js';
-import { WebhookSigner } from './webhook-signer.js';
 
 export type Component = 'api' | 'scheduler' | 'worker';
 
@@ -159,6 +157,7 @@ export class RuntimeModule {
         },
         ConnectionsLifecycle,
         DependencySettler,
+        CancellationService,
       ],
       exports: [
         CONFIG,
@@ -173,6 +172,7 @@ export class RuntimeModule {
         NamespaceAdmission,
         HandlerRegistry,
         DependencySettler,
+        CancellationService,
       ],
     };
   }

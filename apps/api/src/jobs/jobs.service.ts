@@ -24,9 +24,9 @@ import {
   ValidationError,
 } from '@meridian/domain';
 import { HandlerRegistry } from '@meridian/handler-sdk';
-import { CancellationNotifier } from '@meridian/queue';
-import { CONFIG, DependencySettler } from '@meridian/runtime';
+import { CONFIG } from '@meridian/runtime';
 import { nextOccurrences, parseSchedule } from '@meridian/schedule';
+import { CancellationService, DependencySettler } from '@meridian/services';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
@@ -53,7 +53,7 @@ export class JobsService {
     private readonly jobs: JobRepository,
     private readonly executions: ExecutionRepository,
     private readonly handlers: HandlerRegistry,
-    private readonly cancellations: CancellationNotifier,
+    private readonly cancellations: CancellationService,
     private readonly workflows: WorkflowRepository,
     private readonly settler: DependencySettler,
     @Inject(CONFIG) private readonly config: MeridianConfig,
@@ -261,8 +261,8 @@ export class JobsService {
 
   /**
    * Cancels the job's unfinished executions in Postgres, with `audit`'s entry if it cancelled any,
-   * then tells Redis (see CancellationNotifier). Returns the ids of the executions it cancelled (and
-   * settled).
+   * then tells Redis and their dependents (see CancellationService). Returns the ids of the
+   * executions it cancelled (and settled).
    */
   private async stopExecutions(job: JobRecord, audit?: AuditOf<JobWithLatestExecution>): Promise<string[]> {
     const cancelled = await this.executions.cancelByJob(
@@ -270,10 +270,8 @@ export class JobsService {
       new Date(),
       audit === undefined ? undefined : { namespace: job.namespace, entry: audit },
     );
-    await this.cancellations.notify(job.queue, cancelled, this.logger.logger.child({ jobId: job.id }));
-    const ids = cancelled.map((execution) => execution.id);
-    await this.settler.settle(ids);
-    return ids;
+    await this.cancellations.afterCancelled(job.queue, cancelled, { jobId: job.id });
+    return cancelled.map((execution) => execution.id);
   }
 
   /** The job `id` of `namespace`; a job of another namespace is as unknown as a missing one. */

@@ -15,9 +15,9 @@ import {
   ValidationError,
 } from '@meridian/domain';
 import { HandlerRegistry } from '@meridian/handler-sdk';
-import { CancellationNotifier } from '@meridian/queue';
 import { CONFIG } from '@meridian/runtime';
 import { formatInZone, nextOccurrences, parseSchedule } from '@meridian/schedule';
+import { CancellationService } from '@meridian/services';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { z } from 'zod';
@@ -48,7 +48,7 @@ export class SchedulesService {
     private readonly jobs: JobsService,
     private readonly ledger: OccurrenceLedgerRepository,
     private readonly handlers: HandlerRegistry,
-    private readonly cancellations: CancellationNotifier,
+    private readonly cancellations: CancellationService,
     @Inject(CONFIG) private readonly config: MeridianConfig,
     @InjectPinoLogger(SchedulesService.name) private readonly logger: PinoLogger,
   ) {}
@@ -145,7 +145,7 @@ export class SchedulesService {
       throw new OverlapForbidsRunError(job.id);
     }
     const { queue, executions } = result.superseded;
-    await this.cancellations.notify(queue, executions, this.logger.logger.child({ jobId: job.id }));
+    await this.cancellations.afterCancelled(queue, executions, { jobId: job.id });
     return toTriggerOutcome(result);
   }
 

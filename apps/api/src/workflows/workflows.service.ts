@@ -9,8 +9,8 @@ import {
   WorkflowNotCancellableError,
   WorkflowNotFoundError,
 } from '@meridian/domain';
-import { CancellationNotifier } from '@meridian/queue';
-import { CONFIG, DependencySettler } from '@meridian/runtime';
+import { CONFIG } from '@meridian/runtime';
+import { CancellationService } from '@meridian/services';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
@@ -24,8 +24,7 @@ export class WorkflowsService {
   constructor(
     private readonly workflows: WorkflowRepository,
     private readonly jobs: JobsService,
-    private readonly cancellations: CancellationNotifier,
-    private readonly settler: DependencySettler,
+    private readonly cancellations: CancellationService,
     @Inject(CONFIG) private readonly config: MeridianConfig,
     @InjectPinoLogger(WorkflowsService.name) private readonly logger: PinoLogger,
   ) {}
@@ -67,8 +66,7 @@ export class WorkflowsService {
       throw new WorkflowNotCancellableError(id);
     }
     for (const { queue, executions } of result) {
-      await this.cancellations.notify(queue, executions, this.logger.logger.child({ workflowId: id }));
-      await this.settler.settle(executions.map((execution) => execution.id));
+      await this.cancellations.afterCancelled(queue, executions, { workflowId: id });
     }
     return this.get(namespace, id);
   }

@@ -8,8 +8,9 @@ import {
   type TickResult,
 } from '@meridian/db';
 import { ValidationError } from '@meridian/domain';
-import { CancellationNotifier, ExecutionQueueGateway, type ScheduleTick } from '@meridian/queue';
+import { ExecutionQueueGateway, type ScheduleTick } from '@meridian/queue';
 import { jitterOffset, parseSchedule, planOccurrences } from '@meridian/schedule';
+import { CancellationService } from '@meridian/services';
 import { Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
@@ -29,8 +30,8 @@ const TICK_BATCHES_IN_FLIGHT = 4;
 
 /**
  * Handles recurring jobs' ticks: plans the due occurrences (catch-up, overlap, limit), records each
- * in the ledger, creates the executions to run, tells Redis about the runs a `cancel_previous`
- * occurrence cancelled, and arms the next tick.
+ * in the ledger, creates the executions to run, carries the cancel of the runs a `cancel_previous`
+ * occurrence superseded to Redis and their dependents, and arms the next tick.
  *
  * Ticks that arrive together (every schedule of a busy second) are handled as one batch: one
  * transaction, one relay pass and one `addBulk` of the next ticks, instead of one of each per tick.
@@ -48,7 +49,7 @@ export class RecurrenceService {
     private readonly ledger: OccurrenceLedgerRepository,
     private readonly queues: ExecutionQueueGateway,
     private readonly relay: OutboxRelayService,
-    private readonly cancellations: CancellationNotifier,
+    private readonly cancellations: CancellationService,
     private readonly redisLoss: RedisLossWatcher,
     private readonly lostRuns: LostRuns,
     @InjectPinoLogger(RecurrenceService.name) private readonly logger: PinoLogger,
@@ -82,13 +83,10 @@ export class RecurrenceService {
         enqueued += result.enqueued;
         const jobId = ticks[index]?.jobId;
         this.logger.debug({ jobId, due: ticks[index]?.nominalTime, ...result }, 'tick handled');
-        if (result.superseded.executions.length > 0) {
-          await this.cancellations.notify(
-            result.superseded.queue,
-            result.superseded.executions,
-            this.logger.logger.child({ jobId, reason: 'superseded' }),
-          );
-        }
+        await this.cancellations.afterCancelled(result.superseded.queue, result.superseded.executions, {
+          jobId,
+          reason: 'superseded',
+        });
       }
     }
     // The runs into BullMQ now rather than at the next poll (an occurrence should start on its

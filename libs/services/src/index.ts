@@ -1,0 +1,2 @@
+export * from './cancellation.service.js';
+export * from './dependency-settler.js';

@@ -1,7 +1,8 @@
 import type { MeridianConfig } from '@meridian/config';
 import { DependencyRepository, ExecutionRepository, OccurrenceLedgerRepository } from '@meridian/db';
 import { ExecutionQueueGateway } from '@meridian/queue';
-import { BackgroundLoop, CONFIG, DependencySettler, OutageBackoff } from '@meridian/runtime';
+import { BackgroundLoop, CONFIG, OutageBackoff } from '@meridian/runtime';
+import { DependencySettler } from '@meridian/services';
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 

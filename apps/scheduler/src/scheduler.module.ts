@@ -1,5 +1,13 @@
 import type { MeridianConfig } from '@meridian/config';
-import { RuntimeModule } from '@meridian/runtime';
+import {
+  DependencyRepository,
+  ExecutionRepository,
+  OccurrenceRepository,
+  OutboxRepository,
+  RecurringJobRepository,
+} from '@meridian/db';
+import { CoreModule, DatabaseModule, QueueModule } from '@meridian/runtime';
+import { ServicesModule } from '@meridian/services';
 import { type DynamicModule, Module } from '@nestjs/common';
 
 import { OutboxRelayService } from './outbox/outbox-relay.service.js';
@@ -7,15 +15,35 @@ import { LostRuns } from './reconciler/lost-runs.js';
 import { ReconcilerService } from './reconciler/reconciler.service.js';
 import { RedisLossWatcher } from './reconciler/redis-loss-watcher.service.js';
 import { RecurrenceService } from './recurrence/recurrence.service.js';
-import { TickWorker } from './recurrence/tick-worker.service.js';
+import { TickWorkerService } from './recurrence/tick-worker.service.js';
 
+/** The scheduler: relays the outbox to the queues, handles recurring jobs' ticks, reconciles. */
 @Module({})
 export class SchedulerModule {
   static forRoot(config: MeridianConfig): DynamicModule {
     return {
       module: SchedulerModule,
-      imports: [RuntimeModule.forRoot(config, 'scheduler')],
-      providers: [OutboxRelayService, LostRuns, ReconcilerService, RedisLossWatcher, RecurrenceService, TickWorker],
+      imports: [
+        CoreModule.forRoot(config, 'scheduler'),
+        DatabaseModule.forRoot(config),
+        QueueModule.forRoot(config, 'scheduler'),
+        DatabaseModule.forFeature([
+          DependencyRepository,
+          ExecutionRepository,
+          OccurrenceRepository,
+          OutboxRepository,
+          RecurringJobRepository,
+        ]),
+        ServicesModule,
+      ],
+      providers: [
+        OutboxRelayService,
+        LostRuns,
+        ReconcilerService,
+        RedisLossWatcher,
+        RecurrenceService,
+        TickWorkerService,
+      ],
     };
   }
 }

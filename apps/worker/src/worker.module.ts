@@ -1,19 +1,45 @@
 import type { MeridianConfig } from '@meridian/config';
-import { RuntimeModule } from '@meridian/runtime';
+import { DatabaseHealthRepository, DependencyRepository, ExecutionRepository, NamespaceRepository } from '@meridian/db';
+import { CoreModule, DatabaseModule, HandlersModule, QueueModule } from '@meridian/runtime';
+import { ServicesModule } from '@meridian/services';
 import { type DynamicModule, Module } from '@nestjs/common';
 
-import { DatabaseOutage } from './execution/database-outage.service.js';
-import { ExecutionRunner } from './execution/execution-runner.service.js';
+import { AttemptRecorder } from './execution/attempt-recorder.js';
+import { DatabaseOutage } from './execution/database-outage.js';
+import { ExecutionAdmission } from './execution/execution-admission.js';
+import { ExecutionRunner } from './execution/execution-runner.js';
+import { HandlerInvoker } from './execution/handler-invoker.js';
 import { NamespaceLimitsService } from './execution/namespace-limits.service.js';
-import { WorkerPool } from './execution/worker-pool.service.js';
+import { WorkerPool } from './execution/worker-pool.js';
 
+/** The worker: runs executions from the queues it serves through the handler catalog. */
 @Module({})
 export class WorkerModule {
   static forRoot(config: MeridianConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [RuntimeModule.forRoot(config, 'worker')],
-      providers: [DatabaseOutage, ExecutionRunner, NamespaceLimitsService, WorkerPool],
+      imports: [
+        CoreModule.forRoot(config, 'worker'),
+        DatabaseModule.forRoot(config),
+        QueueModule.forRoot(config, 'worker'),
+        DatabaseModule.forFeature([
+          DatabaseHealthRepository,
+          DependencyRepository,
+          ExecutionRepository,
+          NamespaceRepository,
+        ]),
+        HandlersModule,
+        ServicesModule,
+      ],
+      providers: [
+        AttemptRecorder,
+        DatabaseOutage,
+        ExecutionAdmission,
+        ExecutionRunner,
+        HandlerInvoker,
+        NamespaceLimitsService,
+        WorkerPool,
+      ],
     };
   }
 }

@@ -1,4 +1,5 @@
 import { SIGNATURE_HEADER, signWebhook } from '@meridian/handler-sdk';
+
 import type { HttpRequestSigner, RequestToSign } from './http.handler.js';
 import type { NamespaceHttpSettings } from './namespace-http-settings.js';
 

@@ -1,8 +1,9 @@
 import { JobRepository, type Postgres } from '@meridian/db';
-import { ExecutionQueueGateway } from '@meridian/queue';
+import { ExecutionQueueGateway, TickQueueGateway } from '@meridian/queue';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 
+import { Repositories } from './repositories.js';
 import { POSTGRES, REDIS } from './tokens.js';
 
 /**
@@ -15,13 +16,14 @@ export class ConnectionsLifecycle implements OnApplicationShutdown {
     @Inject(POSTGRES) private readonly postgres: Postgres,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly queues: ExecutionQueueGateway,
-    private readonly jobs: JobRepository,
+    private readonly ticks: TickQueueGateway,
+    private readonly repositories: Repositories,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.queues.close();
+    await Promise.all([this.queues.close(), this.ticks.close()]);
     // Creates already answered for are committed; this waits for those still being written.
-    await this.jobs.drain();
+    await this.repositories.ifBuilt(JobRepository)?.drain();
     await this.postgres.close();
     await this.redis.quit().catch(() => this.redis.disconnect());
   }

@@ -1,2 +1,3 @@
 export * from './cancellation.service.js';
 export * from './dependency-settler.js';
+export * from './services.module.js';

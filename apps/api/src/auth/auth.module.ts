@@ -1,6 +1,7 @@
 import type { MeridianConfig } from '@meridian/config';
+import { ApiKeyRepository } from '@meridian/db';
 import { KeyRevocationBus } from '@meridian/queue';
-import { CONFIG, REDIS } from '@meridian/runtime';
+import { CONFIG, DatabaseModule, REDIS } from '@meridian/runtime';
 import { Module } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 
@@ -17,6 +18,7 @@ import { VerifiedKeyCache } from './verified-key-cache.js';
  * key and namespace; the throttle of failed authentications and the cap per client address.
  */
 @Module({
+  imports: [DatabaseModule.forFeature([ApiKeyRepository])],
   providers: [
     AddressRateLimiter,
     ApiKeyAuthenticator,

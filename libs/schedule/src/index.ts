@@ -3,5 +3,5 @@ export * from './interval.js';
 export * from './jitter.js';
 export * from './occurrence-plan.js';
 export * from './schedule.js';
-export * from './schedule-spec.js';
+export * from './schedule-request.js';
 export * from './time-zone.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 
 import { type OccurrencePlanInput, planOccurrences } from './occurrence-plan.js';
-import { parseSchedule } from './schedule-spec.js';
+import { parseSchedule } from './schedule-request.js';
 
 const t = (iso: string) => new Date(iso);
 

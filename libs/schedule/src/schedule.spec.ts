@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { ValidationError } from '@meridian/domain';
 
 import { nextOccurrences, occurrencesUntil, type Schedule } from './schedule.js';
-import { parseSchedule } from './schedule-spec.js';
+import { parseSchedule } from './schedule-request.js';
 
 const schedule = (body: Record<string, unknown>): Schedule => parseSchedule(body).schedule;
 const iso = (dates: Date[]) => dates.map((date) => date.toISOString());

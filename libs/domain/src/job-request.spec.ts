@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 
 import { PayloadTooLargeError, ValidationError } from './errors.js';
-import { type JobSpecLimits, MAX_PAYLOAD_DEPTH, parseJobSpec, parseJobUpdate } from './job-spec.js';
+import { type JobSpecLimits, MAX_PAYLOAD_DEPTH, parseJobSpec, parseJobUpdate } from './job-request.js';
 
 const limits: JobSpecLimits = { maxPayloadBytes: 1024, runAtPastToleranceMs: 60_000 };
 const now = new Date('2026-03-01T12:00:00.000Z');

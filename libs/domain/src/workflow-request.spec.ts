@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 
 import { ValidationError } from './errors.js';
-import { dependencyOrder, parseWorkflowSpec } from './workflow-spec.js';
+import { dependencyOrder, parseWorkflowSpec } from './workflow-request.js';
 
 const limits = { maxPayloadBytes: 262_144, runAtPastToleranceMs: 60_000 };
 const now = new Date('2026-03-01T00:00:00Z');

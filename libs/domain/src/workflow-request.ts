@@ -7,7 +7,7 @@ import {
   MAX_WORKFLOW_JOBS,
 } from './dependency-policy.js';
 import { type FieldIssue, ValidationError } from './errors.js';
-import { fanInIssue, jobNameSchema, type JobSpec, type JobSpecLimits, parseJobSpec } from './job-spec.js';
+import { fanInIssue, jobNameSchema, type JobSpec, type JobSpecLimits, parseJobSpec } from './job-request.js';
 import { prefixIssues, toFieldIssues } from './zod-issues.js';
 
 const NODE_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;

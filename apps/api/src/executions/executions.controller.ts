@@ -1,27 +1,23 @@
-import { ATTEMPTS_PAGE_DEFAULT, ATTEMPTS_PAGE_MAX, ExecutionRepository } from '@meridian/db';
-import { ExecutionNotFoundError, ExecutionNotRetryableError, isUuid, type Principal } from '@meridian/domain';
+import { ATTEMPTS_PAGE_DEFAULT, ATTEMPTS_PAGE_MAX } from '@meridian/db';
+import { ExecutionNotFoundError, type Principal } from '@meridian/domain';
 import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 
-import { auditEntry } from '../audit/audit-entry.js';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { openApiSchema, problemResponse } from '../common/openapi-schema.js';
-import { parseQuery } from '../common/parse-input.js';
-import {
-  executionQuerySchema,
-  type ExecutionView,
-  executionViewSchema,
-  toExecutionView,
-} from './dto/execution.view.js';
+import { ResourceIdPipe } from '../common/resource-id.pipe.js';
+import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
+import { type ExecutionQuery, executionQuerySchema } from './dto/execution.query.js';
+import { type ExecutionView, executionViewSchema } from './dto/execution.view.js';
+import { ExecutionsService } from './executions.service.js';
 
-/** The attempts of an execution just created: none. */
-const NO_ATTEMPTS = { items: [], nextCursor: null };
+const executionId = new ResourceIdPipe(ExecutionNotFoundError);
 
 @ApiTags('executions')
 @Controller('v1/executions')
 export class ExecutionsController {
-  constructor(private readonly executions: ExecutionRepository) {}
+  constructor(private readonly executions: ExecutionsService) {}
 
   @Get(':id')
   @ApiOperation({
@@ -43,19 +39,12 @@ export class ExecutionsController {
     description: 'No such execution',
     ...problemResponse,
   })
-  async get(
-    @Param('id') id: string,
-    @Query() query: unknown,
+  get(
+    @Query(new ZodValidationPipe(executionQuerySchema)) query: ExecutionQuery,
+    @Param('id', executionId) id: string,
     @CurrentPrincipal() principal: Principal,
   ): Promise<ExecutionView> {
-    const { attemptsCursor, attemptsLimit } = parseQuery(executionQuerySchema, query);
-    const execution = isUuid(id)
-      ? await this.executions.findById(principal.namespace, id, { cursor: attemptsCursor, limit: attemptsLimit })
-      : null;
-    if (execution === null) {
-      throw new ExecutionNotFoundError(id);
-    }
-    return toExecutionView(execution, { items: execution.attempts, nextCursor: execution.attemptsNextCursor });
+    return this.executions.get(principal.namespace, id, query);
   }
 
   @Post(':id/retry')
@@ -71,28 +60,12 @@ export class ExecutionsController {
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such execution' })
   @ApiResponse({ status: 409, ...problemResponse, description: 'Not DEAD or CANCELLED, superseded, or recurring' })
   async retry(
-    @Param('id') id: string,
+    @Param('id', executionId) id: string,
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ExecutionView> {
-    const retried = isUuid(id)
-      ? await this.executions.retry(principal.namespace, id, new Date(), (created) =>
-          auditEntry(
-            principal,
-            'execution.retried',
-            { type: 'execution', id },
-            null,
-            toExecutionView(created, NO_ATTEMPTS),
-          ),
-        )
-      : null;
-    if (retried === null) {
-      throw new ExecutionNotFoundError(id);
-    }
-    if ('refused' in retried) {
-      throw new ExecutionNotRetryableError(id, retried.refused);
-    }
-    response.location(`/v1/executions/${retried.executionId}`);
-    return this.get(retried.executionId, {}, principal);
+    const retried = await this.executions.retry(principal.namespace, id, principal);
+    response.location(`/v1/executions/${retried.id}`);
+    return retried;
   }
 }

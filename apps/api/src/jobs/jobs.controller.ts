@@ -1,14 +1,16 @@
 import { STATUS_SCAN_LIMIT } from '@meridian/db';
-import { createJobRequestSchema, EXECUTION_STATUSES, type Principal } from '@meridian/domain';
+import { createJobRequestSchema, EXECUTION_STATUSES, JobNotFoundError, type Principal } from '@meridian/domain';
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
 
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
+import { type PageQuery, pageQuerySchema } from '../common/dto/page.query.js';
 import { openApiSchema, problemResponse } from '../common/openapi-schema.js';
-import { parseQuery } from '../common/parse-input.js';
 import { statedReturnPreference } from '../common/prefer.js';
+import { ResourceIdPipe } from '../common/resource-id.pipe.js';
+import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
 import { executionPageSchema, toExecutionView } from '../executions/dto/execution.view.js';
 import { answerCreated, CREATED_HEADERS, CreateHeaders, presentCreated } from './created-answer.js';
 import {
@@ -22,9 +24,11 @@ import {
   toJobView,
 } from './dto/job.view.js';
 import { jobBatchRequestDocument } from './dto/job-batch.request.js';
-import { listJobsQuerySchema, pageQuerySchema } from './dto/list-jobs.query.js';
+import { type ListJobsQuery, listJobsQuerySchema } from './dto/list-jobs.query.js';
 import { JobBatchService } from './job-batch.service.js';
 import { JobsService } from './jobs.service.js';
+
+const jobId = new ResourceIdPipe(JobNotFoundError);
 
 @ApiTags('jobs')
 @Controller('v1/jobs')
@@ -116,8 +120,11 @@ export class JobsController {
   @ApiQuery({ name: 'limit', required: false, description: '1 to 100, default 20' })
   @ApiResponse({ status: 200, schema: openApiSchema(jobPageSchema) })
   @ApiResponse({ status: 400, description: 'Invalid query', ...problemResponse })
-  async list(@Query() query: unknown, @CurrentPrincipal() principal: Principal) {
-    const page = await this.jobs.list(principal.namespace, parseQuery(listJobsQuerySchema, query));
+  async list(
+    @Query(new ZodValidationPipe(listJobsQuerySchema)) query: ListJobsQuery,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    const page = await this.jobs.list(principal.namespace, query);
     return { items: page.items.map((job) => toJobView(job)), nextCursor: page.nextCursor };
   }
 
@@ -126,7 +133,7 @@ export class JobsController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiResponse({ status: 200, schema: openApiSchema(jobViewSchema) })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
-  async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<JobView> {
+  async get(@Param('id', jobId) id: string, @CurrentPrincipal() principal: Principal): Promise<JobView> {
     const { job, latestExecution } = await this.jobs.get(principal.namespace, id);
     return toJobView(job, latestExecution);
   }
@@ -136,9 +143,12 @@ export class JobsController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiResponse({ status: 200, schema: openApiSchema(executionPageSchema) })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
-  async executions(@Param('id') id: string, @Query() query: unknown, @CurrentPrincipal() principal: Principal) {
-    const { cursor, limit } = parseQuery(pageQuerySchema, query);
-    const page = await this.jobs.listExecutions(principal.namespace, id, cursor, limit);
+  async executions(
+    @Query(new ZodValidationPipe(pageQuerySchema)) query: PageQuery,
+    @Param('id', jobId) id: string,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    const page = await this.jobs.listExecutions(principal.namespace, id, query.cursor, query.limit);
     return { items: page.items.map((execution) => toExecutionView(execution)), nextCursor: page.nextCursor };
   }
 
@@ -152,7 +162,7 @@ export class JobsController {
   @ApiResponse({ status: 200, schema: openApiSchema(jobViewSchema) })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
   @ApiResponse({ status: 409, ...problemResponse, description: 'Nothing left to cancel' })
-  async cancel(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<JobView> {
+  async cancel(@Param('id', jobId) id: string, @CurrentPrincipal() principal: Principal): Promise<JobView> {
     return toJobView(await this.jobs.cancel(principal.namespace, id, principal));
   }
 
@@ -165,7 +175,7 @@ export class JobsController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiResponse({ status: 204, description: 'Deleted' })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
-  async delete(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<void> {
+  async delete(@Param('id', jobId) id: string, @CurrentPrincipal() principal: Principal): Promise<void> {
     await this.jobs.delete(principal.namespace, id, principal);
   }
 }

@@ -1,14 +1,21 @@
+import { ExecutionRepository, JobRepository, WorkflowRepository } from '@meridian/db';
+import { DatabaseModule, HandlersModule } from '@meridian/runtime';
+import { ServicesModule } from '@meridian/services';
 import { Module } from '@nestjs/common';
 
-import { SchedulesController } from '../schedules/schedules.controller.js';
-import { SchedulesService } from '../schedules/schedules.service.js';
 import { JobBatchService } from './job-batch.service.js';
 import { JobsController } from './jobs.controller.js';
 import { JobsService } from './jobs.service.js';
 
+/** One-off and recurring jobs: create (one or a batch), read, list, cancel, delete. */
 @Module({
-  controllers: [JobsController, SchedulesController],
-  providers: [JobsService, JobBatchService, SchedulesService],
+  imports: [
+    DatabaseModule.forFeature([ExecutionRepository, JobRepository, WorkflowRepository]),
+    HandlersModule,
+    ServicesModule,
+  ],
+  controllers: [JobsController],
+  providers: [JobsService, JobBatchService],
   exports: [JobsService],
 })
 export class JobsModule {}

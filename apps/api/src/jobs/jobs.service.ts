@@ -9,11 +9,11 @@ import {
   type NewAuditEntry,
   type NewBatchJob,
   type Page,
+  toRecurringSchedule,
   WorkflowRepository,
 } from '@meridian/db';
 import {
   type ExecutionStatus,
-  isUuid,
   JobNotCancellableError,
   JobNotFoundError,
   type JobSpec,
@@ -25,7 +25,7 @@ import {
 } from '@meridian/domain';
 import { HandlerRegistry } from '@meridian/handler-sdk';
 import { CONFIG } from '@meridian/runtime';
-import { nextOccurrences, parseSchedule } from '@meridian/schedule';
+import { nextOccurrences } from '@meridian/schedule';
 import { CancellationService, DependencySettler } from '@meridian/services';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
@@ -152,13 +152,13 @@ export class JobsService {
     if (recurrence === null) {
       return { kind: 'one_off', jobId: newId(), executionId: newId(), spec };
     }
-    const { schedule } = parseSchedule(recurrence.schedule);
-    const [firstRunAt] = nextOccurrences(schedule, now, 1);
+    const schedule = toRecurringSchedule(recurrence.schedule);
+    const [firstRunAt] = nextOccurrences(schedule.schedule, now, 1);
     return {
       kind: 'recurring',
       jobId: newId(),
       spec,
-      schedule: recurrence.schedule,
+      schedule,
       firstRunAt: firstRunAt ?? null,
       overlap: recurrence.overlap,
       catchUp: recurrence.catchUp,
@@ -197,7 +197,7 @@ export class JobsService {
   }
 
   async get(namespace: string, id: string): Promise<{ job: JobRecord; latestExecution: ExecutionRecord | null }> {
-    const found = isUuid(id) ? await this.jobs.findWithLatestExecution(namespace, id) : null;
+    const found = await this.jobs.findWithLatestExecution(namespace, id);
     if (found === null) {
       throw new JobNotFoundError(id);
     }

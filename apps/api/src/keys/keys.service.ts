@@ -3,7 +3,6 @@ import {
   ApiKeyNotFoundError,
   assertNever,
   InsufficientScopeError,
-  isUuid,
   operatorGrantRefusal,
   type Principal,
   type Scope,
@@ -15,6 +14,7 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
 import { auditEntry } from '../audit/audit-entry.js';
 import { VerifiedKeyCache } from '../auth/verified-key-cache.js';
+import type { CreateKeyRequest } from './dto/create-key.request.js';
 import { toKeyView } from './dto/key.view.js';
 
 /** A namespace's API keys: created by its admin keys, listed without secrets, revoked everywhere at once. */
@@ -31,10 +31,7 @@ export class KeysService {
    * A new key in the caller's namespace (another one only for the bootstrap key); the key is in the
    * answer only. Records `key.created` by the caller, without the key.
    */
-  async create(
-    principal: Principal,
-    input: { name: string; scopes: Scope[]; namespace?: string | undefined },
-  ): Promise<{ record: ApiKeyRecord; key: string }> {
+  async create(principal: Principal, input: CreateKeyRequest): Promise<{ record: ApiKeyRecord; key: string }> {
     const namespace = input.namespace ?? principal.namespace;
     if (namespace !== principal.namespace && !principal.root) {
       throw new InsufficientScopeError('root', 'only the bootstrap key creates a key in another namespace');
@@ -67,11 +64,9 @@ export class KeysService {
    * Records `key.revoked` by the caller, with the key before and after.
    */
   async revoke(principal: Principal, id: string): Promise<void> {
-    const revoked =
-      isUuid(id) &&
-      (await this.keys.revoke(principal.namespace, id, ({ before, after }) =>
-        auditEntry(principal, 'key.revoked', { type: 'key', id }, toKeyView(before), toKeyView(after)),
-      ));
+    const revoked = await this.keys.revoke(principal.namespace, id, ({ before, after }) =>
+      auditEntry(principal, 'key.revoked', { type: 'key', id }, toKeyView(before), toKeyView(after)),
+    );
     if (!revoked) {
       throw new ApiKeyNotFoundError(id);
     }

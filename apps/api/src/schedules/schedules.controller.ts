@@ -1,25 +1,24 @@
-import { MAX_BACKFILL_OCCURRENCES, type Principal, updateJobRequestSchema } from '@meridian/domain';
+import { JobNotFoundError, MAX_BACKFILL_OCCURRENCES, type Principal, updateJobRequestSchema } from '@meridian/domain';
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
+import { type PageQuery, pageQuerySchema } from '../common/dto/page.query.js';
 import { openApiSchema, problemResponse } from '../common/openapi-schema.js';
-import { parseQuery } from '../common/parse-input.js';
-import { parseBody } from '../common/parse-input.js';
+import { ResourceIdPipe } from '../common/resource-id.pipe.js';
+import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
 import { jobViewSchema, toJobView } from '../jobs/dto/job.view.js';
-import { pageQuerySchema } from '../jobs/dto/list-jobs.query.js';
-import {
-  backfillRequestSchema,
-  backfillResultSchema,
-  occurrencePageSchema,
-  pauseRequestSchema,
-  toOccurrenceView,
-  triggerResultSchema,
-  upcomingQuerySchema,
-  upcomingSchema,
-} from '../jobs/dto/occurrence.view.js';
+import { type BackfillRequest, backfillRequestSchema, backfillResultSchema } from './dto/backfill.dto.js';
+import { occurrencePageSchema, toOccurrenceView } from './dto/occurrence.view.js';
+import { type PauseRequest, pauseRequestSchema } from './dto/pause.request.js';
+import { triggerResultSchema } from './dto/trigger.view.js';
+import { type UpcomingQuery, upcomingQuerySchema } from './dto/upcoming.query.js';
+import { upcomingSchema } from './dto/upcoming.view.js';
 import { SchedulesService } from './schedules.service.js';
 
+const jobId = new ResourceIdPipe(JobNotFoundError);
+
+/** What recurring jobs add to `/v1/jobs/:id`: preview, change, pause, resume, trigger, backfill, ledger. */
 @ApiTags('schedules')
 @Controller('v1/jobs')
 export class SchedulesController {
@@ -32,8 +31,12 @@ export class SchedulesController {
   @ApiResponse({ status: 200, schema: openApiSchema(upcomingSchema) })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
   @ApiResponse({ status: 409, ...problemResponse, description: 'The job has no schedule' })
-  upcoming(@Param('id') id: string, @Query() query: unknown, @CurrentPrincipal() principal: Principal) {
-    return this.schedules.upcoming(principal.namespace, id, parseQuery(upcomingQuerySchema, query).count);
+  upcoming(
+    @Query(new ZodValidationPipe(upcomingQuerySchema)) query: UpcomingQuery,
+    @Param('id', jobId) id: string,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    return this.schedules.upcoming(principal.namespace, id, query.count);
   }
 
   @Patch(':id')
@@ -47,7 +50,7 @@ export class SchedulesController {
   @ApiResponse({ status: 400, ...problemResponse, description: 'Invalid change' })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
   @ApiResponse({ status: 409, ...problemResponse, description: 'The job has no schedule, or none left' })
-  async update(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal) {
+  async update(@Param('id', jobId) id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal) {
     return toJobView(await this.schedules.update(principal.namespace, id, body, principal));
   }
 
@@ -62,8 +65,11 @@ export class SchedulesController {
   @ApiResponse({ status: 200, schema: openApiSchema(jobViewSchema) })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
   @ApiResponse({ status: 409, ...problemResponse, description: 'The job has no schedule, or none left' })
-  async pause(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal) {
-    const pause = parseBody(pauseRequestSchema, body ?? undefined);
+  async pause(
+    @Body(new ZodValidationPipe(pauseRequestSchema, { nullIsAbsent: true })) pause: PauseRequest,
+    @Param('id', jobId) id: string,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     const until = pause.until === undefined ? null : new Date(pause.until);
     return toJobView(await this.schedules.pause(principal.namespace, id, until, pause.note ?? null, principal));
   }
@@ -75,7 +81,7 @@ export class SchedulesController {
   @ApiResponse({ status: 200, schema: openApiSchema(jobViewSchema) })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
   @ApiResponse({ status: 409, ...problemResponse, description: 'The job has no schedule, or none left' })
-  async resume(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+  async resume(@Param('id', jobId) id: string, @CurrentPrincipal() principal: Principal) {
     return toJobView(await this.schedules.resume(principal.namespace, id, principal));
   }
 
@@ -95,7 +101,7 @@ export class SchedulesController {
     ...problemResponse,
     description: 'Not recurring, or the overlap policy forbids a run now',
   })
-  trigger(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+  trigger(@Param('id', jobId) id: string, @CurrentPrincipal() principal: Principal) {
     return this.schedules.trigger(principal.namespace, id, principal);
   }
 
@@ -117,8 +123,12 @@ export class SchedulesController {
   })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
   @ApiResponse({ status: 409, ...problemResponse, description: 'The job has no schedule' })
-  backfill(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal) {
-    return this.schedules.backfill(principal.namespace, id, body, principal);
+  backfill(
+    @Body(new ZodValidationPipe(backfillRequestSchema, { nullIsAbsent: true })) request: BackfillRequest,
+    @Param('id', jobId) id: string,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    return this.schedules.backfill(principal.namespace, id, request, principal);
   }
 
   @Get(':id/occurrences')
@@ -130,9 +140,12 @@ export class SchedulesController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiResponse({ status: 200, schema: openApiSchema(occurrencePageSchema) })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
-  async occurrences(@Param('id') id: string, @Query() query: unknown, @CurrentPrincipal() principal: Principal) {
-    const { cursor, limit } = parseQuery(pageQuerySchema, query);
-    const page = await this.schedules.occurrences(principal.namespace, id, cursor, limit);
+  async occurrences(
+    @Query(new ZodValidationPipe(pageQuerySchema)) query: PageQuery,
+    @Param('id', jobId) id: string,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    const page = await this.schedules.occurrences(principal.namespace, id, query.cursor, query.limit);
     return { items: page.items.map(toOccurrenceView), nextCursor: page.nextCursor };
   }
 }

@@ -2,8 +2,11 @@ import type { MeridianConfig } from '@meridian/config';
 import {
   type JobRecord,
   type JobWithLatestExecution,
-  OccurrenceLedgerRepository,
   type OccurrenceRecord,
+  OccurrenceRepository,
+  type RecurringJobRecord,
+  RecurringJobRepository,
+  toRecurringSchedule,
   type TriggerResult,
 } from '@meridian/db';
 import {
@@ -16,37 +19,25 @@ import {
 } from '@meridian/domain';
 import { HandlerRegistry } from '@meridian/handler-sdk';
 import { CONFIG } from '@meridian/runtime';
-import { formatInZone, nextOccurrences, parseSchedule } from '@meridian/schedule';
+import { formatInZone, nextOccurrences } from '@meridian/schedule';
 import { CancellationService } from '@meridian/services';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import type { z } from 'zod';
 
 import { type AuditAction, auditEntry } from '../audit/audit-entry.js';
-import { parseBody } from '../common/parse-input.js';
 import { toJobView } from '../jobs/dto/job.view.js';
-import {
-  backfillRequestSchema,
-  type backfillResultSchema,
-  toBackfillResult,
-  type triggerResultSchema,
-} from '../jobs/dto/occurrence.view.js';
 import { JobsService } from '../jobs/jobs.service.js';
-
-export type TriggerOutcome = z.infer<typeof triggerResultSchema>;
-export type BackfillResult = z.infer<typeof backfillResultSchema>;
-
-export interface UpcomingOccurrences {
-  timezone: string;
-  items: { nominalTime: string; local: string }[];
-}
+import { type BackfillRequest, type BackfillResult, toBackfillResult } from './dto/backfill.dto.js';
+import type { TriggerOutcome } from './dto/trigger.view.js';
+import type { UpcomingView } from './dto/upcoming.view.js';
 
 /** What recurring jobs add to a job: the preview of what comes, and the ledger of what came. */
 @Injectable()
 export class SchedulesService {
   constructor(
     private readonly jobs: JobsService,
-    private readonly ledger: OccurrenceLedgerRepository,
+    private readonly recurringJobs: RecurringJobRepository,
+    private readonly occurrenceLedger: OccurrenceRepository,
     private readonly handlers: HandlerRegistry,
     private readonly cancellations: CancellationService,
     @Inject(CONFIG) private readonly config: MeridianConfig,
@@ -54,15 +45,10 @@ export class SchedulesService {
   ) {}
 
   /** The next `count` nominal times, from the job's next tick on, with local times and offsets. */
-  async upcoming(
-    namespace: string,
-    jobId: string,
-    count: number,
-    now: Date = new Date(),
-  ): Promise<UpcomingOccurrences> {
+  async upcoming(namespace: string, jobId: string, count: number, now: Date = new Date()): Promise<UpcomingView> {
     const { job } = await this.recurring(namespace, jobId);
-    const { nextRunAt, occurrenceCount } = job.recurrence ?? { nextRunAt: null, occurrenceCount: 0 };
-    const { schedule } = parseSchedule(job.recurrence?.schedule);
+    const { nextRunAt, occurrenceCount } = job.recurrence;
+    const { schedule } = job.recurrence.schedule;
     const timezone = schedule.kind === 'cron' ? schedule.timeZone : 'UTC';
     const from = nextRunAt === null ? null : new Date(Math.min(now.getTime(), nextRunAt.getTime() - 1));
     const items = from === null ? [] : nextOccurrences(schedule, from, count, occurrenceCount);
@@ -87,20 +73,20 @@ export class SchedulesService {
     const changes = parseJobUpdate(body, this.config.api);
     const current = await this.recurring(namespace, jobId);
     const { job } = current;
-    const schedule = changes.schedule === undefined ? undefined : parseSchedule(changes.schedule).schedule;
+    const schedule = changes.schedule === undefined ? undefined : toRecurringSchedule(changes.schedule);
     if (changes.payload !== undefined) {
       changes.payload = this.handlers.parsePayload(job.handler, changes.payload);
     }
-    const updated = await this.ledger.updateRecurring(
+    const updated = await this.recurringJobs.updateRecurring(
       job.id,
       {
         ...(changes.name === undefined ? {} : { name: changes.name }),
         ...(changes.payload === undefined ? {} : { payload: changes.payload }),
-        ...(changes.schedule === undefined ? {} : { schedule: changes.schedule }),
+        ...(schedule === undefined ? {} : { schedule }),
         ...(changes.overlap === undefined ? {} : { overlap: changes.overlap }),
         ...(changes.catchUp === undefined ? {} : { catchUp: changes.catchUp }),
       },
-      (after) => (schedule === undefined ? null : (nextOccurrences(schedule, after, 1)[0] ?? null)),
+      (after) => (schedule === undefined ? null : (nextOccurrences(schedule.schedule, after, 1)[0] ?? null)),
       now,
       this.auditJob(by, 'job.updated', current),
     );
@@ -138,7 +124,7 @@ export class SchedulesService {
     const current = await this.recurring(namespace, jobId);
     const { job } = current;
     const before = toJobView(job, current.latestExecution);
-    const result = await this.ledger.trigger(job.id, now, (run) =>
+    const result = await this.recurringJobs.trigger(job.id, now, (run) =>
       auditEntry(by, 'job.triggered', { type: 'job', id: job.id }, before, toTriggerOutcome(run)),
     );
     if (result.kind === 'refused') {
@@ -150,7 +136,7 @@ export class SchedulesService {
   }
 
   /**
-   * Runs the occurrences of a past range that have not run (see OccurrenceLedgerRepository.backfill),
+   * Runs the occurrences of a past range that have not run (see RecurringJobRepository.backfill),
    * or with `dryRun` lists what would run. The range holds at most MAX_BACKFILL_OCCURRENCES
    * occurrences of the job's current schedule, within its startAt and endAt; `limit` does not apply.
    * Records `job.backfilled` by `by` with the runs it creates; a dry run changes nothing, and is
@@ -159,11 +145,10 @@ export class SchedulesService {
   async backfill(
     namespace: string,
     jobId: string,
-    body: unknown,
+    request: BackfillRequest,
     by: Principal,
     now: Date = new Date(),
   ): Promise<BackfillResult> {
-    const request = parseBody(backfillRequestSchema, body ?? undefined);
     const from = new Date(request.from);
     const to = new Date(request.to);
     if (to.getTime() > now.getTime()) {
@@ -171,7 +156,7 @@ export class SchedulesService {
     }
     const current = await this.recurring(namespace, jobId);
     const { job } = current;
-    const { schedule } = parseSchedule(job.recurrence?.schedule);
+    const { schedule } = job.recurrence.schedule;
     const nominalTimes = nextOccurrences(
       { ...schedule, limit: null },
       new Date(from.getTime() - 1),
@@ -187,7 +172,7 @@ export class SchedulesService {
       ]);
     }
     const before = toJobView(job, current.latestExecution);
-    const items = await this.ledger.backfill(
+    const items = await this.recurringJobs.backfill(
       job.id,
       nominalTimes,
       request,
@@ -218,7 +203,7 @@ export class SchedulesService {
     const current = await this.recurring(namespace, jobId);
     const { job } = current;
     const action = pause === null ? 'job.resumed' : 'job.paused';
-    if (!(await this.ledger.setPaused(job.id, pause, this.auditJob(by, action, current)))) {
+    if (!(await this.recurringJobs.setPaused(job.id, pause, this.auditJob(by, action, current)))) {
       throw new JobNotRecurringError(job.id);
     }
     return this.jobs.find(namespace, job.id);
@@ -231,12 +216,16 @@ export class SchedulesService {
   }
 
   /** The recurring job `jobId` of `namespace`, with its latest execution. */
-  private async recurring(namespace: string, jobId: string): Promise<JobWithLatestExecution> {
+  private async recurring(
+    namespace: string,
+    jobId: string,
+  ): Promise<JobWithLatestExecution & { job: RecurringJobRecord }> {
     const found = await this.jobs.get(namespace, jobId);
-    if (found.job.recurrence === null) {
+    const { recurrence } = found.job;
+    if (recurrence === null) {
       throw new JobNotRecurringError(found.job.id);
     }
-    return found;
+    return { ...found, job: { ...found.job, recurrence } };
   }
 
   async occurrences(
@@ -246,7 +235,7 @@ export class SchedulesService {
     limit: number,
   ): Promise<{ items: OccurrenceRecord[]; nextCursor: string | null }> {
     const job = await this.jobs.find(namespace, jobId);
-    return this.ledger.list(job.id, cursor, limit);
+    return this.occurrenceLedger.list(job.id, cursor, limit);
   }
 }
 

@@ -1,12 +1,21 @@
-import { createWorkflowRequestSchema, MAX_WORKFLOW_EDGES, MAX_WORKFLOW_JOBS, type Principal } from '@meridian/domain';
+import {
+  createWorkflowRequestSchema,
+  MAX_WORKFLOW_EDGES,
+  MAX_WORKFLOW_JOBS,
+  type Principal,
+  WorkflowNotFoundError,
+} from '@meridian/domain';
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { openApiSchema, problemResponse } from '../common/openapi-schema.js';
+import { ResourceIdPipe } from '../common/resource-id.pipe.js';
 import { type WorkflowView, workflowViewSchema } from './dto/workflow.view.js';
 import { WorkflowsService } from './workflows.service.js';
+
+const workflowId = new ResourceIdPipe(WorkflowNotFoundError);
 
 @ApiTags('workflows')
 @Controller('v1/workflows')
@@ -39,7 +48,7 @@ export class WorkflowsController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiResponse({ status: 200, schema: openApiSchema(workflowViewSchema) })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such workflow' })
-  get(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<WorkflowView> {
+  get(@Param('id', workflowId) id: string, @CurrentPrincipal() principal: Principal): Promise<WorkflowView> {
     return this.workflows.get(principal.namespace, id);
   }
 
@@ -50,7 +59,7 @@ export class WorkflowsController {
   @ApiResponse({ status: 200, schema: openApiSchema(workflowViewSchema) })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such workflow' })
   @ApiResponse({ status: 409, ...problemResponse, description: 'Cancelled before, or nothing left to cancel' })
-  cancel(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<WorkflowView> {
+  cancel(@Param('id', workflowId) id: string, @CurrentPrincipal() principal: Principal): Promise<WorkflowView> {
     return this.workflows.cancel(principal.namespace, id, principal);
   }
 }

@@ -2,7 +2,6 @@ import type { MeridianConfig } from '@meridian/config';
 import { WorkflowRepository } from '@meridian/db';
 import {
   type FieldIssue,
-  isUuid,
   type JobSpec,
   parseWorkflowSpec,
   type Principal,
@@ -43,7 +42,7 @@ export class WorkflowsService {
   }
 
   async get(namespace: string, id: string): Promise<WorkflowView> {
-    const workflow = isUuid(id) ? await this.workflows.find(namespace, id) : null;
+    const workflow = await this.workflows.find(namespace, id);
     if (workflow === null) {
       throw new WorkflowNotFoundError(id);
     }

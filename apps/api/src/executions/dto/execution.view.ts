@@ -1,4 +1,4 @@
-import { type AttemptRecord, ATTEMPTS_PAGE_DEFAULT, ATTEMPTS_PAGE_MAX, type ExecutionRecord } from '@meridian/db';
+import type { AttemptRecord, ExecutionRecord } from '@meridian/db';
 import { EXECUTION_STATUSES } from '@meridian/domain';
 import { z } from 'zod';
 
@@ -46,12 +46,6 @@ export type ExecutionView = z.infer<typeof executionViewSchema>;
 export const executionPageSchema = z.object({ items: z.array(executionViewSchema), nextCursor: z.string().nullable() });
 
 const isoOrNull = (date: Date | null) => date?.toISOString() ?? null;
-
-/** Query of `GET /v1/executions/:id`: which page of the execution's attempts to show with it. */
-export const executionQuerySchema = z.strictObject({
-  attemptsCursor: z.string().min(1).max(200).optional(),
-  attemptsLimit: z.coerce.number().int().min(1).max(ATTEMPTS_PAGE_MAX).default(ATTEMPTS_PAGE_DEFAULT),
-});
 
 export function toExecutionView(
   execution: ExecutionRecord,

@@ -16,3 +16,9 @@ export const keyViewSchema = z.object({
 export function toKeyView(key: ApiKeyRecord): z.infer<typeof keyViewSchema> {
   return { ...key, createdAt: key.createdAt.toISOString(), revokedAt: key.revokedAt?.toISOString() ?? null };
 }
+
+/** A key just created: the only answer that holds the key itself. */
+export const createdKeyViewSchema = keyViewSchema.extend({
+  key: z.string().describe('The key itself: shown this once'),
+});
+export type CreatedKeyView = z.infer<typeof createdKeyViewSchema>;

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { DatabaseHealthRepository } from '@meridian/db';
 import type { PinoLogger } from 'nestjs-pino';
 
-import { DatabaseOutage } from './database-outage.service.js';
+import { DatabaseOutage } from './database-outage.js';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
 const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });

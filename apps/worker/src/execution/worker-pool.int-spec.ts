@@ -7,9 +7,9 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { PinoLogger } from 'nestjs-pino';
 
-import { DatabaseOutage } from './database-outage.service.js';
-import type { ExecutionRunner } from './execution-runner.service.js';
-import { WorkerPool } from './worker-pool.service.js';
+import { DatabaseOutage } from './database-outage.js';
+import type { ExecutionRunner } from './execution-runner.js';
+import { WorkerPool } from './worker-pool.js';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
 

@@ -7,8 +7,8 @@ import type { Redis } from 'ioredis';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
 import { CANCELLED_BY_USER, WORKER_SHUTDOWN } from './abort-reasons.js';
-import { DatabaseOutage } from './database-outage.service.js';
-import { ExecutionRunner } from './execution-runner.service.js';
+import { DatabaseOutage } from './database-outage.js';
+import { ExecutionRunner } from './execution-runner.js';
 import { RetryScheduledError } from './retry-scheduled.error.js';
 
 /**

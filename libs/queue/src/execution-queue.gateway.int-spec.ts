@@ -4,8 +4,8 @@ import { deleteRedisPrefix, TEST_REDIS_URL, testRedisPrefix, waitFor } from '@me
 import { type Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 
-import { ExecutionQueueGateway, TICK_LEAD_MS, UnknownQueueAtDispatchError } from './execution-queue.gateway.js';
-import { fromExecutionRunData, JobName, MERIDIAN_BACKOFF, TICK_QUEUE, tickJobId } from './job-catalog.js';
+import { ExecutionQueueGateway, UnknownQueueAtDispatchError } from './execution-queue.gateway.js';
+import { fromExecutionRunData, JobName, MERIDIAN_BACKOFF } from './job-catalog.js';
 import { createRedisConnection } from './redis-connection.factory.js';
 
 function aDispatch(overrides: Partial<ExecutionDispatch> = {}): ExecutionDispatch {
@@ -270,33 +270,6 @@ describe(ExecutionQueueGateway.name, () => {
       await sut.requeue([dispatch]);
 
       expect(await queue.getJobState(dispatch.executionId)).toBe('prioritized');
-    });
-  });
-
-  describe('ticks', () => {
-    it('should hand a tick over a lead ahead of its nominal time, keyed by job and time, once', async () => {
-      const ticks = new Queue(TICK_QUEUE, { connection: redis, prefix });
-      const now = Date.now();
-      const tick = { jobId: newId(), nominalTime: new Date(now + 60_000) };
-
-      await sut.armTicks([tick, tick], now);
-
-      const armed = await ticks.getJob(tickJobId(tick));
-      expect(await ticks.getJobState(tickJobId(tick))).toBe('delayed');
-      expect(armed?.opts.delay).toBe(60_000 - TICK_LEAD_MS);
-      expect(await ticks.getJobCounts('delayed')).toEqual({ delayed: 1 });
-      await ticks.close();
-    });
-
-    it('should not delay a tick due within the lead', async () => {
-      const ticks = new Queue(TICK_QUEUE, { connection: redis, prefix });
-      const now = Date.now();
-      const tick = { jobId: newId(), nominalTime: new Date(now + TICK_LEAD_MS / 2) };
-
-      await sut.armTicks([tick], now);
-
-      expect(await ticks.getJobState(tickJobId(tick))).not.toBe('delayed');
-      await ticks.close();
     });
   });
 });

@@ -9,3 +9,5 @@ export * from './redis-channel.js';
 export * from './redis-connection.factory.js';
 export * from './redis-data-loss.detector.js';
 export * from './stall-detection.js';
+export * from './tick-queue.gateway.js';
+export * from './tick-queue.worker.js';

@@ -1,4 +1,5 @@
 import type { ExecutionDispatch } from '@meridian/domain';
+import type { BackoffOptions, JobsOptions, KeepJobs } from 'bullmq';
 import { z } from 'zod';
 
 /** Names of the BullMQ jobs Meridian enqueues. Dotted values, never class names. */
@@ -40,19 +41,70 @@ const executionRunData = z.object({
   }),
 });
 
-/**
- * The one job catalog: each job name with the schema of its data. Evolve a schema only by adding
- * optional fields: jobs already in Redis were written with the old one.
- */
 const scheduleTickData = z.object({
   jobId: z.uuid(),
   nominalTime: z.iso.datetime({ offset: true }),
 });
 
+/**
+ * Everything BullMQ is told about the jobs of one name, beside each job's id, delay and priority.
+ * `queue` and `attempts` read the job's own data: an execution goes to the queue and runs as many
+ * attempts as its job says.
+ */
+export interface JobPolicy<Data extends z.ZodType> {
+  /**
+   * Schema of the job's data. Evolve it only by adding optional fields: jobs already in Redis were
+   * written with the old one.
+   */
+  data: Data;
+  queue(data: z.output<Data>): string;
+  attempts(data: z.output<Data>): number;
+  backoff: BackoffOptions;
+  /** How long BullMQ keeps a job that completed. Postgres keeps the history, so Redis need not. */
+  removeOnComplete: KeepJobs;
+  /** How long BullMQ keeps a job that failed for good. */
+  removeOnFail: KeepJobs;
+}
+
+function jobPolicy<Data extends z.ZodType>(policy: JobPolicy<Data>): JobPolicy<Data> {
+  return policy;
+}
+
+/** The one job catalog: each job name with the schema of its data and its queue policy. */
 export const jobCatalog = {
-  [JobName.ExecutionRun]: { data: executionRunData },
-  [JobName.ScheduleTick]: { data: scheduleTickData },
-} as const satisfies Record<JobName, { data: z.ZodType }>;
+  [JobName.ExecutionRun]: jobPolicy({
+    data: executionRunData,
+    queue: (run) => run.queue,
+    attempts: (run) => run.retry.maxAttempts,
+    // The worker computes each delay with the domain's backoff math and records it in Postgres.
+    backoff: { type: MERIDIAN_BACKOFF },
+    // Kept a while so the admin UI can show finished executions.
+    removeOnComplete: { age: 24 * 3600, count: 10_000 },
+    removeOnFail: { age: 7 * 24 * 3600, count: 50_000 },
+  }),
+  [JobName.ScheduleTick]: jobPolicy({
+    data: scheduleTickData,
+    queue: () => TICK_QUEUE,
+    // A failed tick (Postgres down) is retried; the reconciler re-arms one that gave up.
+    attempts: () => 10,
+    backoff: { type: 'exponential', delay: 500 },
+    removeOnComplete: { age: 3600, count: 10_000 },
+    removeOnFail: { age: 24 * 3600 },
+  }),
+} as const satisfies Record<JobName, JobPolicy<z.ZodType>>;
+
+/** The options the catalog sets on a job: its attempts, backoff and retention. */
+export function catalogJobOptions<Data extends z.ZodType>(
+  policy: JobPolicy<Data>,
+  data: z.output<Data>,
+): Pick<JobsOptions, 'attempts' | 'backoff' | 'removeOnComplete' | 'removeOnFail'> {
+  return {
+    attempts: policy.attempts(data),
+    backoff: policy.backoff,
+    removeOnComplete: policy.removeOnComplete,
+    removeOnFail: policy.removeOnFail,
+  };
+}
 
 export type ExecutionRunData = z.infer<typeof executionRunData>;
 

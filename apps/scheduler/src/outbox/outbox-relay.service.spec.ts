@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { MeridianConfig } from '@meridian/config';
 import type { OutboxRepository, SqlClient } from '@meridian/db';
-import type { ExecutionQueueGateway } from '@meridian/queue';
+import type { ExecutionQueueGateway, TickQueueGateway } from '@meridian/queue';
 import type { PinoLogger } from 'nestjs-pino';
 
 import { OutboxRelayService } from './outbox-relay.service.js';
@@ -35,6 +35,7 @@ describe(OutboxRelayService.name, () => {
     new OutboxRelayService(
       outbox,
       {} as ExecutionQueueGateway,
+      {} as TickQueueGateway,
       {} as SqlClient,
       config,
       silent as unknown as PinoLogger,
@@ -100,6 +101,7 @@ describe(OutboxRelayService.name, () => {
     const sut = new OutboxRelayService(
       outbox as unknown as OutboxRepository,
       {} as ExecutionQueueGateway,
+      {} as TickQueueGateway,
       sql as unknown as SqlClient,
       config,
       logger as unknown as PinoLogger,

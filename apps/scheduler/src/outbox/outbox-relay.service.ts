@@ -1,6 +1,6 @@
 import type { MeridianConfig } from '@meridian/config';
 import { OutboxRepository, type SqlClient } from '@meridian/db';
-import { ExecutionQueueGateway } from '@meridian/queue';
+import { ExecutionQueueGateway, TickQueueGateway } from '@meridian/queue';
 import { BackgroundLoop, CONFIG, OutageBackoff, SQL } from '@meridian/runtime';
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
@@ -35,6 +35,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
   constructor(
     private readonly outbox: OutboxRepository,
     private readonly queues: ExecutionQueueGateway,
+    private readonly ticks: TickQueueGateway,
     @Inject(SQL) private readonly sql: SqlClient,
     @Inject(CONFIG) private readonly config: MeridianConfig,
     @InjectPinoLogger(OutboxRelayService.name) private readonly logger: PinoLogger,
@@ -133,7 +134,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
   async relayOnce(): Promise<number> {
     const { batchSize } = this.config.outbox;
     const executions = await this.outbox.relayBatch(batchSize, (items) => this.queues.enqueue(items));
-    const ticks = await this.outbox.relayArmBatch(batchSize, (items) => this.queues.armTicks(items));
+    const ticks = await this.outbox.relayArmBatch(batchSize, (items) => this.ticks.armTicks(items));
     const claimed = Math.max(executions.claimed, ticks.claimed);
     const dispatched = executions.dispatched + ticks.dispatched;
     if (claimed > 0) {

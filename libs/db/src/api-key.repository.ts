@@ -1,6 +1,6 @@
 import { generateApiKey, newId, type Scope } from '@meridian/domain';
 
-import { appendAuditEntries, type AuditOf } from './audit-entries.js';
+import { appendAuditEntries, type AuditOf } from './internal/audit-entries.js';
 import type { Database } from './postgres.js';
 import { type SqlClient, type Statement, statementsIn } from './sql-client.js';
 

@@ -1,5 +1,5 @@
-import { appendAuditRows, type NewAuditEntry, toAuditRow } from './audit-entries.js';
-import { decodeCursor, toPage } from './pagination.js';
+import { appendAuditRows, type NewAuditEntry, toAuditRow } from './internal/audit-entries.js';
+import { decodeCursor, toPage } from './internal/pagination.js';
 import type { Database } from './postgres.js';
 import type { Page } from './records.js';
 import type { SqlClient } from './sql-client.js';

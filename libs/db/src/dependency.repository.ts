@@ -1,21 +1,14 @@
-import { decideRelease, type DependencyFailurePolicy, ExecutionStatus, failsWorkflow, newId } from '@meridian/domain';
+import { type ExecutionStatus, failsWorkflow } from '@meridian/domain';
 
-import type { Prisma } from '../generated/client/index.js';
-import {
-  cancelExecutions,
-  type CancelledExecution,
-  createExecutions,
-  lockJobsInIdOrder,
-  releaseBlocked,
-  skipBlocked,
-} from './execution-transitions.js';
-import { groupBy } from './group-by.js';
+import { Prisma } from '../generated/client/index.js';
+import { fromStoredPolicy, releaseReady, type StoredDependencyPolicy } from './internal/dependency-graph.js';
+import { cancelExecutions, lockJobsInIdOrder } from './internal/execution-transitions.js';
+import { groupBy } from './internal/group-by.js';
+import { latestExecutionOf } from './internal/latest-execution.js';
+import { byQueue, ENDED_STATUSES } from './internal/unfinished-executions.js';
 import type { Database } from './postgres.js';
-import { type SqlClient, type SqlTransaction, type Statement, statementsIn } from './sql-client.js';
-import { byQueue, ENDED_STATUSES, UNFINISHED_STATUSES } from './unfinished-executions.js';
-
-type Tx = Prisma.TransactionClient;
-type Runner = Pick<SqlTransaction, 'query'>;
+import type { CancelledExecutions } from './records.js';
+import { type SqlClient, type Statement, type StatementRunner } from './sql-client.js';
 
 /**
  * The jobs job $1 depends on, each with its key (workflow key, or job id) and how its latest
@@ -28,23 +21,12 @@ const PARENTS_OF: Statement = {
     SELECT COALESCE(p.workflow_key, p.id::text) AS key, p.id AS job_id, latest.status, latest.result
       FROM job_dependencies d
       JOIN jobs p ON p.id = d.depends_on_job_id
-      JOIN LATERAL (SELECT x.status, x.result FROM executions x WHERE x.job_id = p.id ORDER BY x.id DESC LIMIT 1) latest
-        ON true
+      JOIN LATERAL ${latestExecutionOf('p.id', 'x.status, x.result')} latest ON true
      WHERE d.job_id = $1`,
 };
 
 /** Times a settle step runs again after a deadlock before it fails (and the reconciler settles it). */
 const SETTLE_RETRIES = 5;
-type StoredPolicy = 'SKIP' | 'CONTINUE' | 'FAIL_WORKFLOW';
-
-export const toStoredPolicy = (policy: DependencyFailurePolicy) => policy.toUpperCase() as StoredPolicy;
-const fromStoredPolicy = (policy: StoredPolicy) => policy.toLowerCase() as DependencyFailurePolicy;
-
-/** Executions cancelled because their workflow failed, with their queue, for the caller to tell Redis. */
-export interface WorkflowCancellation {
-  queue: string;
-  executions: CancelledExecution[];
-}
 
 /** What settling an ended execution did, beyond the counts. */
 export interface SettleResult {
@@ -53,7 +35,7 @@ export interface SettleResult {
   /** Dependents skipped (each settled in turn, so skips carry through the graph). */
   skipped: number;
   /** Jobs cancelled by a `fail_workflow` edge. */
-  cancelled: WorkflowCancellation[];
+  cancelled: CancelledExecutions[];
 }
 
 /**
@@ -116,8 +98,7 @@ export class DependencyRepository {
     const rows = await this.db.$queryRaw<{ id: string }[]>`
       SELECT e.id
         FROM (SELECT DISTINCT d.depends_on_job_id AS job_id FROM job_dependencies d) p
-        JOIN LATERAL (SELECT x.id, x.status, x.dependents_notified FROM executions x
-                       WHERE x.job_id = p.job_id ORDER BY x.id DESC LIMIT 1) e ON true
+        JOIN LATERAL ${Prisma.raw(latestExecutionOf('p.job_id', 'x.id, x.status, x.dependents_notified'))} e ON true
        WHERE e.status = ANY(${ENDED_STATUSES}::"ExecutionStatus"[]) AND NOT e.dependents_notified
        ORDER BY e.id
        LIMIT ${limit}`;
@@ -179,24 +160,6 @@ const COUNT_DOWN: Statement = {
     RETURNING c.id, c.dependencies_remaining`,
 };
 
-/** The BLOCKED executions of the jobs $1. */
-const BLOCKED_OF_JOBS: Statement = {
-  name: 'meridian_blocked_of_jobs',
-  text: `SELECT id FROM executions WHERE job_id = ANY($1::uuid[]) AND status = 'BLOCKED'`,
-};
-
-/** The edges into the BLOCKED executions of the jobs $1, with how each dependency's latest execution ended. */
-const EDGES_INTO_BLOCKED: Statement = {
-  name: 'meridian_edges_into_blocked',
-  text: `
-    SELECT b.id AS execution_id, d.on_failure, COALESCE(p.workflow_key, p.id::text) AS key, latest.status
-      FROM job_dependencies d
-      JOIN executions b ON b.job_id = d.job_id AND b.status = 'BLOCKED'
-      JOIN jobs p ON p.id = d.depends_on_job_id
-      JOIN LATERAL (SELECT x.status FROM executions x WHERE x.job_id = p.id ORDER BY x.id DESC LIMIT 1) latest ON true
-     WHERE d.job_id = ANY($1::uuid[])`,
-};
-
 /** Marks workflow $1 failed at $2, once (not when cancelled). Output: a row when it was marked now. */
 const MARK_WORKFLOW_FAILED: Statement = {
   name: 'meridian_mark_workflow_failed',
@@ -213,10 +176,10 @@ const MARK_WORKFLOW_FAILED: Statement = {
  * reached zero. Returns what it released, skipped and cancelled; the caller settles the last two.
  */
 async function settleStep(
-  tx: Runner,
+  tx: StatementRunner,
   executionIds: readonly string[],
   now: Date,
-): Promise<{ released: string[]; skipped: string[]; cancelled: WorkflowCancellation[] }> {
+): Promise<{ released: string[]; skipped: string[]; cancelled: CancelledExecutions[] }> {
   const ended = await tx.query<{ id: string; job_id: string; status: ExecutionStatus }>(MARK_COUNTED, [executionIds]);
   if (ended.length === 0) {
     return { released: [], skipped: [], cancelled: [] };
@@ -224,12 +187,12 @@ async function settleStep(
   const endedJobs = ended.map((execution) => execution.job_id);
   const outgoing = await tx.query<{
     job_id: string;
-    on_failure: StoredPolicy;
+    on_failure: StoredDependencyPolicy;
     workflow_id: string | null;
     key: string;
   }>(OUTGOING_EDGES, [endedJobs]);
   const edgesOf = groupBy(outgoing, (edge) => edge.job_id);
-  const cancelled: WorkflowCancellation[] = [];
+  const cancelled: CancelledExecutions[] = [];
   for (const execution of ended) {
     const edges = edgesOf.get(execution.job_id) ?? [];
     const workflowId = edges[0]?.workflow_id ?? null;
@@ -250,59 +213,16 @@ async function settleStep(
 }
 
 /**
- * Releases the BLOCKED executions of `jobIds` (jobs whose dependencies have all ended): each runs,
- * through the outbox, or is SKIPPED, as {@link decideRelease} says. Conditional on BLOCKED, so a
- * job released twice changes nothing the second time. Returns the execution ids of each kind.
- */
-export async function releaseReady(
-  tx: Runner,
-  jobIds: string[],
-  now: Date,
-): Promise<{ released: string[]; skipped: string[] }> {
-  if (jobIds.length === 0) {
-    return { released: [], skipped: [] };
-  }
-  const blocked = await tx.query<{ id: string }>(BLOCKED_OF_JOBS, [jobIds]);
-  const edges = await tx.query<{
-    execution_id: string;
-    on_failure: StoredPolicy;
-    key: string;
-    status: ExecutionStatus;
-  }>(EDGES_INTO_BLOCKED, [jobIds]);
-  const byExecution = groupBy(edges, (edge) => edge.execution_id);
-  const run: string[] = [];
-  const skip: { id: string; reason: string }[] = [];
-  for (const { id: execution } of blocked) {
-    const dependencies = byExecution.get(execution) ?? [];
-    const decision = decideRelease(
-      dependencies.map((edge) => ({ status: edge.status, onFailure: fromStoredPolicy(edge.on_failure) })),
-    );
-    if (decision === 'run') {
-      run.push(execution);
-    } else {
-      const failed = dependencies.filter((edge) => edge.status !== 'SUCCEEDED');
-      skip.push({
-        id: execution,
-        reason: failed.map((edge) => `"${edge.key}" ended ${edge.status}`).join(', '),
-      });
-    }
-  }
-  const released = await releaseBlocked(tx, run, now);
-  const skipped = await skipBlocked(tx, skip, now);
-  return { released, skipped };
-}
-
-/**
  * Fails a workflow (once) and cancels each of its jobs that has not started: blocked, pending,
  * queued or waiting to retry. Running jobs finish.
  */
 async function failWorkflow(
-  tx: Runner,
+  tx: StatementRunner,
   workflowId: string,
   failedKey: string,
   failedStatus: ExecutionStatus,
   now: Date,
-): Promise<WorkflowCancellation[]> {
+): Promise<CancelledExecutions[]> {
   const marked = await tx.query(MARK_WORKFLOW_FAILED, [workflowId, now]);
   if (marked.length === 0) {
     return [];
@@ -312,104 +232,4 @@ async function failWorkflow(
     message: `cancelled: job "${failedKey}" of the workflow ended ${failedStatus}`,
   });
   return byQueue(cancelled);
-}
-
-/** A job of a workflow, or a job created alone with dependencies, ready to be stored. */
-export interface DependentJobRows {
-  jobId: string;
-  executionId: string;
-  /** Ids of the jobs it depends on, with each edge's effective policy. */
-  dependsOn: { jobId: string; onFailure: DependencyFailurePolicy }[];
-}
-
-/** Stores the edges $1 → $2 (aligned) with their failure policies $3. */
-const INSERT_EDGES: Statement = {
-  name: 'meridian_insert_edges',
-  text: `
-    INSERT INTO job_dependencies (job_id, depends_on_job_id, on_failure)
-    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::"DependencyFailurePolicy"[])`,
-};
-
-/** Stores the edges of `jobs` (their jobs and BLOCKED executions already exist). */
-export async function insertEdges(tx: Runner, jobs: DependentJobRows[]): Promise<void> {
-  const edges = jobs.flatMap((job) =>
-    job.dependsOn.map((dependency) => ({
-      jobId: job.jobId,
-      dependsOnJobId: dependency.jobId,
-      onFailure: toStoredPolicy(dependency.onFailure),
-    })),
-  );
-  if (edges.length > 0) {
-    await tx.query(INSERT_EDGES, [
-      edges.map((edge) => edge.jobId),
-      edges.map((edge) => edge.dependsOnJobId),
-      edges.map((edge) => edge.onFailure),
-    ]);
-  }
-}
-
-/**
- * Makes way for a retry of `jobId`: the job, the jobs its workflow cancelled when it failed (the
- * workflow is no longer failed), and every job downstream of those that was skipped or cancelled
- * for it get a new BLOCKED execution, with their dependencies counted again; those with nothing left
- * to wait for are released at once. Returns the new execution of `jobId`.
- */
-export async function resetForRetry(
-  tx: Tx,
-  job: { id: string; namespace: string; workflowId: string | null },
-  now: Date,
-): Promise<string> {
-  const seeds = [job.id];
-  if (job.workflowId !== null) {
-    const failed = await tx.$queryRaw<{ id: string }[]>`
-      WITH resumed AS (
-        UPDATE workflows SET failed_at = NULL, updated_at = ${now}
-         WHERE id = ${job.workflowId}::uuid AND failed_at IS NOT NULL
-        RETURNING id
-      )
-      SELECT j.id FROM jobs j JOIN resumed r ON j.workflow_id = r.id
-        JOIN LATERAL (SELECT x.status, x.last_error FROM executions x WHERE x.job_id = j.id ORDER BY x.id DESC LIMIT 1) l
-          ON true
-       WHERE l.status = 'CANCELLED' AND l.last_error->>'code' = 'workflow_failed'`;
-    seeds.push(...failed.map((row) => row.id).filter((id) => id !== job.id));
-  }
-  const reset = await tx.$queryRaw<{ id: string }[]>`
-    WITH RECURSIVE reset(id) AS (
-      SELECT unnest(${seeds}::uuid[])
-      UNION
-      SELECT d.job_id FROM job_dependencies d JOIN reset r ON d.depends_on_job_id = r.id
-        JOIN LATERAL (SELECT x.status, x.last_error FROM executions x WHERE x.job_id = d.job_id ORDER BY x.id DESC LIMIT 1) l
-          ON true
-       WHERE l.status = 'SKIPPED' OR (l.status = 'CANCELLED' AND l.last_error->>'code' = 'workflow_failed')
-    )
-    SELECT id FROM reset`;
-  const executions = new Map(reset.map((row) => [row.id, newId()]));
-  await createExecutions(
-    statementsIn(tx),
-    [...executions].map(([jobId, executionId]) => ({
-      id: executionId,
-      jobId,
-      namespace: job.namespace,
-      status: ExecutionStatus.Blocked,
-      scheduledFor: now,
-    })),
-    now,
-  );
-  const counted = await tx.$queryRaw<{ id: string; dependencies_remaining: number }[]>`
-    UPDATE jobs c
-       SET updated_at = ${now},
-           dependencies_remaining = (
-             SELECT count(*) FROM job_dependencies d
-               JOIN LATERAL (SELECT x.status, x.dependents_notified FROM executions x
-                              WHERE x.job_id = d.depends_on_job_id ORDER BY x.id DESC LIMIT 1) p ON true
-              WHERE d.job_id = c.id
-                AND (p.status = ANY(${UNFINISHED_STATUSES}::"ExecutionStatus"[]) OR NOT p.dependents_notified))
-     WHERE c.id = ANY(${[...executions.keys()]}::uuid[])
-    RETURNING c.id, c.dependencies_remaining`;
-  await releaseReady(
-    statementsIn(tx),
-    counted.filter((row) => row.dependencies_remaining === 0).map((row) => row.id),
-    now,
-  );
-  return executions.get(job.id) as string;
 }

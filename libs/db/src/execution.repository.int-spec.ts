@@ -4,7 +4,7 @@ import { aNewJob, createTestDatabase, type TestDatabase } from '@meridian/testin
 import pg from 'pg';
 
 import { ExecutionRepository } from './execution.repository.js';
-import { finishAttempts, markQueued, startAttempts } from './execution-transitions.js';
+import { finishAttempts, markQueued, startAttempts } from './internal/execution-transitions.js';
 import { JobRepository } from './job.repository.js';
 import { connectPostgres, type Database, type Postgres } from './postgres.js';
 import type { SqlTransaction, Statement } from './sql-client.js';

@@ -6,26 +6,25 @@ import {
   toStorableJson,
 } from '@meridian/domain';
 
-import { appendAuditEntries, type AuditOf } from './audit-entries.js';
-import { resetForRetry } from './dependency.repository.js';
-import { DISPATCH_COLUMNS, type DispatchRow, toDispatch } from './dispatch-row.js';
+import { GroupCommit } from './group-commit.js';
+import { appendAuditEntries, type AuditOf } from './internal/audit-entries.js';
+import { resetForRetry } from './internal/dependency-graph.js';
+import { DISPATCH_COLUMNS, type DispatchRow, toDispatch } from './internal/dispatch-row.js';
 import {
   assertAttemptEnd,
   type AttemptEnd,
   type AttemptResult,
   type AttemptStart,
   cancelExecutions,
-  type CancelledExecution,
   finishAttempts,
   releaseAttempt,
   startAttempts,
-} from './execution-transitions.js';
-import { GroupCommit } from './group-commit.js';
-import { findJobsWithLatestExecution, type JobWithLatestExecution } from './job.repository.js';
-import { toAttemptRecord, toExecutionRecord } from './mappers.js';
-import { decodeAttemptCursor, decodeCursor, encodeAttemptCursor, toPage } from './pagination.js';
+} from './internal/execution-transitions.js';
+import { findJobsWithLatestExecution } from './internal/job-reads.js';
+import { toAttemptRecord, toExecutionRecord } from './internal/mappers.js';
+import { decodeAttemptCursor, decodeCursor, encodeAttemptCursor, toPage } from './internal/pagination.js';
 import type { Database } from './postgres.js';
-import type { AttemptRecord, ExecutionRecord, Page } from './records.js';
+import type { AttemptRecord, CancelledExecution, ExecutionRecord, JobWithLatestExecution, Page } from './records.js';
 import { type SqlClient, statementsIn } from './sql-client.js';
 
 /** Attempts shown with an execution when the request does not say. */
@@ -65,8 +64,10 @@ const byExecutionId = <T extends { executionId: string }>(items: readonly T[]) =
 
 /**
  * Executions as the API and the worker see them: reads, and the worker's attempt starts and ends,
- * batched by group commit. Every status write goes through execution-transitions.ts, the one place
- * execution state is written, whose guards come from the state machine.
+ * batched by group commit. Like every repository, it creates executions and moves their status
+ * only through internal/execution-transitions.ts, whose guards come from the state machine (its
+ * spec fails on such a write anywhere else in libs/db). Other columns are written elsewhere too:
+ * `dependents_notified` by DependencyRepository.settle, and a job's delete removes its executions.
  */
 export class ExecutionRepository {
   /** Attempt starts and ends of concurrent deliveries share statements and commits (group commit). */

@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type ExecutionStatus, newId, ValidationError } from '@meridian/domain';
 import { aJobSpec, aNewJob, createTestDatabase, type TestDatabase } from '@meridian/testing';
 
+import { toExecutionRecord, toJobRecord } from './internal/mappers.js';
 import { JobRepository, type NewBatchJob, STATUS_SCAN_LIMIT } from './job.repository.js';
-import { toExecutionRecord, toJobRecord } from './mappers.js';
 import { connectPostgres, type Database, type Postgres } from './postgres.js';
+import { toRecurringSchedule } from './records.js';
 
 /** createTestDatabase() retries while other test runs clone the shared template; bound it above that. */
 const CLONE_TIMEOUT_MS = 30_000;
@@ -356,7 +357,7 @@ describe(JobRepository.name, () => {
         jobId: newId(),
         namespace: 'default',
         spec,
-        schedule: spec.recurrence?.schedule,
+        schedule: toRecurringSchedule(spec.recurrence?.schedule),
         firstRunAt: new Date(Date.now() + 60_000),
         overlap: 'skip',
         catchUp: { policy: 'skip', windowMs: 60_000, max: 100 },
@@ -435,7 +436,7 @@ describe(JobRepository.name, () => {
       kind: 'recurring',
       jobId: newId(),
       spec: aJobSpec(),
-      schedule: { every: '1m' },
+      schedule: toRecurringSchedule({ every: '1m' }),
       firstRunAt: new Date('2030-01-01T00:00:00.000Z'),
       overlap: 'skip',
       catchUp: { policy: 'skip', windowMs: 0, max: 100 },

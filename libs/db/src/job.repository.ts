@@ -7,44 +7,23 @@ import {
   RecurringJobQuotaExceededError,
 } from '@meridian/domain';
 
-import type { Execution, Job } from '../generated/client/index.js';
-import { appendAuditEntries, type AuditOf, type NewAuditEntry, toAuditRow } from './audit-entries.js';
 import { GroupCommit } from './group-commit.js';
+import { appendAuditEntries, type AuditOf, type NewAuditEntry, toAuditRow } from './internal/audit-entries.js';
 import {
   type InsertedJob,
   insertedRecords,
   insertJobs,
   type NewOneOffJob,
   type NewRecurringJob,
-  type StatementRunner,
   type TimedNewJob,
-} from './job-insert.js';
-import { EXECUTION_SELECT, fieldsWithPrefix, JOB_SELECT, toExecutionRecord, toJobRecord } from './mappers.js';
-import { decodeCursor, encodeCursor, toPage } from './pagination.js';
+} from './internal/job-insert.js';
+import { findJobsWithLatestExecution } from './internal/job-reads.js';
+import { toJobRecord } from './internal/mappers.js';
+import { decodeCursor, encodeCursor, toPage } from './internal/pagination.js';
+import { allotRecurringQuota, type QuotaRefusal } from './internal/recurring-quota.js';
 import type { Database } from './postgres.js';
-import type { ExecutionRecord, JobRecord, Page } from './records.js';
-import { allotRecurringQuota, type QuotaRefusal } from './recurring-quota.js';
-import type { SqlClient, Statement } from './sql-client.js';
-
-/**
- * The jobs $1 of namespace $2, each with its latest execution (columns prefixed `e.`, all null when
- * it has none). The read of every job route and of a batch replay; served by the primary key and
- * the (job_id, id) index.
- */
-const FIND_JOBS_WITH_LATEST_EXECUTION: Statement = {
-  name: 'meridian_find_jobs_with_latest_execution',
-  text: `
-    SELECT ${JOB_SELECT('j')}, ${EXECUTION_SELECT('e', 'e.')}
-      FROM jobs j
-      LEFT JOIN LATERAL (SELECT * FROM executions x WHERE x.job_id = j.id ORDER BY x.id DESC LIMIT 1) e ON true
-     WHERE j.id = ANY($1::uuid[]) AND j.namespace = $2`,
-};
-
-/** A job with its latest execution (null before its first). */
-export interface JobWithLatestExecution {
-  job: JobRecord;
-  latestExecution: ExecutionRecord | null;
-}
+import type { ExecutionRecord, JobRecord, JobWithLatestExecution, Page } from './records.js';
+import type { SqlClient, Statement, StatementRunner } from './sql-client.js';
 
 /** A one-off job as the create path hands it over (see {@link JobRepository.createWithFirstExecution}). */
 export type NewJobInput = Omit<NewOneOffJob, 'kind'>;
@@ -347,29 +326,6 @@ export class JobRepository {
       return deleted.length > 0;
     }, 4);
   }
-}
-
-/**
- * Jobs of `namespace` by id, each with its latest execution, in the order of `ids`, read with
- * `runner`: the pool, or the transaction of a change that records the job as it left it.
- */
-export async function findJobsWithLatestExecution(
-  runner: StatementRunner,
-  namespace: string,
-  ids: readonly string[],
-): Promise<JobWithLatestExecution[]> {
-  const rows = await runner.query<Record<string, unknown>>(FIND_JOBS_WITH_LATEST_EXECUTION, [ids, namespace]);
-  const byId = new Map(
-    rows.map((row) => {
-      const execution = fieldsWithPrefix(row, 'e.');
-      const found = {
-        job: toJobRecord(row as unknown as Job),
-        latestExecution: execution.id === null ? null : toExecutionRecord(execution as unknown as Execution),
-      };
-      return [found.job.id, found];
-    }),
-  );
-  return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
 /**

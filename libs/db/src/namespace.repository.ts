@@ -1,6 +1,6 @@
 import { generateWebhookSecret } from '@meridian/domain';
 
-import { appendAuditEntries, type AuditOf, type NewAuditEntry } from './audit-entries.js';
+import { appendAuditEntries, type AuditOf, type NewAuditEntry } from './internal/audit-entries.js';
 import type { Database } from './postgres.js';
 import { statementsIn } from './sql-client.js';
 

@@ -1,10 +1,10 @@
 import type { ExecutionDispatch } from '@meridian/domain';
 
-import { DISPATCH_COLUMNS_SQL, type DispatchRow, toDispatch } from './dispatch-row.js';
-import { markQueued } from './execution-transitions.js';
+import { DISPATCH_COLUMNS_SQL, type DispatchRow, toDispatch } from './internal/dispatch-row.js';
+import { markQueued } from './internal/execution-transitions.js';
+import { UNFINISHED_STATUSES } from './internal/unfinished-executions.js';
 import type { Database } from './postgres.js';
 import type { SqlClient, SqlTransaction, Statement } from './sql-client.js';
-import { UNFINISHED_STATUSES } from './unfinished-executions.js';
 
 export interface RelayBatchResult {
   /** Outbox rows consumed. */

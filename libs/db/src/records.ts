@@ -6,6 +6,7 @@ import {
   type OverlapPolicy,
   type RetryPolicy,
 } from '@meridian/domain';
+import { type ParsedSchedule, parseSchedule, type ScheduleRequest } from '@meridian/schedule';
 
 /** A job as stored, with its policies in domain shape. */
 export interface JobRecord {
@@ -22,9 +23,9 @@ export interface JobRecord {
   idempotencyKey: string | null;
   requestHash: string | null;
   status: ExecutionStatus;
-  /** Recurring jobs only: the validated schedule request and where it stands. */
+  /** Recurring jobs only: the schedule and where it stands. */
   recurrence: {
-    schedule: unknown;
+    schedule: RecurringSchedule;
     state: 'ACTIVE' | 'PAUSED' | 'COMPLETED';
     pausedUntil: Date | null;
     pauseNote: string | null;
@@ -35,6 +36,33 @@ export interface JobRecord {
   } | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** A job with its latest execution (null before its first). */
+export interface JobWithLatestExecution {
+  job: JobRecord;
+  latestExecution: ExecutionRecord | null;
+}
+
+/** A job with a schedule: its `recurrence` is set. */
+export type RecurringJobRecord = JobRecord & { recurrence: NonNullable<JobRecord['recurrence']> };
+
+/**
+ * A recurring job's schedule: the request as the client gave it, which is what is stored and what
+ * the API answers with, and the schedule it describes, parsed once where it enters or leaves
+ * Postgres so that no caller parses it again.
+ */
+export interface RecurringSchedule extends ParsedSchedule {
+  /** The schedule request as given at create time (or by the change that set it), unchanged. */
+  definition: ScheduleRequest;
+}
+
+/**
+ * The schedule `definition` describes, with the definition. Throws ValidationError (fields under
+ * `prefix`) when it is not a valid schedule request.
+ */
+export function toRecurringSchedule(definition: unknown, prefix?: string): RecurringSchedule {
+  return { definition: definition as ScheduleRequest, ...parseSchedule(definition, prefix) };
 }
 
 export interface ExecutionRecord {
@@ -65,6 +93,18 @@ export interface AttemptRecord {
   durationMs: number | null;
   error: unknown;
   retryDelayMs: number | null;
+}
+
+/** An execution Meridian cancelled, with the status it had (which says whether a worker runs it). */
+export interface CancelledExecution {
+  id: string;
+  previousStatus: ExecutionStatus;
+}
+
+/** Executions Meridian cancelled in one queue, for the caller to tell Redis. */
+export interface CancelledExecutions {
+  queue: string;
+  executions: CancelledExecution[];
 }
 
 export interface Page<T> {

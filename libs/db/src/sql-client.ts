@@ -54,6 +54,9 @@ export interface SqlTransaction {
   query<R>(statement: Statement, values: readonly unknown[]): Promise<R[]>;
 }
 
+/** Anything that runs a named statement: the pool, a transaction's connection, or a Prisma transaction's (statementsIn). */
+export type StatementRunner = Pick<SqlTransaction, 'query'>;
+
 /**
  * Runs statements inside a Prisma interactive transaction, so that a write the hot path shares (the
  * job insert) can be one step of a longer Prisma transaction. There they run unnamed: Prisma has

@@ -7,21 +7,16 @@ import {
   type WorkflowSpec,
 } from '@meridian/domain';
 
-import { appendAuditEntries, type AuditOf } from './audit-entries.js';
-import {
-  type DependentJobRows,
-  insertEdges,
-  releaseReady,
-  toStoredPolicy,
-  type WorkflowCancellation,
-} from './dependency.repository.js';
-import { cancelExecutions } from './execution-transitions.js';
-import { findJobsWithLatestExecution, type JobWithLatestExecution } from './job.repository.js';
-import { insertJobs, type StatementRunner } from './job-insert.js';
+import { appendAuditEntries, type AuditOf } from './internal/audit-entries.js';
+import { type DependentJobRows, insertEdges, releaseReady, toStoredPolicy } from './internal/dependency-graph.js';
+import { cancelExecutions } from './internal/execution-transitions.js';
+import { insertJobs } from './internal/job-insert.js';
+import { findJobsWithLatestExecution } from './internal/job-reads.js';
+import { latestExecutionOf } from './internal/latest-execution.js';
+import { byQueue } from './internal/unfinished-executions.js';
 import type { Database } from './postgres.js';
-import type { ExecutionRecord } from './records.js';
-import { type SqlClient, type Statement, statementsIn } from './sql-client.js';
-import { byQueue } from './unfinished-executions.js';
+import type { CancelledExecutions, ExecutionRecord, JobWithLatestExecution } from './records.js';
+import { type SqlClient, type Statement, type StatementRunner, statementsIn } from './sql-client.js';
 
 export interface WorkflowJobRecord {
   key: string;
@@ -92,9 +87,10 @@ const WORKFLOW_JOBS: Statement = {
   text: `
     SELECT j.id AS job_id, j.workflow_key AS key, j.name, j.handler, latest.*
       FROM jobs j
-      JOIN LATERAL (SELECT x.id AS execution_id, x.status, x.attempt, x.scheduled_for, x.started_at,
-                           x.finished_at, x.result, x.last_error
-                      FROM executions x WHERE x.job_id = j.id ORDER BY x.id DESC LIMIT 1) latest ON true
+      JOIN LATERAL ${latestExecutionOf(
+        'j.id',
+        'x.id AS execution_id, x.status, x.attempt, x.scheduled_for, x.started_at, x.finished_at, x.result, x.last_error',
+      )} latest ON true
      WHERE j.workflow_id = $1::uuid
      ORDER BY j.id`,
 };
@@ -242,7 +238,7 @@ export class WorkflowRepository {
     id: string,
     now: Date = new Date(),
     audit?: AuditOf<WorkflowRecord>,
-  ): Promise<WorkflowCancellation[] | 'not_found' | 'not_cancellable'> {
+  ): Promise<CancelledExecutions[] | 'not_found' | 'not_cancellable'> {
     return this.db.$transaction(async (tx) => {
       const workflow = await tx.$queryRaw<{ cancelled_at: Date | null }[]>`
         SELECT cancelled_at FROM workflows WHERE id = ${id}::uuid AND namespace = ${namespace} FOR UPDATE`;

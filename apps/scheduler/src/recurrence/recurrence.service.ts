@@ -1,15 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import {
-  GroupCommit,
-  isDataError,
-  OccurrenceLedgerRepository,
-  type RecurringJobState,
-  type TickResult,
-} from '@meridian/db';
+import { GroupCommit, isDataError, OccurrenceRepository, type RecurringJobState, type TickResult } from '@meridian/db';
 import { ValidationError } from '@meridian/domain';
-import { type ScheduleTick, TickQueueGateway } from '@meridian/queue';
-import { jitterOffset, parseSchedule, planOccurrences } from '@meridian/schedule';
+import { ExecutionQueueGateway, type ScheduleTick } from '@meridian/queue';
+import { jitterOffset, planOccurrences } from '@meridian/schedule';
 import { CancellationService } from '@meridian/services';
 import { Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
@@ -46,8 +40,8 @@ export class RecurrenceService {
   });
 
   constructor(
-    private readonly ledger: OccurrenceLedgerRepository,
-    private readonly ticks: TickQueueGateway,
+    private readonly occurrences: OccurrenceRepository,
+    private readonly queues: ExecutionQueueGateway,
     private readonly relay: OutboxRelayService,
     private readonly cancellations: CancellationService,
     private readonly redisLoss: RedisLossWatcher,
@@ -71,7 +65,7 @@ export class RecurrenceService {
     // are back, or it would count them as runs in progress and skip its occurrence.
     await this.redisLoss.checkNow();
     const now = new Date();
-    const results = await this.ledger.handleTicks(
+    const results = await this.occurrences.handleTicks(
       ticks.map((tick) => ({ jobId: tick.jobId, due: tick.nominalTime })),
       now,
       (job) => planTick(job, now),
@@ -96,14 +90,14 @@ export class RecurrenceService {
       const jobId = ticks[index]?.jobId;
       return result.nextRunAt === null || jobId === undefined ? [] : [{ jobId, nominalTime: result.nextRunAt }];
     });
-    await Promise.all([enqueued > 0 ? this.relay.relayNow() : undefined, this.ticks.armTicks(nextTicks)]);
+    await Promise.all([enqueued > 0 ? this.relay.relayNow() : undefined, this.queues.armTicks(nextTicks)]);
     return results;
   }
 }
 
 /** What the tick of `job` due at its `nextRunAt` does at `now`: the schedule's plan, each run with its jitter. */
 function planTick(job: RecurringJobState, now: Date) {
-  const { schedule, jitterMs } = parseSchedule(job.schedule);
+  const { schedule, jitterMs } = job.schedule;
   const plan = planOccurrences({
     schedule,
     due: job.nextRunAt ?? now,

@@ -78,7 +78,7 @@ export function toJobView(job: JobRecord, latestExecution?: ExecutionRecord | nu
       job.recurrence === null
         ? null
         : {
-            definition: job.recurrence.schedule as Record<string, unknown>,
+            definition: job.recurrence.schedule.definition,
             state: job.recurrence.state,
             pausedUntil: job.recurrence.pausedUntil?.toISOString() ?? null,
             pauseNote: job.recurrence.pauseNote,

@@ -9,10 +9,12 @@ const pairsOf = (write: (typeof WRITTEN_TRANSITIONS)[number]) =>
   write.from.flatMap((from) => write.to.map((to) => [write.write, from, to] as const));
 const WRITTEN_PAIRS = WRITTEN_TRANSITIONS.flatMap(pairsOf);
 
-/** The other files of libs/db, as text: none of them may write execution state. */
-const SOURCE_DIR = new URL('.', import.meta.url);
-const OTHER_SOURCES = readdirSync(SOURCE_DIR)
-  .filter((file) => file.endsWith('.ts') && !file.includes('spec.ts') && file !== 'execution-transitions.ts')
+/** The other files of libs/db/src, its repositories and their internal modules, as text: none of them may write execution state. */
+const SOURCE_DIR = new URL('..', import.meta.url);
+const OTHER_SOURCES = readdirSync(SOURCE_DIR, { recursive: true, encoding: 'utf8' })
+  .filter(
+    (file) => file.endsWith('.ts') && !file.includes('spec.ts') && !file.endsWith('internal/execution-transitions.ts'),
+  )
   .map((file) => ({ file, text: readFileSync(new URL(file, SOURCE_DIR), 'utf8') }));
 
 /** The SET lists of the `UPDATE <table>` statements in `text`. */

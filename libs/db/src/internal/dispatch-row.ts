@@ -1,6 +1,6 @@
 import type { BackoffType, ExecutionDispatch } from '@meridian/domain';
 
-import { Prisma } from '../generated/client/index.js';
+import { Prisma } from '../../generated/client/index.js';
 
 /** What an enqueue needs, selected from `executions e JOIN jobs j`. */
 export interface DispatchRow {

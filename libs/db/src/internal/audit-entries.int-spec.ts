@@ -2,14 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { newId, parseWorkflowSpec } from '@meridian/domain';
 import { aJobSpec, aNewJob, createTestDatabase, type TestDatabase } from '@meridian/testing';
 
-import { ApiKeyRepository } from './api-key.repository.js';
+import { ApiKeyRepository } from '../api-key.repository.js';
+import { ExecutionRepository } from '../execution.repository.js';
+import { JobRepository } from '../job.repository.js';
+import { NamespaceRepository } from '../namespace.repository.js';
+import { connectPostgres, type Database, type Postgres } from '../postgres.js';
+import { toRecurringSchedule } from '../records.js';
+import { RecurringJobRepository } from '../recurring-job.repository.js';
+import { WorkflowRepository } from '../workflow.repository.js';
 import type { AuditOf } from './audit-entries.js';
-import { ExecutionRepository } from './execution.repository.js';
-import { JobRepository } from './job.repository.js';
-import { NamespaceRepository } from './namespace.repository.js';
-import { OccurrenceLedgerRepository } from './occurrence-ledger.repository.js';
-import { connectPostgres, type Database, type Postgres } from './postgres.js';
-import { WorkflowRepository } from './workflow.repository.js';
 
 /** createTestDatabase() retries while other test runs clone the shared template; bound it above that. */
 const CLONE_TIMEOUT_MS = 30_000;
@@ -31,7 +32,7 @@ describe('audit entries written with their change', () => {
   let postgres: Postgres;
   let jobs: JobRepository;
   let executions: ExecutionRepository;
-  let ledger: OccurrenceLedgerRepository;
+  let recurringJobs: RecurringJobRepository;
   let workflows: WorkflowRepository;
   let keys: ApiKeyRepository;
   let namespaces: NamespaceRepository;
@@ -42,7 +43,7 @@ describe('audit entries written with their change', () => {
     db = postgres.prisma;
     jobs = new JobRepository(db, postgres.sql);
     executions = new ExecutionRepository(db, postgres.sql);
-    ledger = new OccurrenceLedgerRepository(db, postgres.sql);
+    recurringJobs = new RecurringJobRepository(db);
     workflows = new WorkflowRepository(db, postgres.sql);
     keys = new ApiKeyRepository(db, postgres.sql);
     namespaces = new NamespaceRepository(db);
@@ -76,7 +77,7 @@ describe('audit entries written with their change', () => {
     const spec = aJobSpec({ schedule: { cron: '0 0 1 1 *' }, overlap: 'allow' });
     const job = await jobs.createRecurring({
       ...aNewJob(spec),
-      schedule: spec.recurrence?.schedule,
+      schedule: toRecurringSchedule(spec.recurrence?.schedule),
       firstRunAt: new Date('2030-01-01T00:00:00Z'),
       overlap: 'allow',
       catchUp: { policy: 'skip', windowMs: 60_000, max: 100 },
@@ -104,7 +105,7 @@ describe('audit entries written with their change', () => {
       const spec = aJobSpec({ schedule: { every: '1h' } });
       const input = {
         ...aNewJob(spec),
-        schedule: spec.recurrence?.schedule,
+        schedule: toRecurringSchedule(spec.recurrence?.schedule),
         firstRunAt: new Date('2030-01-01T00:00:00Z'),
         overlap: 'skip' as const,
         catchUp: { policy: 'skip' as const, windowMs: 60_000, max: 100 },
@@ -152,21 +153,21 @@ describe('audit entries written with their change', () => {
     'a change of a recurring job': async () => {
       const id = await aRecurringJob();
       return {
-        change: (audit) => ledger.updateRecurring(id, { name: 'renamed' }, () => null, new Date(), audit),
+        change: (audit) => recurringJobs.updateRecurring(id, { name: 'renamed' }, () => null, new Date(), audit),
         changed: async () => (await db.job.findUniqueOrThrow({ where: { id } })).name === 'renamed',
       };
     },
     'a pause': async () => {
       const id = await aRecurringJob();
       return {
-        change: (audit) => ledger.setPaused(id, { until: null, note: 'n' }, audit),
+        change: (audit) => recurringJobs.setPaused(id, { until: null, note: 'n' }, audit),
         changed: async () => (await jobState(id)) === 'PAUSED',
       };
     },
     'a trigger': async () => {
       const id = await aRecurringJob();
       return {
-        change: (audit) => ledger.trigger(id, new Date(), audit),
+        change: (audit) => recurringJobs.trigger(id, new Date(), audit),
         changed: async () => (await db.execution.count({ where: { jobId: id } })) === 1,
       };
     },
@@ -174,7 +175,7 @@ describe('audit entries written with their change', () => {
       const id = await aRecurringJob();
       const times = [new Date('2025-01-01T00:00:00Z')];
       return {
-        change: (audit) => ledger.backfill(id, times, { mode: 'parallel', dryRun: false }, new Date(), audit),
+        change: (audit) => recurringJobs.backfill(id, times, { mode: 'parallel', dryRun: false }, new Date(), audit),
         changed: async () => (await db.execution.count({ where: { jobId: id } })) === 1,
       };
     },
@@ -313,7 +314,7 @@ describe('audit entries written with their change', () => {
     const namespace = `audit-${newId()}`;
     const id = await aRecurringJob();
 
-    await ledger.backfill(
+    await recurringJobs.backfill(
       id,
       [new Date('2025-01-01T00:00:00Z')],
       { mode: 'parallel', dryRun: true },

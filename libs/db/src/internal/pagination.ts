@@ -1,6 +1,10 @@
 import { isUuid, ValidationError } from '@meridian/domain';
 
-import type { Page } from './records.js';
+import type { Page } from '../records.js';
+
+/** The refusal of a cursor this API did not hand out (at `path`). */
+const invalidCursor = (path = 'cursor') =>
+  new ValidationError([{ path, message: 'is not a cursor returned by this API', code: 'invalid_cursor' }]);
 
 /**
  * Keyset pagination over time-ordered (UUIDv7) ids, newest first: the cursor is the last id seen,
@@ -12,9 +16,7 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
   }
   const id = Buffer.from(cursor, 'base64url').toString('utf8');
   if (!isUuid(id)) {
-    throw new ValidationError([
-      { path: 'cursor', message: 'is not a cursor returned by this API', code: 'invalid_cursor' },
-    ]);
+    throw invalidCursor();
   }
   return id;
 }
@@ -46,11 +48,30 @@ export function decodeAttemptCursor(cursor: string | undefined, path: string): n
   }
   const match = ATTEMPT_CURSOR.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   if (match === null) {
-    throw new ValidationError([{ path, message: 'is not a cursor returned by this API', code: 'invalid_cursor' }]);
+    throw invalidCursor(path);
   }
   return Number(match[1]);
 }
 
 export function encodeAttemptCursor(attempt: number): string {
   return Buffer.from(`attempt:${attempt}`, 'utf8').toString('base64url');
+}
+
+/**
+ * Listings keyed by an instant rather than an id (the occurrence ledger, by nominal time, newest
+ * first): the cursor is the last instant seen.
+ */
+export function decodeTimeCursor(cursor: string | undefined): Date | undefined {
+  if (cursor === undefined) {
+    return undefined;
+  }
+  const date = new Date(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (Number.isNaN(date.getTime())) {
+    throw invalidCursor();
+  }
+  return date;
+}
+
+export function encodeTimeCursor(instant: Date): string {
+  return Buffer.from(instant.toISOString()).toString('base64url');
 }

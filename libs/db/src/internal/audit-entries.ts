@@ -1,6 +1,6 @@
 import { newId, redactAuditTarget, toStorableJson } from '@meridian/domain';
 
-import type { SqlTransaction, Statement } from './sql-client.js';
+import type { SqlTransaction, Statement } from '../sql-client.js';
 
 /** Who made a change: the key's id (`bootstrap` for the configured key) and its name then. */
 export interface AuditActor {

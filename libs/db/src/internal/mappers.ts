@@ -1,5 +1,11 @@
-import type { Execution, ExecutionAttempt, Job } from '../generated/client/index.js';
-import { type AttemptRecord, type ExecutionRecord, type JobRecord, recurrencePolicies } from './records.js';
+import type { Execution, ExecutionAttempt, Job } from '../../generated/client/index.js';
+import {
+  type AttemptRecord,
+  type ExecutionRecord,
+  type JobRecord,
+  recurrencePolicies,
+  toRecurringSchedule,
+} from '../records.js';
 
 /**
  * Each field of Prisma's Job row with its column. Typed against the generated client, so a column
@@ -108,7 +114,7 @@ export function toJobRecord(row: Job): JobRecord {
       row.scheduleState === null
         ? null
         : {
-            schedule: row.schedule,
+            schedule: toRecurringSchedule(row.schedule),
             state: row.scheduleState,
             pausedUntil: row.pausedUntil,
             pauseNote: row.pauseNote,

@@ -1,5 +1,5 @@
-import type { NewJob, StatementRunner } from './job-insert.js';
-import type { Statement } from './sql-client.js';
+import type { Statement, StatementRunner } from '../sql-client.js';
+import type { NewJob } from './job-insert.js';
 
 /**
  * Serialises the recurring creates of each namespace $1 (sorted, so that two transactions never

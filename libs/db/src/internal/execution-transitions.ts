@@ -9,12 +9,14 @@ import {
   toStorableJson,
 } from '@meridian/domain';
 
-import { Prisma } from '../generated/client/index.js';
-import type { SqlTransaction, Statement } from './sql-client.js';
+import { Prisma } from '../../generated/client/index.js';
+import type { CancelledExecution } from '../records.js';
+import type { Statement, StatementRunner } from '../sql-client.js';
 
 /*
- * The one place execution state is written: every statement that creates an execution or moves its
- * status is here, and nowhere else in libs/db (execution-transitions.spec.ts checks both). Each
+ * The one place an execution's status is written: every statement that creates an execution or
+ * moves its status is here, and nowhere else in libs/db (execution-transitions.spec.ts checks both;
+ * columns beside the status, such as `dependents_notified`, are the dependency graph's). Each
  * move is guarded by `status = ANY(<sources>)`, the sources coming from the state machine
  * (`sourcesOf`, or a narrower list asserted legal pair by pair when this module loads), so an
  * illegal or stale write changes no row, and an illegal edge added here fails at boot and in the
@@ -140,8 +142,6 @@ export function initialStatus(waitsForDependencies: boolean): InitialStatus {
   return waitsForDependencies ? S.Blocked : S.Pending;
 }
 
-/** Runs a named statement: the pool, or a transaction's connection. */
-type Runner = Pick<SqlTransaction, 'query'>;
 /** Runs Prisma raw SQL: the client, or an interactive transaction. */
 type RawClient = Pick<Prisma.TransactionClient, '$queryRaw'>;
 
@@ -219,7 +219,11 @@ const CREATE_EXECUTIONS: Statement = {
 };
 
 /** Creates `executions` at `now` (see {@link CREATE_EXECUTIONS}); each in a status it may be created in. */
-export async function createExecutions(runner: Runner, executions: readonly NewExecution[], now: Date): Promise<void> {
+export async function createExecutions(
+  runner: StatementRunner,
+  executions: readonly NewExecution[],
+  now: Date,
+): Promise<void> {
   if (executions.length === 0) {
     return;
   }
@@ -353,13 +357,13 @@ export interface AttemptEnd {
 const json = (value: unknown) => (value === undefined ? null : toStorableJson(value));
 
 /** Marks `executionIds` QUEUED at `now` where still PENDING (see {@link MARK_QUEUED}). */
-export async function markQueued(runner: Runner, executionIds: readonly string[], now: Date): Promise<void> {
+export async function markQueued(runner: StatementRunner, executionIds: readonly string[], now: Date): Promise<void> {
   await runner.query(MARK_QUEUED, [executionIds, now]);
 }
 
 /** Starts an attempt of each of `starts`, one per execution (see {@link START_ATTEMPTS}). */
 export function startAttempts(
-  runner: Runner,
+  runner: StatementRunner,
   starts: readonly AttemptStart[],
 ): Promise<{ id: string; attempt: number; counted_attempt: number }[]> {
   return runner.query(START_ATTEMPTS, [
@@ -379,7 +383,7 @@ export function assertAttemptEnd(status: Status): void {
 
 /** Records the attempt ends of `ends` (see {@link FINISH_ATTEMPTS}); each was checked by {@link assertAttemptEnd}. */
 export function finishAttempts(
-  runner: Runner,
+  runner: StatementRunner,
   ends: readonly AttemptEnd[],
 ): Promise<{ id: string; has_dependents: boolean }[]> {
   const column = <T>(pick: (end: AttemptEnd) => T) => ends.map(pick);
@@ -417,11 +421,6 @@ export async function releaseAttempt(client: RawClient, executionId: string, att
     ), ${Prisma.raw(mirrorJobs('released'))}
     SELECT id FROM released`;
   return rows.length > 0;
-}
-
-export interface CancelledExecution {
-  id: string;
-  previousStatus: Status;
 }
 
 /** A cancelled execution with its job and the job's queue, for the caller to tell Redis. */
@@ -477,7 +476,7 @@ const CANCEL_WAITING_OF_WORKFLOW = cancelStatement('workflow_waiting', 'j.workfl
  * running attempt to signal.
  */
 export async function cancelExecutions(
-  runner: Runner,
+  runner: StatementRunner,
   scope: CancelScope,
   now: Date,
   reason: CancelReason | null = null,
@@ -515,7 +514,11 @@ const RELEASE_BLOCKED: Statement = {
 };
 
 /** Releases the BLOCKED executions `executionIds` (see {@link RELEASE_BLOCKED}). */
-export async function releaseBlocked(runner: Runner, executionIds: readonly string[], now: Date): Promise<string[]> {
+export async function releaseBlocked(
+  runner: StatementRunner,
+  executionIds: readonly string[],
+  now: Date,
+): Promise<string[]> {
   if (executionIds.length === 0) {
     return [];
   }
@@ -543,7 +546,7 @@ const SKIP_BLOCKED: Statement = {
 
 /** Skips the BLOCKED executions of `skips` (see {@link SKIP_BLOCKED}). */
 export async function skipBlocked(
-  runner: Runner,
+  runner: StatementRunner,
   skips: readonly { id: string; reason: string }[],
   now: Date,
 ): Promise<string[]> {

@@ -4,9 +4,10 @@ import { deleteRedisPrefix, TEST_REDIS_URL, testRedisPrefix, waitFor } from '@me
 import { type Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 
-import { ExecutionQueueGateway, UnknownQueueAtDispatchError } from './execution-queue.gateway.js';
+import { ExecutionQueueGateway } from './execution-queue.gateway.js';
 import { fromExecutionRunData, JobName, MERIDIAN_BACKOFF } from './job-catalog.js';
 import { createRedisConnection } from './redis-connection.factory.js';
+import { UnknownQueueAtDispatchError } from './unknown-queue-at-dispatch.error.js';
 
 function aDispatch(overrides: Partial<ExecutionDispatch> = {}): ExecutionDispatch {
   return {

@@ -11,6 +11,7 @@ import {
   toBullPriority,
   toExecutionRunData,
 } from './job-catalog.js';
+import { UnknownQueueAtDispatchError } from './unknown-queue-at-dispatch.error.js';
 
 export interface ExecutionQueueOptions {
   connection: Redis;
@@ -118,12 +119,5 @@ export class ExecutionQueueGateway {
       throw new UnknownQueueAtDispatchError(name);
     }
     return queue;
-  }
-}
-
-export class UnknownQueueAtDispatchError extends Error {
-  constructor(readonly queue: string) {
-    super(`queue "${queue}" is not configured in this process (QUEUES)`);
-    this.name = 'UnknownQueueAtDispatchError';
   }
 }

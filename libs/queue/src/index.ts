@@ -11,3 +11,4 @@ export * from './redis-data-loss.detector.js';
 export * from './stall-detection.js';
 export * from './tick-queue.gateway.js';
 export * from './tick-queue.worker.js';
+export * from './unknown-queue-at-dispatch.error.js';

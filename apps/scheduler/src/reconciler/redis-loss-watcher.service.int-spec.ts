@@ -49,4 +49,29 @@ describe(RedisLossWatcher.name, () => {
       'redis lost its data; rebuilt it from postgres',
     ]);
   });
+
+  it('should run the pass it owes at the next check when the pass after a loss failed', async () => {
+    let attempts = 0;
+    const failingOnce = {
+      reconcileAfterLoss: () => {
+        attempts += 1;
+        return attempts === 2 ? Promise.reject(new Error('redis went away again')) : Promise.resolve(0);
+      },
+    } as unknown as ReconcilerService;
+    const ownPrefix = testRedisPrefix();
+    const sut = new RedisLossWatcher(redis, failingOnce, loadConfig({ REDIS_PREFIX: ownPrefix }), logger);
+    try {
+      await sut.checkNow();
+
+      await redis.del(`${ownPrefix}:meridian:epoch`);
+      await sut.checkNow();
+      // The marker is back, so this check finds no loss, but the rebuild is still owed.
+      await sut.checkNow();
+      await sut.checkNow();
+
+      expect(attempts).toBe(3);
+    } finally {
+      await deleteRedisPrefix(ownPrefix);
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import type { MeridianConfig } from '@meridian/config';
 import { DependencyRepository, ExecutionRepository, RecurringJobRepository } from '@meridian/db';
-import { ExecutionQueueGateway } from '@meridian/queue';
+import { ExecutionQueueGateway, TickQueueGateway } from '@meridian/queue';
 import { BackgroundLoop, CONFIG, OutageBackoff } from '@meridian/runtime';
 import { DependencySettler } from '@meridian/services';
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
@@ -29,6 +29,7 @@ export class ReconcilerService implements OnApplicationBootstrap, BeforeApplicat
     private readonly executions: ExecutionRepository,
     private readonly recurringJobs: RecurringJobRepository,
     private readonly queues: ExecutionQueueGateway,
+    private readonly ticks: TickQueueGateway,
     private readonly dependencies: DependencyRepository,
     private readonly settler: DependencySettler,
     private readonly lostRuns: LostRuns,
@@ -132,9 +133,9 @@ export class ReconcilerService implements OnApplicationBootstrap, BeforeApplicat
       if (page.length === 0) {
         return rearmed;
       }
-      const lost = await this.queues.lostTicks(page.map((job) => ({ jobId: job.jobId, nominalTime: job.nextRunAt })));
+      const lost = await this.ticks.lostTicks(page.map((job) => ({ jobId: job.jobId, nominalTime: job.nextRunAt })));
       if (lost.length > 0) {
-        await this.queues.rearmTicks(lost);
+        await this.ticks.rearmTicks(lost);
         rearmed += lost.length;
         this.logger.warn({ count: lost.length, jobIds: lost.slice(0, 20).map((tick) => tick.jobId) }, 'ticks re-armed');
       }

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { GroupCommit, isDataError, OccurrenceRepository, type RecurringJobState, type TickResult } from '@meridian/db';
 import { ValidationError } from '@meridian/domain';
-import { ExecutionQueueGateway, type ScheduleTick } from '@meridian/queue';
+import { type ScheduleTick, TickQueueGateway } from '@meridian/queue';
 import { jitterOffset, planOccurrences } from '@meridian/schedule';
 import { CancellationService } from '@meridian/services';
 import { Injectable } from '@nestjs/common';
@@ -41,7 +41,7 @@ export class RecurrenceService {
 
   constructor(
     private readonly occurrences: OccurrenceRepository,
-    private readonly queues: ExecutionQueueGateway,
+    private readonly ticks: TickQueueGateway,
     private readonly relay: OutboxRelayService,
     private readonly cancellations: CancellationService,
     private readonly redisLoss: RedisLossWatcher,
@@ -90,7 +90,7 @@ export class RecurrenceService {
       const jobId = ticks[index]?.jobId;
       return result.nextRunAt === null || jobId === undefined ? [] : [{ jobId, nominalTime: result.nextRunAt }];
     });
-    await Promise.all([enqueued > 0 ? this.relay.relayNow() : undefined, this.queues.armTicks(nextTicks)]);
+    await Promise.all([enqueued > 0 ? this.relay.relayNow() : undefined, this.ticks.armTicks(nextTicks)]);
     return results;
   }
 }

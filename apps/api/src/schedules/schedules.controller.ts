@@ -1,4 +1,10 @@
-import { JobNotFoundError, MAX_BACKFILL_OCCURRENCES, type Principal, updateJobRequestSchema } from '@meridian/domain';
+import {
+  JobNotFoundError,
+  type JobUpdate,
+  MAX_BACKFILL_OCCURRENCES,
+  type Principal,
+  updateJobRequestSchema,
+} from '@meridian/domain';
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 
@@ -14,6 +20,7 @@ import { type PauseRequest, pauseRequestSchema } from './dto/pause.request.js';
 import { triggerResultSchema } from './dto/trigger.view.js';
 import { type UpcomingQuery, upcomingQuerySchema } from './dto/upcoming.query.js';
 import { upcomingSchema } from './dto/upcoming.view.js';
+import { JobUpdatePipe } from './job-update.pipe.js';
 import { SchedulesService } from './schedules.service.js';
 
 const jobId = new ResourceIdPipe(JobNotFoundError);
@@ -50,8 +57,12 @@ export class SchedulesController {
   @ApiResponse({ status: 400, ...problemResponse, description: 'Invalid change' })
   @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
   @ApiResponse({ status: 409, ...problemResponse, description: 'The job has no schedule, or none left' })
-  async update(@Param('id', jobId) id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal) {
-    return toJobView(await this.schedules.update(principal.namespace, id, body, principal));
+  async update(
+    @Body(JobUpdatePipe) changes: JobUpdate,
+    @Param('id', jobId) id: string,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    return toJobView(await this.schedules.update(principal.namespace, id, changes, principal));
   }
 
   @Post(':id/pause')

@@ -1,5 +1,4 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { loadConfig } from '@meridian/config';
 import {
   type AuditOf,
   type BackfillItem,
@@ -79,6 +78,24 @@ class FakeRecurringJobs {
 
   constructor(private readonly jobs: JobRecord[]) {}
 
+  updateRecurring(
+    jobId: string,
+    changes: { name?: string },
+    _nextAfter: (after: Date) => Date | null,
+    _now: Date,
+    audit?: AuditOf<JobRecord>,
+  ) {
+    const job = this.jobs.find((row) => row.id === jobId);
+    if (job === undefined || job.recurrence === null) {
+      return Promise.resolve(false);
+    }
+    Object.assign(job, changes);
+    if (audit !== undefined) {
+      this.audit.push(audit(job));
+    }
+    return Promise.resolve(true);
+  }
+
   setPaused(jobId: string, pause: { until: Date | null; note: string | null } | null, audit?: AuditOf<JobRecord>) {
     const job = this.jobs.find((row) => row.id === jobId);
     if (job === undefined || job.recurrence === null) {
@@ -157,7 +174,6 @@ describe(SchedulesService.name, () => {
       {} as OccurrenceRepository,
       new HandlerRegistry([defineHandler('noop', z.unknown(), () => Promise.resolve(null))]),
       cancellations as unknown as CancellationService,
-      loadConfig({}),
       silent as unknown as PinoLogger,
     );
   });
@@ -181,6 +197,29 @@ describe(SchedulesService.name, () => {
           { nominalTime: '2026-06-01T14:00:00.000Z', local: expect.stringContaining('16:00') },
         ],
       });
+    });
+  });
+
+  describe('update', () => {
+    it('should change the job and record job.updated with the job before and after', async () => {
+      const job = hourly();
+
+      const updated = await sut.update('acme', job.id, { name: 'renamed' }, writer, now);
+
+      expect(updated.name).toBe('renamed');
+      expect(recurringJobs.audit).toEqual([
+        expect.objectContaining({ action: 'job.updated', before: expect.objectContaining({ name: 'hourly' }) }),
+      ]);
+      expect(recurringJobs.audit[0]?.after).toMatchObject({ name: 'renamed' });
+    });
+
+    it('should answer JobNotRecurringError for a one-off job', async () => {
+      const oneOff = aJob(null);
+      jobs.push(oneOff);
+
+      await expect(sut.update('acme', oneOff.id, { name: 'renamed' }, writer, now)).rejects.toThrow(
+        JobNotRecurringError,
+      );
     });
   });
 

@@ -1,4 +1,3 @@
-import type { MeridianConfig } from '@meridian/config';
 import {
   type JobRecord,
   type JobWithLatestExecution,
@@ -11,17 +10,16 @@ import {
 } from '@meridian/db';
 import {
   JobNotRecurringError,
+  type JobUpdate,
   MAX_BACKFILL_OCCURRENCES,
   OverlapForbidsRunError,
-  parseJobUpdate,
   type Principal,
   ValidationError,
 } from '@meridian/domain';
 import { HandlerRegistry } from '@meridian/handler-sdk';
-import { CONFIG } from '@meridian/runtime';
 import { formatInZone, nextOccurrences } from '@meridian/schedule';
 import { CancellationService } from '@meridian/services';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
 import { type AuditAction, auditEntry } from '../audit/audit-entry.js';
@@ -40,7 +38,6 @@ export class SchedulesService {
     private readonly occurrenceLedger: OccurrenceRepository,
     private readonly handlers: HandlerRegistry,
     private readonly cancellations: CancellationService,
-    @Inject(CONFIG) private readonly config: MeridianConfig,
     @InjectPinoLogger(SchedulesService.name) private readonly logger: PinoLogger,
   ) {}
 
@@ -66,11 +63,10 @@ export class SchedulesService {
   async update(
     namespace: string,
     jobId: string,
-    body: unknown,
+    changes: JobUpdate,
     by: Principal,
     now: Date = new Date(),
   ): Promise<JobRecord> {
-    const changes = parseJobUpdate(body, this.config.api);
     const current = await this.recurring(namespace, jobId);
     const { job } = current;
     const schedule = changes.schedule === undefined ? undefined : toRecurringSchedule(changes.schedule);

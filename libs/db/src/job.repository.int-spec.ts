@@ -466,6 +466,22 @@ describe(JobRepository.name, () => {
       expect(stored?.recurrence).toMatchObject({ state: 'ACTIVE', nextRunAt: new Date('2030-01-01T00:00:00.000Z') });
     });
 
+    it('should still read and list a recurring job whose stored schedule no longer parses, failing only its occurrences', async () => {
+      const namespace = aNamespace();
+      const job = recurring();
+      await sut.createBatch({ namespace, jobs: [job], idempotencyKey: null, requestHash: null });
+      // As a cron library or time-zone database that stopped accepting a stored schedule would leave it.
+      const outdated = { cron: '0 9 * * *', timezone: 'Mars/Olympus_Mons' };
+      await db.job.update({ where: { id: job.jobId }, data: { schedule: outdated } });
+
+      const stored = await findJob(namespace, job.jobId);
+      const listed = await sut.list({ namespace, limit: 10 });
+
+      expect(stored?.recurrence?.schedule.definition).toEqual(outdated);
+      expect(listed.items.map((item) => item.id)).toEqual([job.jobId]);
+      expect(() => stored?.recurrence?.schedule.schedule).toThrow(ValidationError);
+    });
+
     it('should store nothing for a batch whose Idempotency-Key is taken, and keep the first batch findable', async () => {
       const namespace = aNamespace();
       const first = [oneOff(), oneOff()];

@@ -58,11 +58,31 @@ export interface RecurringSchedule extends ParsedSchedule {
 }
 
 /**
- * The schedule `definition` describes, with the definition. Throws ValidationError (fields under
- * `prefix`) when it is not a valid schedule request.
+ * A schedule request from a client, validated now: ValidationError (fields under `prefix`) when it
+ * is not a valid schedule request.
+ */
+export function parseRecurringSchedule(definition: unknown, prefix?: string): RecurringSchedule {
+  return { definition: definition as ScheduleRequest, ...parseSchedule(definition, prefix) };
+}
+
+/**
+ * A stored schedule: `definition` as read from Postgres. The schedule is parsed on first use of
+ * `schedule` or `jitterMs`, which throws ValidationError (fields under `prefix`) when it is not a
+ * valid schedule request: reading or listing jobs never parses, so one stored schedule that a newer
+ * cron library or time-zone database no longer accepts fails only what needs its occurrences.
  */
 export function toRecurringSchedule(definition: unknown, prefix?: string): RecurringSchedule {
-  return { definition: definition as ScheduleRequest, ...parseSchedule(definition, prefix) };
+  let parsed: ParsedSchedule | undefined;
+  const parse = (): ParsedSchedule => (parsed ??= parseSchedule(definition, prefix));
+  return {
+    definition: definition as ScheduleRequest,
+    get schedule() {
+      return parse().schedule;
+    },
+    get jitterMs() {
+      return parse().jitterMs;
+    },
+  };
 }
 
 export interface ExecutionRecord {

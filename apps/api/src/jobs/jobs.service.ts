@@ -9,7 +9,7 @@ import {
   type NewAuditEntry,
   type NewBatchJob,
   type Page,
-  toRecurringSchedule,
+  parseRecurringSchedule,
   WorkflowRepository,
 } from '@meridian/db';
 import {
@@ -152,7 +152,7 @@ export class JobsService {
     if (recurrence === null) {
       return { kind: 'one_off', jobId: newId(), executionId: newId(), spec };
     }
-    const schedule = toRecurringSchedule(recurrence.schedule);
+    const schedule = parseRecurringSchedule(recurrence.schedule);
     const [firstRunAt] = nextOccurrences(schedule.schedule, now, 1);
     return {
       kind: 'recurring',

@@ -3,9 +3,9 @@ import {
   type JobWithLatestExecution,
   type OccurrenceRecord,
   OccurrenceRepository,
+  parseRecurringSchedule,
   type RecurringJobRecord,
   RecurringJobRepository,
-  toRecurringSchedule,
   type TriggerResult,
 } from '@meridian/db';
 import {
@@ -69,7 +69,7 @@ export class SchedulesService {
   ): Promise<JobRecord> {
     const current = await this.recurring(namespace, jobId);
     const { job } = current;
-    const schedule = changes.schedule === undefined ? undefined : toRecurringSchedule(changes.schedule);
+    const schedule = changes.schedule === undefined ? undefined : parseRecurringSchedule(changes.schedule);
     if (changes.payload !== undefined) {
       changes.payload = this.handlers.parsePayload(job.handler, changes.payload);
     }

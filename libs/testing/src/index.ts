@@ -7,5 +7,6 @@ export * from './history-checker.js';
 export * from './http-target.js';
 export * from './private-redis.js';
 export * from './redis-command-counter.js';
+export * from './use-app-module.js';
 export * from './use-stack.js';
 export * from './wait-for.js';

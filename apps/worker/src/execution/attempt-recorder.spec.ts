@@ -1,8 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { loadConfig } from '@meridian/config';
 import type { AttemptResult, ExecutionRepository } from '@meridian/db';
-import { type AttemptOutcome, type ExecutionDispatch, newId } from '@meridian/domain';
+import { type AttemptOutcome } from '@meridian/domain';
 import type { DependencySettler } from '@meridian/services';
+import { anExecutionDispatch } from '@meridian/testing';
 import type { PinoLogger } from 'nestjs-pino';
 
 import type { HandlerOutcome } from './attempt-outcome.js';
@@ -53,20 +54,11 @@ function setup(maxAttempts = 3) {
     loadConfig({ EXECUTION_RESULT_MAX_BYTES: '50' }),
     silent as unknown as PinoLogger,
   );
-  const dispatch: ExecutionDispatch = {
-    executionId: newId(),
-    jobId: newId(),
-    namespace: 'default',
+  const dispatch = anExecutionDispatch({
     handler: 'any',
-    payload: {},
-    queue: 'default',
-    priority: 0,
-    timeoutMs: 200,
-    scheduledFor: new Date(),
-    nominalTime: null,
-    hasDependencies: false,
     retry: { maxAttempts, backoffType: 'FIXED', backoffDelayMs: 700, backoffMaxDelayMs: 700, backoffJitter: 0 },
-  };
+  });
+
   const record = (outcome: HandlerOutcome, attempt = 1) =>
     sut.record(dispatch, { attempt, countedAttempt: attempt }, outcome);
   return { sut, executions, settled, dispatch, record };

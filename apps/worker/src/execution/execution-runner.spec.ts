@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { type ExecutionDispatch, newId } from '@meridian/domain';
+import { type ExecutionDispatch } from '@meridian/domain';
 import { toExecutionRunData } from '@meridian/queue';
+import { anExecutionDispatch } from '@meridian/testing';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import type { PinoLogger } from 'nestjs-pino';
 
@@ -69,20 +70,8 @@ function setup() {
     fakes.outage as unknown as DatabaseOutage,
     silent as unknown as PinoLogger,
   );
-  const dispatch: ExecutionDispatch = {
-    executionId: newId(),
-    jobId: newId(),
-    namespace: 'default',
-    handler: 'ok',
-    payload: {},
-    queue: 'default',
-    priority: 0,
-    timeoutMs: 200,
-    scheduledFor: new Date(),
-    nominalTime: null,
-    hasDependencies: false,
-    retry: { maxAttempts: 3, backoffType: 'FIXED', backoffDelayMs: 700, backoffMaxDelayMs: 700, backoffJitter: 0 },
-  };
+  const dispatch = anExecutionDispatch({ handler: 'ok' });
+
   const moves: number[] = [];
   const job = {
     data: toExecutionRunData(dispatch),

@@ -1,8 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { loadConfig } from '@meridian/config';
 import type { DependencyRepository } from '@meridian/db';
-import { type ExecutionDispatch, HandlerError, newId } from '@meridian/domain';
+import { type ExecutionDispatch, HandlerError } from '@meridian/domain';
 import { defineHandler, HandlerRegistry } from '@meridian/handler-sdk';
+import { anExecutionDispatch } from '@meridian/testing';
 import type { PinoLogger } from 'nestjs-pino';
 import { z } from 'zod';
 
@@ -32,21 +33,8 @@ function setup() {
     loadConfig({ EXECUTION_ERROR_MAX_BYTES: '60' }),
     silent as unknown as PinoLogger,
   );
-  const dispatchOf = (handler: string, overrides: Partial<ExecutionDispatch> = {}): ExecutionDispatch => ({
-    executionId: newId(),
-    jobId: newId(),
-    namespace: 'default',
-    handler,
-    payload: {},
-    queue: 'default',
-    priority: 0,
-    timeoutMs: 200,
-    scheduledFor: new Date(),
-    nominalTime: null,
-    hasDependencies: false,
-    retry: { maxAttempts: 3, backoffType: 'FIXED', backoffDelayMs: 700, backoffMaxDelayMs: 700, backoffJitter: 0 },
-    ...overrides,
-  });
+  const dispatchOf = (handler: string, overrides: Partial<ExecutionDispatch> = {}) =>
+    anExecutionDispatch({ handler, ...overrides });
   const invoke = (handler: string, delivery?: AbortSignal, overrides: Partial<ExecutionDispatch> = {}) =>
     sut.invoke({ dispatch: dispatchOf(handler, overrides), attempt: 1, delivery, progress: () => Promise.resolve() });
   return { invoke, parents };

@@ -25,9 +25,12 @@ const common = {
   },
 };
 
+// Tests on real Postgres, Redis and processes wait on them, and CI runs them on two cores beside
+// each other: a test's time limit guards against a hang, not a slow machine, and never measures speed.
 const withDatabase = {
   globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
   globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
+  testTimeout: 30_000,
 };
 
 export default {

@@ -36,6 +36,8 @@ const withDatabase = {
 export default {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/*/src/**/*.spec.ts'] },
+    // The Kubernetes manifests rendered with kubectl kustomize, the compose file and the dashboard.
+    { ...common, displayName: 'deploy', testMatch: ['<rootDir>/deploy/test/**/*.spec.ts'] },
     {
       ...common,
       ...withDatabase,

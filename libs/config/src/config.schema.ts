@@ -165,3 +165,13 @@ export const envSchema = z.object({
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+  /**
+   * Where traces go, as OTLP over HTTP (JSON): the collector's base URL, to which `/v1/traces` is
+   * added. Unset: tracing is off, and nothing of the OpenTelemetry SDK is loaded.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  /** The `service.name` of this process's spans; unset: `meridian-<component>`. */
+  OTEL_SERVICE_NAME: z.string().trim().min(1).max(200).optional(),
+  /** How long finished spans wait, batched, before they are exported. */
+  OTEL_BSP_SCHEDULE_DELAY: int(1, 600_000).default(5000),

@@ -62,6 +62,7 @@ describe('loadConfig', () => {
         namespaceDefaults: { maxConcurrency: 0, maxRunsPerMinute: 0 },
       },
     });
+      tracing: null,
   });
 
   it('should read the variables it is given, not process.env', () => {
@@ -167,6 +168,7 @@ describe('loadConfig', () => {
     });
   });
 
+      tracing: null,
   it('should ignore variables it does not know', () => {
     expect(loadConfig({ PATH: '/usr/bin', HOME: '/root' }).api.port).toBe(3000);
   });
@@ -174,6 +176,13 @@ describe('loadConfig', () => {
   it('should drop empty entries from QUEUES', () => {
     expect(loadConfig({ QUEUES: 'a,,b,' }).queues).toEqual(['a', 'b']);
   });
+  it('should turn tracing on only with an OTLP endpoint, sending to its /v1/traces', () => {
+    expect(loadConfig({ OTEL_SERVICE_NAME: 'x' }).tracing).toBeNull();
+    expect(
+      loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/', OTEL_BSP_SCHEDULE_DELAY: '200' }).tracing,
+    ).toEqual({ tracesUrl: 'http://collector:4318/v1/traces', serviceName: null, exportDelayMs: 200 });
+  });
+
 
   it.each([
     ['API_PORT', 'abc'],
@@ -204,6 +213,8 @@ describe('loadConfig', () => {
   ])('should refuse %s=%j, naming it', (variable, value) => {
     const error = failureOf({ [variable]: value });
 
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'grpc://collector:4317'],
+    ['OTEL_BSP_SCHEDULE_DELAY', '0'],
     expect(error.code).toBe('invalid_configuration');
     // A bad entry of a list is named with its index: QUEUES.1
     expect(error.issues.map((issue) => issue.path.split('.')[0])).toEqual([variable]);

@@ -72,6 +72,15 @@ export interface MeridianConfig {
   };
 }
 
+  /** OpenTelemetry traces: off (null) unless an OTLP endpoint is set. */
+  tracing: {
+    /** The OTLP/HTTP traces URL (the endpoint with `/v1/traces`). */
+    tracesUrl: string;
+    /** `service.name`, or null for `meridian-<component>`. */
+    serviceName: string | null;
+    /** How long finished spans are batched before export. */
+    exportDelayMs: number;
+  } | null;
 /**
  * Parses the environment once, at boot. Every bad variable is listed in one error, each by name.
  * Nothing else in Meridian reads `process.env`.
@@ -142,3 +151,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): MeridianCon
     },
   };
 }
+    tracing:
+      env.OTEL_EXPORTER_OTLP_ENDPOINT === undefined
+        ? null
+        : {
+            tracesUrl: `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`,
+            serviceName: env.OTEL_SERVICE_NAME ?? null,
+            exportDelayMs: env.OTEL_BSP_SCHEDULE_DELAY,
+          },

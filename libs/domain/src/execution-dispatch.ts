@@ -20,6 +20,11 @@ export interface ExecutionDispatch {
   nominalTime: Date | null;
   /** Whether the job depends on others, whose results its handler then receives. */
   hasDependencies: boolean;
+  /**
+   * The W3C `traceparent` the execution's spans continue (the create's, then the relay's); absent
+   * or null when tracing was off, so an untraced dispatch carries no extra bytes.
+   */
+  traceParent?: string | null;
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   type HandlerContext,
   HandlerError,
 } from '@meridian/handler-sdk';
+import { injectTraceHeaders } from '@meridian/tracing';
 import { z } from 'zod';
 
 import {
@@ -94,6 +95,8 @@ export function createHttpHandler(options: HttpHandlerOptions) {
     if (!headers.has('user-agent')) {
       headers.set('user-agent', 'meridian-http-handler/1');
     }
+    // The target joins the execution's trace, unless the job names a traceparent of its own.
+    injectTraceHeaders(headers);
     if (body !== undefined && !headers.has('content-type')) {
       headers.set(
         'content-type',

@@ -32,6 +32,8 @@ const executionRunData = z.object({
   nominalTime: z.iso.datetime({ offset: true }).nullable().optional(),
   // Optional: jobs enqueued before dependencies existed have none.
   hasDependencies: z.boolean().optional(),
+  // Optional: written only while tracing is on (a W3C traceparent is 55 characters).
+  traceParent: z.string().max(512).optional(),
   retry: z.object({
     maxAttempts: z.int().positive(),
     backoffType: z.enum(['EXPONENTIAL', 'FIXED']),
@@ -108,12 +110,16 @@ export function catalogJobOptions<Data extends z.ZodType>(
 
 export type ExecutionRunData = z.infer<typeof executionRunData>;
 
-export function toExecutionRunData(dispatch: ExecutionDispatch): ExecutionRunData {
-  return {
+export function toExecutionRunData({ traceParent, ...dispatch }: ExecutionDispatch): ExecutionRunData {
+  const data: ExecutionRunData = {
     ...dispatch,
     scheduledFor: dispatch.scheduledFor.toISOString(),
     nominalTime: dispatch.nominalTime?.toISOString() ?? null,
   };
+  if (traceParent !== undefined && traceParent !== null) {
+    data.traceParent = traceParent;
+  }
+  return data;
 }
 
 export function fromExecutionRunData(data: unknown): ExecutionDispatch {

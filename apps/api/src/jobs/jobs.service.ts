@@ -27,6 +27,7 @@ import { HandlerRegistry } from '@meridian/handler-sdk';
 import { CONFIG } from '@meridian/runtime';
 import { nextOccurrences } from '@meridian/schedule';
 import { CancellationService, DependencySettler } from '@meridian/services';
+import { activeTraceParent } from '@meridian/tracing';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
@@ -150,7 +151,8 @@ export class JobsService {
   plan(spec: JobSpec, now: Date = new Date()): NewBatchJob {
     const { recurrence } = spec;
     if (recurrence === null) {
-      return { kind: 'one_off', jobId: newId(), executionId: newId(), spec };
+      // The request's trace, stored with the execution so the relay and the worker continue it.
+      return { kind: 'one_off', jobId: newId(), executionId: newId(), spec, traceParent: activeTraceParent() };
     }
     const schedule = parseRecurringSchedule(recurrence.schedule);
     const [firstRunAt] = nextOccurrences(schedule.schedule, now, 1);

@@ -1,7 +1,9 @@
 import type { MeridianConfig } from '@meridian/config';
+import type { ExecutionDispatch } from '@meridian/domain';
 import { OutboxRepository, type SqlClient } from '@meridian/db';
 import { ExecutionQueueGateway, TickQueueGateway } from '@meridian/queue';
 import { BackgroundLoop, CONFIG, OutageBackoff, SQL } from '@meridian/runtime';
+import { inSpanPerItem } from '@meridian/tracing';
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
@@ -13,6 +15,12 @@ const RELISTEN_DELAY_MS = 1000;
 const RELISTEN_MAX_DELAY_MS = 5000;
 /** Longest wait between relay tries while Postgres or Redis fails them. */
 const RELAY_MAX_DELAY_MS = 5000;
+
+const relaySpanAttributes = (dispatch: ExecutionDispatch) => ({
+  'meridian.execution_id': dispatch.executionId,
+  'meridian.job_id': dispatch.jobId,
+  'meridian.queue': dispatch.queue,
+});
 
 /**
  * Moves committed outbox rows into BullMQ. Safe to run in any number of scheduler replicas: rows
@@ -133,7 +141,10 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
   /** Relays one batch; exposed for tests and for draining. */
   async relayOnce(): Promise<number> {
     const { batchSize } = this.config.outbox;
-    const executions = await this.outbox.relayBatch(batchSize, (items) => this.queues.enqueue(items));
+    // One span per traced execution, a child of its create's; the worker continues from it.
+    const executions = await this.outbox.relayBatch(batchSize, (items) =>
+      inSpanPerItem('outbox relay enqueue', items, relaySpanAttributes, (traced) => this.queues.enqueue(traced)),
+    );
     const ticks = await this.outbox.relayArmBatch(batchSize, (items) => this.ticks.armTicks(items));
     const claimed = Math.max(executions.claimed, ticks.claimed);
     const dispatched = executions.dispatched + ticks.dispatched;

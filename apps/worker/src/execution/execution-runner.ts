@@ -1,5 +1,6 @@
 import { type ExecutionDispatch } from '@meridian/domain';
 import { fromExecutionRunData } from '@meridian/queue';
+import { inSpan, setActiveSpanAttribute } from '@meridian/tracing';
 import { Injectable } from '@nestjs/common';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
@@ -14,6 +15,17 @@ import { RetryScheduledError } from './retry-scheduled.error.js';
 const INFRASTRUCTURE_RETRY_MS = 2000;
 
 /**
+/** What identifies an attempt's span; spans may carry ids, which metric labels never do. */
+function attemptSpanAttributes(dispatch: ExecutionDispatch) {
+  return {
+    'meridian.execution_id': dispatch.executionId,
+    'meridian.job_id': dispatch.jobId,
+    'meridian.namespace': dispatch.namespace,
+    'meridian.queue': dispatch.queue,
+    'meridian.handler': dispatch.handler,
+  };
+}
+
  * Runs one delivery of an execution: admits it within its namespace's limits
  * ({@link ExecutionAdmission}), claims the attempt and records its outcome ({@link AttemptRecorder}),
  * runs the handler ({@link HandlerInvoker}), and tells BullMQ what to do next (complete, retry after
@@ -37,7 +49,13 @@ export class ExecutionRunner {
       throw new UnrecoverableError(`job data does not match the catalog: ${String(error)}`);
     }
     try {
-      return await this.deliver(dispatch, job, token, signal);
+      // The attempt continues the trace of the create (through the relay); a no-op with tracing off.
+      return await inSpan(
+        'execution attempt',
+        dispatch.traceParent,
+        () => attemptSpanAttributes(dispatch),
+        () => this.deliver(dispatch, job, token, signal),
+      );
     } catch (error) {
       if (
         error instanceof UnrecoverableError ||
@@ -84,6 +102,7 @@ export class ExecutionRunner {
       const { attempt } = started;
       this.logger.debug({ executionId, attempt, handler: dispatch.handler }, 'attempt started');
       const outcome = await this.invoker.invoke({
+      setActiveSpanAttribute('meridian.attempt', attempt);
         dispatch,
         attempt,
         delivery,

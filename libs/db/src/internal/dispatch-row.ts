@@ -20,11 +20,12 @@ export interface DispatchRow {
   backoff_max_delay_ms: number;
   backoff_jitter: number;
   has_dependencies: boolean;
+  trace_parent: string | null;
 }
 
 export const DISPATCH_COLUMNS_SQL = `
-  e.id AS execution_id, e.job_id, e.namespace, e.scheduled_for, e.nominal_time, j.handler, j.payload, j.queue, j.priority,
-  j.timeout_ms, j.max_attempts, j.backoff_type, j.backoff_delay_ms, j.backoff_max_delay_ms, j.backoff_jitter,
+  e.id AS execution_id, e.job_id, e.namespace, e.scheduled_for, e.nominal_time, e.trace_parent, j.handler, j.payload,
+  j.queue, j.priority, j.timeout_ms, j.max_attempts, j.backoff_type, j.backoff_delay_ms, j.backoff_max_delay_ms, j.backoff_jitter,
   EXISTS (SELECT 1 FROM job_dependencies d WHERE d.job_id = j.id) AS has_dependencies`;
 /** {@link DISPATCH_COLUMNS_SQL} as a fragment of a Prisma query. */
 export const DISPATCH_COLUMNS = Prisma.raw(DISPATCH_COLUMNS_SQL);
@@ -42,6 +43,7 @@ export function toDispatch(row: DispatchRow): ExecutionDispatch {
     scheduledFor: row.scheduled_for,
     nominalTime: row.nominal_time,
     hasDependencies: row.has_dependencies,
+    traceParent: row.trace_parent,
     retry: {
       maxAttempts: row.max_attempts,
       backoffType: row.backoff_type,

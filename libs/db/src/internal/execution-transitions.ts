@@ -159,14 +159,14 @@ export const NEW_JOB_STATUS_SQL = firstStatus('blocked');
 /**
  * The `execution` CTE of the job insert: the first execution of each one-off job inserted, in the
  * status {@link NEW_JOB_STATUS_SQL} gave its job (so the job mirrors it). Reads the CTEs `input`
- * (execution_id, job_id, namespace, scheduled_for, created_at, blocked) and `job` (the ids
+ * (execution_id, job_id, namespace, scheduled_for, created_at, blocked, trace_parent) and `job` (the ids
  * inserted); returns id, status and created_at; only PENDING ones get an outbox row. Locks: the new
  * rows only. Idempotency: the job insert's (namespace, idempotency key).
  */
 export const FIRST_EXECUTIONS_CTE = `execution AS (
-      INSERT INTO executions (id, job_id, namespace, status, scheduled_for, created_at, updated_at)
+      INSERT INTO executions (id, job_id, namespace, status, scheduled_for, created_at, updated_at, trace_parent)
       SELECT i.execution_id, i.job_id, i.namespace, ${firstStatus('i.blocked')}, i.scheduled_for,
-             i.created_at, i.created_at
+             i.created_at, i.created_at, i.trace_parent
         FROM input i JOIN job ON job.id = i.job_id
        WHERE i.execution_id IS NOT NULL
       RETURNING id, status, created_at

@@ -25,6 +25,8 @@ export interface NewOneOffJob {
    * release it in the same transaction, once the edges are stored).
    */
   blockedOn?: number;
+  /** The create's W3C traceparent, stored with the execution while tracing is on. @defaultValue null */
+  traceParent?: string | null;
 }
 
 /** A recurring job: its schedule, policies and first nominal time; no execution yet. */
@@ -90,6 +92,7 @@ const INPUT_COLUMNS = {
   workflow_key: { type: 'text', into: 'workflow_key' },
   dependencies_remaining: { type: 'int', into: 'dependencies_remaining' },
   blocked: { type: 'boolean' },
+  trace_parent: { type: 'text' },
 } as const satisfies Record<string, { type: string; into?: string; cast?: string }>;
 
 type InputColumn = keyof typeof INPUT_COLUMNS;
@@ -108,8 +111,8 @@ const derivedColumns = [
  * for an execution, ARM_SCHEDULE for a recurring job), in one statement: atomic without an explicit
  * transaction, and one round trip however many jobs.
  *
- * Inputs: one array per column of {@link INPUT_COLUMNS} ($1–$30), aligned by job; then the audit
- * rows of the creates ($31–$40, see insertAuditRowsSql), each targeting its job. Output: the ids of
+ * Inputs: one array per column of {@link INPUT_COLUMNS} ($1–$31), aligned by job; then the audit
+ * rows of the creates ($32–$41, see insertAuditRowsSql), each targeting its job. Output: the ids of
  * the jobs inserted. A job whose (namespace, idempotency key) is taken — by an earlier job or by an
  * earlier row of the same statement — is not inserted (ON CONFLICT DO NOTHING), nor are its
  * execution, outbox row and audit row (a replayed create is no change). Locks: the new rows only.
@@ -178,6 +181,7 @@ function inputRow(job: TimedNewJob): Record<InputColumn, unknown> {
     workflow_key: oneOff?.workflow?.key ?? null,
     dependencies_remaining: oneOff?.blockedOn ?? 0,
     blocked: oneOff?.blockedOn !== undefined,
+    trace_parent: oneOff?.traceParent ?? null,
   };
 }
 

@@ -63,6 +63,7 @@ const EXECUTION_COLUMNS = {
   result: 'result',
   lastError: 'last_error',
   dependentsNotified: 'dependents_notified',
+  traceParent: 'trace_parent',
   createdAt: 'created_at',
   updatedAt: 'updated_at',
 } as const satisfies Record<keyof Execution, string>;

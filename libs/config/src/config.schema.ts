@@ -162,9 +162,6 @@ export const envSchema = z.object({
   HTTP_HANDLER_MAX_RESPONSE_BYTES: int(0, 64 * 1024 * 1024).default(1024 * 1024),
   /** Internal address ranges the http handler may call nevertheless (by default it calls public addresses only). */
   HTTP_ALLOWED_TARGETS: cidrList.default([]),
-});
-
-export type Env = z.infer<typeof envSchema>;
 
   /**
    * Where traces go, as OTLP over HTTP (JSON): the collector's base URL, to which `/v1/traces` is
@@ -175,3 +172,6 @@ export type Env = z.infer<typeof envSchema>;
   OTEL_SERVICE_NAME: z.string().trim().min(1).max(200).optional(),
   /** How long finished spans wait, batched, before they are exported. */
   OTEL_BSP_SCHEDULE_DELAY: int(1, 600_000).default(5000),
+});
+
+export type Env = z.infer<typeof envSchema>;

@@ -61,8 +61,8 @@ describe('loadConfig', () => {
         httpAllowedTargets: [],
         namespaceDefaults: { maxConcurrency: 0, maxRunsPerMinute: 0 },
       },
-    });
       tracing: null,
+    });
   });
 
   it('should read the variables it is given, not process.env', () => {
@@ -165,17 +165,14 @@ describe('loadConfig', () => {
         httpAllowedTargets: ['10.0.0.0/8', 'fd00::/8'],
         namespaceDefaults: { maxConcurrency: 0, maxRunsPerMinute: 0 },
       },
+      tracing: null,
     });
   });
 
-      tracing: null,
   it('should ignore variables it does not know', () => {
     expect(loadConfig({ PATH: '/usr/bin', HOME: '/root' }).api.port).toBe(3000);
   });
 
-  it('should drop empty entries from QUEUES', () => {
-    expect(loadConfig({ QUEUES: 'a,,b,' }).queues).toEqual(['a', 'b']);
-  });
   it('should turn tracing on only with an OTLP endpoint, sending to its /v1/traces', () => {
     expect(loadConfig({ OTEL_SERVICE_NAME: 'x' }).tracing).toBeNull();
     expect(
@@ -183,6 +180,9 @@ describe('loadConfig', () => {
     ).toEqual({ tracesUrl: 'http://collector:4318/v1/traces', serviceName: null, exportDelayMs: 200 });
   });
 
+  it('should drop empty entries from QUEUES', () => {
+    expect(loadConfig({ QUEUES: 'a,,b,' }).queues).toEqual(['a', 'b']);
+  });
 
   it.each([
     ['API_PORT', 'abc'],
@@ -210,11 +210,11 @@ describe('loadConfig', () => {
     ['BULL_BOARD_WRITABLE', '1'],
     ['API_TRUST_PROXY', 'proxy.internal'],
     ['API_AUTH_FAILURE_LIMIT_PER_MINUTE', '0'],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'grpc://collector:4317'],
+    ['OTEL_BSP_SCHEDULE_DELAY', '0'],
   ])('should refuse %s=%j, naming it', (variable, value) => {
     const error = failureOf({ [variable]: value });
 
-    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'grpc://collector:4317'],
-    ['OTEL_BSP_SCHEDULE_DELAY', '0'],
     expect(error.code).toBe('invalid_configuration');
     // A bad entry of a list is named with its index: QUEUES.1
     expect(error.issues.map((issue) => issue.path.split('.')[0])).toEqual([variable]);

@@ -70,8 +70,6 @@ export interface MeridianConfig {
     /** Default limits of each namespace (0: none); a namespace's own limits win. */
     namespaceDefaults: { maxConcurrency: number; maxRunsPerMinute: number };
   };
-}
-
   /** OpenTelemetry traces: off (null) unless an OTLP endpoint is set. */
   tracing: {
     /** The OTLP/HTTP traces URL (the endpoint with `/v1/traces`). */
@@ -81,6 +79,8 @@ export interface MeridianConfig {
     /** How long finished spans are batched before export. */
     exportDelayMs: number;
   } | null;
+}
+
 /**
  * Parses the environment once, at boot. Every bad variable is listed in one error, each by name.
  * Nothing else in Meridian reads `process.env`.
@@ -149,8 +149,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): MeridianCon
         maxRunsPerMinute: env.NAMESPACE_MAX_RUNS_PER_MINUTE,
       },
     },
-  };
-}
     tracing:
       env.OTEL_EXPORTER_OTLP_ENDPOINT === undefined
         ? null
@@ -159,3 +157,5 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): MeridianCon
             serviceName: env.OTEL_SERVICE_NAME ?? null,
             exportDelayMs: env.OTEL_BSP_SCHEDULE_DELAY,
           },
+  };
+}

@@ -14,7 +14,6 @@ import { RetryScheduledError } from './retry-scheduled.error.js';
 /** Delay before redelivering a job whose state could not be read or written. */
 const INFRASTRUCTURE_RETRY_MS = 2000;
 
-/**
 /** What identifies an attempt's span; spans may carry ids, which metric labels never do. */
 function attemptSpanAttributes(dispatch: ExecutionDispatch) {
   return {
@@ -26,6 +25,7 @@ function attemptSpanAttributes(dispatch: ExecutionDispatch) {
   };
 }
 
+/**
  * Runs one delivery of an execution: admits it within its namespace's limits
  * ({@link ExecutionAdmission}), claims the attempt and records its outcome ({@link AttemptRecorder}),
  * runs the handler ({@link HandlerInvoker}), and tells BullMQ what to do next (complete, retry after
@@ -100,9 +100,9 @@ export class ExecutionRunner {
         return { skipped: true };
       }
       const { attempt } = started;
+      setActiveSpanAttribute('meridian.attempt', attempt);
       this.logger.debug({ executionId, attempt, handler: dispatch.handler }, 'attempt started');
       const outcome = await this.invoker.invoke({
-      setActiveSpanAttribute('meridian.attempt', attempt);
         dispatch,
         attempt,
         delivery,

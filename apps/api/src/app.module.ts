@@ -1,4 +1,5 @@
 import type { MeridianConfig } from '@meridian/config';
+import { MetricsModule } from '@meridian/metrics';
 import { CoreModule, DatabaseModule, QueueModule } from '@meridian/runtime';
 import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
@@ -39,6 +40,7 @@ export class AppModule implements NestModule {
         CoreModule.forRoot(config, 'api'),
         DatabaseModule.forRoot(config),
         QueueModule.forRoot(config, 'api'),
+        MetricsModule.forRoot(config, 'api'),
         AuthModule,
         ...RESOURCE_MODULES,
       ],

@@ -6,10 +6,12 @@ import {
   OutboxRepository,
   RecurringJobRepository,
 } from '@meridian/db';
+import { MetricsModule } from '@meridian/metrics';
 import { CoreModule, DatabaseModule, QueueModule } from '@meridian/runtime';
 import { ServicesModule } from '@meridian/services';
 import { type DynamicModule, Module } from '@nestjs/common';
 
+import { SchedulerGauges } from './metrics/scheduler-gauges.js';
 import { OutboxRelayService } from './outbox/outbox-relay.service.js';
 import { LostRuns } from './reconciler/lost-runs.js';
 import { ReconcilerService } from './reconciler/reconciler.service.js';
@@ -27,6 +29,7 @@ export class SchedulerModule {
         CoreModule.forRoot(config, 'scheduler'),
         DatabaseModule.forRoot(config),
         QueueModule.forRoot(config, 'scheduler'),
+        MetricsModule.forRoot(config, 'scheduler'),
         DatabaseModule.forFeature([
           DependencyRepository,
           ExecutionRepository,
@@ -42,6 +45,7 @@ export class SchedulerModule {
         ReconcilerService,
         RedisLossWatcher,
         RecurrenceService,
+        SchedulerGauges,
         TickWorkerService,
       ],
     };

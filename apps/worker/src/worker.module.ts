@@ -1,9 +1,11 @@
 import type { MeridianConfig } from '@meridian/config';
 import { DatabaseHealthRepository, DependencyRepository, ExecutionRepository, NamespaceRepository } from '@meridian/db';
+import { MetricsModule } from '@meridian/metrics';
 import { CoreModule, DatabaseModule, HandlersModule, QueueModule } from '@meridian/runtime';
 import { ServicesModule } from '@meridian/services';
 import { type DynamicModule, Module } from '@nestjs/common';
 
+import { AttemptMetrics } from './execution/attempt-metrics.js';
 import { AttemptRecorder } from './execution/attempt-recorder.js';
 import { DatabaseOutage } from './execution/database-outage.js';
 import { ExecutionAdmission } from './execution/execution-admission.js';
@@ -11,6 +13,7 @@ import { ExecutionRunner } from './execution/execution-runner.js';
 import { HandlerInvoker } from './execution/handler-invoker.js';
 import { NamespaceLimitsService } from './execution/namespace-limits.service.js';
 import { WorkerPool } from './execution/worker-pool.js';
+import { WorkerReadiness } from './execution/worker-readiness.js';
 
 /** The worker: runs executions from the queues it serves through the handler catalog. */
 @Module({})
@@ -22,6 +25,7 @@ export class WorkerModule {
         CoreModule.forRoot(config, 'worker'),
         DatabaseModule.forRoot(config),
         QueueModule.forRoot(config, 'worker'),
+        MetricsModule.forRoot(config, 'worker'),
         DatabaseModule.forFeature([
           DatabaseHealthRepository,
           DependencyRepository,
@@ -32,6 +36,7 @@ export class WorkerModule {
         ServicesModule,
       ],
       providers: [
+        AttemptMetrics,
         AttemptRecorder,
         DatabaseOutage,
         ExecutionAdmission,
@@ -39,6 +44,7 @@ export class WorkerModule {
         HandlerInvoker,
         NamespaceLimitsService,
         WorkerPool,
+        WorkerReadiness,
       ],
     };
   }

@@ -61,6 +61,8 @@ function releaseWhenLost(client: pg.PoolClient): pg.PoolClient {
 export interface Postgres {
   prisma: Database;
   sql: SqlClient;
+  /** The pool's connections (`total`, of which `idle`) and the queries `waiting` for one; for metrics. */
+  poolClients(): { total: number; idle: number; waiting: number };
   /** Ends both, after Prisma lets go of the pool's connections. */
   close(): Promise<void>;
 }
@@ -84,6 +86,7 @@ export function connectPostgres(options: DatabaseOptions): Postgres {
   return {
     prisma,
     sql,
+    poolClients: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close() {
       closed ??= (async () => {
         await prisma.$disconnect();

@@ -13,6 +13,11 @@ export interface TestStack {
   /** The environment every app of this stack runs with. */
   env: Record<string, string>;
   apps: Partial<Record<AppName, AppProcess>>;
+  /**
+   * The base URL of an app's /metrics, /healthz and /readyz: the api's own port, or the scheduler's
+   * and worker's METRICS_PORT (a free port of its own for each process the stack starts).
+   */
+  probeUrl(app: AppProcess): string;
   /** Starts another instance of an app against the same database and Redis prefix. */
   start(name: AppName, extraEnv?: Record<string, string>): Promise<AppProcess>;
   /** Stops every app, drops the database and deletes the Redis keys. */
@@ -64,8 +69,17 @@ export async function startStack(
   };
   const all: AppProcess[] = [];
   const apps: Partial<Record<AppName, AppProcess>> = {};
+  const probePorts = new Map<AppProcess, number>();
   const start = async (name: AppName, extraEnv: Record<string, string> = {}) => {
-    const app = await startApp(name, { ...env, ...extraEnv });
+    // The api serves its probes on its own port; every scheduler and worker on this machine needs a
+    // metrics port of its own.
+    const probePort = name === 'api' ? port : Number(extraEnv.METRICS_PORT ?? env.METRICS_PORT ?? (await freePort()));
+    const app = await startApp(name, {
+      ...env,
+      ...(name === 'api' ? {} : { METRICS_PORT: String(probePort) }),
+      ...extraEnv,
+    });
+    probePorts.set(app, probePort);
     all.push(app);
     apps[name] ??= app;
     return app;
@@ -84,6 +98,7 @@ export async function startStack(
     env,
     apps,
     start,
+    probeUrl: (app) => `http://127.0.0.1:${probePorts.get(app) ?? port}`,
     async stop() {
       await Promise.all(all.map((app) => app.stop()));
       await database.drop();

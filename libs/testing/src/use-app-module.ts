@@ -24,6 +24,8 @@ export function useAppModule(rootModule: (config: MeridianConfig) => DynamicModu
       REDIS_URL: TEST_REDIS_URL,
       REDIS_PREFIX: prefix,
       LOG_LEVEL: 'silent',
+      // No probe port either: test files run side by side.
+      METRICS_PORT: '0',
     });
     context = await NestFactory.createApplicationContext(rootModule(config), { logger: false });
   }, 30_000);

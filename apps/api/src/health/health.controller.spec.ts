@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { DatabaseHealthRepository } from '@meridian/db';
+import { Readiness } from '@meridian/metrics';
 import type { RedisHealthRepository } from '@meridian/runtime';
 import type { Response } from 'express';
 
@@ -12,8 +13,7 @@ const silent = { ping: () => new Promise<void>(() => undefined) };
 
 async function readiness(database: { ping(): Promise<void> }, redis: { ping(): Promise<void> }) {
   const sut = new HealthController(
-    database as unknown as DatabaseHealthRepository,
-    redis as unknown as RedisHealthRepository,
+    new Readiness(database as unknown as DatabaseHealthRepository, redis as unknown as RedisHealthRepository),
   );
   let status = 0;
   const response = {

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { loadConfig } from '@meridian/config';
 import type { DependencyRepository, ExecutionRepository, LiveExecution, RecurringJobRepository } from '@meridian/db';
 import type { ExecutionDispatch, ExecutionStatus } from '@meridian/domain';
+import { createMetricCatalog } from '@meridian/metrics';
 import type { ExecutionQueueGateway, ScheduleTick, TickQueueGateway } from '@meridian/queue';
 import type { DependencySettler } from '@meridian/services';
 import type { PinoLogger } from 'nestjs-pino';
@@ -106,6 +107,7 @@ function aReconciler(
     new FakeDependencyRepository(state.unsettled ?? []) as unknown as DependencyRepository,
     settler as unknown as DependencySettler,
     lostRuns,
+    createMetricCatalog('scheduler', { processMetrics: false }),
     config,
     silent as unknown as PinoLogger,
   );

@@ -1,5 +1,6 @@
 import type { MeridianConfig } from '@meridian/config';
 import { DependencyRepository, ExecutionRepository, RecurringJobRepository } from '@meridian/db';
+import { MetricCatalog } from '@meridian/metrics';
 import { ExecutionQueueGateway, TickQueueGateway } from '@meridian/queue';
 import { BackgroundLoop, CONFIG, OutageBackoff } from '@meridian/runtime';
 import { DependencySettler } from '@meridian/services';
@@ -33,6 +34,7 @@ export class ReconcilerService implements OnApplicationBootstrap, BeforeApplicat
     private readonly dependencies: DependencyRepository,
     private readonly settler: DependencySettler,
     private readonly lostRuns: LostRuns,
+    private readonly metrics: MetricCatalog,
     @Inject(CONFIG) private readonly config: MeridianConfig,
     @InjectPinoLogger(ReconcilerService.name) private readonly logger: PinoLogger,
   ) {
@@ -87,6 +89,7 @@ export class ReconcilerService implements OnApplicationBootstrap, BeforeApplicat
     if (unsettled.length > 0) {
       this.logger.warn({ count: unsettled.length, executionIds: unsettled.slice(0, 20) }, 'settling dependents');
       await this.settler.settle(unsettled);
+      this.metrics.reconcilerRepairs.inc({ kind: 'dependents_settled' }, unsettled.length);
     }
     return unsettled.length;
   }
@@ -115,6 +118,7 @@ export class ReconcilerService implements OnApplicationBootstrap, BeforeApplicat
       if (lost.length > 0) {
         await this.queues.requeue(lost);
         requeued += lost.length;
+        this.metrics.reconcilerRepairs.inc({ kind: 'execution_requeued' }, lost.length);
         this.logger.warn(
           { count: lost.length, executionIds: lost.slice(0, 20).map((dispatch) => dispatch.executionId) },
           'executions missing from BullMQ enqueued again',
@@ -137,6 +141,7 @@ export class ReconcilerService implements OnApplicationBootstrap, BeforeApplicat
       if (lost.length > 0) {
         await this.ticks.rearmTicks(lost);
         rearmed += lost.length;
+        this.metrics.reconcilerRepairs.inc({ kind: 'tick_rearmed' }, lost.length);
         this.logger.warn({ count: lost.length, jobIds: lost.slice(0, 20).map((tick) => tick.jobId) }, 'ticks re-armed');
       }
       afterId = page.at(-1)?.jobId ?? null;

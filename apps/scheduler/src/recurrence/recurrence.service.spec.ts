@@ -6,6 +6,7 @@ import {
   type TickResult,
   toRecurringSchedule,
 } from '@meridian/db';
+import { createMetricCatalog } from '@meridian/metrics';
 import type { CancelledInPostgres, ScheduleTick, TickQueueGateway } from '@meridian/queue';
 import type { CancellationService } from '@meridian/services';
 import type { PinoLogger } from 'nestjs-pino';
@@ -79,6 +80,7 @@ function aRecurrenceService(answer: Answer) {
     cancellations as unknown as CancellationService,
     redisLoss as unknown as RedisLossWatcher,
     lostRuns,
+    createMetricCatalog('scheduler', { processMetrics: false }),
     silent as unknown as PinoLogger,
   );
   return { sut, events, occurrences, armed, cancelled, lostRuns, relayPasses: () => relayPasses };

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { GroupCommit, isDataError, OccurrenceRepository, type RecurringJobState, type TickResult } from '@meridian/db';
-import { ValidationError } from '@meridian/domain';
+import { type OccurrenceOutcome, ValidationError } from '@meridian/domain';
+import { MetricCatalog } from '@meridian/metrics';
 import { type ScheduleTick, TickQueueGateway } from '@meridian/queue';
 import { jitterOffset, planOccurrences } from '@meridian/schedule';
 import { CancellationService } from '@meridian/services';
@@ -46,6 +47,7 @@ export class RecurrenceService {
     private readonly cancellations: CancellationService,
     private readonly redisLoss: RedisLossWatcher,
     private readonly lostRuns: LostRuns,
+    private readonly metrics: MetricCatalog,
     @InjectPinoLogger(RecurrenceService.name) private readonly logger: PinoLogger,
   ) {}
 
@@ -57,7 +59,12 @@ export class RecurrenceService {
     if (early > 0) {
       await sleep(Math.min(early, MAX_EARLY_WAIT_MS));
     }
-    return this.batches.submit(tick);
+    try {
+      return await this.batches.submit(tick);
+    } catch (error) {
+      this.metrics.scheduleTicks.inc({ outcome: 'failed' });
+      throw error;
+    }
   }
 
   private async handleBatch(ticks: ScheduleTick[]): Promise<TickResult[]> {
@@ -65,12 +72,23 @@ export class RecurrenceService {
     // are back, or it would count them as runs in progress and skip its occurrence.
     await this.redisLoss.checkNow();
     const now = new Date();
+    // Each job's planned outcomes, for the metrics once the batch has committed: a batch run again
+    // after a deadlock plans again, and the last plan is the one kept.
+    const planned = new Map<string, OccurrenceOutcome[]>();
     const results = await this.occurrences.handleTicks(
       ticks.map((tick) => ({ jobId: tick.jobId, due: tick.nominalTime })),
       now,
-      (job) => planTick(job, now),
+      (job) => {
+        const plan = planTick(job, now);
+        planned.set(
+          job.id,
+          plan.occurrences.map((occurrence) => occurrence.outcome),
+        );
+        return plan;
+      },
       { lostRuns: this.lostRuns.recent(now.getTime()) },
     );
+    this.count(ticks, results, planned);
     let enqueued = 0;
     for (const [index, result] of results.entries()) {
       if (result.kind === 'handled') {
@@ -92,6 +110,18 @@ export class RecurrenceService {
     });
     await Promise.all([enqueued > 0 ? this.relay.relayNow() : undefined, this.ticks.armTicks(nextTicks)]);
     return results;
+  }
+
+  private count(ticks: ScheduleTick[], results: TickResult[], planned: Map<string, OccurrenceOutcome[]>): void {
+    for (const [index, result] of results.entries()) {
+      this.metrics.scheduleTicks.inc({ outcome: result.kind });
+      const jobId = ticks[index]?.jobId;
+      if (result.kind === 'handled' && jobId !== undefined) {
+        for (const outcome of planned.get(jobId) ?? []) {
+          this.metrics.occurrences.inc({ outcome });
+        }
+      }
+    }
   }
 }
 

@@ -2,10 +2,12 @@ import { describe, expect, it } from '@jest/globals';
 import { loadConfig } from '@meridian/config';
 import type { AttemptResult, ExecutionRepository } from '@meridian/db';
 import { type AttemptOutcome } from '@meridian/domain';
+import { createMetricCatalog } from '@meridian/metrics';
 import type { DependencySettler } from '@meridian/services';
 import { anExecutionDispatch } from '@meridian/testing';
 import type { PinoLogger } from 'nestjs-pino';
 
+import { AttemptMetrics } from './attempt-metrics.js';
 import type { HandlerOutcome } from './attempt-outcome.js';
 import { AttemptRecorder } from './attempt-recorder.js';
 
@@ -52,6 +54,7 @@ function setup(maxAttempts = 3) {
     executions as unknown as ExecutionRepository,
     settler as unknown as DependencySettler,
     loadConfig({ EXECUTION_RESULT_MAX_BYTES: '50' }),
+    new AttemptMetrics(createMetricCatalog('worker', { processMetrics: false })),
     silent as unknown as PinoLogger,
   );
   const dispatch = anExecutionDispatch({

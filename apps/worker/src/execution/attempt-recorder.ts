@@ -13,6 +13,7 @@ import { DependencySettler } from '@meridian/services';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
+import { AttemptMetrics } from './attempt-metrics.js';
 import { type HandlerOutcome, loggedError } from './attempt-outcome.js';
 
 /** What the queue should do with a delivery once its attempt is recorded. */
@@ -32,6 +33,7 @@ export class AttemptRecorder {
     private readonly executions: ExecutionRepository,
     private readonly settler: DependencySettler,
     @Inject(CONFIG) private readonly config: MeridianConfig,
+    private readonly metrics: AttemptMetrics,
     @InjectPinoLogger(AttemptRecorder.name) private readonly logger: PinoLogger,
   ) {}
 
@@ -57,6 +59,9 @@ export class AttemptRecorder {
           now,
         );
         const applied = finished !== null;
+        if (applied) {
+          this.metrics.ended(dispatch, 'succeeded');
+        }
         if (finished?.hasDependents === true) {
           await this.settler.settle([executionId]);
         } else if (!applied) {
@@ -76,6 +81,7 @@ export class AttemptRecorder {
           { code: ErrorCode.HandlerCancelled, message: 'The execution was cancelled while running.' },
           now,
         );
+        this.metrics.ended(dispatch, 'cancelled');
         this.logger.info({ executionId, attempt }, 'attempt cancelled');
         return { kind: 'stop', message: 'cancelled' };
       }
@@ -117,6 +123,9 @@ export class AttemptRecorder {
           { status: ExecutionStatus.Dead, outcome: attemptOutcome, error },
           now,
         );
+        if (finished !== null) {
+          this.metrics.ended(dispatch, 'dead');
+        }
         if (finished?.hasDependents === true) {
           await this.settler.settle([executionId]);
         } else if (finished === null) {

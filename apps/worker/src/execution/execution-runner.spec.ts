@@ -1,10 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { type ExecutionDispatch } from '@meridian/domain';
+import { createMetricCatalog } from '@meridian/metrics';
 import { toExecutionRunData } from '@meridian/queue';
 import { anExecutionDispatch } from '@meridian/testing';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import type { PinoLogger } from 'nestjs-pino';
 
+import { AttemptMetrics } from './attempt-metrics.js';
 import type { HandlerOutcome } from './attempt-outcome.js';
 import type { AttemptRecorder, NextStep } from './attempt-recorder.js';
 import type { DatabaseOutage } from './database-outage.js';
@@ -68,6 +70,7 @@ function setup() {
     fakes.invoker as unknown as HandlerInvoker,
     fakes.recorder as unknown as AttemptRecorder,
     fakes.outage as unknown as DatabaseOutage,
+    new AttemptMetrics(createMetricCatalog('worker', { processMetrics: false })),
     silent as unknown as PinoLogger,
   );
   const dispatch = anExecutionDispatch({ handler: 'ok' });

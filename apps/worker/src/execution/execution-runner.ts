@@ -5,6 +5,7 @@ import { Injectable } from '@nestjs/common';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
+import { AttemptMetrics } from './attempt-metrics.js';
 import { AttemptRecorder, type NextStep } from './attempt-recorder.js';
 import { DatabaseOutage } from './database-outage.js';
 import { ExecutionAdmission } from './execution-admission.js';
@@ -38,6 +39,7 @@ export class ExecutionRunner {
     private readonly invoker: HandlerInvoker,
     private readonly recorder: AttemptRecorder,
     private readonly outage: DatabaseOutage,
+    private readonly metrics: AttemptMetrics,
     @InjectPinoLogger(ExecutionRunner.name) private readonly logger: PinoLogger,
   ) {}
 
@@ -102,12 +104,15 @@ export class ExecutionRunner {
       const { attempt } = started;
       setActiveSpanAttribute('meridian.attempt', attempt);
       this.logger.debug({ executionId, attempt, handler: dispatch.handler }, 'attempt started');
+      this.metrics.started(dispatch, attempt);
+      const invokedAt = performance.now();
       const outcome = await this.invoker.invoke({
         dispatch,
         attempt,
         delivery,
         progress: (value) => job.updateProgress(value),
       });
+      this.metrics.finished(dispatch, outcome, (performance.now() - invokedAt) / 1000);
       return await this.follow(await this.recorder.record(dispatch, started, outcome), job, token);
     } finally {
       if (admission.leased) {

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 
+import { httpMetrics, MetricCatalog } from '@meridian/metrics';
 import { handleShutdownSignals, loadConfigOrExit, runMain } from '@meridian/runtime';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -26,6 +27,8 @@ async function bootstrap(): Promise<void> {
   app.set('query parser', 'simple');
   // Who the client is, for the limits per address: the connecting address, unless it is a trusted proxy.
   app.set('trust proxy', config.api.trustProxy.length === 0 ? false : config.api.trustProxy);
+  // Every request is counted, those refused before routing too.
+  app.use(httpMetrics(app.get(MetricCatalog)));
   // Before anything else, Bull Board and the API description included.
   app.use(addressRateLimit(app.get(AddressRateLimiter)));
   closeOnSignals(app);

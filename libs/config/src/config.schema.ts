@@ -113,6 +113,12 @@ export const envSchema = z.object({
    */
   BULL_BOARD_WRITABLE: flag.default(false),
 
+  /**
+   * Port of the scheduler's and the worker's /metrics, /healthz and /readyz (the api serves them on
+   * API_PORT). 0: no such port.
+   */
+  METRICS_PORT: int(0, 65535).default(9464),
+
   OUTBOX_POLL_INTERVAL_MS: int(5, 60_000).default(50),
   OUTBOX_BATCH_SIZE: int(1, 5000).default(500),
   /**

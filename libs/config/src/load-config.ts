@@ -46,6 +46,8 @@ export interface MeridianConfig {
     /** Whether Bull Board may change the queues; read-only by default. */
     bullBoardWritable: boolean;
   };
+  /** The scheduler's and the worker's metrics and probe port; 0: none. */
+  metrics: { port: number };
   outbox: { pollIntervalMs: number; batchSize: number };
   /** Schedule ticks one scheduler process handles at once. */
   scheduler: { tickConcurrency: number };
@@ -125,6 +127,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): MeridianCon
       trustProxy: env.API_TRUST_PROXY,
       bullBoardWritable: env.BULL_BOARD_WRITABLE,
     },
+    metrics: { port: env.METRICS_PORT },
     outbox: { pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS, batchSize: env.OUTBOX_BATCH_SIZE },
     scheduler: { tickConcurrency: env.SCHEDULER_TICK_CONCURRENCY },
     reconciler: {

@@ -160,10 +160,11 @@ describe('deploy/k8s', () => {
       const apps = renderKustomization(overlay);
       const job = named(manifests, 'Job', 'meridian-migrate');
       const [container] = podTemplate(job).spec.containers;
-      const api = podTemplate(named(apps, 'Deployment', 'meridian-api')).spec.containers[0] as { image: string };
+      const api = named(apps, 'Deployment', 'meridian-api');
+      const apiImage = podTemplate(api).spec.containers[0]?.image ?? '';
 
-      expect(job.metadata.namespace).toBe(named(apps, 'Deployment', 'meridian-api').metadata.namespace);
-      expect((container as { image: string }).image).toBe(api.image.replace(/api(?=[:@])/, 'migrate'));
+      expect(job.metadata.namespace).toBe(api.metadata.namespace);
+      expect(container?.image).toBe(apiImage.replace(/api(?=[:@])/, 'migrate'));
       expect(container?.resources?.limits).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
       expect(byKind(manifests, 'Deployment')).toEqual([]);
     });

@@ -18,6 +18,7 @@ export interface Manifest {
 
 export interface Container {
   name: string;
+  image: string;
   ports?: { name?: string; containerPort: number }[];
   envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
   livenessProbe?: { httpGet?: { path: string; port: string | number } };

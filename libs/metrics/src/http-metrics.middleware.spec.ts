@@ -45,6 +45,19 @@ describe(httpMetrics.name, () => {
     ]);
   });
 
+  it("should count a request only Nest's not-found handler took as unmatched", async () => {
+    const catalog = createMetricCatalog('api', { processMetrics: false });
+    const sut = httpMetrics(catalog);
+    const { request, response, finish } = exchange({ method: 'GET', url: '/no/such/path' });
+
+    sut(request as never, response as unknown as ServerResponse, () => {
+      request.route = { path: '{/*splat}' };
+    });
+    finish(404);
+
+    expect((await catalog.httpRequests.get()).values[0]?.labels.route).toBe(UNMATCHED_ROUTE);
+  });
+
   it('should prefix the route of a mounted router with its mount path', async () => {
     const catalog = createMetricCatalog('api', { processMetrics: false });
     const sut = httpMetrics(catalog);

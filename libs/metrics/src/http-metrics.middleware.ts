@@ -8,7 +8,7 @@ interface RoutedRequest extends IncomingMessage {
   route?: { path?: unknown };
 }
 
-/** The route label of a request no route took (a 404, or refused by a middleware before routing). */
+/** The route label of a request no route took (a 404, or one refused by a middleware before routing). */
 export const UNMATCHED_ROUTE = 'unmatched';
 
 /**
@@ -33,7 +33,10 @@ export function httpMetrics(catalog: MetricCatalog) {
   };
 }
 
+/** The pattern of Nest's not-found handler, which takes every request no route of ours took. */
+const NOT_FOUND_ROUTE = '{/*splat}';
+
 function routeOf(request: RoutedRequest): string {
   const path = request.route?.path;
-  return typeof path === 'string' ? `${request.baseUrl ?? ''}${path}` : UNMATCHED_ROUTE;
+  return typeof path === 'string' && path !== NOT_FOUND_ROUTE ? `${request.baseUrl ?? ''}${path}` : UNMATCHED_ROUTE;
 }

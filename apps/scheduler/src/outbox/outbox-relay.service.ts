@@ -1,6 +1,6 @@
 import type { MeridianConfig } from '@meridian/config';
-import type { ExecutionDispatch } from '@meridian/domain';
 import { OutboxRepository, type SqlClient } from '@meridian/db';
+import type { ExecutionDispatch } from '@meridian/domain';
 import { ExecutionQueueGateway, TickQueueGateway } from '@meridian/queue';
 import { BackgroundLoop, CONFIG, OutageBackoff, SQL } from '@meridian/runtime';
 import { inSpanPerItem } from '@meridian/tracing';

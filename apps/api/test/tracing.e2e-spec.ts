@@ -160,7 +160,7 @@ describe('traces across create, relay, worker and http handler', () => {
     });
   });
 
-  it('should write the trace and span ids on the log lines of a traced attempt', async () => {
+  it('should write the trace and span ids on the log lines of a traced create and attempt, beside their request and execution ids', async () => {
     const job = await ctx.api.createJob({ name: 'logged', handler: 'http', payload: { url: `${target.url}/logged` } });
     const run = await ctx.api.waitForExecution(job, 'SUCCEEDED');
     const traceId = String(target.on('/logged')[0]?.headers.traceparent ?? '').split('-')[1];
@@ -172,6 +172,13 @@ describe('traces across create, relay, worker and http handler', () => {
       .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.every((line) => line.trace_id === traceId && typeof line.span_id === 'string')).toBe(true);
+    const created = (ctx.stack.apps.api?.output() ?? '')
+      .split('\n')
+      .filter((line) => line.includes(job.id) && line.includes('job created'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(created).toEqual([
+      expect.objectContaining({ trace_id: traceId, req: expect.objectContaining({ id: expect.anything() }) }),
+    ]);
   });
 });
 

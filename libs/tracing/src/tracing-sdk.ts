@@ -61,4 +61,9 @@ export function registerTracing(options: TracingSdkOptions): void {
       new PinoInstrumentation({ disableLogSending: true }),
     ],
   });
+  // The apps end with process.exit once their shutdown is done, which drops what is still batched:
+  // send it as the shutdown begins, while the drain runs.
+  const flush = () => void provider.forceFlush().catch(() => undefined);
+  process.once('SIGTERM', flush);
+  process.once('SIGINT', flush);
 }

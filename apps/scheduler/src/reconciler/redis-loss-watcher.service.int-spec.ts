@@ -50,6 +50,27 @@ describe(RedisLossWatcher.name, () => {
     ]);
   });
 
+  it('should find a loss that happens while a check is under way, for a caller that asked after it', async () => {
+    let rebuilds = 0;
+    const counting = { reconcileAfterLoss: () => Promise.resolve((rebuilds += 1)) } as unknown as ReconcilerService;
+    const ownPrefix = testRedisPrefix();
+    const sut = new RedisLossWatcher(redis, counting, loadConfig({ REDIS_PREFIX: ownPrefix }), logger);
+    try {
+      await sut.checkNow();
+      rebuilds = 0;
+
+      // The same connection orders the commands: the check under way reads the marker, then it goes.
+      const underWay = sut.checkNow();
+      await redis.del(`${ownPrefix}:meridian:epoch`);
+      await sut.checkNow();
+      await underWay;
+
+      expect(rebuilds).toBe(1);
+    } finally {
+      await deleteRedisPrefix(ownPrefix);
+    }
+  });
+
   it('should run the pass it owes at the next check when the pass after a loss failed', async () => {
     let attempts = 0;
     const failingOnce = {

@@ -24,6 +24,8 @@ export class RedisLossWatcher implements OnApplicationBootstrap, BeforeApplicati
   /** Whether a check has answered since this process started. */
   private checkedOnce = false;
   private checking: Promise<void> | undefined;
+  /** The check that starts when the one under way ends, for callers that arrived during it. */
+  private nextCheck: Promise<void> | undefined;
   private readonly onReady = () => {
     this.reconnected = true;
     this.loop.wake();
@@ -51,10 +53,23 @@ export class RedisLossWatcher implements OnApplicationBootstrap, BeforeApplicati
   /**
    * Checks now, and rebuilds Redis first if it lost its data: a schedule tick calls it before it
    * decides, so that a tick held in memory through a loss does not decide on runs Redis no longer
-   * holds. A check already under way is shared. Never fails: a Redis out of reach is checked again.
+   * holds. A check already under way may have read the marker before the loss the caller must see,
+   * so the caller waits for it and then for a check of its own, which every caller that arrives
+   * meanwhile shares. Never fails: a Redis out of reach is checked again.
    */
   async checkNow(): Promise<void> {
-    this.checking ??= this.checkAndHeal().finally(() => {
+    if (this.checking === undefined) {
+      return this.startCheck();
+    }
+    this.nextCheck ??= this.checking.then(() => {
+      this.nextCheck = undefined;
+      return this.startCheck();
+    });
+    return this.nextCheck;
+  }
+
+  private startCheck(): Promise<void> {
+    this.checking = this.checkAndHeal().finally(() => {
       this.checking = undefined;
     });
     return this.checking;

@@ -86,6 +86,20 @@ describe(OutboxRepository.name, () => {
     return { open, opened };
   }
 
+  it('should report the backlog: its rows and the creation time of the oldest, none when empty', async () => {
+    expect(await sut.backlog()).toEqual({ rows: 0, oldestCreatedAt: null });
+    const before = Date.now();
+    await stored(3);
+
+    const backlog = await sut.backlog();
+
+    expect(backlog.rows).toBe(3);
+    expect(backlog.oldestCreatedAt?.getTime()).toBeGreaterThanOrEqual(before - 1000);
+    expect(backlog.oldestCreatedAt?.getTime()).toBeLessThanOrEqual(Date.now());
+    await sut.relayBatch(100, enqueue);
+    expect(await sut.backlog()).toEqual({ rows: 0, oldestCreatedAt: null });
+  });
+
   it('should move committed rows into BullMQ under the execution id and mark executions QUEUED', async () => {
     const [now, later] = [...(await stored(1)), ...(await stored(1, { delayMs: 60_000 }))];
 

@@ -183,6 +183,13 @@ describe('metrics and probes of the api, the scheduler and the worker', () => {
       0,
     );
 
+    // Gauges show only where they are measured: an api or a worker does not know the outbox or queues.
+    for (const series of [api, worker]) {
+      expect(
+        series.filter((sample) => /^meridian_(outbox_|queue_jobs)/.test(sample.name)).map((sample) => sample.name),
+      ).toEqual([]);
+    }
+
     // Every process: its pool, the default metrics, its component; no label ever holds an id.
     for (const [component, series] of [
       ['api', api],

@@ -25,8 +25,9 @@ const REQUEST_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 type GaugeSource = () => Promise<void> | void;
 
 /**
- * Every Meridian metric, in one place, with its help text and its labels. Each process registers all
- * of them; a process moves those it knows of (a metric nobody moves stays at zero or absent). Label
+ * Every Meridian metric, in one place, with its help text and its labels. Each process registers the
+ * counters and histograms, and a process moves those it knows of (a labelled one nobody moves has no
+ * series); a gauge shows only in the process that measures it (see {@link MetricCatalog.measure}). Label
  * values are bounded: queue and handler names come from the configuration and the handler catalog,
  * namespaces are a handful, outcomes and kinds are the enums above; never an id.
  */
@@ -114,10 +115,15 @@ export class MetricCatalog {
   }
 
   /**
-   * Makes `source` fill `gauge` at each scrape. One source per gauge: the process that owns the
-   * numbers (the scheduler for queues and the outbox, every process for its own pool).
+   * Makes `source` fill `gauge` at each scrape, and only then shows the gauge in this process's
+   * `/metrics`: a gauge nobody here measures would read 0 (an empty outbox on the api, say) where it
+   * means "not known here". One source per gauge: the process that owns the numbers (the scheduler
+   * for queues and the outbox, every process for its own pool).
    */
   measure<L extends string>(gauge: Gauge<L>, source: GaugeSource): void {
+    if (!this.sources.has(gauge)) {
+      this.registry.registerMetric(gauge);
+    }
     this.sources.set(gauge, source);
   }
 
@@ -127,7 +133,7 @@ export class MetricCatalog {
       name,
       help,
       labelNames,
-      registers: [this.registry],
+      registers: [],
       async collect() {
         await sources.get(this)?.();
       },

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { type ExecutionDispatch, newId } from '@meridian/domain';
-import { deleteRedisPrefix, TEST_REDIS_URL, testRedisPrefix, waitFor } from '@meridian/testing';
+import { anExecutionDispatch, deleteRedisPrefix, TEST_REDIS_URL, testRedisPrefix, waitFor } from '@meridian/testing';
 import { type Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 
@@ -9,19 +9,10 @@ import { fromExecutionRunData, JobName, MERIDIAN_BACKOFF } from './job-catalog.j
 import { createRedisConnection } from './redis-connection.factory.js';
 import { UnknownQueueAtDispatchError } from './unknown-queue-at-dispatch.error.js';
 
+/** A dispatch with exponential backoff from 100 ms, so retries in these tests come quickly. */
 function aDispatch(overrides: Partial<ExecutionDispatch> = {}): ExecutionDispatch {
-  return {
-    executionId: newId(),
-    jobId: newId(),
-    namespace: 'default',
-    handler: 'noop',
-    payload: {},
-    queue: 'default',
-    priority: 0,
+  return anExecutionDispatch({
     timeoutMs: 1000,
-    scheduledFor: new Date(),
-    nominalTime: null,
-    hasDependencies: false,
     retry: {
       maxAttempts: 3,
       backoffType: 'EXPONENTIAL',
@@ -30,7 +21,7 @@ function aDispatch(overrides: Partial<ExecutionDispatch> = {}): ExecutionDispatc
       backoffJitter: 0,
     },
     ...overrides,
-  };
+  });
 }
 
 /** A promise and the function that settles it, to hold a processor where the test wants it. */

@@ -64,13 +64,16 @@ const TICK_BATCH_RETRIES = 5;
 
 /**
  * Records occurrences ($1 job ids, $2 nominal times, $3 outcomes, $4 execution ids or nulls;
- * aligned) at $5. Idempotency: an occurrence already recorded is left as it is (the ledger's key).
+ * aligned). Idempotency: an occurrence already recorded is left as it is (the ledger's key).
+ * `recorded_at` is the database's clock when the row is written, so it is never earlier than the
+ * state the decision read (the caller's clock was read before its transaction, and maybe a lock
+ * wait, began): a row says what the job's runs were at its time, as the column's default does.
  */
 const INSERT_OCCURRENCES: Statement = {
   name: 'meridian_insert_occurrences',
   text: `
     INSERT INTO occurrences (job_id, nominal_time, outcome, execution_id, recorded_at)
-    SELECT o.job_id, o.nominal_time, o.outcome::"OccurrenceOutcome", o.execution_id, $5
+    SELECT o.job_id, o.nominal_time, o.outcome::"OccurrenceOutcome", o.execution_id, statement_timestamp()
       FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::uuid[]) AS o(job_id, nominal_time, outcome, execution_id)
     ON CONFLICT (job_id, nominal_time) DO NOTHING`,
 };
@@ -213,7 +216,6 @@ export class OccurrenceRepository {
         occurrences.map(
           ({ job, occurrence }) => executionIds.get(`${job.id}@${occurrence.nominalTime.getTime()}`) ?? null,
         ),
-        now,
       ]);
       const column = <T>(pick: (item: HandledTick) => T) => handled.map(pick);
       await tx.query(ADVANCE_SCHEDULES, [

@@ -226,10 +226,11 @@ export class RecurringJobRepository {
         await createRuns(statementsIn(tx), runs, now);
         if (runs.length > 0) {
           // A row recorded without a run (missed, skipped, paused) now has one; a row with a run is
-          // never touched, so a concurrent second backfill changes nothing.
+          // never touched, so a concurrent second backfill changes nothing. Recorded at the
+          // database's clock, as a tick records its rows (OccurrenceRepository).
           await tx.$executeRaw`
             INSERT INTO occurrences (job_id, nominal_time, outcome, execution_id, recorded_at)
-            SELECT ${jobId}::uuid, r.nominal_time, 'BACKFILLED', r.execution_id, ${now}
+            SELECT ${jobId}::uuid, r.nominal_time, 'BACKFILLED', r.execution_id, statement_timestamp()
               FROM unnest(${runs.map((run) => run.nominalTime)}::timestamptz[],
                           ${runs.map((run) => run.executionId)}::uuid[]) AS r(nominal_time, execution_id)
             ON CONFLICT (job_id, nominal_time) DO UPDATE

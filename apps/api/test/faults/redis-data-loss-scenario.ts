@@ -118,17 +118,19 @@ export async function expectRedisDataLossHealed(
     );
     // Before the loss, the paused queue held the run back, and skipping meanwhile was right. After
     // it, the lost run counts as in progress only once it runs again (README, overlap): an occurrence
-    // decided while it ran is skipped, as with any run; one decided while it waited to be put back
-    // is not. The decision's transaction starts at most a lock wait before it reads the run.
+    // decided while it ran may be skipped, as with any run; one decided while it waited to be put
+    // back must not. A ledger row is recorded after the decision read the runs, so one recorded
+    // before the lost run started was decided on it still waiting; one that read it running is
+    // recorded at most a transaction later than its end.
     const [lostRunSpan] = await db.query<{ startedAt: Date; finishedAt: Date }>(
       'SELECT started_at AS "startedAt", finished_at AS "finishedAt" FROM executions WHERE id = $1',
       [lostRun?.id],
     );
-    const LOCK_WAIT_MS = 50;
+    const TRANSACTION_MS = 1000;
     const decidedWhileLostRunRan = (row: { decidedAt: Date }) =>
       lostRunSpan !== undefined &&
-      row.decidedAt.getTime() >= lostRunSpan.startedAt.getTime() - LOCK_WAIT_MS &&
-      row.decidedAt.getTime() <= lostRunSpan.finishedAt.getTime();
+      row.decidedAt.getTime() >= lostRunSpan.startedAt.getTime() &&
+      row.decidedAt.getTime() <= lostRunSpan.finishedAt.getTime() + TRANSACTION_MS;
     const afterLoss = ledger.filter((row) => row.nominal.getTime() > lostAt);
     expect(afterLoss.map((row) => (decidedWhileLostRunRan(row) ? 'ran' : row.outcome))).toEqual(
       afterLoss.map((row) => (decidedWhileLostRunRan(row) ? 'ran' : 'ENQUEUED')),

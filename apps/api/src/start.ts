@@ -4,13 +4,14 @@ import { httpMetrics, MetricCatalog } from '@meridian/metrics';
 import { handleShutdownSignals, loadConfigOrExit, runMain } from '@meridian/runtime';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 
 import { mountBullBoard } from './admin/bull-board.js';
 import { AppModule } from './app.module.js';
 import { addressRateLimit } from './auth/address-rate-limit.middleware.js';
 import { AddressRateLimiter } from './auth/address-rate-limiter.js';
+import { buildApiDocument } from './openapi/api-document.js';
 
 const closeOnSignals = handleShutdownSignals();
 
@@ -34,16 +35,7 @@ async function bootstrap(): Promise<void> {
   closeOnSignals(app);
   mountBullBoard(app);
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Meridian')
-      .setDescription('Distributed job scheduler: create jobs, watch their executions and attempts.')
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key: mk_…' })
-      .addSecurityRequirements('bearer')
-      .build(),
-  );
+  const document = buildApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 
   await app.listen(config.api.port, config.api.host);

@@ -204,3 +204,32 @@ describe('with tracing off', () => {
     expect(receiver.exports()).toBe(0);
   });
 });
+
+describe('a worker drained with tracing on', () => {
+  let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
+  beforeAll(async () => {
+    receiver = await startOtlpReceiver();
+  });
+  // Spans are batched for ten minutes: only the flushes of the shutdown send anything in this test.
+  const ctx = useStack(() => ({
+    env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '600000' },
+  }));
+  afterAll(async () => {
+    await receiver.close();
+  });
+
+  it('should export the span of an attempt that ended during the drain before the worker exits', async () => {
+    const job = await ctx.api.createJob({ name: 'drained', handler: 'sleep', payload: { ms: 1500 } });
+    const run = await ctx.api.waitForExecution(job, 'RUNNING');
+
+    // The attempt is under way: SIGTERM lets it finish (the drain), and the process then exits.
+    expect(await ctx.stack.apps.worker?.stop('SIGTERM')).toBe(0);
+
+    expect((await ctx.api.execution(run.id)).status).toBe('SUCCEEDED');
+    expect(
+      receiver.spans.filter(
+        (span) => span.name === 'execution attempt' && span.attributes['meridian.execution_id'] === run.id,
+      ),
+    ).toEqual([expect.objectContaining({ service: 'meridian-worker' })]);
+  });
+});

@@ -1,5 +1,6 @@
 import { loadConfig, type MeridianConfig } from '@meridian/config';
 import { DomainError } from '@meridian/domain';
+import { flushTracing } from '@meridian/tracing';
 import type { DynamicModule, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
@@ -47,7 +48,8 @@ export function runBackgroundService(module: (config: MeridianConfig) => Dynamic
  * it the app. On a signal the app's shutdown hooks run (stop taking work, finish or hand back
  * in-flight work, close connections) and the process exits 0; a signal that arrives while the app
  * is still starting is served as soon as it has started. (Nest's own signal handling re-raises the
- * signal after closing, so the process would end "killed by SIGTERM" instead of cleanly.)
+ * signal after closing, so the process would end "killed by SIGTERM" instead of cleanly.) With
+ * tracing on, the spans still batched are sent before the exit.
  */
 export function handleShutdownSignals(): (app: INestApplicationContext) => void {
   let app: INestApplicationContext | undefined;
@@ -58,15 +60,19 @@ export function handleShutdownSignals(): (app: INestApplicationContext) => void 
       return;
     }
     closing = true;
-    app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        process.stderr.write(
-          `shutdown failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-        );
-        process.exit(1);
-      },
-    );
+    app
+      .close()
+      // The spans of the work the drain finished, before the exit drops them.
+      .then(() => flushTracing())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          process.stderr.write(
+            `shutdown failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+          );
+          process.exit(1);
+        },
+      );
   };
   const onSignal = () => {
     requested = true;

@@ -25,10 +25,10 @@ export async function startTracing(component: TracedComponent): Promise<void> {
     return;
   }
   const { registerTracing } = await import('./tracing-sdk.js');
-  registerTracing({
+  const flush = registerTracing({
     serviceName: tracing.serviceName ?? `meridian-${component}`,
     tracesUrl: tracing.tracesUrl,
     exportDelayMs: tracing.exportDelayMs,
   });
-  markTracingStarted();
+  markTracingStarted(flush);
 }

@@ -15,9 +15,34 @@ import {
  */
 let enabled = false;
 
-/** Called once the SDK is registered; from then on the helpers below make spans. */
-export function markTracingStarted(): void {
+/** Sends the spans the SDK still holds; set with the SDK. */
+let flushSpans: (() => Promise<void>) | undefined;
+
+/**
+ * Called once the SDK is registered, with its flush; from then on the helpers below make spans.
+ */
+export function markTracingStarted(flush: () => Promise<void> = () => Promise.resolve()): void {
   enabled = true;
+  flushSpans = flush;
+}
+
+/**
+ * Sends the spans still batched, for a process about to exit once its drain is done: the spans of
+ * the attempts that ended during the drain go out too. Waits at most `timeoutMs` (a collector out
+ * of reach must not hold the exit); does nothing when tracing is off.
+ */
+export async function flushTracing(timeoutMs = 5000): Promise<void> {
+  if (flushSpans === undefined) {
+    return;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    flushSpans().catch(() => undefined),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    }),
+  ]);
+  clearTimeout(timer);
 }
 
 const TRACER_NAME = 'meridian';

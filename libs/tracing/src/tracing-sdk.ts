@@ -31,7 +31,7 @@ const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
  * option is passed from the validated configuration rather than read by the SDK from the environment.
  * Loaded only through {@link startTracing}, so a process without tracing never imports it.
  */
-export function registerTracing(options: TracingSdkOptions): void {
+export function registerTracing(options: TracingSdkOptions): () => Promise<void> {
   // ESM modules are patched only through this loader hook (import-in-the-middle); CommonJS ones
   // through require, which the instrumentations hook themselves.
   register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
@@ -62,8 +62,10 @@ export function registerTracing(options: TracingSdkOptions): void {
     ],
   });
   // The apps end with process.exit once their shutdown is done, which drops what is still batched:
-  // send it as the shutdown begins, while the drain runs.
+  // what is batched so far goes as the shutdown begins, while the drain runs; the spans the drain
+  // ends go with the flush the shutdown awaits before it exits (flushTracing).
   const flush = () => void provider.forceFlush().catch(() => undefined);
   process.once('SIGTERM', flush);
   process.once('SIGINT', flush);
+  return () => provider.forceFlush();
 }

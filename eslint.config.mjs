@@ -36,7 +36,15 @@ function restrictImports(...allowed) {
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', 'libs/db/generated/**', 'coverage/**', '**/*.mjs', '**/*.js'],
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'libs/db/generated/**',
+      'libs/client/src/generated/**',
+      'coverage/**',
+      '**/*.mjs',
+      '**/*.js',
+    ],
   },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

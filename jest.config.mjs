@@ -44,7 +44,7 @@ export default {
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs}/*/src/**/*.int-spec.ts'],
     },
-    { ...common, ...withDatabase, displayName: 'e2e', testMatch: ['<rootDir>/apps/*/test/**/*.e2e-spec.ts'] },
+    { ...common, ...withDatabase, displayName: 'e2e', testMatch: ['<rootDir>/{apps,libs}/*/test/**/*.e2e-spec.ts'] },
     // Fault scenarios: the built apps as processes, with Postgres or Redis taken away from them
     // through a proxy or a private redis-server, or the processes themselves killed.
     {

@@ -1,0 +1,17 @@
+import { describe, expect, it } from '@jest/globals';
+import { EXECUTION_STATUSES, isTerminal } from '@meridian/domain';
+
+import { ENDED_EXECUTION_STATUSES, isEndedStatus } from './execution-status.js';
+
+describe(isEndedStatus.name, () => {
+  it.each(EXECUTION_STATUSES)(
+    "should call %s ended exactly when the server's state machine calls it terminal",
+    (status) => {
+      expect(isEndedStatus(status)).toBe(isTerminal(status));
+    },
+  );
+
+  it('should list the ended statuses', () => {
+    expect([...ENDED_EXECUTION_STATUSES].sort()).toEqual(['CANCELLED', 'DEAD', 'SKIPPED', 'SUCCEEDED']);
+  });
+});

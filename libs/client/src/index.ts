@@ -1,0 +1,27 @@
+export * from './api-types.js';
+export * from './create-job-and-wait.js';
+export * from './execution-status.js';
+export type { components, operations, paths } from './generated/openapi.js';
+export * from './iterate-pages.js';
+export * from './meridian-api.error.js';
+export * from './meridian-client.js';
+export * from './meridian-network.error.js';
+export * from './unwrap.js';
+export {
+  DEFAULT_WAIT_INTERVAL_MS,
+  DEFAULT_WAIT_TIMEOUT_MS,
+  waitForExecution,
+  type WaitOptions,
+} from './wait-for-execution.js';
+export * from './wait-timeout.error.js';
+export {
+  ATTEMPT_HEADER,
+  DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
+  EXECUTION_ID_HEADER,
+  SIGNATURE_HEADER,
+  type SignatureCheck,
+  type SignedRequest,
+  signWebhook,
+  type VerifyOptions,
+  verifyWebhook,
+} from '@meridian/handler-sdk';

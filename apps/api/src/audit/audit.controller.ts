@@ -1,12 +1,12 @@
 import type { Principal } from '@meridian/domain';
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import { CurrentPrincipal, RequiresScope } from '../auth/auth.decorators.js';
-import { openApiSchema } from '../common/openapi-schema.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
+import { ApiJsonResponse, ApiQueryFrom } from '../openapi/operation-decorators.js';
+import { ApiProblems } from '../openapi/problem-responses.js';
 import { AuditService } from './audit.service.js';
-import { auditLogPageSchema } from './dto/audit-entry.view.js';
 import { type AuditLogQuery, auditLogQuerySchema } from './dto/audit-log.query.js';
 
 /** The namespace's audit log. */
@@ -18,6 +18,7 @@ export class AuditController {
 
   @Get()
   @ApiOperation({
+    operationId: 'listAuditEntries',
     summary: 'Who changed what, and when, newest first',
     description:
       'Every create, change, pause, resume, trigger, backfill, cancel, retry, delete and key change, each ' +
@@ -25,11 +26,9 @@ export class AuditController {
       'at most AUDIT_REFUSALS_PER_ADDRESS_PER_MINUTE per client address and ' +
       'AUDIT_REFUSALS_PER_NAMESPACE_PER_MINUTE per namespace a minute on each api process.',
   })
-  @ApiQuery({ name: 'action', required: false, description: 'e.g. job.paused' })
-  @ApiQuery({ name: 'targetId', required: false })
-  @ApiQuery({ name: 'cursor', required: false })
-  @ApiQuery({ name: 'limit', required: false, description: '1 to 100, default 20' })
-  @ApiResponse({ status: 200, schema: openApiSchema(auditLogPageSchema) })
+  @ApiQueryFrom(auditLogQuerySchema)
+  @ApiJsonResponse(200, 'AuditEntryPage', 'A page of the log')
+  @ApiProblems('BadRequest')
   list(
     @Query(new ZodValidationPipe(auditLogQuerySchema)) query: AuditLogQuery,
     @CurrentPrincipal() principal: Principal,

@@ -1,15 +1,16 @@
-import { ATTEMPTS_PAGE_DEFAULT, ATTEMPTS_PAGE_MAX } from '@meridian/db';
+import { ATTEMPTS_PAGE_MAX } from '@meridian/db';
 import { ExecutionNotFoundError, type Principal } from '@meridian/domain';
 import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
-import { openApiSchema, problemResponse } from '../common/openapi-schema.js';
 import { ResourceIdPipe } from '../common/resource-id.pipe.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
+import { ApiIdParam, ApiJsonResponse, ApiQueryFrom } from '../openapi/operation-decorators.js';
+import { ApiConflict, ApiProblems } from '../openapi/problem-responses.js';
 import { type ExecutionQuery, executionQuerySchema } from './dto/execution.query.js';
-import { type ExecutionView, executionViewSchema } from './dto/execution.view.js';
+import type { ExecutionView } from './dto/execution.view.js';
 import { ExecutionsService } from './executions.service.js';
 
 const executionId = new ResourceIdPipe(ExecutionNotFoundError);
@@ -21,24 +22,16 @@ export class ExecutionsController {
 
   @Get(':id')
   @ApiOperation({
+    operationId: 'getExecution',
     summary: 'Get an execution with its attempts',
     description:
-      'The attempts come a page at a time, oldest first; `attemptsNextCursor` continues them (as `attemptsCursor`).',
+      `The attempts come a page at a time (at most ${ATTEMPTS_PAGE_MAX}), oldest first; \`attemptsNextCursor\` ` +
+      'continues them (as `attemptsCursor`).',
   })
-  @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiQuery({
-    name: 'attemptsLimit',
-    required: false,
-    description: `Attempts shown, 1 to ${ATTEMPTS_PAGE_MAX}, default ${ATTEMPTS_PAGE_DEFAULT}`,
-  })
-  @ApiQuery({ name: 'attemptsCursor', required: false, description: 'attemptsNextCursor of the previous answer' })
-  @ApiResponse({ status: 200, schema: openApiSchema(executionViewSchema) })
-  @ApiResponse({ status: 400, description: 'Invalid query', ...problemResponse })
-  @ApiResponse({
-    status: 404,
-    description: 'No such execution',
-    ...problemResponse,
-  })
+  @ApiIdParam('execution')
+  @ApiQueryFrom(executionQuerySchema)
+  @ApiJsonResponse(200, 'Execution', 'The execution with a page of its attempts')
+  @ApiProblems('BadRequest', 'NotFound')
   get(
     @Query(new ZodValidationPipe(executionQuerySchema)) query: ExecutionQuery,
     @Param('id', executionId) id: string,
@@ -50,15 +43,20 @@ export class ExecutionsController {
   @Post(':id/retry')
   @HttpCode(201)
   @ApiOperation({
+    operationId: 'retryExecution',
     summary: 'Run a DEAD or CANCELLED execution again',
     description:
       "A new execution of its job (the job's latest). Jobs downstream that were skipped or cancelled because " +
       'of it wait again, so a workflow resumes from the retried job.',
   })
-  @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiResponse({ status: 201, schema: openApiSchema(executionViewSchema) })
-  @ApiResponse({ status: 404, ...problemResponse, description: 'No such execution' })
-  @ApiResponse({ status: 409, ...problemResponse, description: 'Not DEAD or CANCELLED, superseded, or recurring' })
+  @ApiIdParam('execution')
+  @ApiJsonResponse(201, 'Execution', 'The new execution', {
+    Location: { description: 'The URL of the new execution', schema: { type: 'string' } },
+  })
+  @ApiProblems('NotFound')
+  @ApiConflict(
+    'Not DEAD or CANCELLED, superseded by a later execution, or of a recurring job (execution_not_retryable)',
+  )
   async retry(
     @Param('id', executionId) id: string,
     @CurrentPrincipal() principal: Principal,

@@ -1,29 +1,25 @@
 import { STATUS_SCAN_LIMIT } from '@meridian/db';
-import { createJobRequestSchema, EXECUTION_STATUSES, JobNotFoundError, type Principal } from '@meridian/domain';
+import { JobNotFoundError, type Principal } from '@meridian/domain';
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { z } from 'zod';
 
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { type PageQuery, pageQuerySchema } from '../common/dto/page.query.js';
-import { openApiSchema, problemResponse } from '../common/openapi-schema.js';
 import { statedReturnPreference } from '../common/prefer.js';
 import { ResourceIdPipe } from '../common/resource-id.pipe.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
-import { executionPageSchema, toExecutionView } from '../executions/dto/execution.view.js';
+import { toExecutionView } from '../executions/dto/execution.view.js';
+import { ApiIdParam, ApiJsonBody, ApiJsonResponse, ApiQueryFrom } from '../openapi/operation-decorators.js';
+import { ApiConflict, ApiProblems } from '../openapi/problem-responses.js';
 import { answerCreated, CREATED_HEADERS, CreateHeaders, presentCreated } from './created-answer.js';
 import {
   type JobBatchView,
-  jobBatchViewSchema,
-  jobPageSchema,
+  type JobSummaryView,
   type JobView,
-  jobViewSchema,
   type MinimalJobView,
-  minimalJobViewSchema,
   toJobView,
 } from './dto/job.view.js';
-import { jobBatchRequestDocument } from './dto/job-batch.request.js';
 import { type ListJobsQuery, listJobsQuerySchema } from './dto/list-jobs.query.js';
 import { JobBatchService } from './job-batch.service.js';
 import { JobsService } from './jobs.service.js';
@@ -40,20 +36,22 @@ export class JobsController {
 
   @Post()
   @ApiOperation({
+    operationId: 'createJob',
     summary: 'Create a job',
-    description: 'Stored before the answer; queued by the scheduler right after.',
+    description:
+      'One-off (now, at `runAt` or after `delayMs`), recurring (with a `schedule`), or waiting for other jobs ' +
+      '(`dependsOn`). Stored before the answer; queued by the scheduler right after.',
   })
-  @ApiBody({ schema: openApiSchema(createJobRequestSchema, 'input') })
+  @ApiJsonBody('CreateJobRequest')
   @CreateHeaders('Retrying with the same key returns the same job.')
-  @ApiResponse({
-    status: 201,
-    schema: openApiSchema(z.union([jobViewSchema, minimalJobViewSchema])),
-    description: 'Created (or replayed): the job, or its id and status with `Prefer: return=minimal`.',
-    headers: { Location: { description: 'The URL of the job', schema: { type: 'string' } }, ...CREATED_HEADERS },
-  })
-  @ApiResponse({ status: 400, description: 'Invalid input', ...problemResponse })
-  @ApiResponse({ status: 409, description: 'Idempotency key reused with another body', ...problemResponse })
-  @ApiResponse({ status: 413, description: 'Body or payload too large', ...problemResponse })
+  @ApiJsonResponse(
+    201,
+    'CreatedJob',
+    'Created (or replayed): the job with its first execution, or its id and status with `Prefer: return=minimal`.',
+    { Location: { description: 'The URL of the job', schema: { type: 'string' } }, ...CREATED_HEADERS },
+  )
+  @ApiConflict('The Idempotency-Key was used before with another body (idempotency_key_reused)')
+  @ApiProblems('RecurringJobQuotaExceeded')
   async create(
     @Body() body: unknown,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
@@ -75,23 +73,23 @@ export class JobsController {
   // A fixed path, declared before the `:id` routes; no POST route here takes a lone `:id` segment.
   @Post('batch')
   @ApiOperation({
+    operationId: 'createJobBatch',
     summary: 'Create up to 1,000 jobs at once',
     description:
       'Every job is checked first (a 400 lists each bad job by index and field; then nothing is stored), ' +
       'then all are stored in one transaction and queued by the scheduler. Jobs with dependsOn belong ' +
       'in POST /v1/workflows.',
   })
-  @ApiBody({ schema: openApiSchema(jobBatchRequestDocument, 'input') })
+  @ApiJsonBody('CreateJobBatchRequest')
   @CreateHeaders('Covers the whole batch: retrying with the same key and body returns the same jobs.')
-  @ApiResponse({
-    status: 201,
-    schema: openApiSchema(jobBatchViewSchema),
-    description: 'Created (or replayed): the jobs in request order, each as `POST /v1/jobs` answers it.',
-    headers: CREATED_HEADERS,
-  })
-  @ApiResponse({ status: 400, description: 'Invalid input: every bad job, up to 100 problems', ...problemResponse })
-  @ApiResponse({ status: 409, description: 'Idempotency key reused with another body', ...problemResponse })
-  @ApiResponse({ status: 413, description: 'Body or a payload too large', ...problemResponse })
+  @ApiJsonResponse(
+    201,
+    'JobBatch',
+    'Created (or replayed): the jobs in request order, each as `POST /v1/jobs` answers it.',
+    CREATED_HEADERS,
+  )
+  @ApiConflict('The Idempotency-Key was used before with another body (idempotency_key_reused)')
+  @ApiProblems('RecurringJobQuotaExceeded')
   async createBatch(
     @Body() body: unknown,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
@@ -105,21 +103,18 @@ export class JobsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List jobs, newest first' })
-  @ApiQuery({
-    name: 'status',
-    required: false,
-    enum: EXECUTION_STATUSES,
-    description:
-      `Status of the job's latest execution. A page of a status filter reads at most ${STATUS_SCAN_LIMIT.toLocaleString('en')} jobs, so it ` +
+  @ApiOperation({
+    operationId: 'listJobs',
+    summary: 'List jobs, newest first',
+    description: 'Each job without its latest execution; follow `nextCursor` (as `cursor`) for the next page.',
+  })
+  @ApiQueryFrom(listJobsQuerySchema, {
+    status:
+      `Jobs whose latest execution has this status. A page of a status filter reads at most ${STATUS_SCAN_LIMIT.toLocaleString('en')} jobs, so it ` +
       'can hold fewer than `limit` jobs, even none, and still have a `nextCursor`: follow it until it is null.',
   })
-  @ApiQuery({ name: 'name', required: false })
-  @ApiQuery({ name: 'queue', required: false })
-  @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
-  @ApiQuery({ name: 'limit', required: false, description: '1 to 100, default 20' })
-  @ApiResponse({ status: 200, schema: openApiSchema(jobPageSchema) })
-  @ApiResponse({ status: 400, description: 'Invalid query', ...problemResponse })
+  @ApiJsonResponse(200, 'JobPage', 'A page of jobs')
+  @ApiProblems('BadRequest')
   async list(
     @Query(new ZodValidationPipe(listJobsQuerySchema)) query: ListJobsQuery,
     @CurrentPrincipal() principal: Principal,
@@ -129,20 +124,29 @@ export class JobsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Get a job with its latest execution' })
-  @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiResponse({ status: 200, schema: openApiSchema(jobViewSchema) })
-  @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
+  @ApiOperation({
+    operationId: 'getJob',
+    summary: 'Get a job with its latest execution',
+    description: 'The latest execution comes without its attempts: GET /v1/executions/{id} shows them.',
+  })
+  @ApiIdParam('job')
+  @ApiJsonResponse(200, 'Job', 'The job')
+  @ApiProblems('NotFound')
   async get(@Param('id', jobId) id: string, @CurrentPrincipal() principal: Principal): Promise<JobView> {
     const { job, latestExecution } = await this.jobs.get(principal.namespace, id);
     return toJobView(job, latestExecution);
   }
 
   @Get(':id/executions')
-  @ApiOperation({ summary: "List a job's executions, newest first" })
-  @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiResponse({ status: 200, schema: openApiSchema(executionPageSchema) })
-  @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
+  @ApiOperation({
+    operationId: 'listJobExecutions',
+    summary: "List a job's executions, newest first",
+    description: 'Each without its attempts: GET /v1/executions/{id} shows them.',
+  })
+  @ApiIdParam('job')
+  @ApiQueryFrom(pageQuerySchema)
+  @ApiJsonResponse(200, 'ExecutionPage', 'A page of executions')
+  @ApiProblems('BadRequest', 'NotFound')
   async executions(
     @Query(new ZodValidationPipe(pageQuerySchema)) query: PageQuery,
     @Param('id', jobId) id: string,
@@ -155,26 +159,34 @@ export class JobsController {
   @Post(':id/cancel')
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Cancel a job',
-    description: 'A queued execution is removed; a running one gets its AbortSignal.',
+    operationId: 'cancelJob',
+    summary: "Cancel a job's unfinished executions",
+    description:
+      'A queued execution is removed; a running one gets its AbortSignal. On a recurring job this stops only ' +
+      'the runs in flight, and answers 409 when there are none: either way the schedule keeps running and ' +
+      'the next occurrence runs. Pause the job (POST /v1/jobs/{id}/pause) or delete it to stop the schedule.',
   })
-  @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiResponse({ status: 200, schema: openApiSchema(jobViewSchema) })
-  @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
-  @ApiResponse({ status: 409, ...problemResponse, description: 'Nothing left to cancel' })
-  async cancel(@Param('id', jobId) id: string, @CurrentPrincipal() principal: Principal): Promise<JobView> {
+  @ApiIdParam('job')
+  @ApiJsonResponse(200, 'JobSummary', 'Cancelled: the job, without its latest execution')
+  @ApiProblems('NotFound')
+  @ApiConflict(
+    'Nothing left to cancel (job_not_cancellable): the job has ended, or it is recurring and no run is in flight. ' +
+      "A recurring job's schedule keeps running after a cancel: pause or delete the job to stop it.",
+  )
+  async cancel(@Param('id', jobId) id: string, @CurrentPrincipal() principal: Principal): Promise<JobSummaryView> {
     return toJobView(await this.jobs.cancel(principal.namespace, id, principal));
   }
 
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({
+    operationId: 'deleteJob',
     summary: 'Delete a job and its history',
-    description: 'Cancels whatever is still queued or running.',
+    description: 'Cancels whatever is still queued or running; a recurring job stops for good.',
   })
-  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiIdParam('job')
   @ApiResponse({ status: 204, description: 'Deleted' })
-  @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
+  @ApiProblems('NotFound')
   async delete(@Param('id', jobId) id: string, @CurrentPrincipal() principal: Principal): Promise<void> {
     await this.jobs.delete(principal.namespace, id, principal);
   }

@@ -1,25 +1,18 @@
-import {
-  JobNotFoundError,
-  type JobUpdate,
-  MAX_BACKFILL_OCCURRENCES,
-  type Principal,
-  updateJobRequestSchema,
-} from '@meridian/domain';
+import { JobNotFoundError, type JobUpdate, MAX_BACKFILL_OCCURRENCES, type Principal } from '@meridian/domain';
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { type PageQuery, pageQuerySchema } from '../common/dto/page.query.js';
-import { openApiSchema, problemResponse } from '../common/openapi-schema.js';
 import { ResourceIdPipe } from '../common/resource-id.pipe.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
-import { jobViewSchema, toJobView } from '../jobs/dto/job.view.js';
-import { type BackfillRequest, backfillRequestSchema, backfillResultSchema } from './dto/backfill.dto.js';
-import { occurrencePageSchema, toOccurrenceView } from './dto/occurrence.view.js';
+import { toJobView } from '../jobs/dto/job.view.js';
+import { ApiIdParam, ApiJsonBody, ApiJsonResponse, ApiQueryFrom } from '../openapi/operation-decorators.js';
+import { ApiConflict, ApiProblems } from '../openapi/problem-responses.js';
+import { type BackfillRequest, backfillRequestSchema } from './dto/backfill.dto.js';
+import { toOccurrenceView } from './dto/occurrence.view.js';
 import { type PauseRequest, pauseRequestSchema } from './dto/pause.request.js';
-import { triggerResultSchema } from './dto/trigger.view.js';
 import { type UpcomingQuery, upcomingQuerySchema } from './dto/upcoming.query.js';
-import { upcomingSchema } from './dto/upcoming.view.js';
 import { JobUpdatePipe } from './job-update.pipe.js';
 import { SchedulesService } from './schedules.service.js';
 
@@ -32,12 +25,16 @@ export class SchedulesController {
   constructor(private readonly schedules: SchedulesService) {}
 
   @Get(':id/upcoming')
-  @ApiOperation({ summary: "Preview a recurring job's next nominal times" })
-  @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiQuery({ name: 'count', required: false, description: '1 to 100, default 10' })
-  @ApiResponse({ status: 200, schema: openApiSchema(upcomingSchema) })
-  @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
-  @ApiResponse({ status: 409, ...problemResponse, description: 'The job has no schedule' })
+  @ApiOperation({
+    operationId: 'listUpcomingRuns',
+    summary: "Preview a recurring job's next nominal times",
+    description: "Computed from the schedule, in UTC and in the schedule's time zone; jitter is not applied.",
+  })
+  @ApiIdParam('job')
+  @ApiQueryFrom(upcomingQuerySchema)
+  @ApiJsonResponse(200, 'UpcomingRuns', 'The next nominal times, in UTC and in the schedule’s zone')
+  @ApiProblems('BadRequest', 'NotFound')
+  @ApiConflict('The job has no schedule (job_not_recurring)')
   upcoming(
     @Query(new ZodValidationPipe(upcomingQuerySchema)) query: UpcomingQuery,
     @Param('id', jobId) id: string,
@@ -48,15 +45,15 @@ export class SchedulesController {
 
   @Patch(':id')
   @ApiOperation({
+    operationId: 'updateJobSchedule',
     summary: 'Change a recurring job',
     description: 'Name, payload, schedule or policies; a new schedule takes effect from its next occurrence.',
   })
-  @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiBody({ schema: openApiSchema(updateJobRequestSchema, 'input') })
-  @ApiResponse({ status: 200, schema: openApiSchema(jobViewSchema) })
-  @ApiResponse({ status: 400, ...problemResponse, description: 'Invalid change' })
-  @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
-  @ApiResponse({ status: 409, ...problemResponse, description: 'The job has no schedule, or none left' })
+  @ApiIdParam('job')
+  @ApiJsonBody('UpdateJobRequest')
+  @ApiJsonResponse(200, 'JobSummary', 'Changed: the job, without its latest execution')
+  @ApiProblems('NotFound')
+  @ApiConflict('The job has no schedule, or none left (job_not_recurring)')
   async update(
     @Body(JobUpdatePipe) changes: JobUpdate,
     @Param('id', jobId) id: string,
@@ -68,14 +65,17 @@ export class SchedulesController {
   @Post(':id/pause')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'pauseJob',
     summary: 'Pause a recurring job',
-    description: 'Occurrences keep being recorded in the ledger, as PAUSED, and do not run. Runs already going go on.',
+    description:
+      'Occurrences keep being recorded in the ledger, as PAUSED, and do not run. Runs already going go on ' +
+      '(cancel them with POST /v1/jobs/{id}/cancel).',
   })
-  @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiBody({ required: false, schema: openApiSchema(pauseRequestSchema, 'input') })
-  @ApiResponse({ status: 200, schema: openApiSchema(jobViewSchema) })
-  @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
-  @ApiResponse({ status: 409, ...problemResponse, description: 'The job has no schedule, or none left' })
+  @ApiIdParam('job')
+  @ApiJsonBody('PauseJobRequest', { required: false })
+  @ApiJsonResponse(200, 'JobSummary', 'Paused: the job, without its latest execution')
+  @ApiProblems('NotFound')
+  @ApiConflict('The job has no schedule, or none left (job_not_recurring)')
   async pause(
     @Body(new ZodValidationPipe(pauseRequestSchema, { nullIsAbsent: true })) pause: PauseRequest,
     @Param('id', jobId) id: string,
@@ -87,11 +87,15 @@ export class SchedulesController {
 
   @Post(':id/resume')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Resume a paused recurring job from its next occurrence' })
-  @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiResponse({ status: 200, schema: openApiSchema(jobViewSchema) })
-  @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
-  @ApiResponse({ status: 409, ...problemResponse, description: 'The job has no schedule, or none left' })
+  @ApiOperation({
+    operationId: 'resumeJob',
+    summary: 'Resume a paused recurring job from its next occurrence',
+    description: 'Occurrences missed while paused stay PAUSED in the ledger; backfill runs them if they are wanted.',
+  })
+  @ApiIdParam('job')
+  @ApiJsonResponse(200, 'JobSummary', 'Resumed: the job, without its latest execution')
+  @ApiProblems('NotFound')
+  @ApiConflict('The job has no schedule, or none left (job_not_recurring)')
   async resume(@Param('id', jobId) id: string, @CurrentPrincipal() principal: Principal) {
     return toJobView(await this.schedules.resume(principal.namespace, id, principal));
   }
@@ -99,19 +103,16 @@ export class SchedulesController {
   @Post(':id/trigger')
   @HttpCode(201)
   @ApiOperation({
+    operationId: 'triggerJob',
     summary: 'Run a recurring job now',
     description:
       'Obeys the overlap policy while a run is going: skip refuses (409), buffer_one and buffer_all queue the run ' +
       'behind the runs in flight (buffer_one refuses when one already waits), cancel_previous cancels them, allow runs alongside.',
   })
-  @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiResponse({ status: 201, schema: openApiSchema(triggerResultSchema) })
-  @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
-  @ApiResponse({
-    status: 409,
-    ...problemResponse,
-    description: 'Not recurring, or the overlap policy forbids a run now',
-  })
+  @ApiIdParam('job')
+  @ApiJsonResponse(201, 'TriggerResult', 'The run, started or buffered')
+  @ApiProblems('NotFound')
+  @ApiConflict('Not recurring (job_not_recurring), or the overlap policy forbids a run now (overlap_forbids_run)')
   trigger(@Param('id', jobId) id: string, @CurrentPrincipal() principal: Principal) {
     return this.schedules.trigger(principal.namespace, id, principal);
   }
@@ -119,21 +120,17 @@ export class SchedulesController {
   @Post(':id/backfill')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'backfillJob',
     summary: 'Run the occurrences of a past range',
     description:
       'Every occurrence of the range without a run gets one (ledger outcome BACKFILLED); one that already ran is ' +
       `reported as deduplicated and left alone. At most ${MAX_BACKFILL_OCCURRENCES} occurrences; dryRun lists them and writes nothing.`,
   })
-  @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiBody({ schema: openApiSchema(backfillRequestSchema, 'input') })
-  @ApiResponse({ status: 200, schema: openApiSchema(backfillResultSchema) })
-  @ApiResponse({
-    status: 400,
-    ...problemResponse,
-    description: 'Invalid range, in the future, or too many occurrences',
-  })
-  @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
-  @ApiResponse({ status: 409, ...problemResponse, description: 'The job has no schedule' })
+  @ApiIdParam('job')
+  @ApiJsonBody('BackfillRequest')
+  @ApiJsonResponse(200, 'BackfillResult', 'What ran (or would run in a dry run) and what was left alone')
+  @ApiProblems('NotFound')
+  @ApiConflict('The job has no schedule (job_not_recurring)')
   backfill(
     @Body(new ZodValidationPipe(backfillRequestSchema, { nullIsAbsent: true })) request: BackfillRequest,
     @Param('id', jobId) id: string,
@@ -144,13 +141,15 @@ export class SchedulesController {
 
   @Get(':id/occurrences')
   @ApiOperation({
+    operationId: 'listJobOccurrences',
     summary: "A recurring job's occurrence ledger, newest first",
     description:
       'Every nominal occurrence with what became of it: enqueued, buffered, skipped for overlap, missed, paused, backfilled.',
   })
-  @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiResponse({ status: 200, schema: openApiSchema(occurrencePageSchema) })
-  @ApiResponse({ status: 404, ...problemResponse, description: 'No such job' })
+  @ApiIdParam('job')
+  @ApiQueryFrom(pageQuerySchema)
+  @ApiJsonResponse(200, 'OccurrencePage', 'A page of the ledger')
+  @ApiProblems('BadRequest', 'NotFound')
   async occurrences(
     @Query(new ZodValidationPipe(pageQuerySchema)) query: PageQuery,
     @Param('id', jobId) id: string,

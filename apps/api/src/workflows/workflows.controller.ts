@@ -1,18 +1,13 @@
-import {
-  createWorkflowRequestSchema,
-  MAX_WORKFLOW_EDGES,
-  MAX_WORKFLOW_JOBS,
-  type Principal,
-  WorkflowNotFoundError,
-} from '@meridian/domain';
+import { MAX_WORKFLOW_EDGES, MAX_WORKFLOW_JOBS, type Principal, WorkflowNotFoundError } from '@meridian/domain';
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
-import { openApiSchema, problemResponse } from '../common/openapi-schema.js';
 import { ResourceIdPipe } from '../common/resource-id.pipe.js';
-import { type WorkflowView, workflowViewSchema } from './dto/workflow.view.js';
+import { ApiIdParam, ApiJsonBody, ApiJsonResponse } from '../openapi/operation-decorators.js';
+import { ApiConflict, ApiProblems } from '../openapi/problem-responses.js';
+import type { WorkflowView } from './dto/workflow.view.js';
 import { WorkflowsService } from './workflows.service.js';
 
 const workflowId = new ResourceIdPipe(WorkflowNotFoundError);
@@ -24,15 +19,16 @@ export class WorkflowsController {
 
   @Post()
   @ApiOperation({
+    operationId: 'createWorkflow',
     summary: 'Create a workflow: jobs and the dependencies between them',
     description:
       `Validated whole before anything is stored (each job, unique keys, known dependencies, no self edge, no ` +
       `cycle, at most ${MAX_WORKFLOW_JOBS} jobs and ${MAX_WORKFLOW_EDGES} dependencies), then stored in one transaction.`,
   })
-  @ApiBody({ schema: openApiSchema(createWorkflowRequestSchema, 'input') })
-  @ApiResponse({ status: 201, schema: openApiSchema(workflowViewSchema) })
-  @ApiResponse({ status: 400, ...problemResponse, description: 'Invalid workflow; each problem names its job' })
-  @ApiResponse({ status: 413, ...problemResponse, description: 'Body or a payload too large' })
+  @ApiJsonBody('CreateWorkflowRequest')
+  @ApiJsonResponse(201, 'Workflow', 'Created: the workflow with each job and edge', {
+    Location: { description: 'The URL of the workflow', schema: { type: 'string' } },
+  })
   async create(
     @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
@@ -44,21 +40,30 @@ export class WorkflowsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'A workflow with the state of each job and the edges, to draw it' })
-  @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiResponse({ status: 200, schema: openApiSchema(workflowViewSchema) })
-  @ApiResponse({ status: 404, ...problemResponse, description: 'No such workflow' })
+  @ApiOperation({
+    operationId: 'getWorkflow',
+    summary: 'A workflow with the state of each job and the edges, to draw it',
+    description: "Its status comes from its jobs' latest executions.",
+  })
+  @ApiIdParam('workflow')
+  @ApiJsonResponse(200, 'Workflow', 'The workflow')
+  @ApiProblems('NotFound')
   get(@Param('id', workflowId) id: string, @CurrentPrincipal() principal: Principal): Promise<WorkflowView> {
     return this.workflows.get(principal.namespace, id);
   }
 
   @Post(':id/cancel')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Cancel every job of the workflow that has not ended' })
-  @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiResponse({ status: 200, schema: openApiSchema(workflowViewSchema) })
-  @ApiResponse({ status: 404, ...problemResponse, description: 'No such workflow' })
-  @ApiResponse({ status: 409, ...problemResponse, description: 'Cancelled before, or nothing left to cancel' })
+  @ApiOperation({
+    operationId: 'cancelWorkflow',
+    summary: 'Cancel every job of the workflow that has not ended',
+    description:
+      'Queued jobs are removed, running ones get their AbortSignal, waiting ones never run; the workflow is CANCELLED.',
+  })
+  @ApiIdParam('workflow')
+  @ApiJsonResponse(200, 'Workflow', 'Cancelled: the workflow')
+  @ApiProblems('NotFound')
+  @ApiConflict('Cancelled before, or nothing left to cancel (workflow_not_cancellable)')
   cancel(@Param('id', workflowId) id: string, @CurrentPrincipal() principal: Principal): Promise<WorkflowView> {
     return this.workflows.cancel(principal.namespace, id, principal);
   }

@@ -7,7 +7,8 @@ export const auditLogQuerySchema = pageQuerySchema.extend({
   action: z
     .string()
     .regex(/^[a-z_]+\.[a-z_]+$/)
-    .optional(),
-  targetId: z.string().min(1).max(100).optional(),
+    .optional()
+    .describe('Entries of this action only, e.g. job.paused'),
+  targetId: z.string().min(1).max(100).optional().describe('Entries about this job, execution, workflow or key only'),
 });
 export type AuditLogQuery = z.infer<typeof auditLogQuerySchema>;

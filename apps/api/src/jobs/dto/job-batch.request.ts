@@ -1,5 +1,6 @@
-import { createJobRequestSchema } from '@meridian/domain';
 import { z } from 'zod';
+
+import { createJobRequestDocument } from './create-job.request.js';
 
 /** Most jobs one `POST /v1/jobs/batch` takes. */
 export const MAX_BATCH_JOBS = 1000;
@@ -15,13 +16,16 @@ export const jobBatchRequestSchema = z.strictObject({
     .max(MAX_BATCH_JOBS, `must hold at most ${MAX_BATCH_JOBS} jobs`),
 });
 
+/** A job of a batch: the fields of `POST /v1/jobs`, without dependsOn. */
+export const batchJobRequestDocument = createJobRequestDocument
+  .omit({ dependsOn: true })
+  .describe('A job as POST /v1/jobs takes it, without dependsOn (use POST /v1/workflows)');
+
 /** The same envelope as the OpenAPI document shows it, each job with the fields of `POST /v1/jobs`. */
 export const jobBatchRequestDocument = z.strictObject({
   jobs: z
-    .array(createJobRequestSchema)
+    .array(batchJobRequestDocument)
     .min(1)
     .max(MAX_BATCH_JOBS)
-    .describe(
-      'Independent jobs as POST /v1/jobs takes them, but without dependsOn (use POST /v1/workflows); answered in this order',
-    ),
+    .describe('Independent jobs, answered in this order'),
 });

@@ -1,60 +1,89 @@
 import type { ExecutionRecord, JobRecord } from '@meridian/db';
-import { CATCH_UP_POLICIES, EXECUTION_STATUSES, OVERLAP_POLICIES } from '@meridian/domain';
+import { CATCH_UP_POLICIES, overlapPolicySchema } from '@meridian/domain';
 import { z } from 'zod';
 
-import { executionViewSchema, toExecutionView } from '../../executions/dto/execution.view.js';
+import {
+  executionStatusSchema,
+  executionSummaryViewSchema,
+  toExecutionView,
+} from '../../executions/dto/execution.view.js';
+import { type ScheduleDefinition, scheduleSchema } from '../../schedules/dto/schedule.dto.js';
 
-export const jobViewSchema = z.object({
+/** A recurring job's schedule, as given, with where it stands. */
+export const scheduleStateViewSchema = z.object({
+  definition: scheduleSchema.describe('The schedule as given at create time or by the last change'),
+  state: z.enum(['ACTIVE', 'PAUSED', 'COMPLETED']).describe('COMPLETED once endAt or limit is reached'),
+  pausedUntil: z.iso.datetime().nullable().describe('A pause with `until` resumes by itself then'),
+  pauseNote: z.string().nullable(),
+  nextRunAt: z.iso.datetime().nullable().describe('Nominal time of the next occurrence'),
+  occurrences: z.int().min(0).describe('Occurrences handled so far'),
+  overlap: overlapPolicySchema,
+  catchUp: z.object({
+    policy: z.enum(CATCH_UP_POLICIES),
+    windowMs: z.int().min(0),
+    max: z.int().min(1),
+  }),
+});
+
+/** A job without its latest execution: as lists, changes, pauses and cancels answer it. */
+export const jobSummaryViewSchema = z.object({
   id: z.uuid(),
   name: z.string(),
   handler: z.string(),
-  status: z.enum(EXECUTION_STATUSES as [string, ...string[]]).describe("Status of the job's latest execution."),
+  status: executionStatusSchema.describe("Status of the job's latest execution."),
   queue: z.string(),
-  priority: z.int(),
-  payload: z.unknown(),
+  priority: z.int().min(0).max(1000),
+  payload: z.unknown().describe('Input of the handler, as given (any JSON)'),
   runAt: z.iso.datetime().nullable(),
-  timeoutMs: z.int(),
+  timeoutMs: z.int().min(1),
   retry: z.object({
-    maxAttempts: z.int(),
+    maxAttempts: z.int().min(1),
     backoff: z.object({
       type: z.enum(['exponential', 'fixed']),
-      delayMs: z.int(),
-      maxDelayMs: z.int(),
-      jitter: z.number(),
+      delayMs: z.int().min(0),
+      maxDelayMs: z.int().min(0),
+      jitter: z.number().min(0).max(1),
     }),
   }),
   idempotencyKey: z.string().nullable(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
-  latestExecution: executionViewSchema.nullable().optional(),
-  schedule: z
-    .object({
-      definition: z.record(z.string(), z.unknown()).describe('The schedule as given at create time'),
-      state: z.enum(['ACTIVE', 'PAUSED', 'COMPLETED']),
-      pausedUntil: z.iso.datetime().nullable(),
-      pauseNote: z.string().nullable(),
-      nextRunAt: z.iso.datetime().nullable().describe('Nominal time of the next occurrence'),
-      occurrences: z.int().describe('Occurrences handled so far'),
-      overlap: z.enum(OVERLAP_POLICIES),
-      catchUp: z.object({ policy: z.enum(CATCH_UP_POLICIES), windowMs: z.int(), max: z.int() }),
-    })
-    .nullable(),
+  schedule: scheduleStateViewSchema.nullable().describe('null for a one-off job'),
+});
+export type JobSummaryView = z.infer<typeof jobSummaryViewSchema>;
+
+/** A job with its latest execution: `GET /v1/jobs/:id` and a create's answer. */
+export const jobViewSchema = jobSummaryViewSchema.extend({
+  latestExecution: executionSummaryViewSchema
+    .nullable()
+    .describe('null while a recurring job has had no occurrence yet'),
 });
 export type JobView = z.infer<typeof jobViewSchema>;
 
 /** The answer of a create with `Prefer: return=minimal`. */
-export const minimalJobViewSchema = jobViewSchema.pick({ id: true, status: true });
+export const minimalJobViewSchema = jobSummaryViewSchema
+  .pick({ id: true, status: true })
+  .describe('A created job as `Prefer: return=minimal` answers it');
 export type MinimalJobView = z.infer<typeof minimalJobViewSchema>;
 
+/** A created job: the whole job, or only its id and status with `Prefer: return=minimal`. */
+export const createdJobViewSchema = z.union([jobViewSchema, minimalJobViewSchema]);
+
 export const jobBatchViewSchema = z.object({
-  jobs: z.array(z.union([jobViewSchema, minimalJobViewSchema])).describe('In request order'),
+  jobs: z.array(createdJobViewSchema).describe('In request order'),
 });
 export type JobBatchView = z.infer<typeof jobBatchViewSchema>;
 
-export const jobPageSchema = z.object({ items: z.array(jobViewSchema), nextCursor: z.string().nullable() });
+export const jobPageSchema = z.object({
+  items: z.array(jobSummaryViewSchema),
+  nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null after the last'),
+});
 
-export function toJobView(job: JobRecord, latestExecution?: ExecutionRecord | null): JobView {
-  const view: JobView = {
+/** A job as lists show it, or with its latest execution when it is given (null: none yet). */
+export function toJobView(job: JobRecord): JobSummaryView;
+export function toJobView(job: JobRecord, latestExecution: ExecutionRecord | null): JobView;
+export function toJobView(job: JobRecord, latestExecution?: ExecutionRecord | null): JobSummaryView | JobView {
+  const view: JobSummaryView = {
     id: job.id,
     name: job.name,
     handler: job.handler,
@@ -78,7 +107,7 @@ export function toJobView(job: JobRecord, latestExecution?: ExecutionRecord | nu
       job.recurrence === null
         ? null
         : {
-            definition: job.recurrence.schedule.definition,
+            definition: job.recurrence.schedule.definition as ScheduleDefinition,
             state: job.recurrence.state,
             pausedUntil: job.recurrence.pausedUntil?.toISOString() ?? null,
             pauseNote: job.recurrence.pauseNote,
@@ -90,10 +119,10 @@ export function toJobView(job: JobRecord, latestExecution?: ExecutionRecord | nu
     createdAt: job.createdAt.toISOString(),
     updatedAt: job.updatedAt.toISOString(),
   };
-  if (latestExecution !== undefined) {
-    view.latestExecution = latestExecution === null ? null : toExecutionView(latestExecution);
+  if (latestExecution === undefined) {
+    return view;
   }
-  return view;
+  return { ...view, latestExecution: latestExecution === null ? null : toExecutionView(latestExecution) };
 }
 
 export function toMinimalJobView(job: JobRecord): MinimalJobView {

@@ -8,10 +8,12 @@ export const keyViewSchema = z.object({
   namespace: z.string(),
   name: z.string(),
   scopes: z.array(z.enum(SCOPES)),
-  createdBy: z.string(),
+  createdBy: z.string().describe('The id of the key that created it, or how it was made (bootstrap, cli)'),
   createdAt: z.iso.datetime(),
   revokedAt: z.iso.datetime().nullable(),
 });
+
+export const keyListViewSchema = z.object({ items: z.array(keyViewSchema) });
 
 export function toKeyView(key: ApiKeyRecord): z.infer<typeof keyViewSchema> {
   return { ...key, createdAt: key.createdAt.toISOString(), revokedAt: key.revokedAt?.toISOString() ?? null };

@@ -12,7 +12,7 @@ export const occurrenceViewSchema = z.object({
 
 export const occurrencePageSchema = z.object({
   items: z.array(occurrenceViewSchema),
-  nextCursor: z.string().nullable(),
+  nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null after the last'),
 });
 
 export function toOccurrenceView(occurrence: OccurrenceRecord): z.infer<typeof occurrenceViewSchema> {

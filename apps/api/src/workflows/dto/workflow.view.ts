@@ -1,8 +1,37 @@
 import type { WorkflowRecord } from '@meridian/db';
-import { DEPENDENCY_FAILURE_POLICIES, EXECUTION_STATUSES, WORKFLOW_STATUSES, workflowStatus } from '@meridian/domain';
+import { DEPENDENCY_FAILURE_POLICIES, WORKFLOW_STATUSES, workflowStatus } from '@meridian/domain';
 import { z } from 'zod';
 
+import {
+  attemptErrorSchema,
+  type AttemptErrorView,
+  executionStatusSchema,
+} from '../../executions/dto/execution.view.js';
+
 const iso = z.iso.datetime();
+
+/** A job of a workflow with the state of its latest execution. */
+export const workflowJobViewSchema = z.object({
+  key: z.string(),
+  jobId: z.uuid(),
+  name: z.string(),
+  handler: z.string(),
+  status: executionStatusSchema.describe("Its latest execution's status"),
+  executionId: z.uuid(),
+  attempt: z.int().min(0),
+  scheduledFor: iso,
+  startedAt: iso.nullable(),
+  finishedAt: iso.nullable(),
+  result: z.unknown().describe("The handler's return value once SUCCEEDED, else null"),
+  lastError: attemptErrorSchema.nullable(),
+});
+
+/** A dependency between two jobs of a workflow. */
+export const workflowEdgeViewSchema = z.object({
+  from: z.string().describe('The key of the job that runs first'),
+  to: z.string().describe('The key of the job that depends on it'),
+  onFailure: z.enum(DEPENDENCY_FAILURE_POLICIES),
+});
 
 export const workflowViewSchema = z.object({
   id: z.uuid(),
@@ -12,29 +41,8 @@ export const workflowViewSchema = z.object({
   createdAt: iso,
   startedAt: iso.nullable().describe('When its first job started'),
   finishedAt: iso.nullable().describe('When its last job ended, once the workflow has ended'),
-  jobs: z.array(
-    z.object({
-      key: z.string(),
-      jobId: z.uuid(),
-      name: z.string(),
-      handler: z.string(),
-      status: z.enum(EXECUTION_STATUSES as [string, ...string[]]).describe("Its latest execution's status"),
-      executionId: z.uuid(),
-      attempt: z.int(),
-      scheduledFor: iso,
-      startedAt: iso.nullable(),
-      finishedAt: iso.nullable(),
-      result: z.unknown(),
-      lastError: z.unknown(),
-    }),
-  ),
-  edges: z.array(
-    z.object({
-      from: z.string().describe('The key of the job that runs first'),
-      to: z.string().describe('The key of the job that depends on it'),
-      onFailure: z.enum(DEPENDENCY_FAILURE_POLICIES),
-    }),
-  ),
+  jobs: z.array(workflowJobViewSchema),
+  edges: z.array(workflowEdgeViewSchema),
 });
 export type WorkflowView = z.infer<typeof workflowViewSchema>;
 
@@ -69,8 +77,8 @@ export function toWorkflowView(workflow: WorkflowRecord): WorkflowView {
       scheduledFor: job.execution.scheduledFor.toISOString(),
       startedAt: isoOrNull(job.execution.startedAt),
       finishedAt: isoOrNull(job.execution.finishedAt),
-      result: job.execution.result,
-      lastError: job.execution.lastError,
+      result: job.execution.result ?? null,
+      lastError: (job.execution.lastError ?? null) as AttemptErrorView | null,
     })),
     edges: workflow.edges,
   };

@@ -1,4 +1,8 @@
+import { ApiContract } from './api-contract.js';
 import { waitFor } from './wait-for.js';
+
+/** The document every answer is checked against; read once, on the first request. */
+let contract: ApiContract | undefined;
 
 export interface AttemptView {
   attempt: number;
@@ -53,7 +57,11 @@ export interface ApiResponse<T> {
   body: T;
 }
 
-/** A thin HTTP client of the REST API for end-to-end tests: real requests, parsed answers. */
+/**
+ * A thin HTTP client of the REST API for end-to-end tests: real requests, parsed answers. Every
+ * answer is held to openapi.json (ApiContract): one the document does not describe, or that does
+ * not match it, fails the test that made the request.
+ */
 export class ApiClient {
   /** `key`: the API key sent with every request (none when undefined). */
   constructor(
@@ -80,6 +88,14 @@ export class ApiClient {
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();
+    contract ??= ApiContract.load();
+    contract.check({
+      method,
+      path,
+      status: response.status,
+      contentType: response.headers.get('content-type'),
+      text,
+    });
     return { status: response.status, headers: response.headers, body: (text === '' ? null : JSON.parse(text)) as T };
   }
 

@@ -1,4 +1,5 @@
 export * from './api-client.js';
+export * from './api-contract.js';
 export * from './app-process.js';
 export * from './factories.js';
 export * from './fault-proxy.js';

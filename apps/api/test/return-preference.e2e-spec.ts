@@ -103,7 +103,10 @@ describe('Prefer: return=minimal on creates', () => {
 
   it('should describe the batch create and the Prefer header in the OpenAPI document', async () => {
     type Operation = { parameters?: { name: string; in: string }[]; requestBody?: unknown; responses: object };
-    const document = await ctx.api.request<{ paths: Record<string, Record<string, Operation>> }>('GET', '/docs-json');
+    const document = await ctx.api.request<{
+      paths: Record<string, Record<string, Operation>>;
+      components: { schemas: Record<string, { properties?: object }> };
+    }>('GET', '/docs-json');
 
     const single = document.body.paths['/v1/jobs']?.post;
     const batch = document.body.paths['/v1/jobs/batch']?.post;
@@ -116,6 +119,7 @@ describe('Prefer: return=minimal on creates', () => {
       );
       expect(Object.keys(operation?.responses ?? {})).toEqual(expect.arrayContaining(['201', '400', '409']));
     }
-    expect(JSON.stringify(batch?.requestBody)).toContain('"jobs"');
+    expect(JSON.stringify(batch?.requestBody)).toContain('#/components/schemas/CreateJobBatchRequest');
+    expect(Object.keys(document.body.components.schemas.CreateJobBatchRequest?.properties ?? {})).toEqual(['jobs']);
   });
 });

@@ -10,6 +10,7 @@ import { statedReturnPreference } from '../common/prefer.js';
 import { ResourceIdPipe } from '../common/resource-id.pipe.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
 import { toExecutionView } from '../executions/dto/execution.view.js';
+import { createJobRequestExample, createRecurringJobRequestExample } from '../openapi/examples.js';
 import { ApiIdParam, ApiJsonBody, ApiJsonResponse, ApiQueryFrom } from '../openapi/operation-decorators.js';
 import { ApiConflict, ApiProblems } from '../openapi/problem-responses.js';
 import { answerCreated, CREATED_HEADERS, CreateHeaders, presentCreated } from './created-answer.js';
@@ -42,7 +43,12 @@ export class JobsController {
       'One-off (now, at `runAt` or after `delayMs`), recurring (with a `schedule`), or waiting for other jobs ' +
       '(`dependsOn`). Stored before the answer; queued by the scheduler right after.',
   })
-  @ApiJsonBody('CreateJobRequest')
+  @ApiJsonBody('CreateJobRequest', {
+    examples: {
+      oneOff: { summary: 'An http call now, retried up to 5 times', value: createJobRequestExample },
+      recurring: { summary: 'A cron schedule in a time zone', value: createRecurringJobRequestExample },
+    },
+  })
   @CreateHeaders('Retrying with the same key returns the same job.')
   @ApiJsonResponse(
     201,

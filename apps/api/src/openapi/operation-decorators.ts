@@ -5,9 +5,21 @@ import { type z } from 'zod';
 import { inputSchema } from '../common/openapi-schema.js';
 import { ref, SCHEMA_NAMES, type SchemaName } from './components.js';
 
-/** A JSON request body of the named schema. */
-export function ApiJsonBody(name: SchemaName, options: { required?: boolean; description?: string } = {}) {
-  return ApiBody({ schema: ref(name), required: options.required ?? true, description: options.description });
+/** A JSON request body of the named schema, with named examples if given. */
+export function ApiJsonBody(
+  name: SchemaName,
+  options: {
+    required?: boolean;
+    description?: string;
+    examples?: Record<string, { summary: string; value: unknown }>;
+  } = {},
+) {
+  return ApiBody({
+    schema: ref(name),
+    required: options.required ?? true,
+    ...(options.description === undefined ? {} : { description: options.description }),
+    ...(options.examples === undefined ? {} : { examples: options.examples }),
+  });
 }
 
 /** A JSON answer of the named schema. */

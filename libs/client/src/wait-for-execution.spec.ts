@@ -106,7 +106,7 @@ describe(waitForExecution.name, () => {
     await waitForExecution(client, executionId, {
       intervalMs: 1,
       onChange: (execution) =>
-        changes.push(`${execution.status} ${execution.attempts!.map((each) => each.outcome).join(',')}`),
+        changes.push(`${execution.status} ${execution.attempts.map((each) => each.outcome).join(',')}`),
     });
 
     expect(changes).toEqual(['RUNNING RUNNING', 'RETRYING FAILED', 'RUNNING FAILED,RUNNING', 'DEAD FAILED,TIMED_OUT']);
@@ -126,7 +126,7 @@ describe(waitForExecution.name, () => {
 
     const execution = await waitForExecution(client, executionId, { intervalMs: 1 });
 
-    expect(execution.attempts!.map((each) => each.attempt)).toEqual([1, 2]);
+    expect(execution.attempts.map((each) => each.attempt)).toEqual([1, 2]);
     expect(execution.attemptsNextCursor).toBeNull();
     expect(new URL(requests[1]!.url).searchParams.get('attemptsCursor')).toBe('a2');
   });

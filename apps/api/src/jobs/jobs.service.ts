@@ -13,7 +13,6 @@ import {
   WorkflowRepository,
 } from '@meridian/db';
 import {
-  type ExecutionStatus,
   JobNotCancellableError,
   JobNotFoundError,
   type JobSpec,
@@ -211,7 +210,7 @@ export class JobsService {
       namespace,
       limit: query.limit,
       ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
-      ...(query.status === undefined ? {} : { status: query.status as ExecutionStatus }),
+      ...(query.status === undefined ? {} : { status: query.status }),
       ...(query.name === undefined ? {} : { name: query.name }),
       ...(query.queue === undefined ? {} : { queue: query.queue }),
     });

@@ -15,7 +15,7 @@ export interface paths {
          * Who changed what, and when, newest first
          * @description Every create, change, pause, resume, trigger, backfill, cancel, retry, delete and key change, each committed with its change; and refused requests (auth.refused for a 401, auth.forbidden for a 403), at most AUDIT_REFUSALS_PER_ADDRESS_PER_MINUTE per client address and AUDIT_REFUSALS_PER_NAMESPACE_PER_MINUTE per namespace a minute on each api process.
          */
-        get: operations["AuditController_list"];
+        get: operations["listAuditEntries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -33,9 +33,9 @@ export interface paths {
         };
         /**
          * Get an execution with its attempts
-         * @description The attempts come a page at a time, oldest first; `attemptsNextCursor` continues them (as `attemptsCursor`).
+         * @description The attempts come a page at a time (at most 100), oldest first; `attemptsNextCursor` continues them (as `attemptsCursor`).
          */
-        get: operations["ExecutionsController_get"];
+        get: operations["getExecution"];
         put?: never;
         post?: never;
         delete?: never;
@@ -57,7 +57,7 @@ export interface paths {
          * Run a DEAD or CANCELLED execution again
          * @description A new execution of its job (the job's latest). Jobs downstream that were skipped or cancelled because of it wait again, so a workflow resumes from the retried job.
          */
-        post: operations["ExecutionsController_retry"];
+        post: operations["retryExecution"];
         delete?: never;
         options?: never;
         head?: never;
@@ -71,8 +71,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness: the process serves requests */
-        get: operations["HealthController_live"];
+        /**
+         * Liveness: the process serves requests
+         * @description For a liveness probe: answers as long as the process runs, whatever Postgres and Redis do.
+         */
+        get: operations["getLiveness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -88,8 +91,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: Postgres and Redis answer */
-        get: operations["HealthController_ready"];
+        /**
+         * Readiness: Postgres and Redis answer
+         * @description For a readiness probe: 503 while a dependency is down or slower than 2 s, so no traffic is sent here.
+         */
+        get: operations["getReadiness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -105,8 +111,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The api process's metrics, in Prometheus's text format */
-        get: operations["MetricsController_metrics"];
+        /**
+         * The api process's metrics, in Prometheus's text format
+         * @description For Prometheus's scrape of this api process: requests, latencies, refusals and the Node.js defaults.
+         */
+        get: operations["getMetrics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -122,14 +131,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List jobs, newest first */
-        get: operations["JobsController_list"];
+        /**
+         * List jobs, newest first
+         * @description Each job without its latest execution; follow `nextCursor` (as `cursor`) for the next page.
+         */
+        get: operations["listJobs"];
         put?: never;
         /**
          * Create a job
-         * @description Stored before the answer; queued by the scheduler right after.
+         * @description One-off (now, at `runAt` or after `delayMs`), recurring (with a `schedule`), or waiting for other jobs (`dependsOn`). Stored before the answer; queued by the scheduler right after.
          */
-        post: operations["JobsController_create"];
+        post: operations["createJob"];
         delete?: never;
         options?: never;
         head?: never;
@@ -149,7 +161,7 @@ export interface paths {
          * Create up to 1,000 jobs at once
          * @description Every job is checked first (a 400 lists each bad job by index and field; then nothing is stored), then all are stored in one transaction and queued by the scheduler. Jobs with dependsOn belong in POST /v1/workflows.
          */
-        post: operations["JobsController_createBatch"];
+        post: operations["createJobBatch"];
         delete?: never;
         options?: never;
         head?: never;
@@ -163,22 +175,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a job with its latest execution */
-        get: operations["JobsController_get"];
+        /**
+         * Get a job with its latest execution
+         * @description The latest execution comes without its attempts: GET /v1/executions/{id} shows them.
+         */
+        get: operations["getJob"];
         put?: never;
         post?: never;
         /**
          * Delete a job and its history
-         * @description Cancels whatever is still queued or running.
+         * @description Cancels whatever is still queued or running; a recurring job stops for good.
          */
-        delete: operations["JobsController_delete"];
+        delete: operations["deleteJob"];
         options?: never;
         head?: never;
         /**
          * Change a recurring job
          * @description Name, payload, schedule or policies; a new schedule takes effect from its next occurrence.
          */
-        patch: operations["SchedulesController_update"];
+        patch: operations["updateJobSchedule"];
         trace?: never;
     };
     "/v1/jobs/{id}/executions": {
@@ -188,8 +203,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List a job's executions, newest first */
-        get: operations["JobsController_executions"];
+        /**
+         * List a job's executions, newest first
+         * @description Each without its attempts: GET /v1/executions/{id} shows them.
+         */
+        get: operations["listJobExecutions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -208,10 +226,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Cancel a job
-         * @description A queued execution is removed; a running one gets its AbortSignal.
+         * Cancel a job's unfinished executions
+         * @description A queued execution is removed; a running one gets its AbortSignal. On a recurring job this stops only the runs in flight, and answers 409 when there are none: either way the schedule keeps running and the next occurrence runs. Pause the job (POST /v1/jobs/{id}/pause) or delete it to stop the schedule.
          */
-        post: operations["JobsController_cancel"];
+        post: operations["cancelJob"];
         delete?: never;
         options?: never;
         head?: never;
@@ -225,14 +243,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The namespace's API keys, without their secrets */
-        get: operations["KeysController_list"];
+        /**
+         * The namespace's API keys, without their secrets
+         * @description Revoked keys stay listed, with their revokedAt.
+         */
+        get: operations["listApiKeys"];
         put?: never;
         /**
          * Create an API key
-         * @description The answer is the only place the key is shown.
+         * @description The answer is the only place the key is shown. A key of another namespace than the caller's needs the bootstrap key (403 otherwise).
          */
-        post: operations["KeysController_create"];
+        post: operations["createApiKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -253,7 +274,7 @@ export interface paths {
          * Revoke an API key
          * @description It stops working at once on this api process, and within a second on the others.
          */
-        delete: operations["KeysController_revoke"];
+        delete: operations["revokeApiKey"];
         options?: never;
         head?: never;
         patch?: never;
@@ -266,13 +287,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A namespace's limits on the workers, its own and in effect */
-        get: operations["NamespacesController_get"];
+        /**
+         * A namespace's limits on the workers, its own and in effect
+         * @description A limit the namespace does not set is the deployment-wide default (NAMESPACE_MAX_*).
+         */
+        get: operations["getNamespaceLimits"];
         /**
          * Set a namespace's limits on the workers
          * @description At most maxConcurrency of its runs at once and maxRunsPerMinute started a minute; workers apply a change within 30 s. At most maxRecurringJobs recurring jobs, active or paused: a create past it is a 422 (recurring_job_quota_exceeded).
          */
-        put: operations["NamespacesController_set"];
+        put: operations["setNamespaceLimits"];
         post?: never;
         delete?: never;
         options?: never;
@@ -287,13 +311,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The internal address ranges the http handler may call for a namespace */
-        get: operations["NamespacesController_getHttpAllowedTargets"];
+        /**
+         * The internal address ranges the http handler may call for a namespace
+         * @description The namespace's own ranges, and HTTP_ALLOWED_TARGETS, which every namespace may call.
+         */
+        get: operations["getHttpAllowedTargets"];
         /**
          * Set the internal address ranges the http handler may call for a namespace
          * @description Used together with HTTP_ALLOWED_TARGETS; an allowed range wins over the deny table. Workers apply a change within 30 s.
          */
-        put: operations["NamespacesController_setHttpAllowedTargets"];
+        put: operations["setHttpAllowedTargets"];
         post?: never;
         delete?: never;
         options?: never;
@@ -308,8 +335,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The namespace's webhook secret, to verify the signatures of its http requests */
-        get: operations["WebhookSecretController_webhookSecret"];
+        /**
+         * The namespace's webhook secret, to verify the signatures of its http requests
+         * @description A receiver checks the signature header with it (verifyWebhook of @meridian/handler-sdk).
+         */
+        get: operations["getWebhookSecret"];
         put?: never;
         post?: never;
         delete?: never;
@@ -331,7 +361,7 @@ export interface paths {
          * Replace the webhook secret
          * @description Workers sign with the new secret within 30 seconds; until then a receiver should accept both.
          */
-        post: operations["WebhookSecretController_rotate"];
+        post: operations["rotateWebhookSecret"];
         delete?: never;
         options?: never;
         head?: never;
@@ -345,8 +375,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Preview a recurring job's next nominal times */
-        get: operations["SchedulesController_upcoming"];
+        /**
+         * Preview a recurring job's next nominal times
+         * @description Computed from the schedule, in UTC and in the schedule's time zone; jitter is not applied.
+         */
+        get: operations["listUpcomingRuns"];
         put?: never;
         post?: never;
         delete?: never;
@@ -366,9 +399,9 @@ export interface paths {
         put?: never;
         /**
          * Pause a recurring job
-         * @description Occurrences keep being recorded in the ledger, as PAUSED, and do not run. Runs already going go on.
+         * @description Occurrences keep being recorded in the ledger, as PAUSED, and do not run. Runs already going go on (cancel them with POST /v1/jobs/{id}/cancel).
          */
-        post: operations["SchedulesController_pause"];
+        post: operations["pauseJob"];
         delete?: never;
         options?: never;
         head?: never;
@@ -384,8 +417,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Resume a paused recurring job from its next occurrence */
-        post: operations["SchedulesController_resume"];
+        /**
+         * Resume a paused recurring job from its next occurrence
+         * @description Occurrences missed while paused stay PAUSED in the ledger; backfill runs them if they are wanted.
+         */
+        post: operations["resumeJob"];
         delete?: never;
         options?: never;
         head?: never;
@@ -405,7 +441,7 @@ export interface paths {
          * Run a recurring job now
          * @description Obeys the overlap policy while a run is going: skip refuses (409), buffer_one and buffer_all queue the run behind the runs in flight (buffer_one refuses when one already waits), cancel_previous cancels them, allow runs alongside.
          */
-        post: operations["SchedulesController_trigger"];
+        post: operations["triggerJob"];
         delete?: never;
         options?: never;
         head?: never;
@@ -425,7 +461,7 @@ export interface paths {
          * Run the occurrences of a past range
          * @description Every occurrence of the range without a run gets one (ledger outcome BACKFILLED); one that already ran is reported as deduplicated and left alone. At most 1000 occurrences; dryRun lists them and writes nothing.
          */
-        post: operations["SchedulesController_backfill"];
+        post: operations["backfillJob"];
         delete?: never;
         options?: never;
         head?: never;
@@ -443,7 +479,7 @@ export interface paths {
          * A recurring job's occurrence ledger, newest first
          * @description Every nominal occurrence with what became of it: enqueued, buffered, skipped for overlap, missed, paused, backfilled.
          */
-        get: operations["SchedulesController_occurrences"];
+        get: operations["listJobOccurrences"];
         put?: never;
         post?: never;
         delete?: never;
@@ -465,7 +501,7 @@ export interface paths {
          * Create a workflow: jobs and the dependencies between them
          * @description Validated whole before anything is stored (each job, unique keys, known dependencies, no self edge, no cycle, at most 1000 jobs and 5000 dependencies), then stored in one transaction.
          */
-        post: operations["WorkflowsController_create"];
+        post: operations["createWorkflow"];
         delete?: never;
         options?: never;
         head?: never;
@@ -479,8 +515,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A workflow with the state of each job and the edges, to draw it */
-        get: operations["WorkflowsController_get"];
+        /**
+         * A workflow with the state of each job and the edges, to draw it
+         * @description Its status comes from its jobs' latest executions.
+         */
+        get: operations["getWorkflow"];
         put?: never;
         post?: never;
         delete?: never;
@@ -498,8 +537,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Cancel every job of the workflow that has not ended */
-        post: operations["WorkflowsController_cancel"];
+        /**
+         * Cancel every job of the workflow that has not ended
+         * @description Queued jobs are removed, running ones get their AbortSignal, waiting ones never run; the workflow is CANCELLED.
+         */
+        post: operations["cancelWorkflow"];
         delete?: never;
         options?: never;
         head?: never;
@@ -509,8 +551,1089 @@ export interface paths {
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: never;
-    responses: never;
+    schemas: {
+        /**
+         * @description A job: one-off (now, at runAt or after delayMs), recurring (with a schedule), or waiting for other jobs (dependsOn)
+         * @example {
+         *       "name": "send welcome email",
+         *       "handler": "http",
+         *       "payload": {
+         *         "url": "https://hooks.example.com/welcome",
+         *         "method": "POST",
+         *         "body": {
+         *           "userId": 42
+         *         }
+         *       },
+         *       "retry": {
+         *         "maxAttempts": 5,
+         *         "backoff": {
+         *           "type": "exponential",
+         *           "delayMs": 1000,
+         *           "maxDelayMs": 60000
+         *         }
+         *       },
+         *       "timeoutMs": 30000
+         *     }
+         */
+        CreateJobRequest: {
+            /** @description Human-readable name; filterable. */
+            name: string;
+            /** @description "http" or the name of a registered code handler. */
+            handler: string;
+            /**
+             * @description Input of the handler. For "http": {url, method, headers, body}.
+             * @default {}
+             */
+            payload: unknown;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant to run at. Excludes delayMs.
+             */
+            runAt?: string;
+            /** @description Run this many ms after creation. Excludes runAt. */
+            delayMs?: number;
+            retry?: {
+                /** @default 3 */
+                maxAttempts: number;
+                backoff?: {
+                    /**
+                     * @default exponential
+                     * @enum {string}
+                     */
+                    type: "exponential" | "fixed";
+                    /** @default 1000 */
+                    delayMs: number;
+                    /** @default 3600000 */
+                    maxDelayMs: number;
+                    /** @default 0.2 */
+                    jitter: number;
+                };
+            };
+            /**
+             * @description Per-attempt timeout.
+             * @default 300000
+             */
+            timeoutMs: number;
+            /**
+             * @description 0 (default) to 1000; higher runs first.
+             * @default 0
+             */
+            priority: number;
+            /** @default default */
+            queue: string;
+            schedule?: components["schemas"]["Schedule"];
+            /**
+             * @description What an occurrence does while the previous run is still going. Default skip.
+             * @enum {string}
+             */
+            overlap?: "skip" | "buffer_one" | "buffer_all" | "cancel_previous" | "allow";
+            /** @description Occurrences missed while the scheduler was down. Default skip, 60 s window, at most 100 for "all". */
+            catchUp?: {
+                /**
+                 * @default skip
+                 * @enum {string}
+                 */
+                policy: "skip" | "latest" | "all";
+                /** @default 60000 */
+                windowMs: number;
+                /** @default 100 */
+                max: number;
+            };
+            /** @description Ids of existing jobs that must end first (or {id, onFailure}), at most JOB_MAX_DEPENDENCIES (100 unless configured); the job then waits as BLOCKED */
+            dependsOn?: (string | {
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                onFailure: "skip" | "continue" | "fail_workflow";
+            })[];
+        };
+        CreateJobBatchRequest: {
+            /** @description Independent jobs, answered in this order */
+            jobs: components["schemas"]["BatchJobRequest"][];
+        };
+        /** @description A job as POST /v1/jobs takes it, without dependsOn (use POST /v1/workflows) */
+        BatchJobRequest: {
+            /** @description Human-readable name; filterable. */
+            name: string;
+            /** @description "http" or the name of a registered code handler. */
+            handler: string;
+            /**
+             * @description Input of the handler. For "http": {url, method, headers, body}.
+             * @default {}
+             */
+            payload: unknown;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant to run at. Excludes delayMs.
+             */
+            runAt?: string;
+            /** @description Run this many ms after creation. Excludes runAt. */
+            delayMs?: number;
+            retry?: {
+                /** @default 3 */
+                maxAttempts: number;
+                backoff?: {
+                    /**
+                     * @default exponential
+                     * @enum {string}
+                     */
+                    type: "exponential" | "fixed";
+                    /** @default 1000 */
+                    delayMs: number;
+                    /** @default 3600000 */
+                    maxDelayMs: number;
+                    /** @default 0.2 */
+                    jitter: number;
+                };
+            };
+            /**
+             * @description Per-attempt timeout.
+             * @default 300000
+             */
+            timeoutMs: number;
+            /**
+             * @description 0 (default) to 1000; higher runs first.
+             * @default 0
+             */
+            priority: number;
+            /** @default default */
+            queue: string;
+            schedule?: components["schemas"]["Schedule"];
+            /**
+             * @description What an occurrence does while the previous run is still going. Default skip.
+             * @enum {string}
+             */
+            overlap?: "skip" | "buffer_one" | "buffer_all" | "cancel_previous" | "allow";
+            /** @description Occurrences missed while the scheduler was down. Default skip, 60 s window, at most 100 for "all". */
+            catchUp?: {
+                /**
+                 * @default skip
+                 * @enum {string}
+                 */
+                policy: "skip" | "latest" | "all";
+                /** @default 60000 */
+                windowMs: number;
+                /** @default 100 */
+                max: number;
+            };
+        };
+        /** @description The fields to change; those left out stay as they are */
+        UpdateJobRequest: {
+            /** @description Human-readable name; filterable. */
+            name?: string;
+            /** @description Input of the handler. For "http": {url, method, headers, body}. */
+            payload?: unknown;
+            /** @description Replaces the whole schedule; takes effect from its next occurrence */
+            schedule?: components["schemas"]["Schedule"];
+            /**
+             * @description What an occurrence does while the previous run is still going. Default skip.
+             * @enum {string}
+             */
+            overlap?: "skip" | "buffer_one" | "buffer_all" | "cancel_previous" | "allow";
+            /** @description Occurrences missed while the scheduler was down. Default skip, 60 s window, at most 100 for "all". */
+            catchUp?: {
+                /**
+                 * @default skip
+                 * @enum {string}
+                 */
+                policy: "skip" | "latest" | "all";
+                /** @default 60000 */
+                windowMs: number;
+                /** @default 100 */
+                max: number;
+            };
+        };
+        /**
+         * @example {
+         *       "id": "0b6f1f52-3c3e-4c55-9b1e-1f1f6e0c2a41",
+         *       "name": "send welcome email",
+         *       "handler": "http",
+         *       "status": "RETRYING",
+         *       "queue": "default",
+         *       "priority": 0,
+         *       "payload": {
+         *         "url": "https://hooks.example.com/welcome",
+         *         "method": "POST",
+         *         "body": {
+         *           "userId": 42
+         *         }
+         *       },
+         *       "runAt": null,
+         *       "timeoutMs": 30000,
+         *       "retry": {
+         *         "maxAttempts": 5,
+         *         "backoff": {
+         *           "type": "exponential",
+         *           "delayMs": 1000,
+         *           "maxDelayMs": 60000,
+         *           "jitter": 0.2
+         *         }
+         *       },
+         *       "idempotencyKey": null,
+         *       "createdAt": "2026-03-02T09:30:00.000Z",
+         *       "updatedAt": "2026-03-02T09:30:00.000Z",
+         *       "schedule": null,
+         *       "latestExecution": {
+         *         "id": "6d3c2c3e-8a4f-4f0e-9f0e-2b8f6b1d7c10",
+         *         "jobId": "0b6f1f52-3c3e-4c55-9b1e-1f1f6e0c2a41",
+         *         "status": "RETRYING",
+         *         "attempt": 1,
+         *         "scheduledFor": "2026-03-02T09:30:00.000Z",
+         *         "nominalTime": null,
+         *         "queuedAt": "2026-03-02T09:30:00.120Z",
+         *         "startedAt": "2026-03-02T09:30:00.180Z",
+         *         "finishedAt": null,
+         *         "nextAttemptAt": "2026-03-02T09:30:01.420Z",
+         *         "workerId": "worker-7f9c:4121",
+         *         "result": null,
+         *         "lastError": {
+         *           "code": "http_status",
+         *           "message": "POST https://hooks.example.com/welcome answered 503",
+         *           "details": {
+         *             "status": 503
+         *           }
+         *         },
+         *         "createdAt": "2026-03-02T09:30:00.000Z",
+         *         "updatedAt": "2026-03-02T09:30:00.410Z"
+         *       }
+         *     }
+         */
+        Job: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            handler: string;
+            /** @description Status of the job's latest execution. */
+            status: components["schemas"]["ExecutionStatus"];
+            queue: string;
+            priority: number;
+            /** @description Input of the handler, as given (any JSON) */
+            payload: unknown;
+            runAt: string | null;
+            timeoutMs: number;
+            retry: {
+                maxAttempts: number;
+                backoff: {
+                    /** @enum {string} */
+                    type: "exponential" | "fixed";
+                    delayMs: number;
+                    maxDelayMs: number;
+                    jitter: number;
+                };
+            };
+            idempotencyKey: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description null for a one-off job */
+            schedule: components["schemas"]["ScheduleState"] | null;
+            /** @description null while a recurring job has had no occurrence yet */
+            latestExecution: components["schemas"]["ExecutionSummary"] | null;
+        };
+        JobSummary: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            handler: string;
+            /** @description Status of the job's latest execution. */
+            status: components["schemas"]["ExecutionStatus"];
+            queue: string;
+            priority: number;
+            /** @description Input of the handler, as given (any JSON) */
+            payload: unknown;
+            runAt: string | null;
+            timeoutMs: number;
+            retry: {
+                maxAttempts: number;
+                backoff: {
+                    /** @enum {string} */
+                    type: "exponential" | "fixed";
+                    delayMs: number;
+                    maxDelayMs: number;
+                    jitter: number;
+                };
+            };
+            idempotencyKey: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description null for a one-off job */
+            schedule: components["schemas"]["ScheduleState"] | null;
+        };
+        /** @description A created job as `Prefer: return=minimal` answers it */
+        MinimalJob: {
+            /** Format: uuid */
+            id: string;
+            /** @description Status of the job's latest execution. */
+            status: components["schemas"]["ExecutionStatus"];
+        };
+        CreatedJob: components["schemas"]["Job"] | components["schemas"]["MinimalJob"];
+        JobBatch: {
+            /** @description In request order */
+            jobs: components["schemas"]["CreatedJob"][];
+        };
+        JobPage: {
+            items: components["schemas"]["JobSummary"][];
+            /** @description Pass as `cursor` for the next page; null after the last */
+            nextCursor: string | null;
+        };
+        /**
+         * @description Where an execution is in its life. SUCCEEDED, DEAD, CANCELLED and SKIPPED are final.
+         * @enum {string}
+         */
+        ExecutionStatus: "BLOCKED" | "PENDING" | "QUEUED" | "RUNNING" | "RETRYING" | "SUCCEEDED" | "DEAD" | "CANCELLED" | "SKIPPED";
+        /**
+         * @example {
+         *       "id": "6d3c2c3e-8a4f-4f0e-9f0e-2b8f6b1d7c10",
+         *       "jobId": "0b6f1f52-3c3e-4c55-9b1e-1f1f6e0c2a41",
+         *       "status": "RETRYING",
+         *       "attempt": 1,
+         *       "scheduledFor": "2026-03-02T09:30:00.000Z",
+         *       "nominalTime": null,
+         *       "queuedAt": "2026-03-02T09:30:00.120Z",
+         *       "startedAt": "2026-03-02T09:30:00.180Z",
+         *       "finishedAt": null,
+         *       "nextAttemptAt": "2026-03-02T09:30:01.420Z",
+         *       "workerId": "worker-7f9c:4121",
+         *       "result": null,
+         *       "lastError": {
+         *         "code": "http_status",
+         *         "message": "POST https://hooks.example.com/welcome answered 503",
+         *         "details": {
+         *           "status": 503
+         *         }
+         *       },
+         *       "createdAt": "2026-03-02T09:30:00.000Z",
+         *       "updatedAt": "2026-03-02T09:30:00.410Z"
+         *     }
+         */
+        ExecutionSummary: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            jobId: string;
+            status: components["schemas"]["ExecutionStatus"];
+            /** @description Number of the latest attempt; 0 before the first one starts. */
+            attempt: number;
+            /** Format: date-time */
+            scheduledFor: string;
+            /** @description Recurring jobs: the occurrence this execution runs */
+            nominalTime: string | null;
+            queuedAt: string | null;
+            startedAt: string | null;
+            finishedAt: string | null;
+            nextAttemptAt: string | null;
+            workerId: string | null;
+            /** @description The handler's return value (any JSON) once SUCCEEDED, else null */
+            result: unknown;
+            /** @description The latest failed attempt's error; null if none failed */
+            lastError: components["schemas"]["AttemptError"] | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /**
+         * @example {
+         *       "id": "6d3c2c3e-8a4f-4f0e-9f0e-2b8f6b1d7c10",
+         *       "jobId": "0b6f1f52-3c3e-4c55-9b1e-1f1f6e0c2a41",
+         *       "status": "RETRYING",
+         *       "attempt": 1,
+         *       "scheduledFor": "2026-03-02T09:30:00.000Z",
+         *       "nominalTime": null,
+         *       "queuedAt": "2026-03-02T09:30:00.120Z",
+         *       "startedAt": "2026-03-02T09:30:00.180Z",
+         *       "finishedAt": null,
+         *       "nextAttemptAt": "2026-03-02T09:30:01.420Z",
+         *       "workerId": "worker-7f9c:4121",
+         *       "result": null,
+         *       "lastError": {
+         *         "code": "http_status",
+         *         "message": "POST https://hooks.example.com/welcome answered 503",
+         *         "details": {
+         *           "status": 503
+         *         }
+         *       },
+         *       "createdAt": "2026-03-02T09:30:00.000Z",
+         *       "updatedAt": "2026-03-02T09:30:00.410Z",
+         *       "attempts": [
+         *         {
+         *           "attempt": 1,
+         *           "outcome": "FAILED",
+         *           "workerId": "worker-7f9c:4121",
+         *           "startedAt": "2026-03-02T09:30:00.180Z",
+         *           "finishedAt": "2026-03-02T09:30:00.410Z",
+         *           "durationMs": 230,
+         *           "error": {
+         *             "code": "http_status",
+         *             "message": "POST https://hooks.example.com/welcome answered 503",
+         *             "details": {
+         *               "status": 503
+         *             }
+         *           },
+         *           "retryDelayMs": 1010
+         *         }
+         *       ],
+         *       "attemptsNextCursor": null
+         *     }
+         */
+        Execution: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            jobId: string;
+            status: components["schemas"]["ExecutionStatus"];
+            /** @description Number of the latest attempt; 0 before the first one starts. */
+            attempt: number;
+            /** Format: date-time */
+            scheduledFor: string;
+            /** @description Recurring jobs: the occurrence this execution runs */
+            nominalTime: string | null;
+            queuedAt: string | null;
+            startedAt: string | null;
+            finishedAt: string | null;
+            nextAttemptAt: string | null;
+            workerId: string | null;
+            /** @description The handler's return value (any JSON) once SUCCEEDED, else null */
+            result: unknown;
+            /** @description The latest failed attempt's error; null if none failed */
+            lastError: components["schemas"]["AttemptError"] | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description One page of the attempts, oldest first: `attemptsLimit` of them (default 20, at most 100) */
+            attempts: components["schemas"]["Attempt"][];
+            /** @description Pass as `attemptsCursor` to read the attempts that follow; null after the last */
+            attemptsNextCursor: string | null;
+        };
+        ExecutionPage: {
+            items: components["schemas"]["ExecutionSummary"][];
+            /** @description Pass as `cursor` for the next page; null after the last */
+            nextCursor: string | null;
+        };
+        /**
+         * @example {
+         *       "attempt": 1,
+         *       "outcome": "FAILED",
+         *       "workerId": "worker-7f9c:4121",
+         *       "startedAt": "2026-03-02T09:30:00.180Z",
+         *       "finishedAt": "2026-03-02T09:30:00.410Z",
+         *       "durationMs": 230,
+         *       "error": {
+         *         "code": "http_status",
+         *         "message": "POST https://hooks.example.com/welcome answered 503",
+         *         "details": {
+         *           "status": 503
+         *         }
+         *       },
+         *       "retryDelayMs": 1010
+         *     }
+         */
+        Attempt: {
+            attempt: number;
+            outcome: components["schemas"]["AttemptOutcome"];
+            workerId: string;
+            /** Format: date-time */
+            startedAt: string;
+            finishedAt: string | null;
+            durationMs: number | null;
+            /** @description null unless the attempt failed or timed out */
+            error: components["schemas"]["AttemptError"] | null;
+            /** @description Backoff chosen after this attempt failed. */
+            retryDelayMs: number | null;
+        };
+        /**
+         * @description How an attempt ended; RUNNING while it runs.
+         * @enum {string}
+         */
+        AttemptOutcome: "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "CANCELLED" | "INTERRUPTED";
+        /** @description Why an attempt failed */
+        AttemptError: {
+            /** @description Stable code, e.g. handler_failed, handler_timed_out, http_status, dependency_failed */
+            code: string;
+            /** @description Cut to WORKER_ERROR_MAX_BYTES, with a note of its size */
+            message: string;
+            /** @description The class of a handler's own error */
+            name?: string;
+            /** @description What the handler attached, e.g. an http response status and body */
+            details?: unknown;
+            /**
+             * @description Set on the last attempt: no retries left, or an error that no retry can fix
+             * @enum {string}
+             */
+            final?: "exhausted" | "non_retryable";
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description Makes a job recurring: a cron expression, or a fixed interval (`every` or `everyMs`) */
+        Schedule: components["schemas"]["CronSchedule"] | components["schemas"]["EverySchedule"] | components["schemas"]["EveryMsSchedule"];
+        /** @description Runs at the times a cron expression names, in a time zone */
+        CronSchedule: {
+            cron: string;
+            /** @description IANA zone of the cron expression; default UTC */
+            timezone?: string;
+            dst?: {
+                /**
+                 * @default first
+                 * @enum {string}
+                 */
+                ambiguous: "first" | "both";
+                /**
+                 * @default shift
+                 * @enum {string}
+                 */
+                nonexistent: "shift" | "skip";
+            };
+            /** Format: date-time */
+            startAt?: string;
+            /** Format: date-time */
+            endAt?: string;
+            /** @description Occurrences in all */
+            limit?: number;
+            /**
+             * @description Random delay added to each run
+             * @default 0
+             */
+            jitterMs: number;
+        };
+        /** @description Runs at a fixed interval written as a duration */
+        EverySchedule: {
+            every: string;
+            /** Format: date-time */
+            startAt?: string;
+            /** Format: date-time */
+            endAt?: string;
+            /** @description Occurrences in all */
+            limit?: number;
+            /**
+             * @description Random delay added to each run
+             * @default 0
+             */
+            jitterMs: number;
+        };
+        /** @description Runs at a fixed interval in milliseconds */
+        EveryMsSchedule: {
+            /** @description Fixed interval in milliseconds, 1 s to 366 days */
+            everyMs: number;
+            /** Format: date-time */
+            startAt?: string;
+            /** Format: date-time */
+            endAt?: string;
+            /** @description Occurrences in all */
+            limit?: number;
+            /**
+             * @description Random delay added to each run
+             * @default 0
+             */
+            jitterMs: number;
+        };
+        ScheduleState: {
+            /** @description The schedule as given at create time or by the last change */
+            definition: components["schemas"]["Schedule"];
+            /**
+             * @description COMPLETED once endAt or limit is reached
+             * @enum {string}
+             */
+            state: "ACTIVE" | "PAUSED" | "COMPLETED";
+            /** @description A pause with `until` resumes by itself then */
+            pausedUntil: string | null;
+            pauseNote: string | null;
+            /** @description Nominal time of the next occurrence */
+            nextRunAt: string | null;
+            /** @description Occurrences handled so far */
+            occurrences: number;
+            /**
+             * @description What an occurrence does while the previous run is still going. Default skip.
+             * @enum {string}
+             */
+            overlap: "skip" | "buffer_one" | "buffer_all" | "cancel_previous" | "allow";
+            catchUp: {
+                /** @enum {string} */
+                policy: "skip" | "latest" | "all";
+                windowMs: number;
+                max: number;
+            };
+        };
+        /** @default {} */
+        PauseJobRequest: {
+            /** @description Why, for whoever looks next */
+            note?: string;
+            /**
+             * Format: date-time
+             * @description Resume by itself at this instant
+             */
+            until?: string;
+        };
+        BackfillRequest: {
+            /**
+             * Format: date-time
+             * @description First instant of the range (inclusive)
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @description Last instant of the range (inclusive); not in the future
+             */
+            to: string;
+            /**
+             * @description List what would run, write nothing
+             * @default false
+             */
+            dryRun: boolean;
+            /**
+             * @description sequential: one run after another, in nominal order, after any run in flight; parallel: all at once
+             * @default sequential
+             * @enum {string}
+             */
+            mode: "sequential" | "parallel";
+        };
+        BackfillResult: {
+            dryRun: boolean;
+            /** @description Occurrences that run (or would run) now */
+            backfilled: number;
+            /** @description Occurrences in the range that already have a run, left as they are */
+            deduplicated: number;
+            items: {
+                /** Format: date-time */
+                nominalTime: string;
+                /** @enum {string} */
+                result: "backfilled" | "deduplicated";
+                /** @description The ledger before; null if never recorded */
+                previousOutcome: ("ENQUEUED" | "BUFFERED" | "SKIPPED_OVERLAP" | "MISSED_DOWNTIME" | "PAUSED" | "BACKFILLED") | null;
+                /** @description null in a dry run for an occurrence still to create */
+                executionId: string | null;
+            }[];
+        };
+        TriggerResult: {
+            /** Format: uuid */
+            executionId: string;
+            /** @description true: the run waits for the runs in flight to end (overlap buffer_one, buffer_all) */
+            buffered: boolean;
+            /** @description Runs cancelled to make way for this one (overlap cancel_previous) */
+            cancelled: string[];
+        };
+        UpcomingRuns: {
+            timezone: string;
+            items: {
+                /** Format: date-time */
+                nominalTime: string;
+                /** @description Local time with the zone's offset: DST changes show here */
+                local: string;
+            }[];
+        };
+        Occurrence: {
+            /** Format: date-time */
+            nominalTime: string;
+            /** @enum {string} */
+            outcome: "ENQUEUED" | "BUFFERED" | "SKIPPED_OVERLAP" | "MISSED_DOWNTIME" | "PAUSED" | "BACKFILLED";
+            executionId: string | null;
+            /** Format: date-time */
+            recordedAt: string;
+        };
+        OccurrencePage: {
+            items: components["schemas"]["Occurrence"][];
+            /** @description Pass as `cursor` for the next page; null after the last */
+            nextCursor: string | null;
+        };
+        /**
+         * @example {
+         *       "name": "import then index",
+         *       "failurePolicy": "skip",
+         *       "jobs": [
+         *         {
+         *           "key": "import",
+         *           "name": "import catalogue",
+         *           "handler": "http",
+         *           "payload": {
+         *             "url": "https://etl.example.com/import"
+         *           }
+         *         },
+         *         {
+         *           "key": "index",
+         *           "name": "rebuild search index",
+         *           "handler": "http",
+         *           "payload": {
+         *             "url": "https://etl.example.com/index"
+         *           },
+         *           "dependsOn": [
+         *             "import"
+         *           ]
+         *         }
+         *       ]
+         *     }
+         */
+        CreateWorkflowRequest: {
+            /** @description Human-readable name; filterable. */
+            name: string;
+            /**
+             * @description What a job does when a dependency ends DEAD, CANCELLED or SKIPPED; an edge may override it
+             * @default skip
+             * @enum {string}
+             */
+            failurePolicy: "skip" | "continue" | "fail_workflow";
+            /** @description The jobs, at most 1000, with the dependencies between them */
+            jobs: components["schemas"]["WorkflowJobRequest"][];
+        };
+        /** @description A job of a workflow: runs once, after the jobs it depends on */
+        WorkflowJobRequest: {
+            /** @description Names the job in this workflow: 1 to 100 letters, digits, ".", "_" or "-", starting with a letter or digit */
+            key: string;
+            /** @description Human-readable name; filterable. */
+            name: string;
+            /** @description "http" or the name of a registered code handler. */
+            handler: string;
+            /**
+             * @description Input of the handler. For "http": {url, method, headers, body}.
+             * @default {}
+             */
+            payload: unknown;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant to run at. Excludes delayMs.
+             */
+            runAt?: string;
+            /** @description Run this many ms after creation. Excludes runAt. */
+            delayMs?: number;
+            retry?: {
+                /** @default 3 */
+                maxAttempts: number;
+                backoff?: {
+                    /**
+                     * @default exponential
+                     * @enum {string}
+                     */
+                    type: "exponential" | "fixed";
+                    /** @default 1000 */
+                    delayMs: number;
+                    /** @default 3600000 */
+                    maxDelayMs: number;
+                    /** @default 0.2 */
+                    jitter: number;
+                };
+            };
+            /**
+             * @description Per-attempt timeout.
+             * @default 300000
+             */
+            timeoutMs: number;
+            /**
+             * @description 0 (default) to 1000; higher runs first.
+             * @default 0
+             */
+            priority: number;
+            /** @default default */
+            queue: string;
+            /** @description Keys of this workflow's jobs that must end first, or {key, onFailure} to override failurePolicy */
+            dependsOn?: (string | {
+                key: string;
+                /** @enum {string} */
+                onFailure: "skip" | "continue" | "fail_workflow";
+            })[];
+        };
+        Workflow: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @enum {string} */
+            status: "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+            /** @enum {string} */
+            failurePolicy: "skip" | "continue" | "fail_workflow";
+            /** Format: date-time */
+            createdAt: string;
+            /** @description When its first job started */
+            startedAt: string | null;
+            /** @description When its last job ended, once the workflow has ended */
+            finishedAt: string | null;
+            jobs: components["schemas"]["WorkflowJob"][];
+            edges: components["schemas"]["WorkflowEdge"][];
+        };
+        WorkflowJob: {
+            key: string;
+            /** Format: uuid */
+            jobId: string;
+            name: string;
+            handler: string;
+            /** @description Its latest execution's status */
+            status: components["schemas"]["ExecutionStatus"];
+            /** Format: uuid */
+            executionId: string;
+            attempt: number;
+            /** Format: date-time */
+            scheduledFor: string;
+            startedAt: string | null;
+            finishedAt: string | null;
+            /** @description The handler's return value once SUCCEEDED, else null */
+            result: unknown;
+            lastError: components["schemas"]["AttemptError"] | null;
+        };
+        WorkflowEdge: {
+            /** @description The key of the job that runs first */
+            from: string;
+            /** @description The key of the job that depends on it */
+            to: string;
+            /** @enum {string} */
+            onFailure: "skip" | "continue" | "fail_workflow";
+        };
+        CreateApiKeyRequest: {
+            /** @description What the key is for, for whoever reads the list */
+            name: string;
+            scopes: ("jobs:read" | "jobs:write" | "admin" | "operator")[];
+            /** @description The key's namespace; another than the caller's own only with the bootstrap key */
+            namespace?: string;
+        };
+        ApiKey: {
+            /** Format: uuid */
+            id: string;
+            namespace: string;
+            name: string;
+            scopes: ("jobs:read" | "jobs:write" | "admin" | "operator")[];
+            /** @description The id of the key that created it, or how it was made (bootstrap, cli) */
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            revokedAt: string | null;
+        };
+        CreatedApiKey: {
+            /** Format: uuid */
+            id: string;
+            namespace: string;
+            name: string;
+            scopes: ("jobs:read" | "jobs:write" | "admin" | "operator")[];
+            /** @description The id of the key that created it, or how it was made (bootstrap, cli) */
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            revokedAt: string | null;
+            /** @description The key itself: shown this once */
+            key: string;
+        };
+        ApiKeyList: {
+            items: components["schemas"]["ApiKey"][];
+        };
+        AuditEntry: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            at: string;
+            /** @description The key that made the request */
+            actor: {
+                keyId: string;
+                name: string;
+            };
+            /** @description e.g. job.created, job.paused, execution.retried, key.revoked, auth.refused */
+            action: string;
+            /** @description What was changed: a job, execution, workflow, key … */
+            target: {
+                type: string;
+                id: string;
+            };
+            /** @description The target before the change, as the API shows it (secrets redacted); null if none */
+            before: unknown;
+            /** @description The target after it, or what the change answered; null if deleted */
+            after: unknown;
+        };
+        AuditEntryPage: {
+            items: components["schemas"]["AuditEntry"][];
+            /** @description Pass as `cursor` for the next page; null after the last */
+            nextCursor: string | null;
+        };
+        NamespaceLimitsRequest: {
+            /** @description Runs at once across every worker; null: NAMESPACE_MAX_CONCURRENCY; left out: unchanged */
+            maxConcurrency?: number | null;
+            /** @description Runs started per minute; null: NAMESPACE_MAX_RUNS_PER_MINUTE; left out: unchanged */
+            maxRunsPerMinute?: number | null;
+            /** @description Recurring jobs it may have (active or paused); null: NAMESPACE_MAX_RECURRING_JOBS; left out: unchanged */
+            maxRecurringJobs?: number | null;
+        };
+        NamespaceLimits: {
+            namespace: string;
+            /** @description The namespace's own limits */
+            own: {
+                /** @description Runs at once across every worker; null: NAMESPACE_MAX_CONCURRENCY; left out: unchanged */
+                maxConcurrency: number | null;
+                /** @description Runs started per minute; null: NAMESPACE_MAX_RUNS_PER_MINUTE; left out: unchanged */
+                maxRunsPerMinute: number | null;
+                /** @description Recurring jobs it may have (active or paused); null: NAMESPACE_MAX_RECURRING_JOBS; left out: unchanged */
+                maxRecurringJobs: number | null;
+            };
+            effective: {
+                maxConcurrency: number | null;
+                maxRunsPerMinute: number | null;
+                maxRecurringJobs: number | null;
+            };
+        };
+        HttpAllowedTargetsRequest: {
+            /** @description CIDR ranges of internal addresses the namespace may call, besides HTTP_ALLOWED_TARGETS; [] for none */
+            ranges: string[];
+        };
+        HttpAllowedTargets: {
+            namespace: string;
+            /** @description The namespace's own ranges */
+            own: string[];
+            /** @description HTTP_ALLOWED_TARGETS, which every namespace may call */
+            processWide: string[];
+        };
+        WebhookSecret: {
+            namespace: string;
+            /** @description HMAC-SHA256 key of the signatures on outgoing http requests */
+            secret: string;
+            /**
+             * @description t=<unix seconds>,v1=<hex HMAC of "<t>.<body>">
+             * @constant
+             */
+            header: "Meridian-Signature";
+        };
+        /**
+         * @description RFC 9457 problem details
+         * @example {
+         *       "type": "/problems/validation-failed",
+         *       "title": "Validation failed",
+         *       "status": 400,
+         *       "detail": "The request is invalid.",
+         *       "code": "validation_failed",
+         *       "instance": "/v1/jobs",
+         *       "errors": [
+         *         {
+         *           "path": "handler",
+         *           "message": "must be a handler name such as \"http\" or \"noop\"",
+         *           "code": "invalid_format"
+         *         }
+         *       ]
+         *     }
+         */
+        Problem: {
+            /** @description Problem type URI, e.g. /problems/validation-failed */
+            type: string;
+            title: string;
+            status: number;
+            /** @description What went wrong, for a person */
+            detail: string;
+            /**
+             * @description Stable machine-readable error code: branch on this, not on detail
+             * @enum {string}
+             */
+            code: "validation_failed" | "unauthorized" | "insufficient_scope" | "rate_limited" | "namespace_rate_limited" | "address_rate_limited" | "authentication_throttled" | "queues_read_only" | "api_key_not_found" | "malformed_json" | "payload_too_large" | "unsupported_media_type" | "unknown_handler" | "unknown_queue" | "job_not_found" | "execution_not_found" | "workflow_not_found" | "route_not_found" | "job_not_cancellable" | "job_not_recurring" | "overlap_forbids_run" | "recurring_job_quota_exceeded" | "workflow_not_cancellable" | "execution_not_retryable" | "idempotency_key_reused" | "illegal_transition" | "invariant_violation" | "database_unavailable" | "handler_failed" | "handler_timed_out" | "handler_cancelled" | "invalid_configuration";
+            /** @description The path of the request */
+            instance?: string;
+            /** @description Validation failures: every field at fault (up to 100) */
+            errors?: components["schemas"]["FieldIssue"][];
+        };
+        /** @description A field of the request at fault */
+        FieldIssue: {
+            /** @description Where: `name`, `retry.backoff.delayMs`, `jobs[3].handler`, `query.limit` */
+            path: string;
+            message: string;
+            /** @description What kind of problem, e.g. invalid_type, too_big, unrecognized_keys */
+            code: string;
+        };
+        Liveness: {
+            /** @constant */
+            status: "ok";
+        };
+        Readiness: {
+            /**
+             * @description ok (200) when every check is up, unavailable (503) otherwise
+             * @enum {string}
+             */
+            status: "ok" | "unavailable";
+            /** @description Each dependency by name (postgres, redis): up, or down when it failed or took over 2 s to answer */
+            checks: {
+                [key: string]: "up" | "down";
+            };
+        };
+    };
+    responses: {
+        /** @description The request is invalid (validation_failed, with `errors` naming each field or query parameter at fault), its JSON is malformed (malformed_json), or it names an unknown handler or queue (unknown_handler, unknown_queue). */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No API key, or one that is unknown or revoked (unauthorized). */
+        Unauthorized: {
+            headers: {
+                /** @description Bearer realm="meridian" */
+                "WWW-Authenticate"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The key lacks the scope the operation needs (insufficient_scope): jobs:read for reads, jobs:write for changes, admin for keys, audit and the namespace's secret, operator (a key of namespace default) for namespaces; or it names another namespace than the key's own. */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Nothing with this id in the key's namespace (job_not_found, execution_not_found, workflow_not_found, api_key_not_found). An id that is not a UUID names nothing either. */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The body is over API_MAX_BODY_BYTES (API_MAX_BATCH_BODY_BYTES for batches and workflows), or a payload over JOB_MAX_PAYLOAD_BYTES (payload_too_large). */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description A body that is not application/json (unsupported_media_type). */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The namespace has as many recurring jobs as its maxRecurringJobs allows, active or paused (recurring_job_quota_exceeded). */
+        RecurringJobQuotaExceeded: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Over a rate limit: of the client address (address_rate_limited), of the key (rate_limited), of the namespace (namespace_rate_limited), or too many failed authentications (authentication_throttled). */
+        TooManyRequests: {
+            headers: {
+                /** @description Seconds to wait before trying again */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Postgres is unavailable (database_unavailable); nothing was done. Try again after Retry-After. */
+        ServiceUnavailable: {
+            headers: {
+                /** @description Seconds to wait before trying again */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+    };
     parameters: never;
     requestBodies: never;
     headers: never;
@@ -518,15 +1641,17 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    AuditController_list: {
+    listAuditEntries: {
         parameters: {
             query?: {
-                /** @description 1 to 100, default 20 */
-                limit?: unknown;
-                cursor?: unknown;
-                targetId?: unknown;
-                /** @description e.g. job.paused */
-                action?: unknown;
+                /** @description `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description Items per page */
+                limit?: number;
+                /** @description Entries of this action only, e.g. job.paused */
+                action?: string;
+                /** @description Entries about this job, execution, workflow or key only */
+                targetId?: string;
             };
             header?: never;
             path?: never;
@@ -534,271 +1659,96 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description A page of the log */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: {
-                            /** Format: uuid */
-                            id: string;
-                            /** Format: date-time */
-                            at: string;
-                            actor: {
-                                keyId: string;
-                                name: string;
-                            };
-                            action: string;
-                            target: {
-                                type: string;
-                                id: string;
-                            };
-                            before: unknown;
-                            after: unknown;
-                        }[];
-                        nextCursor: string | null;
-                    };
+                    "application/json": components["schemas"]["AuditEntryPage"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
-    ExecutionsController_get: {
+    getExecution: {
         parameters: {
             query?: {
-                /** @description attemptsNextCursor of the previous answer */
-                attemptsCursor?: unknown;
-                /** @description Attempts shown, 1 to 100, default 20 */
-                attemptsLimit?: unknown;
+                /** @description `attemptsNextCursor` of the previous answer */
+                attemptsCursor?: string;
+                /** @description Attempts shown with the execution */
+                attemptsLimit?: number;
             };
             header?: never;
             path: {
+                /** @description The execution's id, a UUID. Any other text names no execution: 404. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description The execution with a page of its attempts */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        id: string;
-                        /** Format: uuid */
-                        jobId: string;
-                        /** @enum {string} */
-                        status: "BLOCKED" | "PENDING" | "QUEUED" | "RUNNING" | "RETRYING" | "SUCCEEDED" | "DEAD" | "CANCELLED" | "SKIPPED";
-                        /** @description Number of the latest attempt; 0 before the first one starts. */
-                        attempt: number;
-                        /** Format: date-time */
-                        scheduledFor: string;
-                        /**
-                         * Format: date-time
-                         * @description Recurring jobs: the occurrence this execution runs
-                         */
-                        nominalTime: string | null;
-                        /** Format: date-time */
-                        queuedAt: string | null;
-                        /** Format: date-time */
-                        startedAt: string | null;
-                        /** Format: date-time */
-                        finishedAt: string | null;
-                        /** Format: date-time */
-                        nextAttemptAt: string | null;
-                        workerId: string | null;
-                        result: unknown;
-                        lastError: unknown;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        updatedAt: string;
-                        /** @description One page of the attempts, oldest first: `attemptsLimit` of them (default 20, at most 100) */
-                        attempts?: {
-                            attempt: number;
-                            /** @enum {string} */
-                            outcome: "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "CANCELLED" | "INTERRUPTED";
-                            workerId: string;
-                            /** Format: date-time */
-                            startedAt: string;
-                            /** Format: date-time */
-                            finishedAt: string | null;
-                            durationMs: number | null;
-                            error: unknown;
-                            /** @description Backoff chosen after this attempt failed. */
-                            retryDelayMs: number | null;
-                        }[];
-                        /** @description Pass as `attemptsCursor` to read the attempts that follow; null after the last */
-                        attemptsNextCursor?: string | null;
-                    };
+                    "application/json": components["schemas"]["Execution"];
                 };
             };
-            /** @description Invalid query */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description No such execution */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
-    ExecutionsController_retry: {
+    retryExecution: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The execution's id, a UUID. Any other text names no execution: 404. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description The new execution */
             201: {
                 headers: {
+                    /** @description The URL of the new execution */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        id: string;
-                        /** Format: uuid */
-                        jobId: string;
-                        /** @enum {string} */
-                        status: "BLOCKED" | "PENDING" | "QUEUED" | "RUNNING" | "RETRYING" | "SUCCEEDED" | "DEAD" | "CANCELLED" | "SKIPPED";
-                        /** @description Number of the latest attempt; 0 before the first one starts. */
-                        attempt: number;
-                        /** Format: date-time */
-                        scheduledFor: string;
-                        /**
-                         * Format: date-time
-                         * @description Recurring jobs: the occurrence this execution runs
-                         */
-                        nominalTime: string | null;
-                        /** Format: date-time */
-                        queuedAt: string | null;
-                        /** Format: date-time */
-                        startedAt: string | null;
-                        /** Format: date-time */
-                        finishedAt: string | null;
-                        /** Format: date-time */
-                        nextAttemptAt: string | null;
-                        workerId: string | null;
-                        result: unknown;
-                        lastError: unknown;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        updatedAt: string;
-                        /** @description One page of the attempts, oldest first: `attemptsLimit` of them (default 20, at most 100) */
-                        attempts?: {
-                            attempt: number;
-                            /** @enum {string} */
-                            outcome: "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "CANCELLED" | "INTERRUPTED";
-                            workerId: string;
-                            /** Format: date-time */
-                            startedAt: string;
-                            /** Format: date-time */
-                            finishedAt: string | null;
-                            durationMs: number | null;
-                            error: unknown;
-                            /** @description Backoff chosen after this attempt failed. */
-                            retryDelayMs: number | null;
-                        }[];
-                        /** @description Pass as `attemptsCursor` to read the attempts that follow; null after the last */
-                        attemptsNextCursor?: string | null;
-                    };
+                    "application/json": components["schemas"]["Execution"];
                 };
             };
-            /** @description No such execution */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Not DEAD or CANCELLED, superseded, or recurring */
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Not DEAD or CANCELLED, superseded by a later execution, or of a recurring job (execution_not_retryable) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
-    HealthController_live: {
+    getLiveness: {
         parameters: {
             query?: never;
             header?: never;
@@ -807,15 +1757,19 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The process is alive */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Liveness"];
+                };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
-    HealthController_ready: {
+    getReadiness: {
         parameters: {
             query?: never;
             header?: never;
@@ -824,23 +1778,28 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Ready */
+            /** @description Ready: every check is up */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
             };
-            /** @description A dependency is down */
+            429: components["responses"]["TooManyRequests"];
+            /** @description Not ready: a check is down */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
             };
         };
     };
-    MetricsController_metrics: {
+    getMetrics: {
         parameters: {
             query?: never;
             header?: never;
@@ -849,25 +1808,31 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Every meridian_* metric of this process, and the Node.js defaults */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/plain": string;
+                };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
-    JobsController_list: {
+    listJobs: {
         parameters: {
             query?: {
-                /** @description 1 to 100, default 20 */
-                limit?: unknown;
-                /** @description nextCursor of the previous page */
-                cursor?: unknown;
-                queue?: unknown;
-                name?: unknown;
-                /** @description Status of the job's latest execution. A page of a status filter reads at most 5,000 jobs, so it can hold fewer than `limit` jobs, even none, and still have a `nextCursor`: follow it until it is null. */
-                status?: "BLOCKED" | "PENDING" | "QUEUED" | "RUNNING" | "RETRYING" | "SUCCEEDED" | "DEAD" | "CANCELLED" | "SKIPPED";
+                /** @description `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description Items per page */
+                limit?: number;
+                /** @description Jobs whose latest execution has this status. A page of a status filter reads at most 5,000 jobs, so it can hold fewer than `limit` jobs, even none, and still have a `nextCursor`: follow it until it is null. */
+                status?: components["schemas"]["ExecutionStatus"];
+                /** @description Jobs of exactly this name */
+                name?: string;
+                /** @description Jobs of this queue */
+                queue?: string;
             };
             header?: never;
             path?: never;
@@ -875,149 +1840,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description A page of jobs */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: {
-                            /** Format: uuid */
-                            id: string;
-                            name: string;
-                            handler: string;
-                            /**
-                             * @description Status of the job's latest execution.
-                             * @enum {string}
-                             */
-                            status: "BLOCKED" | "PENDING" | "QUEUED" | "RUNNING" | "RETRYING" | "SUCCEEDED" | "DEAD" | "CANCELLED" | "SKIPPED";
-                            queue: string;
-                            priority: number;
-                            payload: unknown;
-                            /** Format: date-time */
-                            runAt: string | null;
-                            timeoutMs: number;
-                            retry: {
-                                maxAttempts: number;
-                                backoff: {
-                                    /** @enum {string} */
-                                    type: "exponential" | "fixed";
-                                    delayMs: number;
-                                    maxDelayMs: number;
-                                    jitter: number;
-                                };
-                            };
-                            idempotencyKey: string | null;
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** Format: date-time */
-                            updatedAt: string;
-                            latestExecution?: {
-                                /** Format: uuid */
-                                id: string;
-                                /** Format: uuid */
-                                jobId: string;
-                                /** @enum {string} */
-                                status: "BLOCKED" | "PENDING" | "QUEUED" | "RUNNING" | "RETRYING" | "SUCCEEDED" | "DEAD" | "CANCELLED" | "SKIPPED";
-                                /** @description Number of the latest attempt; 0 before the first one starts. */
-                                attempt: number;
-                                /** Format: date-time */
-                                scheduledFor: string;
-                                /**
-                                 * Format: date-time
-                                 * @description Recurring jobs: the occurrence this execution runs
-                                 */
-                                nominalTime: string | null;
-                                /** Format: date-time */
-                                queuedAt: string | null;
-                                /** Format: date-time */
-                                startedAt: string | null;
-                                /** Format: date-time */
-                                finishedAt: string | null;
-                                /** Format: date-time */
-                                nextAttemptAt: string | null;
-                                workerId: string | null;
-                                result: unknown;
-                                lastError: unknown;
-                                /** Format: date-time */
-                                createdAt: string;
-                                /** Format: date-time */
-                                updatedAt: string;
-                                /** @description One page of the attempts, oldest first: `attemptsLimit` of them (default 20, at most 100) */
-                                attempts?: {
-                                    attempt: number;
-                                    /** @enum {string} */
-                                    outcome: "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "CANCELLED" | "INTERRUPTED";
-                                    workerId: string;
-                                    /** Format: date-time */
-                                    startedAt: string;
-                                    /** Format: date-time */
-                                    finishedAt: string | null;
-                                    durationMs: number | null;
-                                    error: unknown;
-                                    /** @description Backoff chosen after this attempt failed. */
-                                    retryDelayMs: number | null;
-                                }[];
-                                /** @description Pass as `attemptsCursor` to read the attempts that follow; null after the last */
-                                attemptsNextCursor?: string | null;
-                            } | null;
-                            schedule: {
-                                /** @description The schedule as given at create time */
-                                definition: {
-                                    [key: string]: unknown;
-                                };
-                                /** @enum {string} */
-                                state: "ACTIVE" | "PAUSED" | "COMPLETED";
-                                /** Format: date-time */
-                                pausedUntil: string | null;
-                                pauseNote: string | null;
-                                /**
-                                 * Format: date-time
-                                 * @description Nominal time of the next occurrence
-                                 */
-                                nextRunAt: string | null;
-                                /** @description Occurrences handled so far */
-                                occurrences: number;
-                                /** @enum {string} */
-                                overlap: "skip" | "buffer_one" | "buffer_all" | "cancel_previous" | "allow";
-                                catchUp: {
-                                    /** @enum {string} */
-                                    policy: "skip" | "latest" | "all";
-                                    windowMs: number;
-                                    max: number;
-                                };
-                            } | null;
-                        }[];
-                        nextCursor: string | null;
-                    };
+                    "application/json": components["schemas"]["JobPage"];
                 };
             };
-            /** @description Invalid query */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
-    JobsController_create: {
+    createJob: {
         parameters: {
             query?: never;
             header?: {
@@ -1031,85 +1870,11 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description Human-readable name; filterable. */
-                    name: string;
-                    /** @description "http" or the name of a registered code handler. */
-                    handler: string;
-                    /**
-                     * @description Input of the handler. For "http": {url, method, headers, body}.
-                     * @default {}
-                     */
-                    payload?: unknown;
-                    /**
-                     * Format: date-time
-                     * @description ISO 8601 instant to run at. Excludes delayMs.
-                     */
-                    runAt?: string;
-                    /** @description Run this many ms after creation. Excludes runAt. */
-                    delayMs?: number;
-                    retry?: {
-                        /** @default 3 */
-                        maxAttempts?: number;
-                        backoff?: {
-                            /**
-                             * @default exponential
-                             * @enum {string}
-                             */
-                            type?: "exponential" | "fixed";
-                            /** @default 1000 */
-                            delayMs?: number;
-                            /** @default 3600000 */
-                            maxDelayMs?: number;
-                            /** @default 0.2 */
-                            jitter?: number;
-                        };
-                    };
-                    /**
-                     * @description Per-attempt timeout.
-                     * @default 300000
-                     */
-                    timeoutMs?: number;
-                    /**
-                     * @description 0 (default) to 1000; higher runs first.
-                     * @default 0
-                     */
-                    priority?: number;
-                    /** @default default */
-                    queue?: string;
-                    /** @description Makes the job recurring: {cron, timezone} or {every} / {everyMs}, with startAt, endAt, limit, jitterMs, dst */
-                    schedule?: {
-                        [key: string]: unknown;
-                    };
-                    /**
-                     * @description What an occurrence does while the previous run is still going. Default skip.
-                     * @enum {string}
-                     */
-                    overlap?: "skip" | "buffer_one" | "buffer_all" | "cancel_previous" | "allow";
-                    /** @description Occurrences missed while the scheduler was down. Default skip, 60 s window, at most 100 for "all". */
-                    catchUp?: {
-                        /**
-                         * @default skip
-                         * @enum {string}
-                         */
-                        policy?: "skip" | "latest" | "all";
-                        /** @default 60000 */
-                        windowMs?: number;
-                        /** @default 100 */
-                        max?: number;
-                    };
-                    /** @description Ids of existing jobs that must end first (or {id, onFailure}), at most JOB_MAX_DEPENDENCIES (100 unless configured); the job then waits as BLOCKED */
-                    dependsOn?: (string | {
-                        /** Format: uuid */
-                        id: string;
-                        /** @enum {string} */
-                        onFailure: "skip" | "continue" | "fail_workflow";
-                    })[];
-                };
+                "application/json": components["schemas"]["CreateJobRequest"];
             };
         };
         responses: {
-            /** @description Created (or replayed): the job, or its id and status with `Prefer: return=minimal`. */
+            /** @description Created (or replayed): the job with its first execution, or its id and status with `Prefer: return=minimal`. */
             201: {
                 headers: {
                     /** @description The URL of the job */
@@ -1123,195 +1888,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        id: string;
-                        name: string;
-                        handler: string;
-                        /**
-                         * @description Status of the job's latest execution.
-                         * @enum {string}
-                         */
-                        status: "BLOCKED" | "PENDING" | "QUEUED" | "RUNNING" | "RETRYING" | "SUCCEEDED" | "DEAD" | "CANCELLED" | "SKIPPED";
-                        queue: string;
-                        priority: number;
-                        payload: unknown;
-                        /** Format: date-time */
-                        runAt: string | null;
-                        timeoutMs: number;
-                        retry: {
-                            maxAttempts: number;
-                            backoff: {
-                                /** @enum {string} */
-                                type: "exponential" | "fixed";
-                                delayMs: number;
-                                maxDelayMs: number;
-                                jitter: number;
-                            };
-                        };
-                        idempotencyKey: string | null;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        updatedAt: string;
-                        latestExecution?: {
-                            /** Format: uuid */
-                            id: string;
-                            /** Format: uuid */
-                            jobId: string;
-                            /** @enum {string} */
-                            status: "BLOCKED" | "PENDING" | "QUEUED" | "RUNNING" | "RETRYING" | "SUCCEEDED" | "DEAD" | "CANCELLED" | "SKIPPED";
-                            /** @description Number of the latest attempt; 0 before the first one starts. */
-                            attempt: number;
-                            /** Format: date-time */
-                            scheduledFor: string;
-                            /**
-                             * Format: date-time
-                             * @description Recurring jobs: the occurrence this execution runs
-                             */
-                            nominalTime: string | null;
-                            /** Format: date-time */
-                            queuedAt: string | null;
-                            /** Format: date-time */
-                            startedAt: string | null;
-                            /** Format: date-time */
-                            finishedAt: string | null;
-                            /** Format: date-time */
-                            nextAttemptAt: string | null;
-                            workerId: string | null;
-                            result: unknown;
-                            lastError: unknown;
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** Format: date-time */
-                            updatedAt: string;
-                            /** @description One page of the attempts, oldest first: `attemptsLimit` of them (default 20, at most 100) */
-                            attempts?: {
-                                attempt: number;
-                                /** @enum {string} */
-                                outcome: "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "CANCELLED" | "INTERRUPTED";
-                                workerId: string;
-                                /** Format: date-time */
-                                startedAt: string;
-                                /** Format: date-time */
-                                finishedAt: string | null;
-                                durationMs: number | null;
-                                error: unknown;
-                                /** @description Backoff chosen after this attempt failed. */
-                                retryDelayMs: number | null;
-                            }[];
-                            /** @description Pass as `attemptsCursor` to read the attempts that follow; null after the last */
-                            attemptsNextCursor?: string | null;
-                        } | null;
-                        schedule: {
-                            /** @description The schedule as given at create time */
-                            definition: {
-                                [key: string]: unknown;
-                            };
-                            /** @enum {string} */
-                            state: "ACTIVE" | "PAUSED" | "COMPLETED";
-                            /** Format: date-time */
-                            pausedUntil: string | null;
-                            pauseNote: string | null;
-                            /**
-                             * Format: date-time
-                             * @description Nominal time of the next occurrence
-                             */
-                            nextRunAt: string | null;
-                            /** @description Occurrences handled so far */
-                            occurrences: number;
-                            /** @enum {string} */
-                            overlap: "skip" | "buffer_one" | "buffer_all" | "cancel_previous" | "allow";
-                            catchUp: {
-                                /** @enum {string} */
-                                policy: "skip" | "latest" | "all";
-                                windowMs: number;
-                                max: number;
-                            };
-                        } | null;
-                    } | {
-                        /** Format: uuid */
-                        id: string;
-                        /**
-                         * @description Status of the job's latest execution.
-                         * @enum {string}
-                         */
-                        status: "BLOCKED" | "PENDING" | "QUEUED" | "RUNNING" | "RETRYING" | "SUCCEEDED" | "DEAD" | "CANCELLED" | "SKIPPED";
-                    };
+                    "application/json": components["schemas"]["CreatedJob"];
                 };
             };
-            /** @description Invalid input */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Idempotency key reused with another body */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description The Idempotency-Key was used before with another body (idempotency_key_reused) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body or payload too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
-                };
-            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["RecurringJobQuotaExceeded"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
-    JobsController_createBatch: {
+    createJobBatch: {
         parameters: {
             query?: never;
             header?: {
@@ -1325,84 +1924,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description Independent jobs as POST /v1/jobs takes them, but without dependsOn (use POST /v1/workflows); answered in this order */
-                    jobs: {
-                        /** @description Human-readable name; filterable. */
-                        name: string;
-                        /** @description "http" or the name of a registered code handler. */
-                        handler: string;
-                        /**
-                         * @description Input of the handler. For "http": {url, method, headers, body}.
-                         * @default {}
-                         */
-                        payload?: unknown;
-                        /**
-                         * Format: date-time
-                         * @description ISO 8601 instant to run at. Excludes delayMs.
-                         */
-                        runAt?: string;
-                        /** @description Run this many ms after creation. Excludes runAt. */
-                        delayMs?: number;
-                        retry?: {
-                            /** @default 3 */
-                            maxAttempts?: number;
-                            backoff?: {
-                                /**
-                                 * @default exponential
-                                 * @enum {string}
-                                 */
-                                type?: "exponential" | "fixed";
-                                /** @default 1000 */
-                                delayMs?: number;
-                                /** @default 3600000 */
-                                maxDelayMs?: number;
-                                /** @default 0.2 */
-                                jitter?: number;
-                            };
-                        };
-                        /**
-                         * @description Per-attempt timeout.
-                         * @default 300000
-                         */
-                        timeoutMs?: number;
-                        /**
-                         * @description 0 (default) to 1000; higher runs first.
-                         * @default 0
-                         */
-                        priority?: number;
-                        /** @default default */
-                        queue?: string;
-                        /** @description Makes the job recurring: {cron, timezone} or {every} / {everyMs}, with startAt, endAt, limit, jitterMs, dst */
-                        schedule?: {
-                            [key: string]: unknown;
-                        };
-                        /**
-                         * @description What an occurrence does while the previous run is still going. Default skip.
-                         * @enum {string}
-                         */
-                        overlap?: "skip" | "buffer_one" | "buffer_all" | "cancel_previous" | "allow";
-                        /** @description Occurrences missed while the scheduler was down. Default skip, 60 s window, at most 100 for "all". */
-                        catchUp?: {
-                            /**
-                             * @default skip
-                             * @enum {string}
-                             */
-                            policy?: "skip" | "latest" | "all";
-                            /** @default 60000 */
-                            windowMs?: number;
-                            /** @default 100 */
-                            max?: number;
-                        };
-                        /** @description Ids of existing jobs that must end first (or {id, onFailure}), at most JOB_MAX_DEPENDENCIES (100 unless configured); the job then waits as BLOCKED */
-                        dependsOn?: (string | {
-                            /** Format: uuid */
-                            id: string;
-                            /** @enum {string} */
-                            onFailure: "skip" | "continue" | "fail_workflow";
-                        })[];
-                    }[];
-                };
+                "application/json": components["schemas"]["CreateJobBatchRequest"];
             };
         };
         responses: {
@@ -1418,352 +1940,62 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description In request order */
-                        jobs: ({
-                            /** Format: uuid */
-                            id: string;
-                            name: string;
-                            handler: string;
-                            /**
-                             * @description Status of the job's latest execution.
-                             * @enum {string}
-                             */
-                            status: "BLOCKED" | "PENDING" | "QUEUED" | "RUNNING" | "RETRYING" | "SUCCEEDED" | "DEAD" | "CANCELLED" | "SKIPPED";
-                            queue: string;
-                            priority: number;
-                            payload: unknown;
-                            /** Format: date-time */
-                            runAt: string | null;
-                            timeoutMs: number;
-                            retry: {
-                                maxAttempts: number;
-                                backoff: {
-                                    /** @enum {string} */
-                                    type: "exponential" | "fixed";
-                                    delayMs: number;
-                                    maxDelayMs: number;
-                                    jitter: number;
-                                };
-                            };
-                            idempotencyKey: string | null;
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** Format: date-time */
-                            updatedAt: string;
-                            latestExecution?: {
-                                /** Format: uuid */
-                                id: string;
-                                /** Format: uuid */
-                                jobId: string;
-                                /** @enum {string} */
-                                status: "BLOCKED" | "PENDING" | "QUEUED" | "RUNNING" | "RETRYING" | "SUCCEEDED" | "DEAD" | "CANCELLED" | "SKIPPED";
-                                /** @description Number of the latest attempt; 0 before the first one starts. */
-                                attempt: number;
-                                /** Format: date-time */
-                                scheduledFor: string;
-                                /**
-                                 * Format: date-time
-                                 * @description Recurring jobs: the occurrence this execution runs
-                                 */
-                                nominalTime: string | null;
-                                /** Format: date-time */
-                                queuedAt: string | null;
-                                /** Format: date-time */
-                                startedAt: string | null;
-                                /** Format: date-time */
-                                finishedAt: string | null;
-                                /** Format: date-time */
-                                nextAttemptAt: string | null;
-                                workerId: string | null;
-                                result: unknown;
-                                lastError: unknown;
-                                /** Format: date-time */
-                                createdAt: string;
-                                /** Format: date-time */
-                                updatedAt: string;
-                                /** @description One page of the attempts, oldest first: `attemptsLimit` of them (default 20, at most 100) */
-                                attempts?: {
-                                    attempt: number;
-                                    /** @enum {string} */
-                                    outcome: "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "CANCELLED" | "INTERRUPTED";
-                                    workerId: string;
-                                    /** Format: date-time */
-                                    startedAt: string;
-                                    /** Format: date-time */
-                                    finishedAt: string | null;
-                                    durationMs: number | null;
-                                    error: unknown;
-                                    /** @description Backoff chosen after this attempt failed. */
-                                    retryDelayMs: number | null;
-                                }[];
-                                /** @description Pass as `attemptsCursor` to read the attempts that follow; null after the last */
-                                attemptsNextCursor?: string | null;
-                            } | null;
-                            schedule: {
-                                /** @description The schedule as given at create time */
-                                definition: {
-                                    [key: string]: unknown;
-                                };
-                                /** @enum {string} */
-                                state: "ACTIVE" | "PAUSED" | "COMPLETED";
-                                /** Format: date-time */
-                                pausedUntil: string | null;
-                                pauseNote: string | null;
-                                /**
-                                 * Format: date-time
-                                 * @description Nominal time of the next occurrence
-                                 */
-                                nextRunAt: string | null;
-                                /** @description Occurrences handled so far */
-                                occurrences: number;
-                                /** @enum {string} */
-                                overlap: "skip" | "buffer_one" | "buffer_all" | "cancel_previous" | "allow";
-                                catchUp: {
-                                    /** @enum {string} */
-                                    policy: "skip" | "latest" | "all";
-                                    windowMs: number;
-                                    max: number;
-                                };
-                            } | null;
-                        } | {
-                            /** Format: uuid */
-                            id: string;
-                            /**
-                             * @description Status of the job's latest execution.
-                             * @enum {string}
-                             */
-                            status: "BLOCKED" | "PENDING" | "QUEUED" | "RUNNING" | "RETRYING" | "SUCCEEDED" | "DEAD" | "CANCELLED" | "SKIPPED";
-                        })[];
-                    };
+                    "application/json": components["schemas"]["JobBatch"];
                 };
             };
-            /** @description Invalid input: every bad job, up to 100 problems */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Idempotency key reused with another body */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description The Idempotency-Key was used before with another body (idempotency_key_reused) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body or a payload too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
-                };
-            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["RecurringJobQuotaExceeded"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
-    JobsController_get: {
+    getJob: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The job's id, a UUID. Any other text names no job: 404. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description The job */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        id: string;
-                        name: string;
-                        handler: string;
-                        /**
-                         * @description Status of the job's latest execution.
-                         * @enum {string}
-                         */
-                        status: "BLOCKED" | "PENDING" | "QUEUED" | "RUNNING" | "RETRYING" | "SUCCEEDED" | "DEAD" | "CANCELLED" | "SKIPPED";
-                        queue: string;
-                        priority: number;
-                        payload: unknown;
-                        /** Format: date-time */
-                        runAt: string | null;
-                        timeoutMs: number;
-                        retry: {
-                            maxAttempts: number;
-                            backoff: {
-                                /** @enum {string} */
-                                type: "exponential" | "fixed";
-                                delayMs: number;
-                                maxDelayMs: number;
-                                jitter: number;
-                            };
-                        };
-                        idempotencyKey: string | null;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        updatedAt: string;
-                        latestExecution?: {
-                            /** Format: uuid */
-                            id: string;
-                            /** Format: uuid */
-                            jobId: string;
-                            /** @enum {string} */
-                            status: "BLOCKED" | "PENDING" | "QUEUED" | "RUNNING" | "RETRYING" | "SUCCEEDED" | "DEAD" | "CANCELLED" | "SKIPPED";
-                            /** @description Number of the latest attempt; 0 before the first one starts. */
-                            attempt: number;
-                            /** Format: date-time */
-                            scheduledFor: string;
-                            /**
-                             * Format: date-time
-                             * @description Recurring jobs: the occurrence this execution runs
-                             */
-                            nominalTime: string | null;
-                            /** Format: date-time */
-                            queuedAt: string | null;
-                            /** Format: date-time */
-                            startedAt: string | null;
-                            /** Format: date-time */
-                            finishedAt: string | null;
-                            /** Format: date-time */
-                            nextAttemptAt: string | null;
-                            workerId: string | null;
-                            result: unknown;
-                            lastError: unknown;
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** Format: date-time */
-                            updatedAt: string;
-                            /** @description One page of the attempts, oldest first: `attemptsLimit` of them (default 20, at most 100) */
-                            attempts?: {
-                                attempt: number;
-                                /** @enum {string} */
-                                outcome: "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "CANCELLED" | "INTERRUPTED";
-                                workerId: string;
-                                /** Format: date-time */
-                                startedAt: string;
-                                /** Format: date-time */
-                                finishedAt: string | null;
-                                durationMs: number | null;
-                                error: unknown;
-                                /** @description Backoff chosen after this attempt failed. */
-                                retryDelayMs: number | null;
-                            }[];
-                            /** @description Pass as `attemptsCursor` to read the attempts that follow; null after the last */
-                            attemptsNextCursor?: string | null;
-                        } | null;
-                        schedule: {
-                            /** @description The schedule as given at create time */
-                            definition: {
-                                [key: string]: unknown;
-                            };
-                            /** @enum {string} */
-                            state: "ACTIVE" | "PAUSED" | "COMPLETED";
-                            /** Format: date-time */
-                            pausedUntil: string | null;
-                            pauseNote: string | null;
-                            /**
-                             * Format: date-time
-                             * @description Nominal time of the next occurrence
-                             */
-                            nextRunAt: string | null;
-                            /** @description Occurrences handled so far */
-                            occurrences: number;
-                            /** @enum {string} */
-                            overlap: "skip" | "buffer_one" | "buffer_all" | "cancel_previous" | "allow";
-                            catchUp: {
-                                /** @enum {string} */
-                                policy: "skip" | "latest" | "all";
-                                windowMs: number;
-                                max: number;
-                            };
-                        } | null;
-                    };
+                    "application/json": components["schemas"]["Job"];
                 };
             };
-            /** @description No such job */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
-                };
-            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
-    JobsController_delete: {
+    deleteJob: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The job's id, a UUID. Any other text names no job: 404. */
                 id: string;
             };
             cookie?: never;
@@ -1777,526 +2009,129 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No such job */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
-                };
-            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
-    SchedulesController_update: {
+    updateJobSchedule: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The job's id, a UUID. Any other text names no job: 404. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description Human-readable name; filterable. */
-                    name?: string;
-                    /** @description Input of the handler. For "http": {url, method, headers, body}. */
-                    payload?: unknown;
-                    /** @description Replaces the whole schedule */
-                    schedule?: {
-                        [key: string]: unknown;
-                    };
-                    /**
-                     * @description What an occurrence does while the previous run is still going. Default skip.
-                     * @enum {string}
-                     */
-                    overlap?: "skip" | "buffer_one" | "buffer_all" | "cancel_previous" | "allow";
-                    /** @description Occurrences missed while the scheduler was down. Default skip, 60 s window, at most 100 for "all". */
-                    catchUp?: {
-                        /**
-                         * @default skip
-                         * @enum {string}
-                         */
-                        policy?: "skip" | "latest" | "all";
-                        /** @default 60000 */
-                        windowMs?: number;
-                        /** @default 100 */
-                        max?: number;
-                    };
-                };
+                "application/json": components["schemas"]["UpdateJobRequest"];
             };
         };
         responses: {
+            /** @description Changed: the job, without its latest execution */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        id: string;
-                        name: string;
-                        handler: string;
-                        /**
-                         * @description Status of the job's latest execution.
-                         * @enum {string}
-                         */
-                        status: "BLOCKED" | "PENDING" | "QUEUED" | "RUNNING" | "RETRYING" | "SUCCEEDED" | "DEAD" | "CANCELLED" | "SKIPPED";
-                        queue: string;
-                        priority: number;
-                        payload: unknown;
-                        /** Format: date-time */
-                        runAt: string | null;
-                        timeoutMs: number;
-                        retry: {
-                            maxAttempts: number;
-                            backoff: {
-                                /** @enum {string} */
-                                type: "exponential" | "fixed";
-                                delayMs: number;
-                                maxDelayMs: number;
-                                jitter: number;
-                            };
-                        };
-                        idempotencyKey: string | null;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        updatedAt: string;
-                        latestExecution?: {
-                            /** Format: uuid */
-                            id: string;
-                            /** Format: uuid */
-                            jobId: string;
-                            /** @enum {string} */
-                            status: "BLOCKED" | "PENDING" | "QUEUED" | "RUNNING" | "RETRYING" | "SUCCEEDED" | "DEAD" | "CANCELLED" | "SKIPPED";
-                            /** @description Number of the latest attempt; 0 before the first one starts. */
-                            attempt: number;
-                            /** Format: date-time */
-                            scheduledFor: string;
-                            /**
-                             * Format: date-time
-                             * @description Recurring jobs: the occurrence this execution runs
-                             */
-                            nominalTime: string | null;
-                            /** Format: date-time */
-                            queuedAt: string | null;
-                            /** Format: date-time */
-                            startedAt: string | null;
-                            /** Format: date-time */
-                            finishedAt: string | null;
-                            /** Format: date-time */
-                            nextAttemptAt: string | null;
-                            workerId: string | null;
-                            result: unknown;
-                            lastError: unknown;
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** Format: date-time */
-                            updatedAt: string;
-                            /** @description One page of the attempts, oldest first: `attemptsLimit` of them (default 20, at most 100) */
-                            attempts?: {
-                                attempt: number;
-                                /** @enum {string} */
-                                outcome: "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "CANCELLED" | "INTERRUPTED";
-                                workerId: string;
-                                /** Format: date-time */
-                                startedAt: string;
-                                /** Format: date-time */
-                                finishedAt: string | null;
-                                durationMs: number | null;
-                                error: unknown;
-                                /** @description Backoff chosen after this attempt failed. */
-                                retryDelayMs: number | null;
-                            }[];
-                            /** @description Pass as `attemptsCursor` to read the attempts that follow; null after the last */
-                            attemptsNextCursor?: string | null;
-                        } | null;
-                        schedule: {
-                            /** @description The schedule as given at create time */
-                            definition: {
-                                [key: string]: unknown;
-                            };
-                            /** @enum {string} */
-                            state: "ACTIVE" | "PAUSED" | "COMPLETED";
-                            /** Format: date-time */
-                            pausedUntil: string | null;
-                            pauseNote: string | null;
-                            /**
-                             * Format: date-time
-                             * @description Nominal time of the next occurrence
-                             */
-                            nextRunAt: string | null;
-                            /** @description Occurrences handled so far */
-                            occurrences: number;
-                            /** @enum {string} */
-                            overlap: "skip" | "buffer_one" | "buffer_all" | "cancel_previous" | "allow";
-                            catchUp: {
-                                /** @enum {string} */
-                                policy: "skip" | "latest" | "all";
-                                windowMs: number;
-                                max: number;
-                            };
-                        } | null;
-                    };
+                    "application/json": components["schemas"]["JobSummary"];
                 };
             };
-            /** @description Invalid change */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description No such job */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description The job has no schedule, or none left */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description The job has no schedule, or none left (job_not_recurring) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
-    JobsController_executions: {
+    listJobExecutions: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description Items per page */
+                limit?: number;
+            };
             header?: never;
             path: {
+                /** @description The job's id, a UUID. Any other text names no job: 404. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description A page of executions */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: {
-                            /** Format: uuid */
-                            id: string;
-                            /** Format: uuid */
-                            jobId: string;
-                            /** @enum {string} */
-                            status: "BLOCKED" | "PENDING" | "QUEUED" | "RUNNING" | "RETRYING" | "SUCCEEDED" | "DEAD" | "CANCELLED" | "SKIPPED";
-                            /** @description Number of the latest attempt; 0 before the first one starts. */
-                            attempt: number;
-                            /** Format: date-time */
-                            scheduledFor: string;
-                            /**
-                             * Format: date-time
-                             * @description Recurring jobs: the occurrence this execution runs
-                             */
-                            nominalTime: string | null;
-                            /** Format: date-time */
-                            queuedAt: string | null;
-                            /** Format: date-time */
-                            startedAt: string | null;
-                            /** Format: date-time */
-                            finishedAt: string | null;
-                            /** Format: date-time */
-                            nextAttemptAt: string | null;
-                            workerId: string | null;
-                            result: unknown;
-                            lastError: unknown;
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** Format: date-time */
-                            updatedAt: string;
-                            /** @description One page of the attempts, oldest first: `attemptsLimit` of them (default 20, at most 100) */
-                            attempts?: {
-                                attempt: number;
-                                /** @enum {string} */
-                                outcome: "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "CANCELLED" | "INTERRUPTED";
-                                workerId: string;
-                                /** Format: date-time */
-                                startedAt: string;
-                                /** Format: date-time */
-                                finishedAt: string | null;
-                                durationMs: number | null;
-                                error: unknown;
-                                /** @description Backoff chosen after this attempt failed. */
-                                retryDelayMs: number | null;
-                            }[];
-                            /** @description Pass as `attemptsCursor` to read the attempts that follow; null after the last */
-                            attemptsNextCursor?: string | null;
-                        }[];
-                        nextCursor: string | null;
-                    };
+                    "application/json": components["schemas"]["ExecutionPage"];
                 };
             };
-            /** @description No such job */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
-    JobsController_cancel: {
+    cancelJob: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The job's id, a UUID. Any other text names no job: 404. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Cancelled: the job, without its latest execution */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        id: string;
-                        name: string;
-                        handler: string;
-                        /**
-                         * @description Status of the job's latest execution.
-                         * @enum {string}
-                         */
-                        status: "BLOCKED" | "PENDING" | "QUEUED" | "RUNNING" | "RETRYING" | "SUCCEEDED" | "DEAD" | "CANCELLED" | "SKIPPED";
-                        queue: string;
-                        priority: number;
-                        payload: unknown;
-                        /** Format: date-time */
-                        runAt: string | null;
-                        timeoutMs: number;
-                        retry: {
-                            maxAttempts: number;
-                            backoff: {
-                                /** @enum {string} */
-                                type: "exponential" | "fixed";
-                                delayMs: number;
-                                maxDelayMs: number;
-                                jitter: number;
-                            };
-                        };
-                        idempotencyKey: string | null;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        updatedAt: string;
-                        latestExecution?: {
-                            /** Format: uuid */
-                            id: string;
-                            /** Format: uuid */
-                            jobId: string;
-                            /** @enum {string} */
-                            status: "BLOCKED" | "PENDING" | "QUEUED" | "RUNNING" | "RETRYING" | "SUCCEEDED" | "DEAD" | "CANCELLED" | "SKIPPED";
-                            /** @description Number of the latest attempt; 0 before the first one starts. */
-                            attempt: number;
-                            /** Format: date-time */
-                            scheduledFor: string;
-                            /**
-                             * Format: date-time
-                             * @description Recurring jobs: the occurrence this execution runs
-                             */
-                            nominalTime: string | null;
-                            /** Format: date-time */
-                            queuedAt: string | null;
-                            /** Format: date-time */
-                            startedAt: string | null;
-                            /** Format: date-time */
-                            finishedAt: string | null;
-                            /** Format: date-time */
-                            nextAttemptAt: string | null;
-                            workerId: string | null;
-                            result: unknown;
-                            lastError: unknown;
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** Format: date-time */
-                            updatedAt: string;
-                            /** @description One page of the attempts, oldest first: `attemptsLimit` of them (default 20, at most 100) */
-                            attempts?: {
-                                attempt: number;
-                                /** @enum {string} */
-                                outcome: "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "CANCELLED" | "INTERRUPTED";
-                                workerId: string;
-                                /** Format: date-time */
-                                startedAt: string;
-                                /** Format: date-time */
-                                finishedAt: string | null;
-                                durationMs: number | null;
-                                error: unknown;
-                                /** @description Backoff chosen after this attempt failed. */
-                                retryDelayMs: number | null;
-                            }[];
-                            /** @description Pass as `attemptsCursor` to read the attempts that follow; null after the last */
-                            attemptsNextCursor?: string | null;
-                        } | null;
-                        schedule: {
-                            /** @description The schedule as given at create time */
-                            definition: {
-                                [key: string]: unknown;
-                            };
-                            /** @enum {string} */
-                            state: "ACTIVE" | "PAUSED" | "COMPLETED";
-                            /** Format: date-time */
-                            pausedUntil: string | null;
-                            pauseNote: string | null;
-                            /**
-                             * Format: date-time
-                             * @description Nominal time of the next occurrence
-                             */
-                            nextRunAt: string | null;
-                            /** @description Occurrences handled so far */
-                            occurrences: number;
-                            /** @enum {string} */
-                            overlap: "skip" | "buffer_one" | "buffer_all" | "cancel_previous" | "allow";
-                            catchUp: {
-                                /** @enum {string} */
-                                policy: "skip" | "latest" | "all";
-                                windowMs: number;
-                                max: number;
-                            };
-                        } | null;
-                    };
+                    "application/json": components["schemas"]["JobSummary"];
                 };
             };
-            /** @description No such job */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Nothing left to cancel */
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Nothing left to cancel (job_not_cancellable): the job has ended, or it is recurring and no run is in flight. A recurring job's schedule keeps running after a cancel: pause or delete the job to stop it. */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
-    KeysController_list: {
+    listApiKeys: {
         parameters: {
             query?: never;
             header?: never;
@@ -2305,30 +2140,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Every key of the namespace, revoked ones included */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: {
-                            /** Format: uuid */
-                            id: string;
-                            namespace: string;
-                            name: string;
-                            scopes: ("jobs:read" | "jobs:write" | "admin" | "operator")[];
-                            createdBy: string;
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** Format: date-time */
-                            revokedAt: string | null;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["ApiKeyList"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
-    KeysController_create: {
+    createApiKey: {
         parameters: {
             query?: never;
             header?: never;
@@ -2337,412 +2164,181 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description What the key is for, for whoever reads the list */
-                    name: string;
-                    scopes: ("jobs:read" | "jobs:write" | "admin" | "operator")[];
-                    /** @description The key's namespace; another than the caller's own only with the bootstrap key */
-                    namespace?: string;
-                };
+                "application/json": components["schemas"]["CreateApiKeyRequest"];
             };
         };
         responses: {
+            /** @description Created: the key, with its secret this once */
             201: {
                 headers: {
+                    /** @description The URL of the key */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        id: string;
-                        namespace: string;
-                        name: string;
-                        scopes: ("jobs:read" | "jobs:write" | "admin" | "operator")[];
-                        createdBy: string;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        revokedAt: string | null;
-                        /** @description The key itself: shown this once */
-                        key: string;
-                    };
+                    "application/json": components["schemas"]["CreatedApiKey"];
                 };
             };
-            /** @description Invalid request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Not admin, or another namespace without root */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
-    KeysController_revoke: {
+    revokeApiKey: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The key's id, a UUID. Any other text names no key: 404. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Revoked (or revoked before) */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description No such key in this namespace */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
-                };
-            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
-    NamespacesController_get: {
+    getNamespaceLimits: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description A namespace: lower-case letters, digits or "-" */
                 name: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description The namespace's own limits, and those in effect */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        namespace: string;
-                        /** @description The namespace's own limits */
-                        own: {
-                            /** @description Runs at once across every worker; null: NAMESPACE_MAX_CONCURRENCY; left out: unchanged */
-                            maxConcurrency: number | null;
-                            /** @description Runs started per minute; null: NAMESPACE_MAX_RUNS_PER_MINUTE; left out: unchanged */
-                            maxRunsPerMinute: number | null;
-                            /** @description Recurring jobs it may have (active or paused); null: NAMESPACE_MAX_RECURRING_JOBS; left out: unchanged */
-                            maxRecurringJobs: number | null;
-                        };
-                        effective: {
-                            maxConcurrency: number | null;
-                            maxRunsPerMinute: number | null;
-                            maxRecurringJobs: number | null;
-                        };
-                    };
+                    "application/json": components["schemas"]["NamespaceLimits"];
                 };
             };
-            /** @description Not an operator */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
-    NamespacesController_set: {
+    setNamespaceLimits: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description A namespace: lower-case letters, digits or "-" */
                 name: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description Runs at once across every worker; null: NAMESPACE_MAX_CONCURRENCY; left out: unchanged */
-                    maxConcurrency?: number | null;
-                    /** @description Runs started per minute; null: NAMESPACE_MAX_RUNS_PER_MINUTE; left out: unchanged */
-                    maxRunsPerMinute?: number | null;
-                    /** @description Recurring jobs it may have (active or paused); null: NAMESPACE_MAX_RECURRING_JOBS; left out: unchanged */
-                    maxRecurringJobs?: number | null;
-                };
+                "application/json": components["schemas"]["NamespaceLimitsRequest"];
             };
         };
         responses: {
+            /** @description The namespace's limits as set */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        namespace: string;
-                        /** @description The namespace's own limits */
-                        own: {
-                            /** @description Runs at once across every worker; null: NAMESPACE_MAX_CONCURRENCY; left out: unchanged */
-                            maxConcurrency: number | null;
-                            /** @description Runs started per minute; null: NAMESPACE_MAX_RUNS_PER_MINUTE; left out: unchanged */
-                            maxRunsPerMinute: number | null;
-                            /** @description Recurring jobs it may have (active or paused); null: NAMESPACE_MAX_RECURRING_JOBS; left out: unchanged */
-                            maxRecurringJobs: number | null;
-                        };
-                        effective: {
-                            maxConcurrency: number | null;
-                            maxRunsPerMinute: number | null;
-                            maxRecurringJobs: number | null;
-                        };
-                    };
+                    "application/json": components["schemas"]["NamespaceLimits"];
                 };
             };
-            /** @description Invalid limits */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Not an operator */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
-    NamespacesController_getHttpAllowedTargets: {
+    getHttpAllowedTargets: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description A namespace: lower-case letters, digits or "-" */
                 name: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description The namespace's own ranges, and those of every namespace */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        namespace: string;
-                        /** @description The namespace's own ranges */
-                        own: string[];
-                        /** @description HTTP_ALLOWED_TARGETS, which every namespace may call */
-                        processWide: string[];
-                    };
+                    "application/json": components["schemas"]["HttpAllowedTargets"];
                 };
             };
-            /** @description Not an operator */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
-    NamespacesController_setHttpAllowedTargets: {
+    setHttpAllowedTargets: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description A namespace: lower-case letters, digits or "-" */
                 name: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description CIDR ranges of internal addresses the namespace may call, besides HTTP_ALLOWED_TARGETS; [] for none */
-                    ranges: string[];
-                };
+                "application/json": components["schemas"]["HttpAllowedTargetsRequest"];
             };
         };
         responses: {
+            /** @description The namespace's ranges as set */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        namespace: string;
-                        /** @description The namespace's own ranges */
-                        own: string[];
-                        /** @description HTTP_ALLOWED_TARGETS, which every namespace may call */
-                        processWide: string[];
-                    };
+                    "application/json": components["schemas"]["HttpAllowedTargets"];
                 };
             };
-            /** @description Not CIDR ranges */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Not an operator */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
-    WebhookSecretController_webhookSecret: {
+    getWebhookSecret: {
         parameters: {
             query?: never;
             header?: never;
@@ -2751,26 +2347,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The secret and the header its signatures are sent in */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        namespace: string;
-                        /** @description HMAC-SHA256 key of the signatures on outgoing http requests */
-                        secret: string;
-                        /**
-                         * @description t=<unix seconds>,v1=<hex HMAC of "<t>.<body>">
-                         * @enum {string}
-                         */
-                        header: "Meridian-Signature";
-                    };
+                    "application/json": components["schemas"]["WebhookSecret"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
-    WebhookSecretController_rotate: {
+    rotateWebhookSecret: {
         parameters: {
             query?: never;
             header?: never;
@@ -2779,730 +2371,259 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The new secret */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        namespace: string;
-                        /** @description HMAC-SHA256 key of the signatures on outgoing http requests */
-                        secret: string;
-                        /**
-                         * @description t=<unix seconds>,v1=<hex HMAC of "<t>.<body>">
-                         * @enum {string}
-                         */
-                        header: "Meridian-Signature";
-                    };
+                    "application/json": components["schemas"]["WebhookSecret"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
-    SchedulesController_upcoming: {
+    listUpcomingRuns: {
         parameters: {
             query?: {
-                /** @description 1 to 100, default 10 */
-                count?: unknown;
+                /** @description How many nominal times */
+                count?: number;
             };
             header?: never;
             path: {
+                /** @description The job's id, a UUID. Any other text names no job: 404. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description The next nominal times, in UTC and in the schedule’s zone */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        timezone: string;
-                        items: {
-                            /** Format: date-time */
-                            nominalTime: string;
-                            /** @description Local time with the zone's offset: DST changes show here */
-                            local: string;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["UpcomingRuns"];
                 };
             };
-            /** @description No such job */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description The job has no schedule */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description The job has no schedule (job_not_recurring) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
-    SchedulesController_pause: {
+    pauseJob: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The job's id, a UUID. Any other text names no job: 404. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: {
             content: {
-                "application/json": {
-                    /** @description Why, for whoever looks next */
-                    note?: string;
-                    /**
-                     * Format: date-time
-                     * @description Resume by itself at this instant
-                     */
-                    until?: string;
-                };
+                "application/json": components["schemas"]["PauseJobRequest"];
             };
         };
         responses: {
+            /** @description Paused: the job, without its latest execution */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        id: string;
-                        name: string;
-                        handler: string;
-                        /**
-                         * @description Status of the job's latest execution.
-                         * @enum {string}
-                         */
-                        status: "BLOCKED" | "PENDING" | "QUEUED" | "RUNNING" | "RETRYING" | "SUCCEEDED" | "DEAD" | "CANCELLED" | "SKIPPED";
-                        queue: string;
-                        priority: number;
-                        payload: unknown;
-                        /** Format: date-time */
-                        runAt: string | null;
-                        timeoutMs: number;
-                        retry: {
-                            maxAttempts: number;
-                            backoff: {
-                                /** @enum {string} */
-                                type: "exponential" | "fixed";
-                                delayMs: number;
-                                maxDelayMs: number;
-                                jitter: number;
-                            };
-                        };
-                        idempotencyKey: string | null;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        updatedAt: string;
-                        latestExecution?: {
-                            /** Format: uuid */
-                            id: string;
-                            /** Format: uuid */
-                            jobId: string;
-                            /** @enum {string} */
-                            status: "BLOCKED" | "PENDING" | "QUEUED" | "RUNNING" | "RETRYING" | "SUCCEEDED" | "DEAD" | "CANCELLED" | "SKIPPED";
-                            /** @description Number of the latest attempt; 0 before the first one starts. */
-                            attempt: number;
-                            /** Format: date-time */
-                            scheduledFor: string;
-                            /**
-                             * Format: date-time
-                             * @description Recurring jobs: the occurrence this execution runs
-                             */
-                            nominalTime: string | null;
-                            /** Format: date-time */
-                            queuedAt: string | null;
-                            /** Format: date-time */
-                            startedAt: string | null;
-                            /** Format: date-time */
-                            finishedAt: string | null;
-                            /** Format: date-time */
-                            nextAttemptAt: string | null;
-                            workerId: string | null;
-                            result: unknown;
-                            lastError: unknown;
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** Format: date-time */
-                            updatedAt: string;
-                            /** @description One page of the attempts, oldest first: `attemptsLimit` of them (default 20, at most 100) */
-                            attempts?: {
-                                attempt: number;
-                                /** @enum {string} */
-                                outcome: "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "CANCELLED" | "INTERRUPTED";
-                                workerId: string;
-                                /** Format: date-time */
-                                startedAt: string;
-                                /** Format: date-time */
-                                finishedAt: string | null;
-                                durationMs: number | null;
-                                error: unknown;
-                                /** @description Backoff chosen after this attempt failed. */
-                                retryDelayMs: number | null;
-                            }[];
-                            /** @description Pass as `attemptsCursor` to read the attempts that follow; null after the last */
-                            attemptsNextCursor?: string | null;
-                        } | null;
-                        schedule: {
-                            /** @description The schedule as given at create time */
-                            definition: {
-                                [key: string]: unknown;
-                            };
-                            /** @enum {string} */
-                            state: "ACTIVE" | "PAUSED" | "COMPLETED";
-                            /** Format: date-time */
-                            pausedUntil: string | null;
-                            pauseNote: string | null;
-                            /**
-                             * Format: date-time
-                             * @description Nominal time of the next occurrence
-                             */
-                            nextRunAt: string | null;
-                            /** @description Occurrences handled so far */
-                            occurrences: number;
-                            /** @enum {string} */
-                            overlap: "skip" | "buffer_one" | "buffer_all" | "cancel_previous" | "allow";
-                            catchUp: {
-                                /** @enum {string} */
-                                policy: "skip" | "latest" | "all";
-                                windowMs: number;
-                                max: number;
-                            };
-                        } | null;
-                    };
+                    "application/json": components["schemas"]["JobSummary"];
                 };
             };
-            /** @description No such job */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description The job has no schedule, or none left */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description The job has no schedule, or none left (job_not_recurring) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
-    SchedulesController_resume: {
+    resumeJob: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The job's id, a UUID. Any other text names no job: 404. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Resumed: the job, without its latest execution */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        id: string;
-                        name: string;
-                        handler: string;
-                        /**
-                         * @description Status of the job's latest execution.
-                         * @enum {string}
-                         */
-                        status: "BLOCKED" | "PENDING" | "QUEUED" | "RUNNING" | "RETRYING" | "SUCCEEDED" | "DEAD" | "CANCELLED" | "SKIPPED";
-                        queue: string;
-                        priority: number;
-                        payload: unknown;
-                        /** Format: date-time */
-                        runAt: string | null;
-                        timeoutMs: number;
-                        retry: {
-                            maxAttempts: number;
-                            backoff: {
-                                /** @enum {string} */
-                                type: "exponential" | "fixed";
-                                delayMs: number;
-                                maxDelayMs: number;
-                                jitter: number;
-                            };
-                        };
-                        idempotencyKey: string | null;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        updatedAt: string;
-                        latestExecution?: {
-                            /** Format: uuid */
-                            id: string;
-                            /** Format: uuid */
-                            jobId: string;
-                            /** @enum {string} */
-                            status: "BLOCKED" | "PENDING" | "QUEUED" | "RUNNING" | "RETRYING" | "SUCCEEDED" | "DEAD" | "CANCELLED" | "SKIPPED";
-                            /** @description Number of the latest attempt; 0 before the first one starts. */
-                            attempt: number;
-                            /** Format: date-time */
-                            scheduledFor: string;
-                            /**
-                             * Format: date-time
-                             * @description Recurring jobs: the occurrence this execution runs
-                             */
-                            nominalTime: string | null;
-                            /** Format: date-time */
-                            queuedAt: string | null;
-                            /** Format: date-time */
-                            startedAt: string | null;
-                            /** Format: date-time */
-                            finishedAt: string | null;
-                            /** Format: date-time */
-                            nextAttemptAt: string | null;
-                            workerId: string | null;
-                            result: unknown;
-                            lastError: unknown;
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** Format: date-time */
-                            updatedAt: string;
-                            /** @description One page of the attempts, oldest first: `attemptsLimit` of them (default 20, at most 100) */
-                            attempts?: {
-                                attempt: number;
-                                /** @enum {string} */
-                                outcome: "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "CANCELLED" | "INTERRUPTED";
-                                workerId: string;
-                                /** Format: date-time */
-                                startedAt: string;
-                                /** Format: date-time */
-                                finishedAt: string | null;
-                                durationMs: number | null;
-                                error: unknown;
-                                /** @description Backoff chosen after this attempt failed. */
-                                retryDelayMs: number | null;
-                            }[];
-                            /** @description Pass as `attemptsCursor` to read the attempts that follow; null after the last */
-                            attemptsNextCursor?: string | null;
-                        } | null;
-                        schedule: {
-                            /** @description The schedule as given at create time */
-                            definition: {
-                                [key: string]: unknown;
-                            };
-                            /** @enum {string} */
-                            state: "ACTIVE" | "PAUSED" | "COMPLETED";
-                            /** Format: date-time */
-                            pausedUntil: string | null;
-                            pauseNote: string | null;
-                            /**
-                             * Format: date-time
-                             * @description Nominal time of the next occurrence
-                             */
-                            nextRunAt: string | null;
-                            /** @description Occurrences handled so far */
-                            occurrences: number;
-                            /** @enum {string} */
-                            overlap: "skip" | "buffer_one" | "buffer_all" | "cancel_previous" | "allow";
-                            catchUp: {
-                                /** @enum {string} */
-                                policy: "skip" | "latest" | "all";
-                                windowMs: number;
-                                max: number;
-                            };
-                        } | null;
-                    };
+                    "application/json": components["schemas"]["JobSummary"];
                 };
             };
-            /** @description No such job */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description The job has no schedule, or none left */
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description The job has no schedule, or none left (job_not_recurring) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
-    SchedulesController_trigger: {
+    triggerJob: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The job's id, a UUID. Any other text names no job: 404. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description The run, started or buffered */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        executionId: string;
-                        /** @description true: the run waits for the runs in flight to end (overlap buffer_one, buffer_all) */
-                        buffered: boolean;
-                        /** @description Runs cancelled to make way for this one (overlap cancel_previous) */
-                        cancelled: string[];
-                    };
+                    "application/json": components["schemas"]["TriggerResult"];
                 };
             };
-            /** @description No such job */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Not recurring, or the overlap policy forbids a run now */
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Not recurring (job_not_recurring), or the overlap policy forbids a run now (overlap_forbids_run) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
-    SchedulesController_backfill: {
+    backfillJob: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The job's id, a UUID. Any other text names no job: 404. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /**
-                     * Format: date-time
-                     * @description First instant of the range (inclusive)
-                     */
-                    from: string;
-                    /**
-                     * Format: date-time
-                     * @description Last instant of the range (inclusive); not in the future
-                     */
-                    to: string;
-                    /**
-                     * @description List what would run, write nothing
-                     * @default false
-                     */
-                    dryRun?: boolean;
-                    /**
-                     * @description sequential: one run after another, in nominal order, after any run in flight; parallel: all at once
-                     * @default sequential
-                     * @enum {string}
-                     */
-                    mode?: "sequential" | "parallel";
-                };
+                "application/json": components["schemas"]["BackfillRequest"];
             };
         };
         responses: {
+            /** @description What ran (or would run in a dry run) and what was left alone */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        dryRun: boolean;
-                        /** @description Occurrences that run (or would run) now */
-                        backfilled: number;
-                        /** @description Occurrences in the range that already have a run, left as they are */
-                        deduplicated: number;
-                        items: {
-                            /** Format: date-time */
-                            nominalTime: string;
-                            /** @enum {string} */
-                            result: "backfilled" | "deduplicated";
-                            /**
-                             * @description The ledger before; null if never recorded
-                             * @enum {string|null}
-                             */
-                            previousOutcome: "ENQUEUED" | "BUFFERED" | "SKIPPED_OVERLAP" | "MISSED_DOWNTIME" | "PAUSED" | "BACKFILLED" | null;
-                            /**
-                             * Format: uuid
-                             * @description null in a dry run for an occurrence still to create
-                             */
-                            executionId: string | null;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["BackfillResult"];
                 };
             };
-            /** @description Invalid range, in the future, or too many occurrences */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description No such job */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description The job has no schedule */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description The job has no schedule (job_not_recurring) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
-    SchedulesController_occurrences: {
+    listJobOccurrences: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description Items per page */
+                limit?: number;
+            };
             header?: never;
             path: {
+                /** @description The job's id, a UUID. Any other text names no job: 404. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description A page of the ledger */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: {
-                            /** Format: date-time */
-                            nominalTime: string;
-                            /** @enum {string} */
-                            outcome: "ENQUEUED" | "BUFFERED" | "SKIPPED_OVERLAP" | "MISSED_DOWNTIME" | "PAUSED" | "BACKFILLED";
-                            /** Format: uuid */
-                            executionId: string | null;
-                            /** Format: date-time */
-                            recordedAt: string;
-                        }[];
-                        nextCursor: string | null;
-                    };
+                    "application/json": components["schemas"]["OccurrencePage"];
                 };
             };
-            /** @description No such job */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
-    WorkflowsController_create: {
+    createWorkflow: {
         parameters: {
             query?: never;
             header?: never;
@@ -3511,341 +2632,93 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description Human-readable name; filterable. */
-                    name: string;
-                    /**
-                     * @description What a job does when a dependency ends DEAD, CANCELLED or SKIPPED; an edge may override it
-                     * @default skip
-                     * @enum {string}
-                     */
-                    failurePolicy?: "skip" | "continue" | "fail_workflow";
-                    /** @description Each a job of POST /v1/jobs (without schedule) with a key and optional dependsOn keys */
-                    jobs: {
-                        [key: string]: unknown;
-                    }[];
-                };
+                "application/json": components["schemas"]["CreateWorkflowRequest"];
             };
         };
         responses: {
+            /** @description Created: the workflow with each job and edge */
             201: {
                 headers: {
+                    /** @description The URL of the workflow */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        id: string;
-                        name: string;
-                        /** @enum {string} */
-                        status: "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
-                        /** @enum {string} */
-                        failurePolicy: "skip" | "continue" | "fail_workflow";
-                        /** Format: date-time */
-                        createdAt: string;
-                        /**
-                         * Format: date-time
-                         * @description When its first job started
-                         */
-                        startedAt: string | null;
-                        /**
-                         * Format: date-time
-                         * @description When its last job ended, once the workflow has ended
-                         */
-                        finishedAt: string | null;
-                        jobs: {
-                            key: string;
-                            /** Format: uuid */
-                            jobId: string;
-                            name: string;
-                            handler: string;
-                            /**
-                             * @description Its latest execution's status
-                             * @enum {string}
-                             */
-                            status: "BLOCKED" | "PENDING" | "QUEUED" | "RUNNING" | "RETRYING" | "SUCCEEDED" | "DEAD" | "CANCELLED" | "SKIPPED";
-                            /** Format: uuid */
-                            executionId: string;
-                            attempt: number;
-                            /** Format: date-time */
-                            scheduledFor: string;
-                            /** Format: date-time */
-                            startedAt: string | null;
-                            /** Format: date-time */
-                            finishedAt: string | null;
-                            result: unknown;
-                            lastError: unknown;
-                        }[];
-                        edges: {
-                            /** @description The key of the job that runs first */
-                            from: string;
-                            /** @description The key of the job that depends on it */
-                            to: string;
-                            /** @enum {string} */
-                            onFailure: "skip" | "continue" | "fail_workflow";
-                        }[];
-                    };
+                    "application/json": components["schemas"]["Workflow"];
                 };
             };
-            /** @description Invalid workflow; each problem names its job */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Body or a payload too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
-    WorkflowsController_get: {
+    getWorkflow: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The workflow's id, a UUID. Any other text names no workflow: 404. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description The workflow */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        id: string;
-                        name: string;
-                        /** @enum {string} */
-                        status: "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
-                        /** @enum {string} */
-                        failurePolicy: "skip" | "continue" | "fail_workflow";
-                        /** Format: date-time */
-                        createdAt: string;
-                        /**
-                         * Format: date-time
-                         * @description When its first job started
-                         */
-                        startedAt: string | null;
-                        /**
-                         * Format: date-time
-                         * @description When its last job ended, once the workflow has ended
-                         */
-                        finishedAt: string | null;
-                        jobs: {
-                            key: string;
-                            /** Format: uuid */
-                            jobId: string;
-                            name: string;
-                            handler: string;
-                            /**
-                             * @description Its latest execution's status
-                             * @enum {string}
-                             */
-                            status: "BLOCKED" | "PENDING" | "QUEUED" | "RUNNING" | "RETRYING" | "SUCCEEDED" | "DEAD" | "CANCELLED" | "SKIPPED";
-                            /** Format: uuid */
-                            executionId: string;
-                            attempt: number;
-                            /** Format: date-time */
-                            scheduledFor: string;
-                            /** Format: date-time */
-                            startedAt: string | null;
-                            /** Format: date-time */
-                            finishedAt: string | null;
-                            result: unknown;
-                            lastError: unknown;
-                        }[];
-                        edges: {
-                            /** @description The key of the job that runs first */
-                            from: string;
-                            /** @description The key of the job that depends on it */
-                            to: string;
-                            /** @enum {string} */
-                            onFailure: "skip" | "continue" | "fail_workflow";
-                        }[];
-                    };
+                    "application/json": components["schemas"]["Workflow"];
                 };
             };
-            /** @description No such workflow */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
-                };
-            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
-    WorkflowsController_cancel: {
+    cancelWorkflow: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The workflow's id, a UUID. Any other text names no workflow: 404. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Cancelled: the workflow */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        id: string;
-                        name: string;
-                        /** @enum {string} */
-                        status: "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
-                        /** @enum {string} */
-                        failurePolicy: "skip" | "continue" | "fail_workflow";
-                        /** Format: date-time */
-                        createdAt: string;
-                        /**
-                         * Format: date-time
-                         * @description When its first job started
-                         */
-                        startedAt: string | null;
-                        /**
-                         * Format: date-time
-                         * @description When its last job ended, once the workflow has ended
-                         */
-                        finishedAt: string | null;
-                        jobs: {
-                            key: string;
-                            /** Format: uuid */
-                            jobId: string;
-                            name: string;
-                            handler: string;
-                            /**
-                             * @description Its latest execution's status
-                             * @enum {string}
-                             */
-                            status: "BLOCKED" | "PENDING" | "QUEUED" | "RUNNING" | "RETRYING" | "SUCCEEDED" | "DEAD" | "CANCELLED" | "SKIPPED";
-                            /** Format: uuid */
-                            executionId: string;
-                            attempt: number;
-                            /** Format: date-time */
-                            scheduledFor: string;
-                            /** Format: date-time */
-                            startedAt: string | null;
-                            /** Format: date-time */
-                            finishedAt: string | null;
-                            result: unknown;
-                            lastError: unknown;
-                        }[];
-                        edges: {
-                            /** @description The key of the job that runs first */
-                            from: string;
-                            /** @description The key of the job that depends on it */
-                            to: string;
-                            /** @enum {string} */
-                            onFailure: "skip" | "continue" | "fail_workflow";
-                        }[];
-                    };
+                    "application/json": components["schemas"]["Workflow"];
                 };
             };
-            /** @description No such workflow */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Cancelled before, or nothing left to cancel */
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Cancelled before, or nothing left to cancel (workflow_not_cancellable) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": {
-                        /** @description Problem type URI, e.g. /problems/validation-failed */
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable machine-readable error code */
-                        code: string;
-                        instance?: string;
-                        errors?: {
-                            path: string;
-                            message: string;
-                            code: string;
-                        }[];
-                    };
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
 }

@@ -4,9 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   createJobAndWait,
   createMeridianClient,
-  type Execution,
+  type ExecutionSummary,
   iteratePages,
   type Job,
+  type JobSummary,
   MeridianApiError,
   type MeridianClient,
   unwrap,
@@ -119,7 +120,7 @@ describe('@meridian/client', () => {
       }
       const cursors: (string | undefined)[] = [];
 
-      const listed: Job[] = [];
+      const listed: JobSummary[] = [];
       for await (const job of iteratePages(async (cursor) => {
         cursors.push(cursor);
         return unwrap(await sut.GET('/v1/jobs', { params: { query: { name, limit: 2, cursor } } }));
@@ -139,7 +140,7 @@ describe('@meridian/client', () => {
       const page = unwrap(await sut.GET('/v1/jobs/{id}/executions', { params: { path: { id: job.id } } }));
       const read = unwrap(await sut.GET('/v1/executions/{id}', { params: { path: { id: execution.id } } }));
 
-      expect(page.items.map((each: Execution) => each.id)).toEqual([execution.id]);
+      expect(page.items.map((each: ExecutionSummary) => each.id)).toEqual([execution.id]);
       expect(page.nextCursor).toBeNull();
       expect(read).toMatchObject({ id: execution.id, status: 'SUCCEEDED', attempts: [{ outcome: 'SUCCEEDED' }] });
     });

@@ -584,7 +584,7 @@ export interface components {
              * @description Input of the handler. For "http": {url, method, headers, body}.
              * @default {}
              */
-            payload: unknown;
+            payload?: unknown;
             /**
              * Format: date-time
              * @description ISO 8601 instant to run at. Excludes delayMs.
@@ -594,33 +594,33 @@ export interface components {
             delayMs?: number;
             retry?: {
                 /** @default 3 */
-                maxAttempts: number;
+                maxAttempts?: number;
                 backoff?: {
                     /**
                      * @default exponential
                      * @enum {string}
                      */
-                    type: "exponential" | "fixed";
+                    type?: "exponential" | "fixed";
                     /** @default 1000 */
-                    delayMs: number;
+                    delayMs?: number;
                     /** @default 3600000 */
-                    maxDelayMs: number;
+                    maxDelayMs?: number;
                     /** @default 0.2 */
-                    jitter: number;
+                    jitter?: number;
                 };
             };
             /**
              * @description Per-attempt timeout.
              * @default 300000
              */
-            timeoutMs: number;
+            timeoutMs?: number;
             /**
              * @description 0 (default) to 1000; higher runs first.
              * @default 0
              */
-            priority: number;
+            priority?: number;
             /** @default default */
-            queue: string;
+            queue?: string;
             schedule?: components["schemas"]["Schedule"];
             /**
              * @description What an occurrence does while the previous run is still going. Default skip.
@@ -633,11 +633,11 @@ export interface components {
                  * @default skip
                  * @enum {string}
                  */
-                policy: "skip" | "latest" | "all";
+                policy?: "skip" | "latest" | "all";
                 /** @default 60000 */
-                windowMs: number;
+                windowMs?: number;
                 /** @default 100 */
-                max: number;
+                max?: number;
             };
             /** @description Ids of existing jobs that must end first (or {id, onFailure}), at most JOB_MAX_DEPENDENCIES (100 unless configured); the job then waits as BLOCKED */
             dependsOn?: (string | {
@@ -661,7 +661,7 @@ export interface components {
              * @description Input of the handler. For "http": {url, method, headers, body}.
              * @default {}
              */
-            payload: unknown;
+            payload?: unknown;
             /**
              * Format: date-time
              * @description ISO 8601 instant to run at. Excludes delayMs.
@@ -671,33 +671,33 @@ export interface components {
             delayMs?: number;
             retry?: {
                 /** @default 3 */
-                maxAttempts: number;
+                maxAttempts?: number;
                 backoff?: {
                     /**
                      * @default exponential
                      * @enum {string}
                      */
-                    type: "exponential" | "fixed";
+                    type?: "exponential" | "fixed";
                     /** @default 1000 */
-                    delayMs: number;
+                    delayMs?: number;
                     /** @default 3600000 */
-                    maxDelayMs: number;
+                    maxDelayMs?: number;
                     /** @default 0.2 */
-                    jitter: number;
+                    jitter?: number;
                 };
             };
             /**
              * @description Per-attempt timeout.
              * @default 300000
              */
-            timeoutMs: number;
+            timeoutMs?: number;
             /**
              * @description 0 (default) to 1000; higher runs first.
              * @default 0
              */
-            priority: number;
+            priority?: number;
             /** @default default */
-            queue: string;
+            queue?: string;
             schedule?: components["schemas"]["Schedule"];
             /**
              * @description What an occurrence does while the previous run is still going. Default skip.
@@ -710,11 +710,11 @@ export interface components {
                  * @default skip
                  * @enum {string}
                  */
-                policy: "skip" | "latest" | "all";
+                policy?: "skip" | "latest" | "all";
                 /** @default 60000 */
-                windowMs: number;
+                windowMs?: number;
                 /** @default 100 */
-                max: number;
+                max?: number;
             };
         };
         /** @description The fields to change; those left out stay as they are */
@@ -736,11 +736,11 @@ export interface components {
                  * @default skip
                  * @enum {string}
                  */
-                policy: "skip" | "latest" | "all";
+                policy?: "skip" | "latest" | "all";
                 /** @default 60000 */
-                windowMs: number;
+                windowMs?: number;
                 /** @default 100 */
-                max: number;
+                max?: number;
             };
         };
         /**
@@ -1080,12 +1080,12 @@ export interface components {
                  * @default first
                  * @enum {string}
                  */
-                ambiguous: "first" | "both";
+                ambiguous?: "first" | "both";
                 /**
                  * @default shift
                  * @enum {string}
                  */
-                nonexistent: "shift" | "skip";
+                nonexistent?: "shift" | "skip";
             };
             /** Format: date-time */
             startAt?: string;
@@ -1097,7 +1097,7 @@ export interface components {
              * @description Random delay added to each run
              * @default 0
              */
-            jitterMs: number;
+            jitterMs?: number;
         };
         /** @description Runs at a fixed interval written as a duration */
         EverySchedule: {
@@ -1112,7 +1112,7 @@ export interface components {
              * @description Random delay added to each run
              * @default 0
              */
-            jitterMs: number;
+            jitterMs?: number;
         };
         /** @description Runs at a fixed interval in milliseconds */
         EveryMsSchedule: {
@@ -1128,7 +1128,7 @@ export interface components {
              * @description Random delay added to each run
              * @default 0
              */
-            jitterMs: number;
+            jitterMs?: number;
         };
         ScheduleState: {
             /** @description The schedule as given at create time or by the last change */
@@ -1182,13 +1182,13 @@ export interface components {
              * @description List what would run, write nothing
              * @default false
              */
-            dryRun: boolean;
+            dryRun?: boolean;
             /**
              * @description sequential: one run after another, in nominal order, after any run in flight; parallel: all at once
              * @default sequential
              * @enum {string}
              */
-            mode: "sequential" | "parallel";
+            mode?: "sequential" | "parallel";
         };
         BackfillResult: {
             dryRun: boolean;
@@ -1273,7 +1273,7 @@ export interface components {
              * @default skip
              * @enum {string}
              */
-            failurePolicy: "skip" | "continue" | "fail_workflow";
+            failurePolicy?: "skip" | "continue" | "fail_workflow";
             /** @description The jobs, at most 1000, with the dependencies between them */
             jobs: components["schemas"]["WorkflowJobRequest"][];
         };
@@ -1289,7 +1289,7 @@ export interface components {
              * @description Input of the handler. For "http": {url, method, headers, body}.
              * @default {}
              */
-            payload: unknown;
+            payload?: unknown;
             /**
              * Format: date-time
              * @description ISO 8601 instant to run at. Excludes delayMs.
@@ -1299,33 +1299,33 @@ export interface components {
             delayMs?: number;
             retry?: {
                 /** @default 3 */
-                maxAttempts: number;
+                maxAttempts?: number;
                 backoff?: {
                     /**
                      * @default exponential
                      * @enum {string}
                      */
-                    type: "exponential" | "fixed";
+                    type?: "exponential" | "fixed";
                     /** @default 1000 */
-                    delayMs: number;
+                    delayMs?: number;
                     /** @default 3600000 */
-                    maxDelayMs: number;
+                    maxDelayMs?: number;
                     /** @default 0.2 */
-                    jitter: number;
+                    jitter?: number;
                 };
             };
             /**
              * @description Per-attempt timeout.
              * @default 300000
              */
-            timeoutMs: number;
+            timeoutMs?: number;
             /**
              * @description 0 (default) to 1000; higher runs first.
              * @default 0
              */
-            priority: number;
+            priority?: number;
             /** @default default */
-            queue: string;
+            queue?: string;
             /** @description Keys of this workflow's jobs that must end first, or {key, onFailure} to override failurePolicy */
             dependsOn?: (string | {
                 key: string;

@@ -6,6 +6,7 @@ export * from './iterate-pages.js';
 export * from './meridian-api.error.js';
 export * from './meridian-client.js';
 export * from './meridian-network.error.js';
+export * from './read-execution.js';
 export * from './unwrap.js';
 export {
   DEFAULT_WAIT_INTERVAL_MS,

@@ -2,7 +2,7 @@ import type { Execution } from './api-types.js';
 import { isEndedStatus } from './execution-status.js';
 import type { MeridianClient } from './meridian-client.js';
 import { type PollPlan, pollUntil } from './polling.js';
-import { unwrap } from './unwrap.js';
+import { readExecutionWithAttempts } from './read-execution.js';
 import { WaitTimeoutError } from './wait-timeout.error.js';
 
 /** How long and how often a helper waits. */
@@ -63,7 +63,7 @@ export function waitUntilEnded(
   let seen: string | undefined;
   return pollUntil(
     plan,
-    (signal) => readExecution(client, executionId, signal),
+    (signal) => readExecutionWithAttempts(client, executionId, { signal }),
     (execution) => isEndedStatus(execution.status),
     (last, lastFailure) => new WaitTimeoutError(`execution ${executionId}`, plan.timeoutMs, last, lastFailure),
     (execution) => {
@@ -75,32 +75,6 @@ export function waitUntilEnded(
     },
   );
 }
-
-/**
- * The execution with all its attempts. An execution has at most 100 attempts by its retry policy,
- * which one page of the largest size holds; an interrupted attempt (a worker lost) adds one, so
- * the pages are followed all the same.
- */
-async function readExecution(client: MeridianClient, id: string, signal: AbortSignal): Promise<Execution> {
-  const read = async (attemptsCursor?: string) =>
-    unwrap(
-      await client.GET('/v1/executions/{id}', {
-        params: { path: { id }, query: { attemptsLimit: ATTEMPTS_PAGE_MAX, attemptsCursor } },
-        signal,
-      }),
-    );
-  const execution = await read();
-  const attempts = [...(execution.attempts ?? [])];
-  let cursor = execution.attemptsNextCursor ?? null;
-  while (cursor !== null) {
-    const page = await read(cursor);
-    attempts.push(...(page.attempts ?? []));
-    cursor = page.attemptsNextCursor ?? null;
-  }
-  return { ...execution, attempts, attemptsNextCursor: null };
-}
-
-const ATTEMPTS_PAGE_MAX = 100;
 
 /** What a change is to `onChange`: the status, and each attempt's outcome. */
 function fingerprintOf(execution: Execution): string {

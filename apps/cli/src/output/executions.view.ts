@@ -1,6 +1,6 @@
-import type { Attempt, Execution } from '@meridian/client';
+import type { Attempt, Execution, ExecutionSummary } from '@meridian/client';
 
-import type { AttemptError, ExecutionSummary } from './schema-types.js';
+import type { AttemptError } from './schema-types.js';
 import { renderDetails, renderTable } from './table.js';
 import { formatDurationMs, formatInstant, formatInstantFromNow } from './time-format.js';
 

@@ -1,6 +1,5 @@
-import type { Job } from '@meridian/client';
+import type { Job, JobSummary, Schedule } from '@meridian/client';
 
-import type { JobSummary, Schedule } from './schema-types.js';
 import { renderDetails, renderTable } from './table.js';
 import { formatDurationMs, formatInstant, formatInstantFromNow } from './time-format.js';
 

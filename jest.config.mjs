@@ -25,12 +25,12 @@ const common = {
   },
 };
 
-// Tests on real Postgres, Redis and processes wait on them, and CI runs them on two cores beside
-// each other: a test's time limit guards against a hang, not a slow machine, and never measures speed.
+// Tests on real Postgres, Redis and processes: a database and Redis prefix per file, and a time
+// limit of 30 s per test (hang-timeout.setup.ts) instead of jest's 5.
 const withDatabase = {
   globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
   globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
-  testTimeout: 30_000,
+  setupFilesAfterEnv: ['<rootDir>/libs/testing/src/hang-timeout.setup.ts'],
 };
 
 export default {

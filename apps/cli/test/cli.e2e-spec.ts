@@ -273,7 +273,7 @@ describe('meridian', () => {
       ]);
 
       expect(table.code).toBe(0);
-      expect(table.stdout).toMatch(/^NOMINAL TIME +LOCAL \(UTC\)$/m);
+      expect(table.stdout).toMatch(/^Time zone: UTC\n\nNOMINAL TIME +LOCAL TIME$/m);
       expect(table.stdout.match(/^\d{4}-01-01T00:00:00Z +/gm)).toHaveLength(3);
       expect(upcoming).toMatchObject({ timezone: 'UTC' });
       expect(upcoming.items).toHaveLength(10);

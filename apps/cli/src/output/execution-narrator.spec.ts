@@ -69,7 +69,7 @@ describe(ExecutionNarrator.name, () => {
 
     expect(told).toEqual([
       ['execution e1 of job j1', '2026-03-02T09:30:00Z  QUEUED, due 2026-03-02T09:30:00Z'],
-      ['2026-03-02T09:30:01Z  attempt 1 RUNNING on worker-1', '2026-03-02T09:30:00Z  RUNNING'],
+      ['2026-03-02T09:30:01Z  attempt 1 RUNNING on worker-1'],
       [],
       [
         '2026-03-02T09:30:01Z  attempt 1 FAILED after 20ms: handler_failed: boom (retry in 200ms)',
@@ -80,6 +80,14 @@ describe(ExecutionNarrator.name, () => {
         '2026-03-02T09:30:02Z  DEAD after 2 attempts',
       ],
     ]);
+  });
+
+  it('should tell RUNNING when no started attempt has been read to say it', () => {
+    const sut = new ExecutionNarrator();
+
+    const lines = sut.linesFor(anExecution({ status: 'RUNNING', attempt: 1 }));
+
+    expect(lines).toEqual(['execution e1 of job j1', '2026-03-02T09:30:00Z  RUNNING']);
   });
 
   it('should tell an attempt that started and ended between two reads by its outcome alone', () => {

@@ -18,15 +18,20 @@ export class ExecutionNarrator {
     if (this.toldStatus === undefined) {
       lines.push(`execution ${execution.id} of job ${execution.jobId}`);
     }
+    let attemptStarted = false;
     for (const attempt of execution.attempts ?? []) {
       if (this.toldOutcomes.get(attempt.attempt) !== attempt.outcome) {
         this.toldOutcomes.set(attempt.attempt, attempt.outcome);
         lines.push(describeAttempt(attempt));
+        attemptStarted ||= attempt.outcome === 'RUNNING';
       }
     }
     if (execution.status !== this.toldStatus) {
       this.toldStatus = execution.status;
-      lines.push(describeStatus(execution));
+      // "attempt 2 RUNNING on …" has said it already.
+      if (!(execution.status === 'RUNNING' && attemptStarted)) {
+        lines.push(describeStatus(execution));
+      }
     }
     return lines;
   }

@@ -9,10 +9,11 @@ export function renderUpcomingRuns(upcoming: UpcomingRuns): string {
   if (upcoming.items.length === 0) {
     return 'No upcoming runs: the schedule has ended.';
   }
-  return renderTable(
-    ['nominal time', `local (${upcoming.timezone})`],
+  const table = renderTable(
+    ['nominal time', 'local time'],
     upcoming.items.map((run) => [formatInstant(run.nominalTime), run.local]),
   );
+  return `Time zone: ${upcoming.timezone}\n\n${table}`;
 }
 
 /** The occurrence ledger, newest first. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { EXECUTION_STATUSES, isTerminal } from '@meridian/domain';
 
-import { ENDED_EXECUTION_STATUSES, isEndedStatus } from './execution-status.js';
+import { ALL_EXECUTION_STATUSES, ENDED_EXECUTION_STATUSES, isEndedStatus } from './execution-status.js';
 
 describe(isEndedStatus.name, () => {
   it.each(EXECUTION_STATUSES)(
@@ -10,6 +10,10 @@ describe(isEndedStatus.name, () => {
       expect(isEndedStatus(status)).toBe(isTerminal(status));
     },
   );
+
+  it("should list every status the server's state machine has", () => {
+    expect([...ALL_EXECUTION_STATUSES].sort()).toEqual([...EXECUTION_STATUSES].sort());
+  });
 
   it('should list the ended statuses', () => {
     expect([...ENDED_EXECUTION_STATUSES].sort()).toEqual(['CANCELLED', 'DEAD', 'SKIPPED', 'SUCCEEDED']);

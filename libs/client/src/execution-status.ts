@@ -17,8 +17,11 @@ const ENDED: Readonly<Record<ExecutionStatus, boolean>> = {
   SKIPPED: true,
 };
 
+/** Every status of an execution, in the order of its life: what a status filter may name. */
+export const ALL_EXECUTION_STATUSES: readonly ExecutionStatus[] = Object.keys(ENDED) as ExecutionStatus[];
+
 /** The statuses an execution ends in: SUCCEEDED, DEAD (every attempt failed), CANCELLED, SKIPPED. */
-export const ENDED_EXECUTION_STATUSES: readonly ExecutionStatus[] = (Object.keys(ENDED) as ExecutionStatus[]).filter(
+export const ENDED_EXECUTION_STATUSES: readonly ExecutionStatus[] = ALL_EXECUTION_STATUSES.filter(
   (status) => ENDED[status],
 );
 

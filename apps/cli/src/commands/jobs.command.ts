@@ -1,4 +1,4 @@
-import { createJobAndWait, unwrap } from '@meridian/client';
+import { ALL_EXECUTION_STATUSES, createJobAndWait, type ExecutionStatus, unwrap } from '@meridian/client';
 import { type Command, Option } from 'commander';
 
 import { parseDurationMs, parseInstant, parseJsonValue, parsePositiveInteger, readJsonFile } from '../arguments.js';
@@ -18,7 +18,7 @@ interface CreateOptions extends JobRequestFlags {
 }
 
 interface ListOptions extends PageOptions {
-  status?: string;
+  status?: ExecutionStatus;
   name?: string;
   queue?: string;
 }
@@ -96,7 +96,9 @@ export function registerJobsCommands(program: Command, runtime: CliRuntime): voi
     jobs
       .command('list')
       .description('list jobs, newest first')
-      .option('--status <status>', 'jobs whose latest execution has this status (e.g. DEAD)')
+      .addOption(
+        new Option('--status <status>', 'jobs whose latest execution has this status').choices(ALL_EXECUTION_STATUSES),
+      )
       .option('--name <name>', 'jobs of exactly this name')
       .option('--queue <queue>', 'jobs of this queue'),
   ).action(async (options: ListOptions, command: Command) => {
@@ -105,8 +107,7 @@ export function registerJobsCommands(program: Command, runtime: CliRuntime): voi
     const page = await readList(options, async (cursor) =>
       unwrap(
         await client.GET('/v1/jobs', {
-          // The API checks the status against its enum and names the parameter when it is not one.
-          params: { query: { status: status as never, name, queue, limit, cursor } },
+          params: { query: { status, name, queue, limit, cursor } },
           signal,
         }),
       ),

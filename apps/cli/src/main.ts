@@ -5,6 +5,14 @@ import { runCli } from './run-cli.js';
 const interrupt = new AbortController();
 process.once('SIGINT', () => interrupt.abort(new Error('interrupted')));
 
+// A reader that stops early (`meridian jobs list | head -1`) has what it wanted: end quietly.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') {
+    throw error;
+  }
+  process.exit(process.exitCode ?? 0);
+});
+
 process.exitCode = await runCli(process.argv.slice(2), {
   env: process.env,
   streams: {

@@ -5,12 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { CreatedApiKey, Execution, Job, Workflow } from '@meridian/client';
 import { freePort, useStack } from '@meridian/testing';
-
-// Each command is a process of its own (about half a second to start), and a test runs several.
-jest.setTimeout(30_000);
 
 /** The built command, as `pnpm meridian` and the workspace's bin run it. */
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));

@@ -71,6 +71,26 @@ describe(RedisLossWatcher.name, () => {
     }
   });
 
+  it('should answer that Redis is unchecked while it does not answer, and while a rebuild is owed', async () => {
+    // A connection that is gone: a client connection fails its commands at once.
+    const closed = createRedisConnection({ url: TEST_REDIS_URL }, 'redis-loss-watcher-closed', 'client');
+    await once(closed, 'ready');
+    await closed.quit();
+    const failing = {
+      reconcileAfterLoss: () => Promise.reject(new Error('redis went away')),
+    } as unknown as ReconcilerService;
+    const ownPrefix = testRedisPrefix();
+    const watcher = (connection: Redis, rebuild: ReconcilerService) =>
+      new RedisLossWatcher(connection, rebuild, loadConfig({ REDIS_PREFIX: ownPrefix }), logger);
+    try {
+      expect(await watcher(closed, reconciler).checkNow()).toBe(false);
+      expect(await watcher(redis, failing).checkNow()).toBe(false);
+      expect(await watcher(redis, reconciler).checkNow()).toBe(true);
+    } finally {
+      await deleteRedisPrefix(ownPrefix);
+    }
+  });
+
   it('should run the pass it owes at the next check when the pass after a loss failed', async () => {
     let attempts = 0;
     const failingOnce = {

@@ -23,9 +23,9 @@ export class RedisLossWatcher implements OnApplicationBootstrap, BeforeApplicati
   private owedPass = false;
   /** Whether a check has answered since this process started. */
   private checkedOnce = false;
-  private checking: Promise<void> | undefined;
+  private checking: Promise<boolean> | undefined;
   /** The check that starts when the one under way ends, for callers that arrived during it. */
-  private nextCheck: Promise<void> | undefined;
+  private nextCheck: Promise<boolean> | undefined;
   private readonly onReady = () => {
     this.reconnected = true;
     this.loop.wake();
@@ -55,9 +55,11 @@ export class RedisLossWatcher implements OnApplicationBootstrap, BeforeApplicati
    * decides, so that a tick held in memory through a loss does not decide on runs Redis no longer
    * holds. A check already under way may have read the marker before the loss the caller must see,
    * so the caller waits for it and then for a check of its own, which every caller that arrives
-   * meanwhile shares. Never fails: a Redis out of reach is checked again.
+   * meanwhile shares. Never fails; answers whether Redis is known to hold what Postgres says it
+   * should: false when Redis did not answer (a restart the connection has not caught up with yet)
+   * or the rebuild after a loss is still owed, and the caller cannot tell a lost run from a live one.
    */
-  async checkNow(): Promise<void> {
+  async checkNow(): Promise<boolean> {
     if (this.checking === undefined) {
       return this.startCheck();
     }
@@ -68,7 +70,7 @@ export class RedisLossWatcher implements OnApplicationBootstrap, BeforeApplicati
     return this.nextCheck;
   }
 
-  private startCheck(): Promise<void> {
+  private startCheck(): Promise<boolean> {
     this.checking = this.checkAndHeal().finally(() => {
       this.checking = undefined;
     });
@@ -80,7 +82,7 @@ export class RedisLossWatcher implements OnApplicationBootstrap, BeforeApplicati
     return this.config.reconciler.redisLossCheckIntervalMs;
   }
 
-  private async checkAndHeal(): Promise<void> {
+  private async checkAndHeal(): Promise<boolean> {
     const afterReconnect = this.reconnected;
     this.reconnected = false;
     const firstCheck = !this.checkedOnce;
@@ -101,9 +103,11 @@ export class RedisLossWatcher implements OnApplicationBootstrap, BeforeApplicati
           this.logger.warn(figures, 'redis lost its data; rebuilt it from postgres');
         }
       }
+      return true;
     } catch (error) {
       this.reconnected ||= afterReconnect;
       this.logger.warn({ err: error }, 'redis data check failed; checking again');
+      return false;
     }
   }
 }

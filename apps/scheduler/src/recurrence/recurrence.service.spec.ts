@@ -15,6 +15,7 @@ import type { OutboxRelayService } from '../outbox/outbox-relay.service.js';
 import { LostRuns } from '../reconciler/lost-runs.js';
 import type { RedisLossWatcher } from '../reconciler/redis-loss-watcher.service.js';
 import { RecurrenceService } from './recurrence.service.js';
+import { RedisUncheckedError } from './redis-unchecked.error.js';
 
 type Answer = (tick: { jobId: string; due: Date }, decide: (job: RecurringJobState) => TickDecision) => TickResult;
 
@@ -49,7 +50,7 @@ const handled = (nextRunAt: Date | null, enqueued = 1): TickResult => ({
   superseded: nothingSuperseded,
 });
 
-function aRecurrenceService(answer: Answer) {
+function aRecurrenceService(answer: Answer, { redisAnswers = true }: { redisAnswers?: boolean } = {}) {
   const events: string[] = [];
   const occurrences = new FakeOccurrenceRepository(events, answer);
   const armed: ScheduleTick[][] = [];
@@ -70,7 +71,12 @@ function aRecurrenceService(answer: Answer) {
       return Promise.resolve();
     },
   };
-  const redisLoss = { checkNow: () => Promise.resolve(void events.push('check redis')) };
+  const redisLoss = {
+    checkNow: () => {
+      events.push('check redis');
+      return Promise.resolve(redisAnswers);
+    },
+  };
   const lostRuns = new LostRuns();
   const silent = { debug: () => undefined };
   const sut = new RecurrenceService(
@@ -124,6 +130,16 @@ describe(RecurrenceService.name, () => {
 
     expect(events).toEqual(['check redis', 'handle ticks']);
     expect(occurrences.lostRuns).toEqual([['e-lost']]);
+  });
+
+  it('should decide nothing while Redis cannot be checked for a loss, and fail the ticks so they are retried', async () => {
+    const { sut, events, occurrences, armed } = aRecurrenceService(() => handled(null), { redisAnswers: false });
+
+    await expect(sut.handleTick({ jobId: 'j1', nominalTime: dueJustNow() })).rejects.toThrow(RedisUncheckedError);
+
+    expect(events).toEqual(['check redis']);
+    expect(occurrences.batches).toEqual([]);
+    expect(armed).toEqual([]);
   });
 
   it('should carry the cancel of the runs an occurrence superseded to Redis and their dependents', async () => {

@@ -12,6 +12,7 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { OutboxRelayService } from '../outbox/outbox-relay.service.js';
 import { LostRuns } from '../reconciler/lost-runs.js';
 import { RedisLossWatcher } from '../reconciler/redis-loss-watcher.service.js';
+import { RedisUncheckedError } from './redis-unchecked.error.js';
 
 const MAX_EARLY_WAIT_MS = 60_000;
 /**
@@ -69,8 +70,11 @@ export class RecurrenceService {
 
   private async handleBatch(ticks: ScheduleTick[]): Promise<TickResult[]> {
     // One GET per batch: a tick held here through a Redis loss must not decide before the lost runs
-    // are back, or it would count them as runs in progress and skip its occurrence.
-    await this.redisLoss.checkNow();
+    // are back, or it would count them as runs in progress and skip its occurrence. Nor while Redis
+    // cannot be checked: the batch fails, and its ticks are retried (or re-armed by the rebuild).
+    if (!(await this.redisLoss.checkNow())) {
+      throw new RedisUncheckedError();
+    }
     const now = new Date();
     // Each job's planned outcomes, for the metrics once the batch has committed: a batch run again
     // after a deadlock plans again, and the last plan is the one kept.

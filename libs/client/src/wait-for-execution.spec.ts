@@ -2,48 +2,18 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { describe, expect, it } from '@jest/globals';
+import { anAttemptAnswer, anExecutionAnswer } from '@meridian/testing';
 
-import type { Execution } from './api-types.js';
+import type { Attempt } from './api-types.js';
 import { createMeridianClient } from './meridian-client.js';
 import { MeridianNetworkError } from './meridian-network.error.js';
 import { waitForExecution } from './wait-for-execution.js';
 import { WaitTimeoutError } from './wait-timeout.error.js';
 
-const executionId = '0193a6f0-0000-7000-8000-000000000001';
+const executionId = anExecutionAnswer().id;
 
-function anExecution(overrides: Partial<Execution> = {}): Execution {
-  return {
-    id: executionId,
-    jobId: '0193a6f0-0000-7000-8000-000000000002',
-    status: 'PENDING',
-    attempt: 0,
-    scheduledFor: '2026-01-01T00:00:00.000Z',
-    nominalTime: null,
-    queuedAt: null,
-    startedAt: null,
-    finishedAt: null,
-    nextAttemptAt: null,
-    workerId: null,
-    result: null,
-    lastError: null,
-    createdAt: '2026-01-01T00:00:00.000Z',
-    updatedAt: '2026-01-01T00:00:00.000Z',
-    attempts: [],
-    attemptsNextCursor: null,
-    ...overrides,
-  };
-}
-
-const attempt = (number: number, outcome: NonNullable<Execution['attempts']>[number]['outcome']) => ({
-  attempt: number,
-  outcome,
-  workerId: 'worker-1',
-  startedAt: '2026-01-01T00:00:01.000Z',
-  finishedAt: outcome === 'RUNNING' ? null : '2026-01-01T00:00:02.000Z',
-  durationMs: outcome === 'RUNNING' ? null : 1000,
-  error: null,
-  retryDelayMs: null,
-});
+const anExecution = anExecutionAnswer;
+const attempt = (number: number, outcome: Attempt['outcome']) => anAttemptAnswer(number, outcome);
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), {

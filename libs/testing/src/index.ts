@@ -1,3 +1,4 @@
+export * from './api-answers.js';
 export * from './api-client.js';
 export * from './api-contract.js';
 export * from './app-process.js';

@@ -1,45 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Attempt, Execution } from '@meridian/client';
+import type { Execution } from '@meridian/client';
+import { anAttemptAnswer as anAttempt, anExecutionAnswer } from '@meridian/testing';
 
 import { ExecutionNarrator } from './execution-narrator.js';
 
-function anExecution(overrides: Partial<Execution>): Execution {
-  return {
-    id: 'e1',
-    jobId: 'j1',
-    status: 'QUEUED',
-    attempt: 0,
-    scheduledFor: '2026-03-02T09:30:00.000Z',
-    nominalTime: null,
-    queuedAt: '2026-03-02T09:30:00.000Z',
-    startedAt: null,
-    finishedAt: null,
-    nextAttemptAt: null,
-    workerId: null,
-    result: null,
-    lastError: null,
-    createdAt: '2026-03-02T09:30:00.000Z',
-    updatedAt: '2026-03-02T09:30:00.000Z',
-    attempts: [],
-    attemptsNextCursor: null,
-    ...overrides,
-  };
-}
-
-function anAttempt(attempt: number, outcome: Attempt['outcome'], overrides: Partial<Attempt> = {}): Attempt {
-  const running = outcome === 'RUNNING';
-  return {
-    attempt,
-    outcome,
-    workerId: 'worker-1',
-    startedAt: `2026-03-02T09:30:0${attempt}.000Z`,
-    finishedAt: running ? null : `2026-03-02T09:30:0${attempt}.020Z`,
-    durationMs: running ? null : 20,
-    error: null,
-    retryDelayMs: null,
-    ...overrides,
-  };
-}
+const anExecution = (overrides: Partial<Execution>) => anExecutionAnswer({ id: 'e1', jobId: 'j1', ...overrides });
 
 const failed = (attempt: number, retryDelayMs: number | null) =>
   anAttempt(attempt, 'FAILED', { error: { code: 'handler_failed', message: 'boom' }, retryDelayMs });

@@ -23,8 +23,8 @@ describe(OccurrenceRepository.name, () => {
     const jobId = await aRecurringJob();
 
     const results = await Promise.all([
-      sut.handleTicks([{ jobId, due: FIRST }], FIRST, runEveryDue(FIRST)),
-      sut.handleTicks([{ jobId, due: FIRST }], FIRST, runEveryDue(FIRST)),
+      sut.handleTicks([{ jobId, due: FIRST }], () => FIRST, runEveryDue(FIRST)),
+      sut.handleTicks([{ jobId, due: FIRST }], () => FIRST, runEveryDue(FIRST)),
     ]);
 
     expect(
@@ -50,7 +50,7 @@ describe(OccurrenceRepository.name, () => {
         { jobId: one ?? '', due: FIRST },
         { jobId: gone, due: FIRST },
       ],
-      FIRST,
+      () => FIRST,
       runEveryDue(FIRST),
     );
 
@@ -85,10 +85,10 @@ describe(OccurrenceRepository.name, () => {
       return runEveryDue(FIRST)();
     };
 
-    await sut.handleTicks([{ jobId, due: FIRST }], FIRST, recordInFlight, { lostRuns: [lost] });
+    await sut.handleTicks([{ jobId, due: FIRST }], () => FIRST, recordInFlight, { lostRuns: [lost] });
     await fixture.executions.startAttempt(lost, 'worker-1', new Date());
     const next = new Date(FIRST.getTime() + 60_000);
-    await sut.handleTicks([{ jobId, due: next }], next, recordInFlight, { lostRuns: [lost] });
+    await sut.handleTicks([{ jobId, due: next }], () => next, recordInFlight, { lostRuns: [lost] });
 
     expect(seen).toEqual([0, 2]);
   });
@@ -100,7 +100,7 @@ describe(OccurrenceRepository.name, () => {
 
     const results = await sut.handleTicks(
       jobs.map((jobId) => ({ jobId, due: FIRST })),
-      FIRST,
+      () => FIRST,
       supersede,
     );
 
@@ -114,13 +114,32 @@ describe(OccurrenceRepository.name, () => {
   it("should list a job's ledger newest first, a page at a time", async () => {
     const jobId = await aRecurringJob();
     const next = new Date(FIRST.getTime() + 60_000);
-    await sut.handleTicks([{ jobId, due: FIRST }], FIRST, runEveryDue(FIRST));
-    await sut.handleTicks([{ jobId, due: next }], next, runEveryDue(next));
+    await sut.handleTicks([{ jobId, due: FIRST }], () => FIRST, runEveryDue(FIRST));
+    await sut.handleTicks([{ jobId, due: next }], () => next, runEveryDue(next));
 
     const first = await sut.list(jobId, undefined, 1);
     const second = await sut.list(jobId, first.nextCursor ?? undefined, 1);
 
     expect([...first.items, ...second.items].map((occurrence) => occurrence.nominalTime)).toEqual([next, FIRST]);
     expect(second.nextCursor).toBeNull();
+  });
+
+  it('should record an occurrence at the time its decision took as now, read once the job was locked', async () => {
+    const jobId = await aRecurringJob();
+    const decidedAt = new Date(FIRST.getTime() + 1_234);
+    const nows: Date[] = [];
+
+    await sut.handleTicks(
+      [{ jobId, due: FIRST }],
+      () => decidedAt,
+      (_job, now) => {
+        nows.push(now);
+        return runEveryDue(FIRST)();
+      },
+    );
+
+    const { items } = await sut.list(jobId, undefined, 1);
+    expect(nows).toEqual([decidedAt]);
+    expect(items.map((occurrence) => occurrence.recordedAt)).toEqual([decidedAt]);
   });
 });

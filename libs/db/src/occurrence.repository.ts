@@ -65,15 +65,16 @@ const TICK_BATCH_RETRIES = 5;
 /**
  * Records occurrences ($1 job ids, $2 nominal times, $3 outcomes, $4 execution ids or nulls;
  * aligned). Idempotency: an occurrence already recorded is left as it is (the ledger's key).
- * `recorded_at` is the database's clock when the row is written, so it is never earlier than the
- * state the decision read (the caller's clock was read before its transaction, and maybe a lock
- * wait, began): a row says what the job's runs were at its time, as the column's default does.
+ * `recorded_at` ($5) is when the occurrence was decided: the clock read once the jobs' rows were
+ * locked and their runs read, which the plan took as now (catch-up windows, pauses). So a row's
+ * time is never earlier than the state its decision read, and a catch-up decision can be checked
+ * against it exactly.
  */
 const INSERT_OCCURRENCES: Statement = {
   name: 'meridian_insert_occurrences',
   text: `
     INSERT INTO occurrences (job_id, nominal_time, outcome, execution_id, recorded_at)
-    SELECT o.job_id, o.nominal_time, o.outcome::"OccurrenceOutcome", o.execution_id, statement_timestamp()
+    SELECT o.job_id, o.nominal_time, o.outcome::"OccurrenceOutcome", o.execution_id, $5::timestamptz
       FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::uuid[]) AS o(job_id, nominal_time, outcome, execution_id)
     ON CONFLICT (job_id, nominal_time) DO NOTHING`,
 };
@@ -121,7 +122,8 @@ export class OccurrenceRepository {
    * ticks that fire together (every schedule of a busy second) share a handful of statements and
    * one commit instead of a transaction each. Results are in the order of `ticks`.
    *
-   * Inputs: the ticks, the clock, `decide`, which turns a job's state into a plan (pure), and
+   * Inputs: the ticks, the clock (read once the jobs are locked and their runs read: the decision's
+   * now, and the ledger rows' time), `decide`, which turns a job's state at `now` into a plan (pure), and
    * `lostRuns`: executions Redis lost and the reconciler enqueued again, which do not count as runs
    * in flight while they are still QUEUED (they never ran, and would have ended by now).
    * Locks: the jobs' rows, in id order (so concurrent batches cannot deadlock on them), for the
@@ -135,8 +137,8 @@ export class OccurrenceRepository {
    */
   async handleTicks(
     ticks: readonly { jobId: string; due: Date }[],
-    now: Date,
-    decide: (job: RecurringJobState) => TickDecision,
+    clock: () => Date,
+    decide: (job: RecurringJobState, now: Date) => TickDecision,
     { lostRuns = [] }: { lostRuns?: readonly string[] } = {},
   ): Promise<TickResult[]> {
     // A batch locks many job rows, in id order; a cancellation locks executions first, so a batch
@@ -151,6 +153,7 @@ export class OccurrenceRepository {
           )
         ).map((job) => [job.id, job]),
       );
+      const now = clock();
       const handled: HandledTick[] = [];
       const stale = ticks.map((tick, index): TickResult | null => {
         const job = jobs.get(tick.jobId);
@@ -163,18 +166,21 @@ export class OccurrenceRepository {
         }
         const resumes = job.schedule_state === 'PAUSED' && job.paused_until !== null && job.paused_until <= now;
         const paused = job.schedule_state === 'PAUSED' && !resumes;
-        const decision = decide({
-          id: job.id,
-          namespace: job.namespace,
-          // Parsed here, inside the batch, so that a stored schedule that no longer parses fails
-          // the batch with a ValidationError, which the caller's group commit isolates to its tick.
-          schedule: toRecurringSchedule(job.schedule),
-          nextRunAt: job.next_run_at,
-          occurrenceCount: job.occurrence_count,
-          ...recurrencePolicies(job),
-          inFlight: { live: job.live, buffered: job.buffered },
-          paused,
-        });
+        const decision = decide(
+          {
+            id: job.id,
+            namespace: job.namespace,
+            // Parsed here, inside the batch, so that a stored schedule that no longer parses fails
+            // the batch with a ValidationError, which the caller's group commit isolates to its tick.
+            schedule: toRecurringSchedule(job.schedule),
+            nextRunAt: job.next_run_at,
+            occurrenceCount: job.occurrence_count,
+            ...recurrencePolicies(job),
+            inFlight: { live: job.live, buffered: job.buffered },
+            paused,
+          },
+          now,
+        );
         const state = decision.nextRunAt === null ? 'COMPLETED' : paused ? 'PAUSED' : 'ACTIVE';
         handled.push({ tick: index, job, decision, state, resumes });
         // A copy of this tick later in the batch finds the job moved on, as it would in its own transaction.
@@ -216,6 +222,7 @@ export class OccurrenceRepository {
         occurrences.map(
           ({ job, occurrence }) => executionIds.get(`${job.id}@${occurrence.nominalTime.getTime()}`) ?? null,
         ),
+        now,
       ]);
       const column = <T>(pick: (item: HandledTick) => T) => handled.map(pick);
       await tx.query(ADVANCE_SCHEDULES, [

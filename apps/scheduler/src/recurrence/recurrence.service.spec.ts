@@ -31,14 +31,15 @@ class FakeOccurrenceRepository {
 
   handleTicks(
     ticks: readonly { jobId: string; due: Date }[],
-    _now: Date,
-    decide: (job: RecurringJobState) => TickDecision,
+    clock: () => Date,
+    decide: (job: RecurringJobState, now: Date) => TickDecision,
     options: { lostRuns?: readonly string[] } = {},
   ): Promise<TickResult[]> {
     this.events.push('handle ticks');
     this.batches.push([...ticks]);
     this.lostRuns.push(options.lostRuns ?? []);
-    return Promise.resolve(ticks.map((tick) => this.answer(tick, decide)));
+    const now = clock();
+    return Promise.resolve(ticks.map((tick) => this.answer(tick, (job) => decide(job, now))));
   }
 }
 

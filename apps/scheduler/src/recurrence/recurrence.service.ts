@@ -75,14 +75,13 @@ export class RecurrenceService {
     if (!(await this.redisLoss.checkNow())) {
       throw new RedisUncheckedError();
     }
-    const now = new Date();
     // Each job's planned outcomes, for the metrics once the batch has committed: a batch run again
     // after a deadlock plans again, and the last plan is the one kept.
     const planned = new Map<string, OccurrenceOutcome[]>();
     const results = await this.occurrences.handleTicks(
       ticks.map((tick) => ({ jobId: tick.jobId, due: tick.nominalTime })),
-      now,
-      (job) => {
+      () => new Date(),
+      (job, now) => {
         const plan = planTick(job, now);
         planned.set(
           job.id,
@@ -90,7 +89,7 @@ export class RecurrenceService {
         );
         return plan;
       },
-      { lostRuns: this.lostRuns.recent(now.getTime()) },
+      { lostRuns: this.lostRuns.recent() },
     );
     this.count(ticks, results, planned);
     let enqueued = 0;

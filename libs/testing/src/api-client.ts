@@ -1,55 +1,19 @@
+import type { Attempt, Execution, Job, Occurrence } from '@meridian/client';
+
 import { ApiContract } from './api-contract.js';
 import { waitFor } from './wait-for.js';
 
 /** The document every answer is checked against; read once, on the first request. */
 let contract: ApiContract | undefined;
 
-export interface AttemptView {
-  attempt: number;
-  outcome: string;
-  workerId: string;
-  startedAt: string;
-  finishedAt: string | null;
-  durationMs: number | null;
-  error: { code?: string; message?: string; details?: { status?: number } } | null;
-  retryDelayMs: number | null;
-}
-
-export interface ExecutionView {
-  id: string;
-  jobId: string;
-  status: string;
-  attempt: number;
-  scheduledFor: string;
-  nominalTime: string | null;
-  queuedAt: string | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-  nextAttemptAt: string | null;
-  result: unknown;
-  lastError: unknown;
-  attempts?: AttemptView[];
-}
-
-export interface JobView {
-  id: string;
-  name: string;
-  handler: string;
-  status: string;
-  queue: string;
-  priority: number;
-  payload: unknown;
-  idempotencyKey: string | null;
-  latestExecution?: ExecutionView | null;
-  schedule: { state: string; nextRunAt: string | null; occurrences: number } | null;
-}
-
-export interface OccurrenceView {
-  nominalTime: string;
-  outcome: 'ENQUEUED' | 'BUFFERED' | 'SKIPPED_OVERLAP' | 'MISSED_DOWNTIME' | 'PAUSED' | 'BACKFILLED';
-  executionId: string | null;
-  recordedAt: string;
-}
+/*
+ * The API's answers as the tests read them: the typed client's types, generated from openapi.json,
+ * so a test reads the same shapes the document promises and the contract check enforces.
+ */
+export type AttemptView = Attempt;
+export type ExecutionView = Execution;
+export type JobView = Job;
+export type OccurrenceView = Occurrence;
 
 export interface ApiResponse<T> {
   status: number;

@@ -79,6 +79,13 @@ export default tseslint.config(
     rules: restrictImports('bullmq', 'ioredis'),
   },
   {
+    // The web console runs in a browser: its own tsconfig (DOM, JSX for Preact), not the Node one.
+    files: ['apps/console/src/**/*.{ts,tsx}', 'apps/console/vite.config.ts'],
+    languageOptions: {
+      parserOptions: { project: './apps/console/tsconfig.json', tsconfigRootDir: import.meta.dirname },
+    },
+  },
+  {
     // prisma.config.ts is the Prisma CLI's own configuration (generate, migrate).
     files: ['libs/db/src/**/*.ts', 'prisma.config.ts'],
     rules: restrictImports('prisma'),

@@ -11,6 +11,7 @@ import { mountBullBoard } from './admin/bull-board.js';
 import { AppModule } from './app.module.js';
 import { addressRateLimit } from './auth/address-rate-limit.middleware.js';
 import { AddressRateLimiter } from './auth/address-rate-limiter.js';
+import { mountConsole } from './console/console.js';
 import { buildApiDocument } from './openapi/api-document.js';
 
 const closeOnSignals = handleShutdownSignals();
@@ -34,6 +35,7 @@ async function bootstrap(): Promise<void> {
   app.use(addressRateLimit(app.get(AddressRateLimiter)));
   closeOnSignals(app);
   mountBullBoard(app);
+  mountConsole(app);
 
   const document = buildApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

@@ -1,5 +1,3 @@
-import { setTimeout } from 'node:timers/promises';
-
 import { MeridianApiError } from './meridian-api.error.js';
 import { MeridianNetworkError } from './meridian-network.error.js';
 
@@ -73,12 +71,18 @@ function isTryAgain(error: unknown): boolean {
   return error instanceof MeridianApiError && [429, 502, 503, 504].includes(error.status);
 }
 
-async function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  try {
-    await setTimeout(ms, undefined, { signal });
-  } catch (error) {
-    // Node rejects with its own AbortError; the wait rejects with the reason the caller aborted with.
+/** Waits `ms`, or rejects with the signal's reason once it aborts; plain timers, so it runs in a browser too. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
     signal?.throwIfAborted();
-    throw error;
-  }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    function onAbort(): void {
+      clearTimeout(timer);
+      reject(signal?.reason as Error);
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -2,6 +2,7 @@ export * from './api-answers.js';
 export * from './api-client.js';
 export * from './api-contract.js';
 export * from './app-process.js';
+export * from './browser.js';
 export * from './factories.js';
 export * from './fault-proxy.js';
 export * from './harness.js';

@@ -38,9 +38,14 @@ export function formatDuration(ms: number | null | undefined): string {
     return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
   }
   if (ms < 3_600_000) {
-    return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+    return withRest(Math.floor(ms / 60_000), 'min', Math.round((ms % 60_000) / 1000), 's');
   }
-  return `${Math.floor(ms / 3_600_000)} h ${Math.round((ms % 3_600_000) / 60_000)} min`;
+  return withRest(Math.floor(ms / 3_600_000), 'h', Math.round((ms % 3_600_000) / 60_000), 'min');
+}
+
+/** `5 min`, `5 min 10 s`: the smaller unit only when it is not zero. */
+function withRest(whole: number, unit: string, rest: number, restUnit: string): string {
+  return rest === 0 ? `${whole} ${unit}` : `${whole} ${unit} ${rest} ${restUnit}`;
 }
 
 /** `in 5 min`, `3 s ago`: relative to now, for instants near it. */

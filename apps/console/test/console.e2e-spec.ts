@@ -223,6 +223,23 @@ describe('web console', () => {
     await browser.screenshot('overview');
   });
 
+  it('should serve every console address as the app, under a policy that allows only its own scripts', async () => {
+    const page = await fetch(`${ctx.stack.apiUrl}/console/jobs/some-job`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(page.headers.get('cache-control')).toBe('no-cache');
+    const html = await page.text();
+    const script = /src="(\/console\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(`${ctx.stack.apiUrl}${script}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+    const post = await fetch(`${ctx.stack.apiUrl}/console/jobs`, { method: 'POST' });
+    expect(post.status).toBe(405);
+  });
+
   it('should have logged no script error on any page', () => {
     expect(browser.pageErrors.filter((error) => !error.includes('401'))).toEqual([]);
   });

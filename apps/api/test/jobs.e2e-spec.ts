@@ -153,6 +153,54 @@ describe('jobs API', () => {
     expect(anyName.items.map((job) => job.id)).toContain(report.id);
   });
 
+  it('should filter jobs by handler', async () => {
+    const name = uniqueName('by-handler');
+    const sleeping = await ctx.api.createJob({ name, handler: 'sleep', payload: { ms: 1 }, delayMs: AN_HOUR });
+    const idle = await ctx.api.createJob({ name, handler: 'noop', delayMs: AN_HOUR });
+
+    const sleeps = await list(`name=${name}&handler=sleep`);
+    const noops = await list(`name=${name}&handler=noop`);
+    const anyName = await list('handler=sleep&limit=100');
+
+    expect(sleeps.items.map((job) => job.id)).toEqual([sleeping.id]);
+    expect(noops.items.map((job) => job.id)).toEqual([idle.id]);
+    expect(anyName.items.every((job) => job.handler === 'sleep')).toBe(true);
+    expect(anyName.items.map((job) => job.id)).toContain(sleeping.id);
+    expect((await list(`name=${name}&handler=http`)).items).toEqual([]);
+  });
+
+  it('should filter jobs by whether they recur', async () => {
+    const name = uniqueName('by-kind');
+    const recurring = await ctx.api.createJob({ name, handler: 'noop', schedule: { cron: '0 0 1 1 *' } });
+    const oneOff = await ctx.api.createJob({ name, handler: 'noop', delayMs: AN_HOUR });
+
+    const recurringOnly = await list(`name=${name}&recurring=true`);
+    const oneOffOnly = await list(`name=${name}&recurring=false`);
+    const anyName = await list('recurring=true&limit=100');
+
+    expect(recurringOnly.items.map((job) => job.id)).toEqual([recurring.id]);
+    expect(recurringOnly.items[0]?.schedule).not.toBeNull();
+    expect(oneOffOnly.items.map((job) => job.id)).toEqual([oneOff.id]);
+    expect(anyName.items.every((job) => job.schedule !== null)).toBe(true);
+    expect((await list(`name=${name}&recurring=false&handler=noop`)).items.map((job) => job.id)).toEqual([oneOff.id]);
+    await ctx.api.request('DELETE', `/v1/jobs/${recurring.id}`);
+  });
+
+  it.each([
+    ['recurring', 'yes'],
+    ['recurring', 'TRUE'],
+    ['handler', 'No Such Handler'],
+    ['handler', ''],
+  ])('should refuse %s=%j with a 400 naming the parameter', async (parameter, value) => {
+    const refused = expectProblem(
+      await ctx.api.request('GET', `/v1/jobs?${parameter}=${encodeURIComponent(value)}`),
+      400,
+      'validation_failed',
+    );
+
+    expect(refused.errors?.map((issue) => issue.path)).toEqual([`query.${parameter}`]);
+  });
+
   it('should run a job on a queue other than the default one', async () => {
     const job = await ctx.api.createJob({ name: uniqueName('reports'), handler: 'noop', queue: 'reports' });
 

@@ -3,7 +3,7 @@ import { type ExecutionStatus, newId, ValidationError } from '@meridian/domain';
 import { aJobSpec, aNewJob, createTestDatabase, type TestDatabase } from '@meridian/testing';
 
 import { toExecutionRecord, toJobRecord } from './internal/mappers.js';
-import { JobRepository, type NewBatchJob, STATUS_SCAN_LIMIT } from './job.repository.js';
+import { FILTER_SCAN_LIMIT,JobRepository, type NewBatchJob } from './job.repository.js';
 import { connectPostgres, type Database, type Postgres } from './postgres.js';
 import { toRecurringSchedule } from './records.js';
 
@@ -225,6 +225,44 @@ describe(JobRepository.name, () => {
       expect(page.items.every((job) => job.queue === 'email')).toBe(true);
     });
 
+    it('should filter by handler', async () => {
+      const namespace = aNamespace();
+      const [sleepA, , sleepB] = await storeJobs(namespace, [
+        { handler: 'sleep' },
+        { handler: 'noop' },
+        { handler: 'sleep' },
+      ]);
+
+      const page = await sut.list({ namespace, handler: 'sleep', limit: 10 });
+
+      expect(page.items.map((job) => job.id)).toEqual([sleepB, sleepA]);
+      expect((await sut.list({ namespace, handler: 'sle', limit: 10 })).items).toEqual([]);
+    });
+
+    it('should tell recurring jobs from one-off ones, with the other filters too', async () => {
+      const namespace = aNamespace();
+      const [oneOff] = await storeJobs(namespace, [{ name: 'sync' }]);
+      const recurring = aNewJob(aJobSpec({ name: 'sync' }), { namespace });
+      await sut.createRecurring({
+        ...recurring,
+        schedule: toRecurringSchedule({ every: '1m' }),
+        firstRunAt: new Date('2030-01-01T00:00:00.000Z'),
+        overlap: 'skip',
+        catchUp: { policy: 'skip', windowMs: 0, max: 100 },
+      });
+      const [otherOneOff] = await storeJobs(namespace, [{ name: 'other' }]);
+
+      const ids = async (recurringOnly: boolean, name?: string) =>
+        (
+          await sut.list({ namespace, recurring: recurringOnly, limit: 10, ...(name === undefined ? {} : { name }) })
+        ).items.map((job) => job.id);
+
+      expect(await ids(true)).toEqual([recurring.jobId]);
+      expect(await ids(false)).toEqual([otherOneOff, oneOff]);
+      expect(await ids(false, 'sync')).toEqual([oneOff]);
+      expect(await ids(true, 'other')).toEqual([]);
+    });
+
     it('should apply every filter given at once', async () => {
       const namespace = aNamespace();
       const [, , match] = await storeJobs(namespace, [
@@ -285,12 +323,12 @@ describe(JobRepository.name, () => {
       expect(second.nextCursor).toBeNull();
     });
 
-    it('should read at most a bounded number of jobs for a status filter, and hand out a cursor to go on', async () => {
+    it('should read at most a bounded number of jobs for a status or handler filter, and hand out a cursor to go on', async () => {
       const namespace = aNamespace();
-      const [dead] = await storeJobs(namespace, [{}]);
+      const [dead] = await storeJobs(namespace, [{ handler: 'sleep' }]);
       await setStatus(dead!, 'DEAD');
       // Newer than the dead job: more jobs of another status than one page reads.
-      for (let stored = 0; stored < STATUS_SCAN_LIMIT; stored += 1000) {
+      for (let stored = 0; stored < FILTER_SCAN_LIMIT; stored += 1000) {
         await sut.createBatch({
           namespace,
           jobs: Array.from({ length: 1000 }, () => ({ kind: 'one_off' as const, ...aNewJob() })),
@@ -309,6 +347,13 @@ describe(JobRepository.name, () => {
       expect(second.nextCursor).toBeNull();
       expect(pending.items).toHaveLength(10);
       expect(pending.nextCursor).not.toBeNull();
+      const sleeping = await sut.list({ namespace, handler: 'sleep', limit: 10 });
+      expect(sleeping.items).toEqual([]);
+      expect(
+        (
+          await sut.list({ namespace, handler: 'sleep', limit: 10, cursor: sleeping.nextCursor ?? undefined })
+        ).items.map((job) => job.id),
+      ).toEqual([dead]);
     });
 
     it.each([

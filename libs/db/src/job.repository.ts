@@ -7,6 +7,7 @@ import {
   RecurringJobQuotaExceededError,
 } from '@meridian/domain';
 
+import { Prisma } from '../generated/client/index.js';
 import { GroupCommit } from './group-commit.js';
 import { appendAuditEntries, type AuditOf, type NewAuditEntry, toAuditRow } from './internal/audit-entries.js';
 import {
@@ -82,14 +83,17 @@ const INSERT_BATCH: Statement = {
     RETURNING id`,
 };
 
-/** Most jobs one page of a status-filtered listing reads (see {@link JobRepository.list}). */
-export const STATUS_SCAN_LIMIT = 5000;
+/** Most jobs one page of a listing filtered by status or handler reads (see {@link JobRepository.list}). */
+export const FILTER_SCAN_LIMIT = 5000;
 
 export interface JobFilter {
   namespace: string;
   status?: Status;
   name?: string;
+  handler?: string;
   queue?: string;
+  /** true: only recurring jobs (with a schedule); false: only one-off jobs. */
+  recurring?: boolean;
   cursor?: string;
   limit: number;
 }
@@ -275,11 +279,18 @@ export class JobRepository {
   }
 
   /**
-   * Newest first. A name or queue filter is served by its (namespace, column, id) index. A status
-   * filter has no index (an index on the status would cost every execution move an index write,
-   * decision record 0006): it reads the namespace's jobs newest first, at most
-   * {@link STATUS_SCAN_LIMIT} of them per page, and keeps those with the status. A page can so hold
-   * fewer than `limit` jobs, even none, and still have a cursor, which goes on from the last job read.
+   * Newest first. A name or queue filter is served by its (namespace, column, id) index.
+   * `recurring: true` walks the partial index of recurring jobs (jobs_recurring_id_idx, `schedule IS
+   * NOT NULL`), which holds only those, a few per namespace (their quota); `recurring: false` walks
+   * the namespace's (or the name's or queue's) index and passes over the recurring jobs it meets,
+   * at most that few more rows than it keeps.
+   *
+   * A status or handler filter has no index: one on the status would cost every execution move an
+   * index write (decision record 0006), and one on the handler an index write on every create, to
+   * tell apart the few handlers a namespace uses. Either reads the namespace's jobs newest first (in
+   * the index the other filters choose), at most {@link FILTER_SCAN_LIMIT} of them per page, and keeps
+   * those that match. A page can so hold fewer than `limit` jobs, even none, and still have a
+   * cursor, which goes on from the last job read.
    */
   async list(filter: JobFilter): Promise<Page<JobRecord>> {
     const after = decodeCursor(filter.cursor);
@@ -287,26 +298,35 @@ export class JobRepository {
       namespace: filter.namespace,
       ...(filter.name === undefined ? {} : { name: filter.name }),
       ...(filter.queue === undefined ? {} : { queue: filter.queue }),
+      ...(filter.recurring === undefined
+        ? {}
+        : { schedule: filter.recurring ? { not: Prisma.DbNull } : { equals: Prisma.DbNull } }),
       ...(after === undefined ? {} : { id: { lt: after } }),
     };
-    if (filter.status === undefined) {
+    if (filter.status === undefined && filter.handler === undefined) {
       const rows = await this.db.job.findMany({ where, orderBy: { id: 'desc' }, take: filter.limit + 1 });
       return toPage(rows, filter.limit, toJobRecord);
     }
     const scanned = await this.db.job.findMany({
       where,
       orderBy: { id: 'desc' },
-      take: STATUS_SCAN_LIMIT,
-      select: { id: true, status: true },
+      take: FILTER_SCAN_LIMIT,
+      select: { id: true, status: true, handler: true },
     });
-    const matching = scanned.filter((row) => row.status === filter.status).slice(0, filter.limit + 1);
+    const matching = scanned
+      .filter(
+        (row) =>
+          (filter.status === undefined || row.status === filter.status) &&
+          (filter.handler === undefined || row.handler === filter.handler),
+      )
+      .slice(0, filter.limit + 1);
     const rows = await this.db.job.findMany({
       where: { id: { in: matching.map((row) => row.id) } },
       orderBy: { id: 'desc' },
     });
     const page = toPage(rows, filter.limit, toJobRecord);
     const lastRead = scanned.at(-1);
-    return page.nextCursor === null && scanned.length === STATUS_SCAN_LIMIT && lastRead !== undefined
+    return page.nextCursor === null && scanned.length === FILTER_SCAN_LIMIT && lastRead !== undefined
       ? { ...page, nextCursor: encodeCursor(lastRead.id) }
       : page;
   }

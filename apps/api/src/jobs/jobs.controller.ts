@@ -1,4 +1,4 @@
-import { STATUS_SCAN_LIMIT } from '@meridian/db';
+import { FILTER_SCAN_LIMIT } from '@meridian/db';
 import { JobNotFoundError, type Principal } from '@meridian/domain';
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
@@ -26,6 +26,11 @@ import { JobBatchService } from './job-batch.service.js';
 import { JobsService } from './jobs.service.js';
 
 const jobId = new ResourceIdPipe(JobNotFoundError);
+
+/** What a filter without an index (status, handler) does to a page of `GET /v1/jobs`. */
+const SCANNED_FILTER =
+  `A page of a status or handler filter reads at most ${FILTER_SCAN_LIMIT.toLocaleString('en')} jobs, so it ` +
+  'can hold fewer than `limit` jobs, even none, and still have a `nextCursor`: follow it until it is null.';
 
 @ApiTags('jobs')
 @Controller('v1/jobs')
@@ -115,9 +120,8 @@ export class JobsController {
     description: 'Each job without its latest execution; follow `nextCursor` (as `cursor`) for the next page.',
   })
   @ApiQueryFrom(listJobsQuerySchema, {
-    status:
-      `Jobs whose latest execution has this status. A page of a status filter reads at most ${STATUS_SCAN_LIMIT.toLocaleString('en')} jobs, so it ` +
-      'can hold fewer than `limit` jobs, even none, and still have a `nextCursor`: follow it until it is null.',
+    status: `Jobs whose latest execution has this status. ${SCANNED_FILTER}`,
+    handler: SCANNED_FILTER,
   })
   @ApiJsonResponse(200, 'JobPage', 'A page of jobs')
   @ApiProblems('BadRequest')

@@ -212,7 +212,9 @@ export class JobsService {
       ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
       ...(query.status === undefined ? {} : { status: query.status }),
       ...(query.name === undefined ? {} : { name: query.name }),
+      ...(query.handler === undefined ? {} : { handler: query.handler }),
       ...(query.queue === undefined ? {} : { queue: query.queue }),
+      ...(query.recurring === undefined ? {} : { recurring: query.recurring }),
     });
   }
 

@@ -1827,12 +1827,16 @@ export interface operations {
                 cursor?: string;
                 /** @description Items per page */
                 limit?: number;
-                /** @description Jobs whose latest execution has this status. A page of a status filter reads at most 5,000 jobs, so it can hold fewer than `limit` jobs, even none, and still have a `nextCursor`: follow it until it is null. */
+                /** @description Jobs whose latest execution has this status. A page of a status or handler filter reads at most 5,000 jobs, so it can hold fewer than `limit` jobs, even none, and still have a `nextCursor`: follow it until it is null. */
                 status?: components["schemas"]["ExecutionStatus"];
                 /** @description Jobs of exactly this name */
                 name?: string;
+                /** @description Jobs of exactly this handler. A page of a status or handler filter reads at most 5,000 jobs, so it can hold fewer than `limit` jobs, even none, and still have a `nextCursor`: follow it until it is null. */
+                handler?: string;
                 /** @description Jobs of this queue */
                 queue?: string;
+                /** @description true: only recurring jobs (with a schedule); false: only one-off jobs */
+                recurring?: boolean;
             };
             header?: never;
             path?: never;

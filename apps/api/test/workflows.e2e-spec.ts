@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type HttpTarget, startHttpTarget, useStack, waitFor } from '@meridian/testing';
+import { type HttpTarget, startHttpTarget, useStack, waitFor, type WorkflowSummaryView } from '@meridian/testing';
 
 interface WorkflowJob {
   key: string;
@@ -18,6 +18,7 @@ interface Workflow {
   status: string;
   startedAt: string | null;
   finishedAt: string | null;
+  jobCounts: WorkflowSummaryView['jobCounts'];
   jobs: WorkflowJob[];
   edges: { from: string; to: string; onFailure: string }[];
 }
@@ -44,6 +45,15 @@ const failing = (key: string, dependsOn: unknown[] = []) => ({
   retry: { maxAttempts: 1 },
   dependsOn,
 });
+/** An http job that fails its first call (one attempt only: DEAD) and succeeds when run again. */
+const flaky = (key: string, url: string, dependsOn: unknown[] = []) => ({
+  key,
+  name: key,
+  handler: 'http',
+  payload: { url: `${url}/flaky-${key}-${Math.random().toString(36).slice(2)}` },
+  retry: { maxAttempts: 1 },
+  dependsOn,
+});
 const slow = (key: string, ms: number, dependsOn: unknown[] = []) => ({
   key,
   name: key,
@@ -58,8 +68,8 @@ describe('workflows', () => {
   let target: HttpTarget;
 
   beforeAll(async () => {
-    // /flaky fails its first call and succeeds after; everything else answers 200.
-    target = await startHttpTarget((path, count) => ({ status: path === '/flaky' && count === 1 ? 500 : 200 }));
+    // Each /flaky… path fails its first call and succeeds after; everything else answers 200.
+    target = await startHttpTarget((path, count) => ({ status: path.startsWith('/flaky') && count === 1 ? 500 : 200 }));
   });
   afterAll(async () => {
     await target.close();
@@ -326,6 +336,169 @@ describe('workflows', () => {
     expect(twice.status).toBe(409);
     expect(twice.body.code).toBe('execution_not_retryable');
   }, 40_000);
+
+  describe('retrying a failed job from the workflow (the console\'s "retry" on a node)', () => {
+    /** Retries the latest execution of the job `key` of `flow`, as the console does, and insists on 201. */
+    async function retryNode(flow: Workflow, key: string) {
+      const retried = await ctx.api.request<{ id: string; status: string }>(
+        'POST',
+        `/v1/executions/${jobOf(flow, key).executionId}/retry`,
+      );
+      expect(retried.status).toBe(201);
+      return retried.body;
+    }
+
+    it('should run a DEAD job in the middle again, then the jobs it held back, and end SUCCEEDED', async () => {
+      // root → fetch (fails once) → parse → merge ← side ← root
+      const failed = await ended(
+        (
+          await createWorkflow({
+            name: 'retry-middle',
+            jobs: [
+              noop('root'),
+              flaky('fetch', target.url, ['root']),
+              noop('parse', ['fetch']),
+              noop('side', ['root']),
+              noop('merge', ['parse', 'side']),
+            ],
+          })
+        ).id,
+      );
+      expect(failed.status).toBe('FAILED');
+      expect(Object.fromEntries(failed.jobs.map((job) => [job.key, job.status]))).toEqual({
+        root: 'SUCCEEDED',
+        fetch: 'DEAD',
+        parse: 'SKIPPED',
+        side: 'SUCCEEDED',
+        merge: 'SKIPPED',
+      });
+      // What the console's list shows for it.
+      const listed = (await ctx.api.workflows({ status: 'FAILED', limit: 100 })).items.find(
+        (item) => item.id === failed.id,
+      );
+      expect(listed?.jobCounts).toMatchObject({ total: 5, succeeded: 2, dead: 1, skipped: 2 });
+
+      const retried = await retryNode(failed, 'fetch');
+      expect(retried.status).toBe('PENDING');
+
+      const resumed = await ended(failed.id);
+      expect(resumed.status).toBe('SUCCEEDED');
+      expect(resumed.jobs.every((job) => job.status === 'SUCCEEDED')).toBe(true);
+      expect(resumed.jobCounts).toMatchObject({ total: 5, succeeded: 5, dead: 0, skipped: 0 });
+      expect(jobOf(resumed, 'fetch').executionId).toBe(retried.id);
+      expectOrderRespected(resumed);
+      // The jobs that had run are not run again; those held back run once more.
+      const runs = async (key: string) => (await runsOf(jobOf(resumed, key).jobId)).length;
+      expect([await runs('root'), await runs('side')]).toEqual([1, 1]);
+      expect([await runs('fetch'), await runs('parse'), await runs('merge')]).toEqual([2, 2, 2]);
+      expect(jobOf(resumed, 'merge').result).toMatchObject({
+        parents: { parse: { status: 'SUCCEEDED' }, side: { status: 'SUCCEEDED' } },
+      });
+      const summary = (await ctx.api.workflows({ status: 'SUCCEEDED', limit: 100 })).items.find(
+        (item) => item.id === failed.id,
+      );
+      expect(summary).toMatchObject({ status: 'SUCCEEDED', finishedAt: resumed.finishedAt });
+    }, 40_000);
+
+    it('should resume a workflow that fail_workflow failed: the jobs it cancelled run after the retried one', async () => {
+      const failed = await ended(
+        (
+          await createWorkflow({
+            name: 'retry-fail-workflow',
+            failurePolicy: 'fail_workflow',
+            jobs: [flaky('charge', target.url), noop('receipt', ['charge']), slow('ship', 600, ['charge'])],
+          })
+        ).id,
+      );
+      expect(failed.status).toBe('FAILED');
+      expect(failed.jobs.map((job) => [job.key, job.status])).toEqual([
+        ['charge', 'DEAD'],
+        ['receipt', 'CANCELLED'],
+        ['ship', 'CANCELLED'],
+      ]);
+
+      await retryNode(failed, 'charge');
+
+      const resumed = await ended(failed.id);
+      expect(resumed.status).toBe('SUCCEEDED');
+      expect(resumed.jobs.map((job) => [job.key, job.status])).toEqual([
+        ['charge', 'SUCCEEDED'],
+        ['receipt', 'SUCCEEDED'],
+        ['ship', 'SUCCEEDED'],
+      ]);
+      expectOrderRespected(resumed);
+    }, 40_000);
+  });
+
+  describe('listing', () => {
+    it("should list the namespace's workflows newest first, each with its status and its jobs counted", async () => {
+      const succeeded = await createWorkflow({ name: 'list-ok', jobs: [noop('a'), noop('b', ['a'])] });
+      const failed = await createWorkflow({ name: 'list-failed', jobs: [failing('a'), noop('b', ['a']), noop('c')] });
+      const running = await createWorkflow({ name: 'list-running', jobs: [slow('a', 10_000), noop('b', ['a'])] });
+      await ended(succeeded.id);
+      await ended(failed.id);
+      await waitFor(async () => (jobOf(await workflow(running.id), 'a').status === 'RUNNING' ? true : undefined));
+
+      const page = await ctx.api.workflows({ limit: 3 });
+
+      expect(page.items.map((item) => [item.name, item.status])).toEqual([
+        ['list-running', 'RUNNING'],
+        ['list-failed', 'FAILED'],
+        ['list-ok', 'SUCCEEDED'],
+      ]);
+      const [runningItem, failedItem, succeededItem] = page.items;
+      expect(runningItem?.jobCounts).toEqual({
+        total: 2,
+        blocked: 1,
+        queued: 0,
+        running: 1,
+        succeeded: 0,
+        dead: 0,
+        cancelled: 0,
+        skipped: 0,
+      });
+      expect(runningItem?.finishedAt).toBeNull();
+      expect(failedItem?.jobCounts).toMatchObject({ total: 3, succeeded: 1, dead: 1, skipped: 1 });
+      expect(succeededItem?.jobCounts).toMatchObject({ total: 2, succeeded: 2 });
+      // A summary says what the workflow's own read says.
+      for (const item of page.items) {
+        // toEqual takes a field set to undefined for an absent one.
+        expect(item).toEqual({ ...(await workflow(item.id)), jobs: undefined, edges: undefined });
+      }
+
+      // One at a time, with the cursor.
+      const first = await ctx.api.workflows({ limit: 1 });
+      const second = await ctx.api.workflows({ limit: 1, cursor: first.nextCursor ?? undefined });
+      expect([...first.items, ...second.items].map((item) => item.id)).toEqual([running.id, failed.id]);
+
+      // By status.
+      const ids = async (status: string) =>
+        (await ctx.api.workflows({ status, limit: 100 })).items.map((item) => item.id);
+      expect(await ids('RUNNING')).toContain(running.id);
+      expect(await ids('RUNNING')).not.toContain(failed.id);
+      expect(await ids('FAILED')).toContain(failed.id);
+      expect(await ids('SUCCEEDED')).toContain(succeeded.id);
+      expect(await ids('SUCCEEDED')).not.toContain(failed.id);
+
+      await ctx.api.request('POST', `/v1/workflows/${running.id}/cancel`);
+      expect(await ids('CANCELLED')).toContain(running.id);
+      expect(await ids('RUNNING')).not.toContain(running.id);
+    }, 40_000);
+
+    it.each([
+      ['status', 'DONE'],
+      ['limit', '0'],
+      ['cursor', 'garbage'],
+    ])('should refuse %s=%s with a 400 naming the parameter', async (parameter, value) => {
+      const refused = await ctx.api.request<Problem>('GET', `/v1/workflows?${parameter}=${value}`);
+
+      expect(refused.status).toBe(400);
+      expect(refused.body.code).toMatch(/^validation_failed$/);
+      expect(refused.body.errors?.map((issue) => issue.path)).toEqual([
+        parameter === 'cursor' ? 'cursor' : `query.${parameter}`,
+      ]);
+    });
+  });
 
   describe('a single job depending on existing jobs', () => {
     it('should wait for them, then run', async () => {

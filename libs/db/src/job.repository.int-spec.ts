@@ -3,7 +3,7 @@ import { type ExecutionStatus, newId, ValidationError } from '@meridian/domain';
 import { aJobSpec, aNewJob, createTestDatabase, type TestDatabase } from '@meridian/testing';
 
 import { toExecutionRecord, toJobRecord } from './internal/mappers.js';
-import { FILTER_SCAN_LIMIT,JobRepository, type NewBatchJob } from './job.repository.js';
+import { FILTER_SCAN_LIMIT, JobRepository, type NewBatchJob } from './job.repository.js';
 import { connectPostgres, type Database, type Postgres } from './postgres.js';
 import { toRecurringSchedule } from './records.js';
 

@@ -5,6 +5,7 @@ import {
   type JobSpec,
   newId,
   type WorkflowSpec,
+  type WorkflowStatus,
 } from '@meridian/domain';
 
 import { appendAuditEntries, type AuditOf } from './internal/audit-entries.js';
@@ -12,36 +13,30 @@ import { type DependentJobRows, insertEdges, releaseReady, toStoredPolicy } from
 import { cancelExecutions } from './internal/execution-transitions.js';
 import { insertJobs } from './internal/job-insert.js';
 import { findJobsWithLatestExecution } from './internal/job-reads.js';
-import { latestExecutionOf } from './internal/latest-execution.js';
+import { decodeCursor, encodeCursor, toPage } from './internal/pagination.js';
 import { byQueue } from './internal/unfinished-executions.js';
+import { jobCountsOf, workflowStatusOf } from './internal/workflow-progress.js';
+import {
+  readSummaries,
+  readWorkflow,
+  type WorkflowRecord,
+  type WorkflowSummaryRecord,
+} from './internal/workflow-reads.js';
 import type { Database } from './postgres.js';
-import type { CancelledExecutions, ExecutionRecord, JobWithLatestExecution } from './records.js';
-import { type SqlClient, type Statement, type StatementRunner, statementsIn } from './sql-client.js';
+import type { CancelledExecutions, JobWithLatestExecution, Page } from './records.js';
+import { type SqlClient, type Statement, statementsIn } from './sql-client.js';
 
-export interface WorkflowJobRecord {
-  key: string;
-  jobId: string;
-  name: string;
-  handler: string;
-  /** The job's latest execution. */
-  execution: Pick<
-    ExecutionRecord,
-    'id' | 'status' | 'attempt' | 'scheduledFor' | 'startedAt' | 'finishedAt' | 'result' | 'lastError'
-  >;
-}
+export type { WorkflowJobCounts } from './internal/workflow-progress.js';
+export type { WorkflowJobRecord, WorkflowRecord, WorkflowSummaryRecord } from './internal/workflow-reads.js';
 
-export interface WorkflowRecord {
-  id: string;
+/** Most workflows one page of a status-filtered listing reads (see {@link WorkflowRepository.list}). */
+export const WORKFLOW_STATUS_SCAN_LIMIT = 1000;
+
+export interface WorkflowFilter {
   namespace: string;
-  name: string;
-  failurePolicy: DependencyFailurePolicy;
-  cancelledAt: Date | null;
-  failedAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
-  /** In dependency order. */
-  jobs: WorkflowJobRecord[];
-  edges: { from: string; to: string; onFailure: DependencyFailurePolicy }[];
+  status?: WorkflowStatus;
+  cursor?: string;
+  limit: number;
 }
 
 /** A job created alone that depends on existing jobs. */
@@ -73,38 +68,35 @@ const INSERT_WORKFLOW: Statement = {
     VALUES ($1::uuid, $2, $3, $4::"DependencyFailurePolicy", $5, $5)`,
 };
 
-/** Workflow $1 of namespace $2. */
-const FIND_WORKFLOW: Statement = {
-  name: 'meridian_find_workflow',
+/** Above every UUIDv7: where a listing without a cursor starts. */
+const NEWEST = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
+
+/**
+ * A page of the ids of namespace $1's workflows older than $2, newest first: of the $3 newest of
+ * them, the first $5 whose status (workflow-progress.ts) is $4, or all when $4 is null. Walks the
+ * (namespace, id) index newest first and counts each workflow's jobs (their rows in `jobs`, through
+ * the (workflow_id, workflow_key) index) as it goes, stopping at $5 matches: the subquery hands its
+ * rows over in id order, so nothing is sorted. Reads only.
+ */
+const LIST_WORKFLOW_IDS: Statement = {
+  name: 'meridian_list_workflow_ids',
   text: `
-    SELECT id, namespace, name, failure_policy::text, cancelled_at, failed_at, created_at, updated_at
-      FROM workflows WHERE id = $1::uuid AND namespace = $2`,
+    SELECT w.id
+      FROM (SELECT id, cancelled_at, failed_at FROM workflows
+             WHERE namespace = $1 AND id < $2::uuid ORDER BY id DESC LIMIT $3) w
+      CROSS JOIN LATERAL ${jobCountsOf('w.id')} p
+     WHERE $4::text IS NULL OR ${workflowStatusOf('w', 'p')} = $4::text
+     ORDER BY w.id DESC
+     LIMIT $5`,
 };
 
-/** The jobs of workflow $1, each with its latest execution, in id order. */
-const WORKFLOW_JOBS: Statement = {
-  name: 'meridian_workflow_jobs',
-  text: `
-    SELECT j.id AS job_id, j.workflow_key AS key, j.name, j.handler, latest.*
-      FROM jobs j
-      JOIN LATERAL ${latestExecutionOf(
-        'j.id',
-        'x.id AS execution_id, x.status, x.attempt, x.scheduled_for, x.started_at, x.finished_at, x.result, x.last_error',
-      )} latest ON true
-     WHERE j.workflow_id = $1::uuid
-     ORDER BY j.id`,
-};
-
-/** The edges of workflow $1, by key. */
-const WORKFLOW_EDGES: Statement = {
-  name: 'meridian_workflow_edges',
-  text: `
-    SELECT p.workflow_key AS "from", c.workflow_key AS "to", d.on_failure
-      FROM job_dependencies d
-      JOIN jobs c ON c.id = d.job_id
-      JOIN jobs p ON p.id = d.depends_on_job_id
-     WHERE c.workflow_id = $1::uuid
-     ORDER BY c.id, p.id`,
+/**
+ * The $3-th newest workflow of namespace $1 older than $2, if there are that many: the last one a
+ * status-filtered page read, where the next page goes on from. An index-only scan. Reads only.
+ */
+const LAST_SCANNED_WORKFLOW: Statement = {
+  name: 'meridian_last_scanned_workflow',
+  text: `SELECT id FROM workflows WHERE namespace = $1 AND id < $2::uuid ORDER BY id DESC OFFSET $3 - 1 LIMIT 1`,
 };
 
 /** Workflows: a graph of jobs stored in one transaction, read back with each job's state, cancelled. */
@@ -228,6 +220,40 @@ export class WorkflowRepository {
   }
 
   /**
+   * The namespace's workflows, newest first, each with where it stands but without its jobs. A status
+   * filter has no index (the status is derived from the jobs): a page reads at most
+   * {@link WORKFLOW_STATUS_SCAN_LIMIT} workflows, newest first, and keeps those with the status, so
+   * it can hold fewer than `limit`, even none, and still have a cursor, which goes on from the last
+   * workflow read.
+   */
+  async list(filter: WorkflowFilter): Promise<Page<WorkflowSummaryRecord>> {
+    const before = decodeCursor(filter.cursor) ?? NEWEST;
+    const status = filter.status ?? null;
+    const scan = status === null ? filter.limit + 1 : WORKFLOW_STATUS_SCAN_LIMIT;
+    const ids = await this.sql.query<{ id: string }>(LIST_WORKFLOW_IDS, [
+      filter.namespace,
+      before,
+      scan,
+      status,
+      filter.limit + 1,
+    ]);
+    const rows =
+      ids.length === 0
+        ? []
+        : await readSummaries(
+            this.sql,
+            filter.namespace,
+            ids.map((row) => row.id),
+          );
+    const page = toPage(rows, filter.limit, (row) => row);
+    if (status === null || page.nextCursor !== null) {
+      return page;
+    }
+    const [lastRead] = await this.sql.query<{ id: string }>(LAST_SCANNED_WORKFLOW, [filter.namespace, before, scan]);
+    return lastRead === undefined ? page : { ...page, nextCursor: encodeCursor(lastRead.id) };
+  }
+
+  /**
    * Cancels a workflow: marks it, and cancels every execution of its jobs that has not ended, running
    * ones included. Returns the cancelled executions by queue, for the caller to tell Redis and to
    * settle; `not_found`, or `not_cancellable` when it was cancelled before or has nothing left to run.
@@ -260,70 +286,4 @@ export class WorkflowRepository {
       return byQueue(cancelled);
     });
   }
-}
-
-/**
- * Workflow `id` of `namespace` with its jobs and edges, read with `runner`: the pool, or the
- * transaction of a change that records the workflow as it left it. Null when there is none.
- */
-async function readWorkflow(runner: StatementRunner, namespace: string, id: string): Promise<WorkflowRecord | null> {
-  const [workflow] = await runner.query<{
-    id: string;
-    namespace: string;
-    name: string;
-    failure_policy: string;
-    cancelled_at: Date | null;
-    failed_at: Date | null;
-    created_at: Date;
-    updated_at: Date;
-  }>(FIND_WORKFLOW, [id, namespace]);
-  if (workflow === undefined) {
-    return null;
-  }
-  const jobs = await runner.query<{
-    job_id: string;
-    key: string;
-    name: string;
-    handler: string;
-    execution_id: string;
-    status: Status;
-    attempt: number;
-    scheduled_for: Date;
-    started_at: Date | null;
-    finished_at: Date | null;
-    result: unknown;
-    last_error: unknown;
-  }>(WORKFLOW_JOBS, [id]);
-  const edges = await runner.query<{ from: string; to: string; on_failure: string }>(WORKFLOW_EDGES, [id]);
-  return {
-    id: workflow.id,
-    namespace: workflow.namespace,
-    name: workflow.name,
-    failurePolicy: workflow.failure_policy.toLowerCase() as DependencyFailurePolicy,
-    cancelledAt: workflow.cancelled_at,
-    failedAt: workflow.failed_at,
-    createdAt: workflow.created_at,
-    updatedAt: workflow.updated_at,
-    jobs: jobs.map((row) => ({
-      key: row.key,
-      jobId: row.job_id,
-      name: row.name,
-      handler: row.handler,
-      execution: {
-        id: row.execution_id,
-        status: row.status,
-        attempt: row.attempt,
-        scheduledFor: row.scheduled_for,
-        startedAt: row.started_at,
-        finishedAt: row.finished_at,
-        result: row.result,
-        lastError: row.last_error,
-      },
-    })),
-    edges: edges.map((edge) => ({
-      from: edge.from,
-      to: edge.to,
-      onFailure: edge.on_failure.toLowerCase() as DependencyFailurePolicy,
-    })),
-  };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 
-import { decideRelease, failsWorkflow, workflowStatus } from './dependency-policy.js';
+import { decideRelease, failsWorkflow } from './dependency-policy.js';
 import type { ExecutionStatus } from './execution-status.js';
 
 describe('decideRelease', () => {
@@ -37,23 +37,5 @@ describe('failsWorkflow', () => {
     expect(failsWorkflow('DEAD', ['skip', 'fail_workflow'])).toBe(true);
     expect(failsWorkflow('SUCCEEDED', ['fail_workflow'])).toBe(false);
     expect(failsWorkflow('DEAD', ['skip', 'continue'])).toBe(false);
-  });
-});
-
-describe('workflowStatus', () => {
-  const none = { cancelledAt: null, failedAt: null };
-
-  it.each<[ExecutionStatus[], string]>([
-    [['SUCCEEDED', 'RUNNING', 'BLOCKED'], 'RUNNING'],
-    [['SUCCEEDED', 'SUCCEEDED'], 'SUCCEEDED'],
-    [['DEAD', 'SKIPPED'], 'FAILED'],
-    [['DEAD', 'SUCCEEDED'], 'FAILED'],
-  ])('should make %j %s', (jobs, status) => {
-    expect(workflowStatus(jobs, none)).toBe(status);
-  });
-
-  it('should be CANCELLED once cancelled, and FAILED once a fail_workflow edge fired, even while jobs run', () => {
-    expect(workflowStatus(['RUNNING'], { cancelledAt: new Date(), failedAt: null })).toBe('CANCELLED');
-    expect(workflowStatus(['RUNNING'], { cancelledAt: null, failedAt: new Date() })).toBe('FAILED');
   });
 });

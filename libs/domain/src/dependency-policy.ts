@@ -1,4 +1,4 @@
-import { ExecutionStatus, isTerminal } from './execution-status.js';
+import { ExecutionStatus } from './execution-status.js';
 
 /**
  * What a job does when one of its dependencies ends DEAD, CANCELLED or SKIPPED: `skip` it (and so,
@@ -46,26 +46,9 @@ export function failsWorkflow(status: ExecutionStatus, outgoing: readonly Depend
   return status !== ExecutionStatus.Succeeded && outgoing.includes('fail_workflow');
 }
 
+/**
+ * Where a workflow stands. Derived from its marks and its jobs in SQL, where a listing can filter on
+ * it: the rules are in libs/db, internal/workflow-progress.ts.
+ */
 export const WORKFLOW_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
 export type WorkflowStatus = (typeof WORKFLOW_STATUSES)[number];
-
-/**
- * A workflow's status, from its jobs' latest executions: CANCELLED once cancelled, FAILED once a
- * `fail_workflow` edge fired, RUNNING while any job has not ended, then SUCCEEDED if every job
- * succeeded and FAILED otherwise (a job ended DEAD, CANCELLED or SKIPPED).
- */
-export function workflowStatus(
-  jobs: readonly ExecutionStatus[],
-  marks: { cancelledAt: Date | null; failedAt: Date | null },
-): WorkflowStatus {
-  if (marks.cancelledAt !== null) {
-    return 'CANCELLED';
-  }
-  if (marks.failedAt !== null) {
-    return 'FAILED';
-  }
-  if (jobs.some((status) => !isTerminal(status))) {
-    return 'RUNNING';
-  }
-  return jobs.every((status) => status === ExecutionStatus.Succeeded) ? 'SUCCEEDED' : 'FAILED';
-}

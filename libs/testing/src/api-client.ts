@@ -1,4 +1,4 @@
-import type { Attempt, Execution, Job, Occurrence } from '@meridian/client';
+import type { Attempt, components, Execution, Job, Occurrence } from '@meridian/client';
 
 import { ApiContract } from './api-contract.js';
 import { waitFor } from './wait-for.js';
@@ -14,6 +14,8 @@ export type AttemptView = Attempt;
 export type ExecutionView = Execution;
 export type JobView = Job;
 export type OccurrenceView = Occurrence;
+export type WorkflowSummaryView = components['schemas']['WorkflowSummary'];
+export type WorkflowPageView = components['schemas']['WorkflowPage'];
 
 export interface ApiResponse<T> {
   status: number;
@@ -93,6 +95,18 @@ export class ApiClient {
       },
       { timeoutMs, what: `execution ${executionId} to be ${status}` },
     );
+  }
+
+  /** A page of the namespace's workflows (`GET /v1/workflows`), newest first; insists on 200. */
+  async workflows(query: { status?: string; cursor?: string; limit?: number } = {}): Promise<WorkflowPageView> {
+    const search = new URLSearchParams(
+      Object.entries(query).flatMap(([name, value]) => (value === undefined ? [] : [[name, String(value)]])),
+    );
+    const response = await this.request<WorkflowPageView>('GET', `/v1/workflows?${search.toString()}`);
+    if (response.status !== 200) {
+      throw new Error(`list workflows answered ${response.status}: ${JSON.stringify(response.body)}`);
+    }
+    return response.body;
   }
 
   /** A recurring job's ledger (its latest 100 occurrences), oldest first. */

@@ -40,7 +40,15 @@ import { triggerResultSchema } from '../schedules/dto/trigger.view.js';
 import { upcomingSchema } from '../schedules/dto/upcoming.view.js';
 import { updateJobRequestDocument } from '../schedules/dto/update-job.request.js';
 import { createWorkflowRequestDocument, workflowJobRequestDocument } from '../workflows/dto/create-workflow.request.js';
-import { workflowEdgeViewSchema, workflowJobViewSchema, workflowViewSchema } from '../workflows/dto/workflow.view.js';
+import {
+  workflowEdgeViewSchema,
+  workflowJobCountsViewSchema,
+  workflowJobViewSchema,
+  workflowPageSchema,
+  workflowStatusSchema,
+  workflowSummaryViewSchema,
+  workflowViewSchema,
+} from '../workflows/dto/workflow.view.js';
 import {
   attemptExample,
   createJobRequestExample,
@@ -96,6 +104,10 @@ const NAMED_SCHEMAS = {
   CreateWorkflowRequest: request(createWorkflowRequestDocument, createWorkflowRequestExample),
   WorkflowJobRequest: request(workflowJobRequestDocument),
   Workflow: response(workflowViewSchema),
+  WorkflowStatus: response(workflowStatusSchema),
+  WorkflowSummary: response(workflowSummaryViewSchema),
+  WorkflowJobCounts: response(workflowJobCountsViewSchema),
+  WorkflowPage: response(workflowPageSchema),
   WorkflowJob: response(workflowJobViewSchema),
   WorkflowEdge: response(workflowEdgeViewSchema),
   // Keys, audit, namespaces

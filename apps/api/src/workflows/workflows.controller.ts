@@ -1,12 +1,15 @@
+import { WORKFLOW_STATUS_SCAN_LIMIT } from '@meridian/db';
 import { MAX_WORKFLOW_EDGES, MAX_WORKFLOW_JOBS, type Principal, WorkflowNotFoundError } from '@meridian/domain';
-import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { ResourceIdPipe } from '../common/resource-id.pipe.js';
-import { ApiIdParam, ApiJsonBody, ApiJsonResponse } from '../openapi/operation-decorators.js';
+import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
+import { ApiIdParam, ApiJsonBody, ApiJsonResponse, ApiQueryFrom } from '../openapi/operation-decorators.js';
 import { ApiConflict, ApiProblems } from '../openapi/problem-responses.js';
+import { type ListWorkflowsQuery, listWorkflowsQuerySchema } from './dto/list-workflows.query.js';
 import type { WorkflowView } from './dto/workflow.view.js';
 import { WorkflowsService } from './workflows.service.js';
 
@@ -37,6 +40,28 @@ export class WorkflowsController {
     const workflow = await this.workflows.create(principal.namespace, body, principal);
     response.status(201).location(`/v1/workflows/${workflow.id}`);
     return workflow;
+  }
+
+  @Get()
+  @ApiOperation({
+    operationId: 'listWorkflows',
+    summary: "List the namespace's workflows, newest first",
+    description:
+      'Each with its status, when it started and ended, and how many of its jobs are where, without the jobs ' +
+      'themselves (GET /v1/workflows/{id} shows them); follow `nextCursor` (as `cursor`) for the next page.',
+  })
+  @ApiQueryFrom(listWorkflowsQuerySchema, {
+    status:
+      `Workflows with this status. A page of a status filter reads at most ${WORKFLOW_STATUS_SCAN_LIMIT.toLocaleString('en')} ` +
+      'workflows, so it can hold fewer than `limit`, even none, and still have a `nextCursor`: follow it until it is null.',
+  })
+  @ApiJsonResponse(200, 'WorkflowPage', 'A page of workflows')
+  @ApiProblems('BadRequest')
+  list(
+    @Query(new ZodValidationPipe(listWorkflowsQuerySchema)) query: ListWorkflowsQuery,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    return this.workflows.list(principal.namespace, query);
   }
 
   @Get(':id')

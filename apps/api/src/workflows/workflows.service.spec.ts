@@ -31,10 +31,23 @@ class FakeWorkflows {
       namespace,
       name: spec.name,
       failurePolicy: spec.failurePolicy,
+      status: 'RUNNING',
       cancelledAt: null,
       failedAt: null,
       createdAt: now,
       updatedAt: now,
+      startedAt: null,
+      finishedAt: null,
+      jobCounts: {
+        total: spec.nodes.length,
+        blocked: spec.nodes.filter((node) => node.dependsOn.length > 0).length,
+        queued: spec.nodes.filter((node) => node.dependsOn.length === 0).length,
+        running: 0,
+        succeeded: 0,
+        dead: 0,
+        cancelled: 0,
+        skipped: 0,
+      },
       jobs: spec.nodes.map((node) => ({
         key: node.key,
         jobId: newId(),
@@ -62,6 +75,17 @@ class FakeWorkflows {
     return Promise.resolve(workflow);
   }
 
+  /** Newest first, `limit` at a time after the cursor (an index into the newest-first list). */
+  list(filter: { namespace: string; status?: string; cursor?: string; limit: number }) {
+    const matching = this.workflows
+      .filter((row) => row.namespace === filter.namespace && (filter.status ?? row.status) === row.status)
+      .reverse();
+    const start = filter.cursor === undefined ? 0 : Number(filter.cursor);
+    const items = matching.slice(start, start + filter.limit);
+    const nextCursor = start + filter.limit < matching.length ? String(start + filter.limit) : null;
+    return Promise.resolve({ items, nextCursor });
+  }
+
   find(namespace: string, id: string) {
     return Promise.resolve(this.workflows.find((row) => row.id === id && row.namespace === namespace) ?? null);
   }
@@ -75,6 +99,9 @@ class FakeWorkflows {
       return Promise.resolve('not_cancellable' as const);
     }
     workflow.cancelledAt = now;
+    workflow.status = 'CANCELLED';
+    workflow.finishedAt = now;
+    workflow.jobCounts = { ...workflow.jobCounts, blocked: 0, queued: 0, cancelled: workflow.jobs.length };
     const executions = workflow.jobs.map((job) => {
       const previousStatus = job.execution.status;
       Object.assign(job.execution, { status: 'CANCELLED', finishedAt: now });
@@ -162,6 +189,42 @@ describe(WorkflowsService.name, () => {
       const theirs = await sut.create('other', body, { ...writer, namespace: 'other' });
 
       await expect(sut.get('acme', theirs.id)).rejects.toThrow(new WorkflowNotFoundError(theirs.id));
+    });
+  });
+
+  describe('list', () => {
+    it("should page the namespace's workflows newest first, each without its jobs", async () => {
+      const older = await sut.create('acme', body, writer);
+      const newer = await sut.create('acme', { ...body, name: 'hourly' }, writer);
+      await sut.create('other', body, { ...writer, namespace: 'other' });
+
+      const first = await sut.list('acme', { limit: 1 });
+      const second = await sut.list('acme', { limit: 1, cursor: first.nextCursor ?? undefined });
+
+      expect(first.items).toEqual([
+        {
+          id: newer.id,
+          name: 'hourly',
+          status: 'RUNNING',
+          failurePolicy: 'skip',
+          createdAt: newer.createdAt,
+          startedAt: null,
+          finishedAt: null,
+          jobCounts: { total: 2, blocked: 1, queued: 1, running: 0, succeeded: 0, dead: 0, cancelled: 0, skipped: 0 },
+        },
+      ]);
+      expect(second.items.map((workflow) => workflow.id)).toEqual([older.id]);
+      expect(second.nextCursor).toBeNull();
+    });
+
+    it('should pass the status filter on', async () => {
+      const cancelled = await sut.create('acme', body, writer);
+      await sut.create('acme', body, writer);
+      await sut.cancel('acme', cancelled.id, writer);
+
+      const page = await sut.list('acme', { limit: 20, status: 'CANCELLED' });
+
+      expect(page.items.map((workflow) => [workflow.id, workflow.status])).toEqual([[cancelled.id, 'CANCELLED']]);
     });
   });
 

@@ -1,5 +1,5 @@
 import type { MeridianConfig } from '@meridian/config';
-import { WorkflowRepository } from '@meridian/db';
+import { type Page, WorkflowRepository } from '@meridian/db';
 import {
   type FieldIssue,
   type JobSpec,
@@ -16,7 +16,13 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { auditEntry } from '../audit/audit-entry.js';
 import { toJobIssues } from '../jobs/job-issues.js';
 import { JobsService } from '../jobs/jobs.service.js';
-import { toWorkflowView, type WorkflowView } from './dto/workflow.view.js';
+import type { ListWorkflowsQuery } from './dto/list-workflows.query.js';
+import {
+  toWorkflowSummaryView,
+  toWorkflowView,
+  type WorkflowSummaryView,
+  type WorkflowView,
+} from './dto/workflow.view.js';
 
 @Injectable()
 export class WorkflowsService {
@@ -47,6 +53,17 @@ export class WorkflowsService {
       throw new WorkflowNotFoundError(id);
     }
     return toWorkflowView(workflow);
+  }
+
+  /** A page of the namespace's workflows, newest first, each without its jobs. */
+  async list(namespace: string, query: ListWorkflowsQuery): Promise<Page<WorkflowSummaryView>> {
+    const page = await this.workflows.list({
+      namespace,
+      limit: query.limit,
+      ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
+      ...(query.status === undefined ? {} : { status: query.status }),
+    });
+    return { items: page.items.map(toWorkflowSummaryView), nextCursor: page.nextCursor };
   }
 
   /**

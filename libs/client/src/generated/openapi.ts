@@ -495,7 +495,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List the namespace's workflows, newest first
+         * @description Each with its status, when it started and ended, and how many of its jobs are where, without the jobs themselves (GET /v1/workflows/{id} shows them); follow `nextCursor` (as `cursor`) for the next page.
+         */
+        get: operations["listWorkflows"];
         put?: never;
         /**
          * Create a workflow: jobs and the dependencies between them
@@ -1337,8 +1341,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             name: string;
-            /** @enum {string} */
-            status: "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+            status: components["schemas"]["WorkflowStatus"];
             /** @enum {string} */
             failurePolicy: "skip" | "continue" | "fail_workflow";
             /** Format: date-time */
@@ -1347,8 +1350,52 @@ export interface components {
             startedAt: string | null;
             /** @description When its last job ended, once the workflow has ended */
             finishedAt: string | null;
+            jobCounts: components["schemas"]["WorkflowJobCounts"];
             jobs: components["schemas"]["WorkflowJob"][];
             edges: components["schemas"]["WorkflowEdge"][];
+        };
+        /**
+         * @description CANCELLED once cancelled, FAILED once a fail_workflow edge fired; else RUNNING while a job has not ended, then SUCCEEDED if every job succeeded and FAILED otherwise.
+         * @enum {string}
+         */
+        WorkflowStatus: "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+        WorkflowSummary: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            status: components["schemas"]["WorkflowStatus"];
+            /** @enum {string} */
+            failurePolicy: "skip" | "continue" | "fail_workflow";
+            /** Format: date-time */
+            createdAt: string;
+            /** @description When its first job started */
+            startedAt: string | null;
+            /** @description When its last job ended, once the workflow has ended */
+            finishedAt: string | null;
+            jobCounts: components["schemas"]["WorkflowJobCounts"];
+        };
+        WorkflowJobCounts: {
+            /** @description Jobs of the workflow */
+            total: number;
+            /** @description Waiting for their dependencies (BLOCKED) */
+            blocked: number;
+            /** @description Waiting for a worker: PENDING or QUEUED, delayed ones among them */
+            queued: number;
+            /** @description RUNNING, or RETRYING: waiting for the backoff before their next attempt */
+            running: number;
+            /** @description SUCCEEDED */
+            succeeded: number;
+            /** @description DEAD: failed every attempt they had, or failed for good */
+            dead: number;
+            /** @description CANCELLED, by a cancel or because a fail_workflow edge fired */
+            cancelled: number;
+            /** @description SKIPPED because a dependency did not succeed */
+            skipped: number;
+        };
+        WorkflowPage: {
+            items: components["schemas"]["WorkflowSummary"][];
+            /** @description Pass as `cursor` for the next page; null after the last */
+            nextCursor: string | null;
         };
         WorkflowJob: {
             key: string;
@@ -2623,6 +2670,38 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listWorkflows: {
+        parameters: {
+            query?: {
+                /** @description `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description Items per page */
+                limit?: number;
+                /** @description Workflows with this status. A page of a status filter reads at most 1,000 workflows, so it can hold fewer than `limit`, even none, and still have a `nextCursor`: follow it until it is null. */
+                status?: components["schemas"]["WorkflowStatus"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of workflows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };

@@ -1,5 +1,5 @@
-import type { WorkflowRecord } from '@meridian/db';
-import { DEPENDENCY_FAILURE_POLICIES, WORKFLOW_STATUSES, workflowStatus } from '@meridian/domain';
+import type { WorkflowRecord, WorkflowSummaryRecord } from '@meridian/db';
+import { DEPENDENCY_FAILURE_POLICIES, WORKFLOW_STATUSES } from '@meridian/domain';
 import { z } from 'zod';
 
 import {
@@ -33,39 +33,70 @@ export const workflowEdgeViewSchema = z.object({
   onFailure: z.enum(DEPENDENCY_FAILURE_POLICIES),
 });
 
-export const workflowViewSchema = z.object({
+/** Where a workflow stands, from its jobs. */
+export const workflowStatusSchema = z
+  .enum(WORKFLOW_STATUSES)
+  .describe(
+    'CANCELLED once cancelled, FAILED once a fail_workflow edge fired; else RUNNING while a job has not ended, ' +
+      'then SUCCEEDED if every job succeeded and FAILED otherwise.',
+  );
+
+const count = (description: string) => z.int().min(0).describe(description);
+
+/** How many of a workflow's jobs are where, by their latest execution's status; the groups add up to `total`. */
+export const workflowJobCountsViewSchema = z.object({
+  total: count('Jobs of the workflow'),
+  blocked: count('Waiting for their dependencies (BLOCKED)'),
+  queued: count('Waiting for a worker: PENDING or QUEUED, delayed ones among them'),
+  running: count('RUNNING, or RETRYING: waiting for the backoff before their next attempt'),
+  succeeded: count('SUCCEEDED'),
+  dead: count('DEAD: failed every attempt they had, or failed for good'),
+  cancelled: count('CANCELLED, by a cancel or because a fail_workflow edge fired'),
+  skipped: count('SKIPPED because a dependency did not succeed'),
+});
+
+/** A workflow without its jobs and edges: as `GET /v1/workflows` lists it. */
+export const workflowSummaryViewSchema = z.object({
   id: z.uuid(),
   name: z.string(),
-  status: z.enum(WORKFLOW_STATUSES),
+  status: workflowStatusSchema,
   failurePolicy: z.enum(DEPENDENCY_FAILURE_POLICIES),
   createdAt: iso,
   startedAt: iso.nullable().describe('When its first job started'),
   finishedAt: iso.nullable().describe('When its last job ended, once the workflow has ended'),
+  jobCounts: workflowJobCountsViewSchema,
+});
+export type WorkflowSummaryView = z.infer<typeof workflowSummaryViewSchema>;
+
+export const workflowViewSchema = workflowSummaryViewSchema.extend({
   jobs: z.array(workflowJobViewSchema),
   edges: z.array(workflowEdgeViewSchema),
 });
 export type WorkflowView = z.infer<typeof workflowViewSchema>;
 
+export const workflowPageSchema = z.object({
+  items: z.array(workflowSummaryViewSchema),
+  nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null after the last'),
+});
+
 const isoOrNull = (date: Date | null) => date?.toISOString() ?? null;
 
-export function toWorkflowView(workflow: WorkflowRecord): WorkflowView {
-  const status = workflowStatus(
-    workflow.jobs.map((job) => job.execution.status),
-    workflow,
-  );
-  const started = workflow.jobs.flatMap((job) => (job.execution.startedAt === null ? [] : [job.execution.startedAt]));
-  const finished = workflow.jobs.flatMap((job) =>
-    job.execution.finishedAt === null ? [] : [job.execution.finishedAt],
-  );
-  const ended = status !== 'RUNNING' && workflow.jobs.every((job) => job.execution.finishedAt !== null);
+export function toWorkflowSummaryView(workflow: WorkflowSummaryRecord): WorkflowSummaryView {
   return {
     id: workflow.id,
     name: workflow.name,
-    status,
+    status: workflow.status,
     failurePolicy: workflow.failurePolicy,
     createdAt: workflow.createdAt.toISOString(),
-    startedAt: started.length === 0 ? null : new Date(Math.min(...started.map(Number))).toISOString(),
-    finishedAt: ended && finished.length > 0 ? new Date(Math.max(...finished.map(Number))).toISOString() : null,
+    startedAt: isoOrNull(workflow.startedAt),
+    finishedAt: isoOrNull(workflow.finishedAt),
+    jobCounts: { ...workflow.jobCounts },
+  };
+}
+
+export function toWorkflowView(workflow: WorkflowRecord): WorkflowView {
+  return {
+    ...toWorkflowSummaryView(workflow),
     jobs: workflow.jobs.map((job) => ({
       key: job.key,
       jobId: job.jobId,

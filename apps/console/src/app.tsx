@@ -16,7 +16,8 @@ const BASE = '/console';
 export function App(): preact.JSX.Element {
   const [apiKey, setApiKey] = useState<string | null>(null);
   const session = useMemo<Session | null>(
-    () => (apiKey === null ? null : { client: clientFor(apiKey), keyId: keyIdOf(apiKey), signOut: () => setApiKey(null) }),
+    () =>
+      apiKey === null ? null : { client: clientFor(apiKey), keyId: keyIdOf(apiKey), signOut: () => setApiKey(null) },
     [apiKey],
   );
 

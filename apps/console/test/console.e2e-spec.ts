@@ -37,7 +37,9 @@ describe('web console', () => {
     key = created.body.key;
 
     await page().goto(`${ctx.stack.apiUrl}/console/`);
-    await page().getByLabel('API key').fill(`mk_${'0'.repeat(32)}_${'A'.repeat(43)}`);
+    await page()
+      .getByLabel('API key')
+      .fill(`mk_${'0'.repeat(32)}_${'A'.repeat(43)}`);
     await page().getByRole('button', { name: 'Sign in' }).click();
     await expect(page().getByRole('alert').textContent()).resolves.toMatch(/key/i);
     await expectAccessible();
@@ -67,7 +69,9 @@ describe('web console', () => {
       overlap: 'skip',
     });
     await waitFor(async () =>
-      (await api().occurrences(job.id)).some((occurrence) => occurrence.outcome === 'SKIPPED_OVERLAP') ? true : undefined,
+      (await api().occurrences(job.id)).some((occurrence) => occurrence.outcome === 'SKIPPED_OVERLAP')
+        ? true
+        : undefined,
     );
 
     await visit('/');
@@ -135,7 +139,9 @@ describe('web console', () => {
     await visit(`/jobs/${later.id}`);
     await page().getByRole('button', { name: 'Cancel job' }).click();
     const dialog = page().getByRole('dialog', { name: 'Cancel job' });
-    await expect(dialog.getByRole('button', { name: 'Keep' }).evaluate((button) => button === document.activeElement)).resolves.toBe(true);
+    await expect(
+      dialog.getByRole('button', { name: 'Keep' }).evaluate((button) => button === document.activeElement),
+    ).resolves.toBe(true);
     await dialog.getByRole('button', { name: 'Cancel job' }).click();
     await waitFor(async () => ((await api().job(later.id)).status === 'CANCELLED' ? true : undefined));
     await page().locator('h1 .badge', { hasText: 'CANCELLED' }).waitFor();
@@ -156,16 +162,17 @@ describe('web console', () => {
         name: 'etl',
         failurePolicy: 'continue',
         jobs: [
-          { key: 'extract', handler: 'noop' },
-          { key: 'transform-a', handler: 'noop', dependsOn: ['extract'] },
+          { key: 'extract', name: 'extract', handler: 'noop' },
+          { key: 'transform-a', name: 'transform-a', handler: 'noop', dependsOn: ['extract'] },
           {
             key: 'transform-b',
+            name: 'transform-b',
             handler: 'sleep',
             payload: { ms: 10, fail: true },
             retry: { maxAttempts: 1 },
             dependsOn: ['extract'],
           },
-          { key: 'load', handler: 'noop', dependsOn: ['transform-a', 'transform-b'] },
+          { key: 'load', name: 'load', handler: 'noop', dependsOn: ['transform-a', 'transform-b'] },
         ],
       },
     );
@@ -186,24 +193,35 @@ describe('web console', () => {
     await expectAccessible();
     await browser.screenshot('workflow');
 
-    // Retry the failed node from the console: a second attempt runs.
+    // Retry the failed node from the console, reached by keyboard: it runs again as a new execution.
     const failedExecution = created.body.jobs.find((job) => job.key === 'transform-b')?.executionId ?? '';
     await node('transform-b').focus();
     await page().keyboard.press('Enter');
     await page().getByRole('button', { name: 'Retry execution' }).click();
-    await waitFor(async () => ((await api().execution(failedExecution)).attempts.length >= 2 ? true : undefined));
+    const retried = await waitFor(async () => {
+      const workflow = await api().request<{ jobs: { key: string; executionId: string }[] }>(
+        'GET',
+        `/v1/workflows/${workflowId}`,
+      );
+      const executionId = workflow.body.jobs.find((job) => job.key === 'transform-b')?.executionId;
+      return executionId !== failedExecution ? executionId : undefined;
+    });
+    await page().locator(`section[aria-label="Execution ${retried}"]`).waitFor();
 
     // A workflow still running, cancelled from the console.
     const slow = await api().request<{ id: string }>('POST', '/v1/workflows', {
       name: 'slow-etl',
       jobs: [
-        { key: 'wait', handler: 'sleep', payload: { ms: 60_000 } },
-        { key: 'after', handler: 'noop', dependsOn: ['wait'] },
+        { key: 'wait', name: 'wait', handler: 'sleep', payload: { ms: 60_000 } },
+        { key: 'after', name: 'after', handler: 'noop', dependsOn: ['wait'] },
       ],
     });
     await visit(`/workflows/${slow.body.id}`);
     await page().getByRole('button', { name: 'Cancel workflow' }).click();
-    await page().getByRole('dialog', { name: 'Cancel workflow' }).getByRole('button', { name: 'Cancel workflow' }).click();
+    await page()
+      .getByRole('dialog', { name: 'Cancel workflow' })
+      .getByRole('button', { name: 'Cancel workflow' })
+      .click();
     await waitFor(async () => {
       const workflow = await api().request<{ status: string }>('GET', `/v1/workflows/${slow.body.id}`);
       return workflow.body.status === 'CANCELLED' ? true : undefined;

@@ -28,7 +28,9 @@ export function SchedulePanel({ job, onChanged, onShowExecution }: SchedulePanel
   );
   const occurrences = usePolled(
     async (signal) =>
-      unwrap(await client.GET('/v1/jobs/{id}/occurrences', { params: { path: { id }, query: { limit: 100 } }, signal })),
+      unwrap(
+        await client.GET('/v1/jobs/{id}/occurrences', { params: { path: { id }, query: { limit: 100 } }, signal }),
+      ),
     [id],
   );
   const refreshAll = (): void => {
@@ -54,7 +56,8 @@ export function SchedulePanel({ job, onChanged, onShowExecution }: SchedulePanel
         </dd>
         <dt>Next run</dt>
         <dd>
-          {formatInstant(schedule.nextRunAt, timeZone)} {schedule.nextRunAt !== null && `(${formatRelative(schedule.nextRunAt)})`}
+          {formatInstant(schedule.nextRunAt, timeZone)}{' '}
+          {schedule.nextRunAt !== null && `(${formatRelative(schedule.nextRunAt)})`}
         </dd>
         <dt>Policies</dt>
         <dd>
@@ -188,8 +191,8 @@ function BackfillForm({ jobId, onChanged }: { jobId: string; onChanged: () => vo
           <input type="datetime-local" required value={to} onInput={(event) => setTo(event.currentTarget.value)} />
         </label>
         <label class="inline">
-          <input type="checkbox" checked={dryRun} onChange={(event) => setDryRun(event.currentTarget.checked)} /> Dry run:
-          list what would run, write nothing
+          <input type="checkbox" checked={dryRun} onChange={(event) => setDryRun(event.currentTarget.checked)} /> Dry
+          run: list what would run, write nothing
         </label>
         <ActionButton
           label={dryRun ? 'Preview backfill' : 'Backfill'}

@@ -85,7 +85,8 @@ export function WorkflowGraph({ workflow, selected, onSelect }: WorkflowGraphPro
             class={`node status-${job.status.toLowerCase()}${selected === job.key ? ' selected' : ''}`}
             transform={`translate(${x - NODE_WIDTH / 2} ${y - NODE_HEIGHT / 2})`}
             role="button"
-            tabIndex={0}
+            // Lower case: on an SVG element the attribute is taken as written, and only `tabindex` counts.
+            tabindex={0}
             aria-pressed={selected === job.key}
             aria-label={`${job.key}: ${job.status}`}
             data-key={job.key}

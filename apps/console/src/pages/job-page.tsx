@@ -16,7 +16,10 @@ import { formatDuration, formatInstant, formatRelative } from '../format.js';
 /** A job: what it is, its schedule if it recurs, its executions with their attempts, and actions. */
 export function JobPage({ id }: { id: string }): preact.JSX.Element {
   const { client } = useSession();
-  const job = usePolled(async (signal) => unwrap(await client.GET('/v1/jobs/{id}', { params: { path: { id } }, signal })), [id]);
+  const job = usePolled(
+    async (signal) => unwrap(await client.GET('/v1/jobs/{id}', { params: { path: { id } }, signal })),
+    [id],
+  );
   const [shownExecution, setShownExecution] = useState<string | null>(null);
   const [, navigate] = useLocation();
 
@@ -40,8 +43,9 @@ export function JobPage({ id }: { id: string }): preact.JSX.Element {
             disabled={data.schedule === null && isFinal(data.status)}
             confirm={
               <p>
-                Cancel <strong>{data.name}</strong>? Queued and waiting runs never start; a running attempt gets its abort
-                signal.{data.schedule !== null && ' The schedule keeps running: pause or delete the job to stop it.'}
+                Cancel <strong>{data.name}</strong>? Queued and waiting runs never start; a running attempt gets its
+                abort signal.
+                {data.schedule !== null && ' The schedule keeps running: pause or delete the job to stop it.'}
               </p>
             }
             run={async () => unwrap(await client.POST('/v1/jobs/{id}/cancel', { params: { path: { id } } }))}
@@ -52,8 +56,8 @@ export function JobPage({ id }: { id: string }): preact.JSX.Element {
             danger
             confirm={
               <p>
-                Delete <strong>{data.name}</strong> with its history? Runs in progress are cancelled first. This cannot be
-                undone.
+                Delete <strong>{data.name}</strong> with its history? Runs in progress are cancelled first. This cannot
+                be undone.
               </p>
             }
             run={async () => unwrap(await client.DELETE('/v1/jobs/{id}', { params: { path: { id } } }))}
@@ -93,8 +97,8 @@ function JobSpecification({ job }: { job: Job }) {
         <dd>{formatDuration(job.timeoutMs)}</dd>
         <dt>Retry</dt>
         <dd>
-          up to {retry.maxAttempts} attempts, {retry.backoff.type} backoff from {formatDuration(retry.backoff.delayMs)} to{' '}
-          {formatDuration(retry.backoff.maxDelayMs)}
+          up to {retry.maxAttempts} attempts, {retry.backoff.type} backoff from {formatDuration(retry.backoff.delayMs)}{' '}
+          to {formatDuration(retry.backoff.maxDelayMs)}
           {retry.backoff.jitter > 0 && `, jitter ${Math.round(retry.backoff.jitter * 100)} %`}
         </dd>
         {job.runAt !== null && (

@@ -16,7 +16,10 @@ export function SchedulesPage(): preact.JSX.Element {
   const schedules = usePolled(
     async (signal) =>
       unwrap(
-        await client.GET('/v1/jobs', { params: { query: { recurring: true, limit: 25, cursor: pager.cursor } }, signal }),
+        await client.GET('/v1/jobs', {
+          params: { query: { recurring: true, limit: 25, cursor: pager.cursor } },
+          signal,
+        }),
       ),
     [pager.cursor],
     5000,

@@ -42,8 +42,8 @@ export function WorkflowPage({ id }: { id: string }): preact.JSX.Element {
             disabled={data.status !== 'RUNNING'}
             confirm={
               <p>
-                Cancel every job of <strong>{data.name}</strong> that has not ended? Running ones get their abort signal;
-                waiting ones never run.
+                Cancel every job of <strong>{data.name}</strong> that has not ended? Running ones get their abort
+                signal; waiting ones never run.
               </p>
             }
             run={async () => unwrap(await client.POST('/v1/workflows/{id}/cancel', { params: { path: { id } } }))}
@@ -54,7 +54,8 @@ export function WorkflowPage({ id }: { id: string }): preact.JSX.Element {
       <ErrorNote error={workflow.error} />
       <p class="muted">
         Failure policy <code>{data.failurePolicy}</code> · created {formatInstant(data.createdAt)}
-        {data.finishedAt !== null && ` · took ${formatDuration(between(data.startedAt ?? data.createdAt, data.finishedAt))}`}
+        {data.finishedAt !== null &&
+          ` · took ${formatDuration(between(data.startedAt ?? data.createdAt, data.finishedAt))}`}
       </p>
       <WorkflowGraph workflow={data} selected={selected} onSelect={setSelected} />
       <table class="list">

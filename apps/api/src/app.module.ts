@@ -16,6 +16,7 @@ import { HealthModule } from './health/health.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { KeysModule } from './keys/keys.module.js';
 import { NamespacesModule } from './namespaces/namespaces.module.js';
+import { OverviewModule } from './overview/overview.module.js';
 import { SchedulesModule } from './schedules/schedules.module.js';
 import { WorkflowsModule } from './workflows/workflows.module.js';
 
@@ -27,6 +28,7 @@ const RESOURCE_MODULES = [
   JobsModule,
   KeysModule,
   NamespacesModule,
+  OverviewModule,
   SchedulesModule,
   WorkflowsModule,
 ];

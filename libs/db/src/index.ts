@@ -9,6 +9,7 @@ export * from './job.repository.js';
 export * from './namespace.repository.js';
 export * from './occurrence.repository.js';
 export * from './outbox.repository.js';
+export * from './overview.repository.js';
 export * from './postgres.js';
 export * from './records.js';
 export * from './recurring-job.repository.js';

@@ -2,6 +2,7 @@ import type { ExecutionDispatch } from '@meridian/domain';
 
 import { DISPATCH_COLUMNS_SQL, type DispatchRow, toDispatch } from './internal/dispatch-row.js';
 import { markQueued } from './internal/execution-transitions.js';
+import { type OutboxBacklog, readOutboxBacklog } from './internal/outbox-backlog.js';
 import { UNFINISHED_STATUSES } from './internal/unfinished-executions.js';
 import type { Database } from './postgres.js';
 import type { SqlClient, SqlTransaction, Statement } from './sql-client.js';
@@ -72,15 +73,6 @@ const CLAIM_ARMS: Statement = {
       FROM claimed o
       JOIN jobs j ON j.id = o.job_id
      ORDER BY o.id`,
-};
-
-/**
- * The outbox's backlog: rows not yet relayed, and the creation time of the oldest (null when
- * empty). No inputs, no locks. Cost: one pass over the outbox, which the relay keeps short.
- */
-const BACKLOG: Statement = {
-  name: 'meridian_outbox_backlog',
-  text: `SELECT count(*)::int AS rows, min(created_at) AS oldest FROM outbox`,
 };
 
 /** Outbox ids are bigint; pg hands them over as strings, which is all they are used as. */
@@ -205,9 +197,8 @@ export class OutboxRepository {
   }
 
   /** How many rows wait to be relayed and since when (null: none); read at each metrics scrape. */
-  async backlog(): Promise<{ rows: number; oldestCreatedAt: Date | null }> {
-    const [row] = await this.sql.query<{ rows: number; oldest: Date | null }>(BACKLOG, []);
-    return { rows: row?.rows ?? 0, oldestCreatedAt: row?.oldest ?? null };
+  async backlog(): Promise<OutboxBacklog> {
+    return readOutboxBacklog(this.sql);
   }
 
   async countPending(): Promise<number> {

@@ -264,4 +264,45 @@ describe(ExecutionQueueGateway.name, () => {
       expect(await queue.getJobState(dispatch.executionId)).toBe('prioritized');
     });
   });
+
+  describe('measures', () => {
+    it("should count each queue's jobs in the states asked for, zero for a state it has none in", async () => {
+      await sut.enqueue([
+        aDispatch(),
+        aDispatch({ priority: 5 }),
+        aDispatch({ scheduledFor: new Date(Date.now() + 60_000) }),
+        aDispatch({ queue: 'email' }),
+      ]);
+
+      const counts = await sut.countJobs(['waiting', 'prioritized', 'delayed', 'active']);
+
+      // Every execution has a BullMQ priority (toBullPriority), so a due one waits as prioritized.
+      expect(counts).toEqual([
+        { queue: 'default', counts: { waiting: 0, prioritized: 2, delayed: 1, active: 0 } },
+        { queue: 'email', counts: { waiting: 0, prioritized: 1, delayed: 0, active: 0 } },
+      ]);
+    });
+
+    it('should count the workers connected to each queue', async () => {
+      expect(await sut.countWorkers()).toEqual([
+        { queue: 'default', workers: 0 },
+        { queue: 'email', workers: 0 },
+      ]);
+      await Promise.all(
+        [aWorker('default', () => Promise.resolve()), aWorker('default', () => Promise.resolve())].map((worker) =>
+          worker.waitUntilReady(),
+        ),
+      );
+
+      const counted = await waitFor(async () => {
+        const workers = await sut.countWorkers();
+        return workers[0]?.workers === 2 ? workers : undefined;
+      });
+
+      expect(counted).toEqual([
+        { queue: 'default', workers: 2 },
+        { queue: 'email', workers: 0 },
+      ]);
+    });
+  });
 });

@@ -1,5 +1,5 @@
 import type { ExecutionDispatch } from '@meridian/domain';
-import { type JobsOptions, Queue } from 'bullmq';
+import { type JobsOptions, type JobType, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 
 import { removeFinishedJobs } from './finished-jobs.js';
@@ -36,6 +36,34 @@ export class ExecutionQueueGateway {
   /** All queues, for the admin UI and readiness checks. */
   all(): Queue[] {
     return [...this.queues.values()];
+  }
+
+  /**
+   * How many jobs each queue holds in each of `states`, one getJobCounts per queue, in the order of
+   * the configuration: what the scheduler's meridian_queue_jobs gauge and the api's overview show.
+   */
+  async countJobs<S extends JobType>(states: readonly S[]): Promise<{ queue: string; counts: Record<S, number> }[]> {
+    return Promise.all(
+      this.all().map(async (queue) => {
+        const counts = await queue.getJobCounts(...states);
+        return {
+          queue: queue.name,
+          counts: Object.fromEntries(states.map((state) => [state, counts[state] ?? 0])) as Record<S, number>,
+        };
+      }),
+    );
+  }
+
+  /**
+   * How many BullMQ workers are connected to each queue, in the order of the configuration. BullMQ
+   * finds them in Redis's CLIENT LIST by the name each worker's connection gives itself
+   * (getWorkersCount): a Redis that refuses CLIENT LIST fails this, and one that ignores CLIENT
+   * SETNAME (some managed services) reads 0.
+   */
+  async countWorkers(): Promise<{ queue: string; workers: number }[]> {
+    return Promise.all(
+      this.all().map(async (queue) => ({ queue: queue.name, workers: await queue.getWorkersCount() })),
+    );
   }
 
   /** Adds executions with one `addBulk` per queue: one round trip for a whole relay batch. */

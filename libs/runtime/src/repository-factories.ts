@@ -10,6 +10,7 @@ import {
   NamespaceRepository,
   OccurrenceRepository,
   OutboxRepository,
+  OverviewRepository,
   RecurringJobRepository,
   type SqlClient,
   WorkflowRepository,
@@ -49,6 +50,7 @@ export const REPOSITORY_FACTORIES: ReadonlyMap<RepositoryClass, RepositoryFactor
   [NamespaceRepository, ({ db }) => new NamespaceRepository(db)],
   [OccurrenceRepository, ({ db, sql }) => new OccurrenceRepository(db, sql)],
   [OutboxRepository, ({ db, sql }) => new OutboxRepository(db, sql)],
+  [OverviewRepository, ({ sql }) => new OverviewRepository(sql)],
   [RecurringJobRepository, ({ db }) => new RecurringJobRepository(db)],
   [WorkflowRepository, ({ db, sql }) => new WorkflowRepository(db, sql)],
 ]);

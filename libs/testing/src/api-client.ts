@@ -16,6 +16,7 @@ export type JobView = Job;
 export type OccurrenceView = Occurrence;
 export type WorkflowSummaryView = components['schemas']['WorkflowSummary'];
 export type WorkflowPageView = components['schemas']['WorkflowPage'];
+export type OverviewView = components['schemas']['Overview'];
 
 export interface ApiResponse<T> {
   status: number;
@@ -100,11 +101,23 @@ export class ApiClient {
   /** A page of the namespace's workflows (`GET /v1/workflows`), newest first; insists on 200. */
   async workflows(query: { status?: string; cursor?: string; limit?: number } = {}): Promise<WorkflowPageView> {
     const search = new URLSearchParams(
-      Object.entries(query).flatMap(([name, value]) => (value === undefined ? [] : [[name, String(value)]])),
+      Object.entries(query).flatMap(([name, value]): [string, string][] =>
+        value === undefined ? [] : [[name, String(value)]],
+      ),
     );
     const response = await this.request<WorkflowPageView>('GET', `/v1/workflows?${search.toString()}`);
     if (response.status !== 200) {
       throw new Error(`list workflows answered ${response.status}: ${JSON.stringify(response.body)}`);
+    }
+    return response.body;
+  }
+
+  /** The namespace's overview (`GET /v1/overview`) over the last `windowMinutes`; insists on 200. */
+  async overview(windowMinutes?: number): Promise<OverviewView> {
+    const query = windowMinutes === undefined ? '' : `?windowMinutes=${windowMinutes}`;
+    const response = await this.request<OverviewView>('GET', `/v1/overview${query}`);
+    if (response.status !== 200) {
+      throw new Error(`overview answered ${response.status}: ${JSON.stringify(response.body)}`);
     }
     return response.body;
   }

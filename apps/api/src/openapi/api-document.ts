@@ -21,6 +21,10 @@ const TAGS: { name: string; description: string }[] = [
     description: 'What recurring jobs add: preview, change, pause, resume, trigger, backfill, occurrence ledger.',
   },
   { name: 'workflows', description: 'Jobs and the dependencies between them, created and cancelled together.' },
+  {
+    name: 'overview',
+    description: "How the namespace's work went lately, and how the cluster's queues and outbox stand.",
+  },
   { name: 'keys', description: "The namespace's API keys (admin scope)." },
   { name: 'audit', description: 'Who changed what, and when (admin scope).' },
   { name: 'namespace', description: "The caller's namespace: the secret its outgoing http requests are signed with." },

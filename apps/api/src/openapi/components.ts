@@ -27,6 +27,11 @@ import { createdKeyViewSchema, keyListViewSchema, keyViewSchema } from '../keys/
 import { httpAllowedTargetsSchema, httpAllowedTargetsViewSchema } from '../namespaces/dto/http-allowed-targets.dto.js';
 import { limitsViewSchema, namespaceLimitsSchema } from '../namespaces/dto/namespace-limits.dto.js';
 import { webhookSecretViewSchema } from '../namespaces/dto/webhook-secret.view.js';
+import {
+  overviewViewSchema,
+  queueOverviewViewSchema,
+  throughputBucketViewSchema,
+} from '../overview/dto/overview.view.js';
 import { backfillRequestSchema, backfillResultSchema } from '../schedules/dto/backfill.dto.js';
 import { occurrencePageSchema, occurrenceViewSchema } from '../schedules/dto/occurrence.view.js';
 import { pauseRequestSchema } from '../schedules/dto/pause.request.js';
@@ -110,6 +115,10 @@ const NAMED_SCHEMAS = {
   WorkflowPage: response(workflowPageSchema),
   WorkflowJob: response(workflowJobViewSchema),
   WorkflowEdge: response(workflowEdgeViewSchema),
+  // Overview
+  Overview: response(overviewViewSchema),
+  OverviewThroughputBucket: response(throughputBucketViewSchema),
+  OverviewQueue: response(queueOverviewViewSchema),
   // Keys, audit, namespaces
   CreateApiKeyRequest: request(createKeyRequestSchema),
   ApiKey: response(keyViewSchema),

@@ -39,14 +39,9 @@ export class SchedulerGauges implements OnModuleInit {
   }
 
   private async countQueueJobs(): Promise<void> {
-    const counts = await Promise.all(
-      this.queues
-        .all()
-        .map(async (queue) => ({ queue: queue.name, counts: await queue.getJobCounts(...QUEUE_JOB_STATES) })),
-    );
-    for (const { queue, counts: byState } of counts) {
+    for (const { queue, counts } of await this.queues.countJobs(QUEUE_JOB_STATES)) {
       for (const state of QUEUE_JOB_STATES) {
-        this.catalog.queueJobs.set({ queue, state }, byState[state] ?? 0);
+        this.catalog.queueJobs.set({ queue, state }, counts[state]);
       }
     }
   }

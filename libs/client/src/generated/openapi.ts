@@ -368,6 +368,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How the namespace's work went lately, and how the queues stand
+         * @description Over the last `windowMinutes`: the namespace's executions that ended and attempts that failed, per bucket, and how late their first attempts started. Now: each queue's jobs by state and workers, and the outbox's backlog, which are the cluster's (every namespace shares them).
+         */
+        get: operations["getOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/jobs/{id}/upcoming": {
         parameters: {
             query?: never;
@@ -1424,6 +1444,94 @@ export interface components {
             /** @enum {string} */
             onFailure: "skip" | "continue" | "fail_workflow";
         };
+        Overview: {
+            /** Format: date-time */
+            generatedAt: string;
+            /** @description The last `windowMinutes`, cut into buckets at multiples of their length */
+            window: {
+                /**
+                 * Format: date-time
+                 * @description Start of the first bucket
+                 */
+                from: string;
+                /**
+                 * Format: date-time
+                 * @description End of the last bucket, the one `generatedAt` is in (still filling): at or after `generatedAt`
+                 */
+                to: string;
+                /** @description Length of each bucket: a minute up to a window of an hour, then a sixtieth of the window */
+                bucketSeconds: number;
+            };
+            /** @description The namespace's executions that ended (by when they ended, as stored in Postgres) and attempts that failed, per bucket */
+            throughput: {
+                /** @description Every bucket of the window, oldest first */
+                buckets: components["schemas"]["OverviewThroughputBucket"][];
+                /** @description The buckets added up */
+                totals: {
+                    /** @description Executions that ended SUCCEEDED in it */
+                    succeeded: number;
+                    /** @description Executions that ended DEAD in it: out of attempts, or failed for good */
+                    dead: number;
+                    /** @description Executions that ended CANCELLED in it */
+                    cancelled: number;
+                    /** @description Attempts that ended FAILED or TIMED_OUT in it, whether a retry followed or not */
+                    failedAttempts: number;
+                    /** @description Of those, the attempts that TIMED_OUT */
+                    timedOutAttempts: number;
+                };
+            };
+            /** @description Start lateness of the namespace's executions whose first attempt started in the window, in milliseconds: that start minus the time the execution was due (scheduledFor), as meridian_start_lateness_seconds measures it */
+            lateness: {
+                /** @description Executions whose first attempt started in the window */
+                measured: number;
+                /** @description Median; null when none was measured */
+                p50Ms: number | null;
+                /** @description 99th percentile (interpolated); null when none was measured */
+                p99Ms: number | null;
+                /** @description Largest; null when none was measured */
+                maxMs: number | null;
+            };
+            /** @description Every queue the deployment serves, in its configuration's order: the cluster's, shared by every namespace */
+            queues: components["schemas"]["OverviewQueue"][];
+            /** @description The outbox of the whole cluster (one for every namespace), as meridian_outbox_backlog_rows and meridian_outbox_oldest_age_seconds measure it: what Postgres stored that the scheduler has not yet handed to Redis */
+            outbox: {
+                /** @description Rows not yet relayed to Redis */
+                rows: number;
+                /** @description Age of the oldest of them; 0 when there is none */
+                oldestAgeSeconds: number;
+            };
+        };
+        OverviewThroughputBucket: {
+            /**
+             * Format: date-time
+             * @description When the bucket starts; it lasts `window.bucketSeconds`
+             */
+            start: string;
+            /** @description Executions that ended SUCCEEDED in it */
+            succeeded: number;
+            /** @description Executions that ended DEAD in it: out of attempts, or failed for good */
+            dead: number;
+            /** @description Executions that ended CANCELLED in it */
+            cancelled: number;
+            /** @description Attempts that ended FAILED or TIMED_OUT in it, whether a retry followed or not */
+            failedAttempts: number;
+            /** @description Of those, the attempts that TIMED_OUT */
+            timedOutAttempts: number;
+        };
+        /** @description A queue's jobs by state, as the meridian_queue_jobs gauge counts them. Queues are shared by every namespace: these are the cluster's figures, not the namespace's. */
+        OverviewQueue: {
+            name: string;
+            /** @description Jobs due, waiting for a worker; null when Redis did not answer */
+            waiting: number | null;
+            /** @description Jobs due, waiting for a worker in priority order (every execution has a priority); null when Redis did not answer */
+            prioritized: number | null;
+            /** @description Jobs not yet due: delayed, or waiting for the backoff before a retry; null when Redis did not answer */
+            delayed: number | null;
+            /** @description Jobs a worker is running; null when Redis did not answer */
+            active: number | null;
+            /** @description BullMQ workers connected to the queue (Redis CLIENT LIST); also null where Redis refuses CLIENT LIST; null when Redis did not answer */
+            workers: number | null;
+        };
         CreateApiKeyRequest: {
             /** @description What the key is for, for whoever reads the list */
             name: string;
@@ -2431,6 +2539,34 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookSecret"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getOverview: {
+        parameters: {
+            query?: {
+                /** @description How far back the overview looks, in minutes: 5 to 1440 (a day) */
+                windowMinutes?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The overview */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Overview"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];

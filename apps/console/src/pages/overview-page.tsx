@@ -56,7 +56,9 @@ function OverviewBody({ overview }: { overview: Overview }) {
         <Card label="cancelled" value={totals.cancelled} />
         <Card label="failed attempts (retried or not)" value={totals.failedAttempts} />
         <Card
-          label={`start lateness p99 (p50 ${formatDuration(overview.lateness.p50Ms)})`}
+          label={`start lateness p99 (p50 ${formatDuration(overview.lateness.p50Ms)}, max ${formatDuration(
+            overview.lateness.maxMs,
+          )}, of ${overview.lateness.measured} starts)`}
           value={formatDuration(overview.lateness.p99Ms)}
         />
         <Card
@@ -67,7 +69,9 @@ function OverviewBody({ overview }: { overview: Overview }) {
       <h2>Throughput and failures</h2>
       <ThroughputChart overview={overview} />
       <h2>Queues</h2>
-      <p class="muted">Shared by every namespace: depth and workers are the cluster&apos;s.</p>
+      <p class="muted">
+        Shared by every namespace: depth and workers are the cluster&apos;s. A dash: Redis did not answer.
+      </p>
       <table class="list">
         <thead>
           <tr>
@@ -83,11 +87,11 @@ function OverviewBody({ overview }: { overview: Overview }) {
           {overview.queues.map((queue) => (
             <tr key={queue.name}>
               <td>{queue.name}</td>
-              <td>{queue.waiting}</td>
-              <td>{queue.prioritized}</td>
-              <td>{queue.delayed}</td>
-              <td>{queue.active}</td>
-              <td>{queue.workers}</td>
+              <td>{queue.waiting ?? '—'}</td>
+              <td>{queue.prioritized ?? '—'}</td>
+              <td>{queue.delayed ?? '—'}</td>
+              <td>{queue.active ?? '—'}</td>
+              <td>{queue.workers ?? '—'}</td>
             </tr>
           ))}
         </tbody>

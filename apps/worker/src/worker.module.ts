@@ -1,12 +1,21 @@
 import type { MeridianConfig } from '@meridian/config';
-import { DatabaseHealthRepository, DependencyRepository, ExecutionRepository, NamespaceRepository } from '@meridian/db';
+import {
+  ChildJobRepository,
+  DatabaseHealthRepository,
+  DependencyRepository,
+  ExecutionRepository,
+  NamespaceRepository,
+} from '@meridian/db';
 import { MetricsModule } from '@meridian/metrics';
-import { CoreModule, DatabaseModule, HandlersModule, QueueModule } from '@meridian/runtime';
+import { ChildFlowGateway } from '@meridian/queue';
+import { CoreModule, DatabaseModule, HandlersModule, QueueModule, REDIS } from '@meridian/runtime';
 import { ServicesModule } from '@meridian/services';
 import { type DynamicModule, Module } from '@nestjs/common';
+import type { Redis } from 'ioredis';
 
 import { AttemptMetrics } from './execution/attempt-metrics.js';
 import { AttemptRecorder } from './execution/attempt-recorder.js';
+import { ChildCoordinator } from './execution/child-coordinator.js';
 import { DatabaseOutage } from './execution/database-outage.js';
 import { ExecutionAdmission } from './execution/execution-admission.js';
 import { ExecutionRunner } from './execution/execution-runner.js';
@@ -27,6 +36,7 @@ export class WorkerModule {
         QueueModule.forRoot(config, 'worker'),
         MetricsModule.forRoot(config, 'worker'),
         DatabaseModule.forFeature([
+          ChildJobRepository,
           DatabaseHealthRepository,
           DependencyRepository,
           ExecutionRepository,
@@ -38,6 +48,13 @@ export class WorkerModule {
       providers: [
         AttemptMetrics,
         AttemptRecorder,
+        ChildCoordinator,
+        {
+          // On the shared connection, which the app closes: the producer holds none of its own.
+          provide: ChildFlowGateway,
+          useFactory: (redis: Redis) => new ChildFlowGateway({ connection: redis, prefix: config.redis.prefix }),
+          inject: [REDIS],
+        },
         DatabaseOutage,
         ExecutionAdmission,
         ExecutionRunner,

@@ -66,7 +66,7 @@ describe(ExecutionRepository.name, () => {
 
       const started = await sut.startAttempt(executionId, 'worker-1', t0);
 
-      expect(started).toEqual({ executionId, attempt: 1, countedAttempt: 1 });
+      expect(started).toEqual({ executionId, attempt: 1, countedAttempt: 1, resumed: false });
       const execution = await sut.findById('default', executionId);
       expect(execution).toMatchObject({ status: 'RUNNING', attempt: 1, workerId: 'worker-1', startedAt: t0 });
       expect(execution?.attempts).toEqual([
@@ -91,6 +91,7 @@ describe(ExecutionRepository.name, () => {
         executionId,
         attempt: 1,
         countedAttempt: 1,
+        resumed: false,
       });
 
       expect((await sut.findById('default', executionId))?.status).toBe('RUNNING');
@@ -120,7 +121,7 @@ describe(ExecutionRepository.name, () => {
 
       const again = await sut.startAttempt(executionId, 'worker-2', at(30_000));
 
-      expect(again).toEqual({ executionId, attempt: 2, countedAttempt: 1 });
+      expect(again).toEqual({ executionId, attempt: 2, countedAttempt: 1, resumed: false });
       const execution = await sut.findById('default', executionId);
       expect(execution).toMatchObject({ status: 'RUNNING', attempt: 2, workerId: 'worker-2', startedAt: at(30_000) });
       expect(
@@ -249,7 +250,12 @@ describe(ExecutionRepository.name, () => {
         at(100),
       );
 
-      expect(await sut.startAttempt(executionId, 'w', at(900))).toEqual({ executionId, attempt: 2, countedAttempt: 2 });
+      expect(await sut.startAttempt(executionId, 'w', at(900))).toEqual({
+        executionId,
+        attempt: 2,
+        countedAttempt: 2,
+        resumed: false,
+      });
 
       const execution = await sut.findById('default', executionId);
       expect(execution).toMatchObject({ status: 'RUNNING', attempt: 2, nextAttemptAt: null });

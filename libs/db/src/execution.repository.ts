@@ -17,8 +17,10 @@ import {
   type AttemptStart,
   cancelExecutions,
   finishAttempts,
+  parkAttempt,
   releaseAttempt,
   startAttempts,
+  unparkAttempt,
 } from './internal/execution-transitions.js';
 import { findJobsWithLatestExecution } from './internal/job-reads.js';
 import { toAttemptRecord, toExecutionRecord } from './internal/mappers.js';
@@ -49,6 +51,11 @@ export interface StartedAttempt {
    * lost or stopping worker are not the handler's failures and are not counted.
    */
   countedAttempt: number;
+  /**
+   * Whether this delivery resumes an attempt that was parked waiting for its children (the same
+   * attempt goes on) rather than starting a new one.
+   */
+  resumed: boolean;
 }
 
 /** An execution that should be in BullMQ right now, with what it takes to enqueue it again. */
@@ -179,6 +186,19 @@ export class ExecutionRepository {
     return this.finishes.submit({ executionId, attempt, outcome, now });
   }
 
+  /**
+   * Marks attempt `attempt` of a RUNNING execution as waiting for the children its handler started;
+   * false when the attempt is no longer the execution's running one (cancelled meanwhile).
+   */
+  park(executionId: string, attempt: number, now: Date): Promise<boolean> {
+    return parkAttempt(this.sql, executionId, attempt, now);
+  }
+
+  /** Clears the mark of {@link park} as the handler is invoked again; false when the attempt moved on. */
+  unpark(executionId: string, attempt: number): Promise<boolean> {
+    return unparkAttempt(this.sql, executionId, attempt);
+  }
+
   /** Resolves once every attempt start and end submitted so far is committed or failed. */
   async drain(): Promise<void> {
     await Promise.all([this.starts.drain(), this.finishes.drain()]);
@@ -196,7 +216,7 @@ export class ExecutionRepository {
         return null;
       }
       started.delete(item.executionId);
-      return { executionId: row.id, attempt: row.attempt, countedAttempt: row.counted_attempt };
+      return { executionId: row.id, attempt: row.attempt, countedAttempt: row.counted_attempt, resumed: row.resumed };
     });
   }
 

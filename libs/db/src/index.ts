@@ -1,5 +1,6 @@
 export * from './api-key.repository.js';
 export * from './audit.repository.js';
+export * from './child-job.repository.js';
 export * from './database-unavailable.js';
 export * from './dependency.repository.js';
 export * from './execution.repository.js';

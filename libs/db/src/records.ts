@@ -34,8 +34,18 @@ export interface JobRecord {
     overlap: OverlapPolicy;
     catchUp: CatchUpPolicy;
   } | null;
+  /** A child job's parent: its job, the execution that started it, the step and the index there. */
+  parent: ChildOf | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** Where a child job comes from: see {@link JobRecord.parent}. */
+export interface ChildOf {
+  jobId: string;
+  executionId: string;
+  step: string;
+  index: number;
 }
 
 /** A job with its latest execution (null before its first). */
@@ -100,6 +110,8 @@ export interface ExecutionRecord {
   workerId: string | null;
   result: unknown;
   lastError: unknown;
+  /** Since when its running attempt waits for the children its handler started; null otherwise. */
+  parkedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }

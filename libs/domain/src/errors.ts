@@ -34,6 +34,7 @@ export const ErrorCode = {
   HandlerFailed: 'handler_failed',
   HandlerTimedOut: 'handler_timed_out',
   HandlerCancelled: 'handler_cancelled',
+  ChildrenFailed: 'children_failed',
   InvalidConfiguration: 'invalid_configuration',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -331,5 +332,27 @@ export class QueuesReadOnlyError extends DomainError {
   readonly code = ErrorCode.QueuesReadOnly;
   constructor() {
     super('The queue admin UI is read-only: retry, cancel or delete through the REST API, which records it.');
+  }
+}
+
+/**
+ * A parent whose children were started under the `fail_parent` policy ends with this, without its
+ * handler being invoked again, once one of them ended DEAD or CANCELLED. Final: a retry of the same
+ * attempt would find the same children.
+ */
+export class ChildrenFailedError extends DomainError {
+  readonly code = ErrorCode.ChildrenFailed;
+  readonly details: Record<string, unknown>;
+  constructor(
+    readonly step: string,
+    readonly failed: readonly { index: number; jobId: string; status: string }[],
+  ) {
+    super(
+      `${failed.length} child job${failed.length === 1 ? '' : 's'} of step "${step}" did not succeed: ${failed
+        .slice(0, 5)
+        .map((child) => `#${child.index} ${child.status}`)
+        .join(', ')}${failed.length > 5 ? ', …' : ''}.`,
+    );
+    this.details = { step, failed: failed.slice(0, 100), failedCount: failed.length };
   }
 }

@@ -1,4 +1,5 @@
 import type { RetryPolicy } from './backoff.js';
+import type { ChildFailurePolicy } from './child-jobs.js';
 
 /**
  * Everything a worker needs to run an execution, carried in the BullMQ job so the hot path reads no
@@ -25,6 +26,11 @@ export interface ExecutionDispatch {
    * or null when tracing was off, so an untraced dispatch carries no extra bytes.
    */
   traceParent?: string | null;
+  /**
+   * For a child job: the parent's execution and the policy for a failed child, so that its end can
+   * be carried to its siblings (fail_parent). Absent or null for a job that is not a child.
+   */
+  child?: { parentExecutionId: string; onChildFailure: ChildFailurePolicy } | null;
 }
 
 /**

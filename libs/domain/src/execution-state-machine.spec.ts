@@ -130,12 +130,12 @@ describe('sourcesOf', () => {
 });
 
 describe('assertInitial', () => {
-  it.each(['BLOCKED', 'PENDING'] as const)('should let an execution be created %s', (status) => {
+  it.each(['BLOCKED', 'PENDING', 'QUEUED'] as const)('should let an execution be created %s', (status) => {
     expect(isInitial(status)).toBe(true);
     expect(() => assertInitial(status)).not.toThrow();
   });
 
-  it.each(EXECUTION_STATUSES.filter((status) => status !== 'BLOCKED' && status !== 'PENDING'))(
+  it.each(EXECUTION_STATUSES.filter((status) => !['BLOCKED', 'PENDING', 'QUEUED'].includes(status)))(
     'should refuse to create an execution %s',
     (status) => {
       const error = thrownBy(() => assertInitial(status));

@@ -30,9 +30,11 @@ const TRANSITIONS: Readonly<Record<ExecutionStatus, readonly ExecutionStatus[]>>
 
 /**
  * The statuses an execution is created in: BLOCKED while it waits for its dependencies, PENDING when
- * it may run at once. Every other status is reached only through a transition.
+ * it may run at once (the outbox relay enqueues it), QUEUED for a child job, which the worker running
+ * its parent enqueues itself right after the commit (the reconciler re-enqueues one it did not).
+ * Every other status is reached only through a transition.
  */
-const INITIAL: readonly ExecutionStatus[] = [S.Blocked, S.Pending];
+const INITIAL: readonly ExecutionStatus[] = [S.Blocked, S.Pending, S.Queued];
 
 export function canTransition(from: ExecutionStatus, to: ExecutionStatus): boolean {
   return TRANSITIONS[from].includes(to);

@@ -2,6 +2,7 @@ export * from './api-key.js';
 export * from './assert-never.js';
 export * from './audit-redaction.js';
 export * from './backoff.js';
+export * from './child-jobs.js';
 export * from './dependency-policy.js';
 export * from './errors.js';
 export * from './execution-dispatch.js';

@@ -1,3 +1,5 @@
+import type { ChildJobs } from './child-jobs.js';
+
 /** Structured log lines a handler writes; they go to the worker's log with the execution's ids. */
 export interface HandlerLogger {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -36,6 +38,8 @@ export interface HandlerContext {
    * by id), with how each ended and its result. Empty for a job without dependencies.
    */
   parents: Record<string, ParentResult>;
+  /** Child jobs this handler starts and waits for (see {@link ChildJobs}). */
+  children: ChildJobs;
   /** Reports progress (a number, or any JSON object); visible in the admin UI. */
   progress(value: number | Record<string, unknown>): Promise<void>;
   log: HandlerLogger;

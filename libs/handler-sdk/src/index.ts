@@ -1,3 +1,4 @@
+export * from './child-jobs.js';
 export * from './define-handler.js';
 export * from './handler-context.js';
 export * from './handler-registry.js';

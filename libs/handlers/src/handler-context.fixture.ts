@@ -15,6 +15,10 @@ export function aHandlerContext(overrides: Partial<HandlerContext> = {}): Handle
     scheduledFor: new Date('2026-03-01T09:00:00.000Z'),
     idempotencyKey: `idem-${EXECUTION_ID}`,
     parents: {},
+    children: {
+      start: () => Promise.reject(new Error('this test starts no children')),
+      results: () => undefined,
+    },
     progress: () => Promise.resolve(),
     log: { info: () => undefined, warn: () => undefined, error: () => undefined },
     ...overrides,

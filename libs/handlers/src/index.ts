@@ -1,5 +1,6 @@
 export * from './builtin-handlers.js';
 export * from './deny-table.js';
+export * from './fan-out.handler.js';
 export * from './http.handler.js';
 export * from './namespace-http-settings.js';
 export * from './namespace-target-guards.js';

@@ -13,8 +13,8 @@ export interface CancellationLog {
 }
 
 /**
- * Tells Redis about executions cancelled in Postgres: one waiting in its queue leaves it, one being
- * run is signalled to its worker. Postgres decides; if Redis cannot be reached, a leftover delivery
+ * Tells Redis about executions cancelled in Postgres: one waiting in its queue (or a parent waiting
+ * for its children) leaves it, one being run is signalled to its worker. Postgres decides; if Redis cannot be reached, a leftover delivery
  * is refused by the worker's start write and a running attempt's result is refused as stale, so the
  * cancel holds anyway and a failure here is only logged.
  */
@@ -27,9 +27,10 @@ export class CancellationNotifier {
   async notify(queue: string, executions: readonly CancelledInPostgres[], log: CancellationLog): Promise<void> {
     for (const execution of executions) {
       try {
-        const removal =
-          execution.previousStatus === 'RUNNING' ? 'active' : await this.queues.remove(queue, execution.id);
-        if (removal === 'active') {
+        // A RUNNING execution is either held by a worker (the removal fails: signal it) or a parent
+        // parked in waiting-children, waiting for its children (removed, as a queued one is).
+        const removal = await this.queues.remove(queue, execution.id);
+        if (removal === 'active' || (removal === 'absent' && execution.previousStatus === 'RUNNING')) {
           await this.bus.publish(execution.id);
         }
         log.info({ executionId: execution.id, from: execution.previousStatus, removal }, 'execution cancelled');

@@ -1,5 +1,6 @@
 export * from './cancellation-bus.js';
 export * from './cancellation-notifier.js';
+export * from './child-flow.gateway.js';
 export * from './execution-queue.gateway.js';
 export * from './job-catalog.js';
 export * from './key-revocation-bus.js';

@@ -1,4 +1,4 @@
-import type { ExecutionDispatch } from '@meridian/domain';
+import { CHILD_FAILURE_POLICIES, type ExecutionDispatch } from '@meridian/domain';
 import type { BackoffOptions, JobsOptions, KeepJobs } from 'bullmq';
 import { z } from 'zod';
 
@@ -34,6 +34,11 @@ const executionRunData = z.object({
   hasDependencies: z.boolean().optional(),
   // Optional: written only while tracing is on (a W3C traceparent is 55 characters).
   traceParent: z.string().max(512).optional(),
+  // Optional: written only for a child job (jobs enqueued before child jobs existed have none).
+  child: z
+    .object({ parentExecutionId: z.uuid(), onChildFailure: z.enum(CHILD_FAILURE_POLICIES) })
+    .nullable()
+    .optional(),
   retry: z.object({
     maxAttempts: z.int().positive(),
     backoffType: z.enum(['EXPONENTIAL', 'FIXED']),
@@ -110,7 +115,7 @@ export function catalogJobOptions<Data extends z.ZodType>(
 
 export type ExecutionRunData = z.infer<typeof executionRunData>;
 
-export function toExecutionRunData({ traceParent, ...dispatch }: ExecutionDispatch): ExecutionRunData {
+export function toExecutionRunData({ traceParent, child, ...dispatch }: ExecutionDispatch): ExecutionRunData {
   const data: ExecutionRunData = {
     ...dispatch,
     scheduledFor: dispatch.scheduledFor.toISOString(),
@@ -119,7 +124,30 @@ export function toExecutionRunData({ traceParent, ...dispatch }: ExecutionDispat
   if (traceParent !== undefined && traceParent !== null) {
     data.traceParent = traceParent;
   }
+  if (child !== undefined && child !== null) {
+    data.child = child;
+  }
   return data;
+}
+
+/** An execution as a BullMQ job: its name, data, queue and options (id, delay, priority, catalog policy). */
+export function executionRunJob(
+  item: ExecutionDispatch,
+  now: number,
+): { name: typeof JobName.ExecutionRun; queue: string; data: ExecutionRunData; opts: JobsOptions } {
+  const policy = jobCatalog[JobName.ExecutionRun];
+  const data = toExecutionRunData(item);
+  return {
+    name: JobName.ExecutionRun,
+    queue: policy.queue(data),
+    data,
+    opts: {
+      jobId: item.executionId,
+      delay: Math.max(0, item.scheduledFor.getTime() - now),
+      priority: toBullPriority(item.priority),
+      ...catalogJobOptions(policy, data),
+    },
+  };
 }
 
 export function fromExecutionRunData(data: unknown): ExecutionDispatch {
@@ -129,6 +157,7 @@ export function fromExecutionRunData(data: unknown): ExecutionDispatch {
     scheduledFor: new Date(parsed.scheduledFor),
     nominalTime: parsed.nominalTime === undefined || parsed.nominalTime === null ? null : new Date(parsed.nominalTime),
     hasDependencies: parsed.hasDependencies ?? false,
+    ...(parsed.child === undefined || parsed.child === null ? {} : { child: parsed.child }),
   };
 }
 

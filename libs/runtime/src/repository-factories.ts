@@ -2,6 +2,7 @@ import type { MeridianConfig } from '@meridian/config';
 import {
   ApiKeyRepository,
   AuditRepository,
+  ChildJobRepository,
   type Database,
   DatabaseHealthRepository,
   DependencyRepository,
@@ -39,6 +40,7 @@ export const REPOSITORY_FACTORIES: ReadonlyMap<RepositoryClass, RepositoryFactor
 >([
   [ApiKeyRepository, ({ db, sql }) => new ApiKeyRepository(db, sql)],
   [AuditRepository, ({ db, sql }) => new AuditRepository(db, sql)],
+  [ChildJobRepository, ({ db, sql }) => new ChildJobRepository(db, sql)],
   [DatabaseHealthRepository, ({ db }) => new DatabaseHealthRepository(db)],
   [DependencyRepository, ({ db, sql }) => new DependencyRepository(db, sql)],
   [ExecutionRepository, ({ db, sql }) => new ExecutionRepository(db, sql)],

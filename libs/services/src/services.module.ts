@@ -1,4 +1,4 @@
-import { DependencyRepository } from '@meridian/db';
+import { ChildJobRepository, DependencyRepository } from '@meridian/db';
 import { DatabaseModule } from '@meridian/runtime';
 import { Module } from '@nestjs/common';
 
@@ -11,7 +11,7 @@ import { DependencySettler } from './dependency-settler.js';
  * so every importer shares one settler and its batches. Needs QueueModule.forRoot in the app.
  */
 @Module({
-  imports: [DatabaseModule.forFeature([DependencyRepository])],
+  imports: [DatabaseModule.forFeature([ChildJobRepository, DependencyRepository])],
   providers: [DependencySettler, CancellationService],
   exports: [DependencySettler, CancellationService],
 })

@@ -25,6 +25,7 @@ const SERVER_SIDE: ErrorCode[] = [
   ErrorCode.HandlerFailed,
   ErrorCode.HandlerTimedOut,
   ErrorCode.HandlerCancelled,
+  ErrorCode.ChildrenFailed,
 ];
 /** Codes that say a dependency is down: the same request may succeed later. */
 const UNAVAILABLE: ErrorCode[] = [ErrorCode.DatabaseUnavailable];

@@ -81,6 +81,7 @@ export function describeCode(code: ErrorCode): { status: number; title: string }
     case ErrorCode.HandlerFailed:
     case ErrorCode.HandlerTimedOut:
     case ErrorCode.HandlerCancelled:
+    case ErrorCode.ChildrenFailed:
       return { status: 500, title: 'Internal error' };
     default:
       return assertNever(code);

@@ -27,6 +27,7 @@ function anExecution(overrides: Partial<ExecutionRecord> = {}): ExecutionRecord 
     finishedAt: at,
     nextAttemptAt: null,
     workerId: 'w1',
+    parkedAt: null,
     result: null,
     lastError: null,
     createdAt: at,

@@ -64,6 +64,7 @@ class FakeJobStore {
       requestHash: input.requestHash,
       status: 'PENDING',
       recurrence: null,
+      parent: null,
       createdAt: now,
       updatedAt: now,
     };
@@ -145,6 +146,7 @@ function anExecution(job: JobRecord, status: ExecutionRecord['status']): Executi
     workerId: null,
     result: null,
     lastError: null,
+    parkedAt: null,
     createdAt: job.createdAt,
     updatedAt: job.createdAt,
   };

@@ -65,6 +65,7 @@ function aJob(schedule: Record<string, unknown> | null, namespace = 'acme'): Job
             occurrenceCount: 0,
             ...DEFAULT_RECURRENCE_POLICY,
           },
+    parent: null,
     createdAt: now,
     updatedAt: now,
   };

@@ -3,7 +3,7 @@ import { loadConfig } from '@meridian/config';
 import type { AttemptResult, ExecutionRepository } from '@meridian/db';
 import { type AttemptOutcome } from '@meridian/domain';
 import { createMetricCatalog } from '@meridian/metrics';
-import type { DependencySettler } from '@meridian/services';
+import type { CancellationService, DependencySettler } from '@meridian/services';
 import { anExecutionDispatch } from '@meridian/testing';
 import type { PinoLogger } from 'nestjs-pino';
 
@@ -53,6 +53,7 @@ function setup(maxAttempts = 3) {
   const sut = new AttemptRecorder(
     executions as unknown as ExecutionRepository,
     settler as unknown as DependencySettler,
+    { afterChildFailed: () => Promise.resolve() } as unknown as CancellationService,
     loadConfig({ EXECUTION_RESULT_MAX_BYTES: '50' }),
     new AttemptMetrics(createMetricCatalog('worker', { processMetrics: false })),
     silent as unknown as PinoLogger,

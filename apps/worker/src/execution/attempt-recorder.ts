@@ -9,7 +9,7 @@ import {
   ExecutionStatus,
 } from '@meridian/domain';
 import { CONFIG } from '@meridian/runtime';
-import { DependencySettler } from '@meridian/services';
+import { CancellationService, DependencySettler } from '@meridian/services';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
@@ -32,14 +32,23 @@ export class AttemptRecorder {
   constructor(
     private readonly executions: ExecutionRepository,
     private readonly settler: DependencySettler,
+    private readonly cancellations: CancellationService,
     @Inject(CONFIG) private readonly config: MeridianConfig,
     private readonly metrics: AttemptMetrics,
     @InjectPinoLogger(AttemptRecorder.name) private readonly logger: PinoLogger,
   ) {}
 
-  /** Claims the execution's next attempt for this worker; null when it may no longer run. */
+  /**
+   * Claims the execution's next attempt for this worker, or resumes its parked one (waiting for its
+   * children: `resumed`); null when it may no longer run.
+   */
   start(executionId: string): Promise<StartedAttempt | null> {
     return this.executions.startAttempt(executionId, this.config.worker.id, new Date());
+  }
+
+  /** Clears the parked mark of a resumed attempt as its handler is invoked again; false when it moved on. */
+  unpark(executionId: string, attempt: number): Promise<boolean> {
+    return this.executions.unpark(executionId, attempt);
   }
 
   async record(
@@ -130,6 +139,10 @@ export class AttemptRecorder {
           await this.settler.settle([executionId]);
         } else if (finished === null) {
           await this.executions.closeAttempt(executionId, attempt, attemptOutcome, error, now);
+        }
+        if (finished !== null && dispatch.child?.onChildFailure === 'fail_parent') {
+          // A child that failed for good fails its parent: its unfinished siblings need not run.
+          await this.cancellations.afterChildFailed([executionId]);
         }
         this.logger.warn(
           { executionId, attempt, reason: decision.reason, error: loggedError(outcome.error) },

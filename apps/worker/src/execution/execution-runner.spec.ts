@@ -9,6 +9,7 @@ import type { PinoLogger } from 'nestjs-pino';
 import { AttemptMetrics } from './attempt-metrics.js';
 import type { HandlerOutcome } from './attempt-outcome.js';
 import type { AttemptRecorder, NextStep } from './attempt-recorder.js';
+import type { ChildCoordinator } from './child-coordinator.js';
 import type { DatabaseOutage } from './database-outage.js';
 import type { AdmissionDecision, ExecutionAdmission } from './execution-admission.js';
 import { ExecutionRunner } from './execution-runner.js';
@@ -49,10 +50,13 @@ class FakeCollaborators {
       if (this.failOn === 'start') {
         return Promise.reject(this.failure);
       }
-      return Promise.resolve(this.runnable ? { executionId, attempt: 1, countedAttempt: 1 } : null);
+      return Promise.resolve(this.runnable ? { executionId, attempt: 1, countedAttempt: 1, resumed: false } : null);
     },
     record: () => (this.failOn === 'record' ? Promise.reject(this.failure) : Promise.resolve(this.next)),
   };
+
+  /** No children: the invocations of these tests start none. */
+  readonly children = { forInvocation: () => ({ started: undefined }) };
 
   /** Takes what the real tracker takes for an outage: a refused connection. */
   readonly outage = {
@@ -71,6 +75,7 @@ function setup() {
     fakes.recorder as unknown as AttemptRecorder,
     fakes.outage as unknown as DatabaseOutage,
     new AttemptMetrics(createMetricCatalog('worker', { processMetrics: false })),
+    fakes.children as unknown as ChildCoordinator,
     silent as unknown as PinoLogger,
   );
   const dispatch = anExecutionDispatch({ handler: 'ok' });

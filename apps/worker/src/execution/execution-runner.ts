@@ -1,12 +1,16 @@
+import type { ChildStep } from '@meridian/db';
 import { type ExecutionDispatch } from '@meridian/domain';
 import { fromExecutionRunData } from '@meridian/queue';
 import { inSpan, setActiveSpanAttribute } from '@meridian/tracing';
 import { Injectable } from '@nestjs/common';
-import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
+import { DelayedError, type Job, UnrecoverableError, WaitingChildrenError } from 'bullmq';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
 import { AttemptMetrics } from './attempt-metrics.js';
+import { serializeError } from './attempt-outcome.js';
 import { AttemptRecorder, type NextStep } from './attempt-recorder.js';
+import { ChildCoordinator } from './child-coordinator.js';
+import type { StartedChildren } from './child-jobs.js';
 import { DatabaseOutage } from './database-outage.js';
 import { ExecutionAdmission } from './execution-admission.js';
 import { HandlerInvoker } from './handler-invoker.js';
@@ -40,6 +44,7 @@ export class ExecutionRunner {
     private readonly recorder: AttemptRecorder,
     private readonly outage: DatabaseOutage,
     private readonly metrics: AttemptMetrics,
+    private readonly children: ChildCoordinator,
     @InjectPinoLogger(ExecutionRunner.name) private readonly logger: PinoLogger,
   ) {}
 
@@ -62,7 +67,8 @@ export class ExecutionRunner {
       if (
         error instanceof UnrecoverableError ||
         error instanceof RetryScheduledError ||
-        error instanceof DelayedError
+        error instanceof DelayedError ||
+        error instanceof WaitingChildrenError
       ) {
         throw error;
       }
@@ -103,22 +109,100 @@ export class ExecutionRunner {
       }
       const { attempt } = started;
       setActiveSpanAttribute('meridian.attempt', attempt);
-      this.logger.debug({ executionId, attempt, handler: dispatch.handler }, 'attempt started');
-      this.metrics.started(dispatch, attempt);
-      const invokedAt = performance.now();
-      const outcome = await this.invoker.invoke({
-        dispatch,
-        attempt,
-        delivery,
-        progress: (value) => job.updateProgress(value),
-      });
-      this.metrics.finished(dispatch, outcome, (performance.now() - invokedAt) / 1000);
-      return await this.follow(await this.recorder.record(dispatch, started, outcome), job, token);
+      this.logger.debug(
+        { executionId, attempt, handler: dispatch.handler, resumed: started.resumed },
+        'attempt started',
+      );
+      if (!started.resumed) {
+        this.metrics.started(dispatch, attempt);
+      }
+      const run = { dispatch, attempt };
+      // A resumed attempt (its children were started by an earlier invocation) goes on only once they
+      // have all ended; its steps are read for `ctx.children.results`. A new attempt reads none.
+      let steps = started.resumed ? await this.children.steps(executionId) : null;
+      for (;;) {
+        if (steps !== null) {
+          const pending = await this.children.pending(run, steps);
+          if (pending !== null) {
+            const ended = await this.park(run, pending, job, token);
+            if (ended === null) {
+              return { skipped: true };
+            }
+            steps = ended;
+          }
+          const failure = this.children.failure(steps);
+          if (failure !== null) {
+            const outcome = {
+              kind: 'failed',
+              error: serializeError(failure),
+              retryable: false,
+              timedOut: false,
+            } as const;
+            return await this.follow(await this.recorder.record(dispatch, started, outcome), job, token);
+          }
+          if (!(await this.recorder.unpark(executionId, attempt))) {
+            this.logger.info({ executionId, attempt }, 'parked attempt no longer runs; delivery dropped');
+            return { skipped: true };
+          }
+          this.logger.info({ executionId, attempt, steps: steps.map((step) => step.step) }, 'parent resumed');
+        }
+        const invokedAt = performance.now();
+        const outcome = await this.invoker.invoke({
+          dispatch,
+          attempt,
+          delivery,
+          progress: (value) => job.updateProgress(value),
+          children: this.children.forInvocation(run, steps ?? []),
+        });
+        if (outcome.kind === 'parked') {
+          const ended = await this.park(run, outcome.started, job, token);
+          if (ended === null) {
+            return { skipped: true };
+          }
+          steps = ended;
+          continue;
+        }
+        this.metrics.finished(dispatch, outcome, (performance.now() - invokedAt) / 1000);
+        return await this.follow(await this.recorder.record(dispatch, started, outcome), job, token);
+      }
     } finally {
       if (admission.leased) {
         await this.admission.release(dispatch);
       }
     }
+  }
+
+  /**
+   * Parks an attempt until its children have ended (see ChildCoordinator): in BullMQ's
+   * waiting-children state when BullMQ holds pending children of it (throws WaitingChildrenError:
+   * the worker slot is free), else by delaying the delivery while Postgres says some have not ended
+   * (throws DelayedError). Returns the steps when every child has ended already (the handler goes
+   * on in this delivery), or null when the attempt no longer runs.
+   */
+  private async park(
+    run: { dispatch: ExecutionDispatch; attempt: number },
+    started: StartedChildren,
+    job: Job,
+    token: string | undefined,
+  ): Promise<ChildStep[] | null> {
+    const unfinished = await this.children.park(run, started);
+    if (unfinished === null) {
+      return null;
+    }
+    if (unfinished > 0 && token !== undefined && (await job.moveToWaitingChildren(token))) {
+      throw new WaitingChildrenError();
+    }
+    const ended = await this.children.endedSteps(run.dispatch.executionId);
+    if (ended !== null) {
+      return ended;
+    }
+    const delayMs = this.children.pollDelayMs(job.attemptsStarted);
+    this.logger.info(
+      { executionId: run.dispatch.executionId, retryInMs: delayMs },
+      'BullMQ holds none of the children; checking Postgres again later',
+    );
+    await job.moveToDelayed(Date.now() + delayMs, token);
+    throw new DelayedError();
   }
 
   /** Tells BullMQ the next step, in its own terms: a result, or one of its control-flow errors. */

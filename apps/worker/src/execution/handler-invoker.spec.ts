@@ -8,6 +8,7 @@ import type { PinoLogger } from 'nestjs-pino';
 import { z } from 'zod';
 
 import { CANCELLED_BY_USER, WORKER_SHUTDOWN } from './abort-reasons.js';
+import type { InvocationChildren } from './child-jobs.js';
 import { HandlerInvoker } from './handler-invoker.js';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
@@ -36,7 +37,13 @@ function setup() {
   const dispatchOf = (handler: string, overrides: Partial<ExecutionDispatch> = {}) =>
     anExecutionDispatch({ handler, ...overrides });
   const invoke = (handler: string, delivery?: AbortSignal, overrides: Partial<ExecutionDispatch> = {}) =>
-    sut.invoke({ dispatch: dispatchOf(handler, overrides), attempt: 1, delivery, progress: () => Promise.resolve() });
+    sut.invoke({
+      dispatch: dispatchOf(handler, overrides),
+      attempt: 1,
+      delivery,
+      progress: () => Promise.resolve(),
+      children: { started: undefined } as InvocationChildren,
+    });
   return { invoke, parents };
 }
 

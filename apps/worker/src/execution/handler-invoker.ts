@@ -7,6 +7,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
 import { classifyFailure, type HandlerOutcome } from './attempt-outcome.js';
+import type { InvocationChildren, StartedChildren } from './child-jobs.js';
 
 /** One attempt to hand to a handler: which execution, which attempt, and how it reports progress. */
 export interface Invocation {
@@ -15,7 +16,15 @@ export interface Invocation {
   /** Aborted by BullMQ when the execution is cancelled or the worker's shutdown grace runs out. */
   delivery: AbortSignal | undefined;
   progress: HandlerContext['progress'];
+  /** The invocation's `ctx.children`; what it started, if anything, parks the attempt. */
+  children: InvocationChildren;
 }
+
+/**
+ * How an invocation ended: a {@link HandlerOutcome}, or parked, its handler having started children
+ * (the attempt then waits for them and is not recorded as ended).
+ */
+export type InvocationOutcome = HandlerOutcome | { kind: 'parked'; started: StartedChildren };
 
 /**
  * Runs one attempt's handler: finds it, parses its payload, gives it its context (parents' results
@@ -31,7 +40,7 @@ export class HandlerInvoker {
     @InjectPinoLogger(HandlerInvoker.name) private readonly logger: PinoLogger,
   ) {}
 
-  async invoke(invocation: Invocation): Promise<HandlerOutcome> {
+  async invoke(invocation: Invocation): Promise<InvocationOutcome> {
     const { dispatch, delivery } = invocation;
     // Read outside the timeout: a Postgres failure here is the delivery's (handed back), not the handler's.
     const parents = dispatch.hasDependencies ? await this.dependencies.parentsOf(dispatch.jobId) : {};
@@ -55,9 +64,15 @@ export class HandlerInvoker {
         handler.run(payload, this.context(invocation, controller.signal, parents)),
         aborted,
       ]);
-      return { kind: 'succeeded', result };
+      const started = invocation.children.started;
+      // Children stored and the signal swallowed by the handler: the attempt waits for them all the same.
+      return started === undefined ? { kind: 'succeeded', result } : { kind: 'parked', started };
     } catch (error) {
       const outcome = classifyFailure(error, controller.signal);
+      const started = invocation.children.started;
+      if (started !== undefined && outcome.kind === 'failed' && !outcome.timedOut) {
+        return { kind: 'parked', started };
+      }
       // Capped before it is logged or stored: every attempt keeps its own error.
       return outcome.kind === 'failed'
         ? { ...outcome, error: capStoredError(outcome.error, this.config.worker.errorMaxBytes) }
@@ -69,7 +84,7 @@ export class HandlerInvoker {
   }
 
   private context(
-    { dispatch, attempt, progress }: Invocation,
+    { dispatch, attempt, progress, children }: Invocation,
     signal: AbortSignal,
     parents: HandlerContext['parents'],
   ): HandlerContext {
@@ -84,6 +99,7 @@ export class HandlerInvoker {
       scheduledFor: dispatch.nominalTime ?? dispatch.scheduledFor,
       idempotencyKey: idempotencyKeyOf(dispatch),
       parents,
+      children,
       progress,
       log: {
         info: (message, extra) => this.logger.info({ ...fields, ...extra }, message),

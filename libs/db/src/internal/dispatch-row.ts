@@ -1,4 +1,4 @@
-import type { BackoffType, ExecutionDispatch } from '@meridian/domain';
+import type { BackoffType, ChildFailurePolicy, ExecutionDispatch } from '@meridian/domain';
 
 import { Prisma } from '../../generated/client/index.js';
 
@@ -21,12 +21,15 @@ export interface DispatchRow {
   backoff_jitter: number;
   has_dependencies: boolean;
   trace_parent: string | null;
+  parent_execution_id: string | null;
+  child_failure_policy: string | null;
 }
 
 export const DISPATCH_COLUMNS_SQL = `
   e.id AS execution_id, e.job_id, e.namespace, e.scheduled_for, e.nominal_time, e.trace_parent, j.handler, j.payload,
   j.queue, j.priority, j.timeout_ms, j.max_attempts, j.backoff_type, j.backoff_delay_ms, j.backoff_max_delay_ms, j.backoff_jitter,
-  EXISTS (SELECT 1 FROM job_dependencies d WHERE d.job_id = j.id) AS has_dependencies`;
+  EXISTS (SELECT 1 FROM job_dependencies d WHERE d.job_id = j.id) AS has_dependencies,
+  j.parent_execution_id, j.child_failure_policy`;
 /** {@link DISPATCH_COLUMNS_SQL} as a fragment of a Prisma query. */
 export const DISPATCH_COLUMNS = Prisma.raw(DISPATCH_COLUMNS_SQL);
 
@@ -44,6 +47,13 @@ export function toDispatch(row: DispatchRow): ExecutionDispatch {
     nominalTime: row.nominal_time,
     hasDependencies: row.has_dependencies,
     traceParent: row.trace_parent,
+    child:
+      row.parent_execution_id === null || row.child_failure_policy === null
+        ? null
+        : {
+            parentExecutionId: row.parent_execution_id,
+            onChildFailure: row.child_failure_policy.toLowerCase() as ChildFailurePolicy,
+          },
     retry: {
       maxAttempts: row.max_attempts,
       backoffType: row.backoff_type,

@@ -87,6 +87,8 @@ function created(write: string, status: Status): string {
 }
 
 const TO_RUNNING = move('start attempts', S.Running);
+/** A parked attempt (waiting for its children) goes on: RUNNING stays RUNNING, the attempt too. */
+const RESUMED = move('resume parked attempts', S.Running, [S.Running]);
 /** How an attempt may end, as the execution sees it. */
 const ATTEMPT_ENDS: readonly Status[] = [S.Succeeded, S.Retrying, S.Dead];
 const TO_ATTEMPT_END = guard('finish attempts', ATTEMPT_ENDS);
@@ -99,6 +101,7 @@ const UNBLOCKED = move('release blocked', S.Pending);
 const SKIPPED = move('skip blocked', S.Skipped);
 const FIRST_RUNNABLE = created('insert jobs', S.Pending);
 const FIRST_BLOCKED = created('insert jobs', S.Blocked);
+const FIRST_CHILD = created('insert jobs', S.Queued);
 created('create executions', S.Pending);
 created('create executions', S.Blocked);
 
@@ -149,24 +152,26 @@ type RawClient = Pick<Prisma.TransactionClient, '$queryRaw'>;
 
 /**
  * The status a job inserted by the job insert (job-insert.ts, INSERT_JOBS) starts in, and its first
- * execution with it: BLOCKED when the input row says `blocked` (it waits for dependencies), else
- * PENDING. Reads the column `blocked` of the row being inserted.
+ * execution with it: BLOCKED when the input row says `blocked` (it waits for dependencies), QUEUED
+ * when it says `queued` (a child job, which its parent's worker enqueues), else PENDING. Reads the
+ * columns `blocked` and `queued` of the row being inserted (`row`, an alias or empty).
  */
-const firstStatus = (blocked: string) =>
-  `(CASE WHEN ${blocked} THEN ${FIRST_BLOCKED} ELSE ${FIRST_RUNNABLE} END)::"ExecutionStatus"`;
-export const NEW_JOB_STATUS_SQL = firstStatus('blocked');
+const firstStatus = (row: string) =>
+  `(CASE WHEN ${row}blocked THEN ${FIRST_BLOCKED} WHEN ${row}queued THEN ${FIRST_CHILD} ELSE ${FIRST_RUNNABLE} END)::"ExecutionStatus"`;
+export const NEW_JOB_STATUS_SQL = firstStatus('');
 
 /**
  * The `execution` CTE of the job insert: the first execution of each one-off job inserted, in the
  * status {@link NEW_JOB_STATUS_SQL} gave its job (so the job mirrors it). Reads the CTEs `input`
- * (execution_id, job_id, namespace, scheduled_for, created_at, blocked, trace_parent) and `job` (the ids
+ * (execution_id, job_id, namespace, scheduled_for, created_at, blocked, queued, trace_parent) and `job` (the ids
  * inserted); returns id, status and created_at; only PENDING ones get an outbox row. Locks: the new
  * rows only. Idempotency: the job insert's (namespace, idempotency key).
  */
 export const FIRST_EXECUTIONS_CTE = `execution AS (
-      INSERT INTO executions (id, job_id, namespace, status, scheduled_for, created_at, updated_at, trace_parent)
-      SELECT i.execution_id, i.job_id, i.namespace, ${firstStatus('i.blocked')}, i.scheduled_for,
-             i.created_at, i.created_at, i.trace_parent
+      INSERT INTO executions (id, job_id, namespace, status, scheduled_for, created_at, updated_at, trace_parent,
+                              queued_at)
+      SELECT i.execution_id, i.job_id, i.namespace, ${firstStatus('i.')}, i.scheduled_for,
+             i.created_at, i.created_at, i.trace_parent, CASE WHEN i.queued THEN i.created_at END
         FROM input i JOIN job ON job.id = i.job_id
        WHERE i.execution_id IS NOT NULL
       RETURNING id, status, created_at
@@ -260,9 +265,14 @@ const MARK_QUEUED: Statement = {
 };
 
 /**
- * Begins the next attempt of each execution given ($1 ids, $2 worker ids, $3 clocks; aligned).
- * Output: per execution that may run (not cancelled, finished or deleted), its new attempt number
- * and the number of that attempt among those that count (interrupted attempts do not). Locks: the
+ * Begins the next attempt of each execution given ($1 ids, $2 worker ids, $3 clocks; aligned), or,
+ * for a RUNNING execution whose attempt is parked (`parked_at` set: it waits for the children its
+ * handler started), resumes that attempt: no new attempt, `resumed` true, and `parked_at` stays set
+ * until the worker invokes the handler again (see {@link unparkAttempt}), so a worker lost before
+ * then still resumes, not counts, on the next delivery.
+ * Output: per execution that may run (not cancelled, finished or deleted), its attempt number, the
+ * number of that attempt among those that count (interrupted attempts do not) and whether it was
+ * resumed. Locks: the
  * execution, attempt and job rows written, until commit; the executions in id order, as the relay's
  * MARK_QUEUED takes them (the input is sorted, and the join walks it in that order), since a worker
  * may start an execution the relay is still marking. Idempotency: none by design: a redelivery
@@ -277,10 +287,19 @@ const START_ATTEMPTS: Statement = {
     ), started AS (
       UPDATE executions e
          SET status = ${TO_RUNNING.to}, attempt = e.attempt + 1, started_at = i.now, worker_id = i.worker_id,
-             next_attempt_at = NULL, updated_at = i.now
+             next_attempt_at = NULL, parked_at = NULL, updated_at = i.now
         FROM input i
        WHERE e.id = i.id AND e.status = ANY(${TO_RUNNING.from})
+         AND (e.parked_at IS NULL OR e.status <> ${statusLiteral(S.Running)})
       RETURNING e.id, e.job_id, e.status, e.updated_at, e.attempt, i.worker_id, i.now
+    ), resumed AS (
+      UPDATE executions e SET status = ${RESUMED.to}, worker_id = i.worker_id, updated_at = i.now
+        FROM input i
+       WHERE e.id = i.id AND e.status = ANY(${RESUMED.from}) AND e.parked_at IS NOT NULL
+      RETURNING e.id, e.attempt, i.worker_id
+    ), resumed_attempt AS (
+      UPDATE execution_attempts a SET worker_id = r.worker_id
+        FROM resumed r WHERE a.execution_id = r.id AND a.attempt = r.attempt
     ), interrupted AS (
       UPDATE execution_attempts a
          SET outcome = 'INTERRUPTED', finished_at = s.now,
@@ -291,12 +310,42 @@ const START_ATTEMPTS: Statement = {
       INSERT INTO execution_attempts (execution_id, attempt, outcome, worker_id, started_at)
       SELECT id, attempt, 'RUNNING', worker_id, now FROM started
     ), ${mirrorJobs('started')}
-    SELECT s.id, s.attempt,
+    SELECT s.id, s.attempt, s.resumed,
            s.attempt - (SELECT count(*)::int FROM execution_attempts a
                          WHERE a.execution_id = s.id AND a.attempt < s.attempt
                            AND a.outcome IN ('INTERRUPTED', 'RUNNING')) AS counted_attempt
-      FROM started s`,
+      FROM (SELECT id, attempt, false AS resumed FROM started UNION ALL SELECT id, attempt, true FROM resumed) s`,
 };
+
+/**
+ * Parks attempt $2 of RUNNING execution $1 at $3 (its handler started children and waits for them),
+ * or unparks it ($3 null: the handler is being invoked again). Not a move of the status: the attempt
+ * stays RUNNING. Output: whether it applied. Locks: the execution row, for this statement.
+ * Idempotency: parking a parked attempt again only moves its clock; a stale attempt changes nothing.
+ */
+const PARK_ATTEMPT: Statement = {
+  name: 'meridian_park_attempt',
+  text: `
+    UPDATE executions e SET parked_at = $3, updated_at = COALESCE($3, e.updated_at)
+     WHERE e.id = $1 AND e.attempt = $2 AND e.status = ${statusLiteral(S.Running)}
+       AND ($3::timestamptz IS NOT NULL OR e.parked_at IS NOT NULL)
+    RETURNING e.id`,
+};
+
+/** Marks attempt `attempt` of `executionId` as waiting for its children (see {@link PARK_ATTEMPT}). */
+export async function parkAttempt(
+  runner: StatementRunner,
+  executionId: string,
+  attempt: number,
+  now: Date,
+): Promise<boolean> {
+  return (await runner.query(PARK_ATTEMPT, [executionId, attempt, now])).length > 0;
+}
+
+/** Clears the parked mark of attempt `attempt`, as its handler is invoked again (see {@link PARK_ATTEMPT}). */
+export async function unparkAttempt(runner: StatementRunner, executionId: string, attempt: number): Promise<boolean> {
+  return (await runner.query(PARK_ATTEMPT, [executionId, attempt, null])).length > 0;
+}
 
 /**
  * Records how attempts ended and moves their executions on ($1–$8, aligned: execution id, attempt,
@@ -319,7 +368,8 @@ const FINISH_ATTEMPTS: Statement = {
          SET status = i.status::"ExecutionStatus",
              finished_at = CASE WHEN i.status = 'RETRYING' THEN NULL ELSE i.now END,
              result = i.result::jsonb, last_error = COALESCE(i.error::jsonb, e.last_error),
-             next_attempt_at = i.now + i.retry_delay_ms * interval '1 millisecond', updated_at = i.now
+             next_attempt_at = i.now + i.retry_delay_ms * interval '1 millisecond', parked_at = NULL,
+             updated_at = i.now
         FROM input i
        WHERE e.id = i.id AND e.attempt = i.attempt AND e.status = ANY(${TO_ATTEMPT_END})
       RETURNING e.id, e.job_id, e.status, e.updated_at, i.attempt, i.attempt_outcome, i.error, i.retry_delay_ms, i.now
@@ -365,7 +415,7 @@ export async function markQueued(runner: StatementRunner, executionIds: readonly
 export function startAttempts(
   runner: StatementRunner,
   starts: readonly AttemptStart[],
-): Promise<{ id: string; attempt: number; counted_attempt: number }[]> {
+): Promise<{ id: string; attempt: number; counted_attempt: number; resumed: boolean }[]> {
   return runner.query(START_ATTEMPTS, [
     starts.map((start) => start.executionId),
     starts.map((start) => start.workerId),
@@ -440,7 +490,11 @@ export interface CancelReason {
  * those that have not started: blocked, pending, queued or waiting to retry).
  */
 export type CancelScope =
-  { jobId: string } | { jobIds: readonly string[] } | { workflowId: string; exceptRunning?: boolean };
+  | { jobId: string }
+  | { jobIds: readonly string[] }
+  | { workflowId: string; exceptRunning?: boolean }
+  /** The child jobs that these executions' handlers started. */
+  | { parentExecutionIds: readonly string[] };
 
 /**
  * Cancels the executions that have not ended among those `where` picks ($1, over executions `e`
@@ -458,7 +512,7 @@ const cancelStatement = (name: string, where: string, cancel: Move): Statement =
        FOR UPDATE OF e
     ), cancelled AS (
       UPDATE executions e
-         SET status = ${cancel.to}, finished_at = $2, next_attempt_at = NULL, updated_at = $2,
+         SET status = ${cancel.to}, finished_at = $2, next_attempt_at = NULL, parked_at = NULL, updated_at = $2,
              last_error = COALESCE($3::jsonb, e.last_error)
         FROM target t WHERE e.id = t.id
       RETURNING e.id, e.job_id, e.status, e.updated_at, t.status AS previous_status, t.queue
@@ -468,6 +522,7 @@ const cancelStatement = (name: string, where: string, cancel: Move): Statement =
 const CANCEL_OF_JOBS = cancelStatement('jobs', 'e.job_id = ANY($1::uuid[])', CANCELLED);
 const CANCEL_OF_WORKFLOW = cancelStatement('workflow', 'j.workflow_id = $1::uuid', CANCELLED);
 const CANCEL_WAITING_OF_WORKFLOW = cancelStatement('workflow_waiting', 'j.workflow_id = $1::uuid', CANCELLED_WAITING);
+const CANCEL_OF_CHILDREN = cancelStatement('children', 'j.parent_execution_id = ANY($1::uuid[])', CANCELLED);
 
 /**
  * Cancels the executions in `scope` that have not ended, in the caller's transaction or alone, and
@@ -486,7 +541,9 @@ export async function cancelExecutions(
       ? [CANCEL_OF_JOBS, [scope.jobId]]
       : 'jobIds' in scope
         ? [CANCEL_OF_JOBS, scope.jobIds]
-        : [scope.exceptRunning === true ? CANCEL_WAITING_OF_WORKFLOW : CANCEL_OF_WORKFLOW, scope.workflowId];
+        : 'parentExecutionIds' in scope
+          ? [CANCEL_OF_CHILDREN, scope.parentExecutionIds]
+          : [scope.exceptRunning === true ? CANCEL_WAITING_OF_WORKFLOW : CANCEL_OF_WORKFLOW, scope.workflowId];
   const rows = await runner.query<{ id: string; job_id: string; previous_status: Status; queue: string }>(statement, [
     target,
     now,

@@ -1,4 +1,10 @@
-import { type CatchUpPolicy, ExecutionStatus, type JobSpec, type OverlapPolicy } from '@meridian/domain';
+import {
+  type CatchUpPolicy,
+  type ChildFailurePolicy,
+  ExecutionStatus,
+  type JobSpec,
+  type OverlapPolicy,
+} from '@meridian/domain';
 
 import type { ExecutionRecord, JobRecord, RecurringSchedule } from '../records.js';
 import { storedRecurrencePolicies } from '../records.js';
@@ -27,6 +33,20 @@ export interface NewOneOffJob {
   blockedOn?: number;
   /** The create's W3C traceparent, stored with the execution while tracing is on. @defaultValue null */
   traceParent?: string | null;
+  /**
+   * For a child job started by a running handler: where it comes from. Its first execution is
+   * created QUEUED, without an outbox row: the parent's worker enqueues it right after the commit.
+   */
+  child?: NewChildOf;
+}
+
+/** A child job's parent execution, its step and index there, and the policy for a failed child. */
+export interface NewChildOf {
+  parentJobId: string;
+  parentExecutionId: string;
+  step: string;
+  index: number;
+  onChildFailure: ChildFailurePolicy;
 }
 
 /** A recurring job: its schedule, policies and first nominal time; no execution yet. */
@@ -93,6 +113,12 @@ const INPUT_COLUMNS = {
   dependencies_remaining: { type: 'int', into: 'dependencies_remaining' },
   blocked: { type: 'boolean' },
   trace_parent: { type: 'text' },
+  queued: { type: 'boolean' },
+  parent_job_id: { type: 'uuid', into: 'parent_job_id' },
+  parent_execution_id: { type: 'uuid', into: 'parent_execution_id' },
+  child_step: { type: 'text', into: 'child_step' },
+  child_index: { type: 'int', into: 'child_index' },
+  child_failure_policy: { type: 'text', into: 'child_failure_policy', cast: '"ChildFailurePolicy"' },
 } as const satisfies Record<string, { type: string; into?: string; cast?: string }>;
 
 type InputColumn = keyof typeof INPUT_COLUMNS;
@@ -111,11 +137,12 @@ const derivedColumns = [
  * for an execution, ARM_SCHEDULE for a recurring job), in one statement: atomic without an explicit
  * transaction, and one round trip however many jobs.
  *
- * Inputs: one array per column of {@link INPUT_COLUMNS} ($1–$31), aligned by job; then the audit
- * rows of the creates ($32–$41, see insertAuditRowsSql), each targeting its job. Output: the ids of
- * the jobs inserted. A job whose (namespace, idempotency key) is taken — by an earlier job or by an
- * earlier row of the same statement — is not inserted (ON CONFLICT DO NOTHING), nor are its
- * execution, outbox row and audit row (a replayed create is no change). Locks: the new rows only.
+ * Inputs: one array per column of {@link INPUT_COLUMNS} ($1–$37), aligned by job; then the audit
+ * rows of the creates ($38–$47, see insertAuditRowsSql), each targeting its job. Output: the ids of
+ * the jobs inserted. A job whose (namespace, idempotency key) is taken, or a child whose (parent
+ * execution, step, index) is — by an earlier job or by an earlier row of the same statement — is not
+ * inserted (ON CONFLICT DO NOTHING, every unique index an arbiter), nor are its execution, outbox
+ * row and audit row (a replayed create, or a child started again, is no change). Locks: the new rows only.
  * The outbox trigger NOTIFYs the relay once per statement. The executions and the jobs' status come
  * from execution-transitions.ts (FIRST_EXECUTIONS_CTE).
  */
@@ -130,7 +157,7 @@ const INSERT_JOBS: Statement = {
       INSERT INTO jobs (${[...storedColumns, ...derivedColumns].map((column) => column.into).join(', ')})
       SELECT ${[...storedColumns, ...derivedColumns].map((column) => column.value).join(', ')}
         FROM input
-      ON CONFLICT (namespace, idempotency_key) DO NOTHING
+      ON CONFLICT DO NOTHING
       RETURNING id
     ), ${FIRST_EXECUTIONS_CTE}, outbox_row AS (
       INSERT INTO outbox (kind, execution_id, job_id, created_at)
@@ -182,6 +209,12 @@ function inputRow(job: TimedNewJob): Record<InputColumn, unknown> {
     dependencies_remaining: oneOff?.blockedOn ?? 0,
     blocked: oneOff?.blockedOn !== undefined,
     trace_parent: oneOff?.traceParent ?? null,
+    queued: oneOff?.child !== undefined,
+    parent_job_id: oneOff?.child?.parentJobId ?? null,
+    parent_execution_id: oneOff?.child?.parentExecutionId ?? null,
+    child_step: oneOff?.child?.step ?? null,
+    child_index: oneOff?.child?.index ?? null,
+    child_failure_policy: oneOff?.child?.onChildFailure.toUpperCase() ?? null,
   };
 }
 
@@ -204,7 +237,14 @@ export async function insertJobs(runner: StatementRunner, jobs: readonly TimedNe
 export function insertedRecords(input: NewJob, now: Date): { job: JobRecord; execution: ExecutionRecord | null } {
   const { spec } = input;
   const status =
-    input.kind === 'one_off' && input.blockedOn !== undefined ? ExecutionStatus.Blocked : ExecutionStatus.Pending;
+    input.kind !== 'one_off'
+      ? ExecutionStatus.Pending
+      : input.blockedOn !== undefined
+        ? ExecutionStatus.Blocked
+        : input.child !== undefined
+          ? ExecutionStatus.Queued
+          : ExecutionStatus.Pending;
+  const child = input.kind === 'one_off' ? input.child : undefined;
   const job: JobRecord = {
     id: input.jobId,
     namespace: input.namespace,
@@ -232,6 +272,10 @@ export function insertedRecords(input: NewJob, now: Date): { job: JobRecord; exe
             overlap: input.overlap,
             catchUp: input.catchUp,
           },
+    parent:
+      child === undefined
+        ? null
+        : { jobId: child.parentJobId, executionId: child.parentExecutionId, step: child.step, index: child.index },
     createdAt: now,
     updatedAt: now,
   };
@@ -248,13 +292,14 @@ export function insertedRecords(input: NewJob, now: Date): { job: JobRecord; exe
       attempt: 0,
       scheduledFor: spec.scheduledFor,
       nominalTime: null,
-      queuedAt: null,
+      queuedAt: child === undefined ? null : now,
       startedAt: null,
       finishedAt: null,
       nextAttemptAt: null,
       workerId: null,
       result: null,
       lastError: null,
+      parkedAt: null,
       createdAt: now,
       updatedAt: now,
     },

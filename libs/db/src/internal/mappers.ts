@@ -42,6 +42,11 @@ const JOB_COLUMNS = {
   workflowId: 'workflow_id',
   workflowKey: 'workflow_key',
   dependenciesRemaining: 'dependencies_remaining',
+  parentJobId: 'parent_job_id',
+  parentExecutionId: 'parent_execution_id',
+  childStep: 'child_step',
+  childIndex: 'child_index',
+  childFailurePolicy: 'child_failure_policy',
   createdAt: 'created_at',
   updatedAt: 'updated_at',
 } as const satisfies Record<keyof Job, string>;
@@ -64,6 +69,7 @@ const EXECUTION_COLUMNS = {
   lastError: 'last_error',
   dependentsNotified: 'dependents_notified',
   traceParent: 'trace_parent',
+  parkedAt: 'parked_at',
   createdAt: 'created_at',
   updatedAt: 'updated_at',
 } as const satisfies Record<keyof Execution, string>;
@@ -128,6 +134,15 @@ export function toJobRecord(row: Job): JobRecord {
               max: row.catchUpMax,
             }),
           },
+    parent:
+      row.parentJobId === null || row.parentExecutionId === null || row.childStep === null || row.childIndex === null
+        ? null
+        : {
+            jobId: row.parentJobId,
+            executionId: row.parentExecutionId,
+            step: row.childStep,
+            index: row.childIndex,
+          },
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -149,6 +164,7 @@ export function toExecutionRecord(row: Execution): ExecutionRecord {
     workerId: row.workerId,
     result: row.result,
     lastError: row.lastError,
+    parkedAt: row.parkedAt,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { accessibilityViolations, useBrowser, useStack, waitFor } from '@meridian/testing';
-import type { Page } from 'playwright-core';
+import { accessibilityViolations, type Page, useBrowser, useStack, waitFor } from '@meridian/testing';
 
 /**
  * The web console in a real headless Chromium, against the whole stack: every page is reached by

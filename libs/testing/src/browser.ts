@@ -7,6 +7,8 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 
 import { REPOSITORY_ROOT } from './test-env.js';
 
+export type { Page } from 'playwright-core';
+
 /**
  * Debian's Chromium (`apt-get install chromium`; .ci/run installs it when it is missing): these
  * machines cannot download a browser build, so Playwright drives the system's. CHROMIUM_PATH points
@@ -111,7 +113,7 @@ export async function accessibilityViolations(page: Page): Promise<Accessibility
   axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
   await page.evaluate(axeSource);
   // A string, evaluated in the page: this package is compiled for Node, without the DOM's types.
-  const violations = (await page.evaluate(`
+  const violations = await page.evaluate<AccessibilityViolation[]>(`
     axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa'] } }).then((results) =>
       results.violations.map((violation) => ({
         id: violation.id,
@@ -120,6 +122,6 @@ export async function accessibilityViolations(page: Page): Promise<Accessibility
         targets: violation.nodes.map((node) => node.target.join(' ')),
       })),
     )
-  `)) as AccessibilityViolation[];
+  `);
   return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
 }

@@ -1,4 +1,4 @@
-import { Graph, layout } from '@dagrejs/dagre';
+import { type EdgeLabel, Graph, type GraphLabel, layout, type NodeLabel } from '@dagrejs/dagre';
 import type { Workflow, WorkflowJob } from '@meridian/client/browser';
 import { useMemo } from 'preact/hooks';
 
@@ -14,7 +14,7 @@ interface Placed {
 
 /** Lays the DAG out left to right with dagre (layered, few crossings); diamonds are fine. */
 function place(workflow: Workflow): Placed {
-  const graph = new Graph();
+  const graph = new Graph<GraphLabel, NodeLabel, EdgeLabel>();
   graph.setGraph({ rankdir: 'LR', nodesep: 24, ranksep: 56, marginx: 8, marginy: 8 });
   graph.setDefaultEdgeLabel(() => ({}));
   for (const job of workflow.jobs) {
@@ -32,7 +32,7 @@ function place(workflow: Workflow): Placed {
     }),
     edges: workflow.edges.map((edge) => ({
       ...edge,
-      points: (graph.edge(edge.from, edge.to)?.points ?? []) as { x: number; y: number }[],
+      points: graph.edge(edge.from, edge.to)?.points ?? [],
     })),
     width: graph.graph().width ?? 0,
     height: graph.graph().height ?? 0,

@@ -22,6 +22,7 @@ function aDeadExecution(attempts: Attempt[], attemptsNextCursor: string | null):
     workerId: 'worker-1',
     result: null,
     lastError: { code: 'handler_failed', message: 'failed' },
+    parkedAt: null,
     createdAt: '2026-01-01T00:00:00.000Z',
     updatedAt: '2026-01-01T00:00:09.000Z',
     attempts,

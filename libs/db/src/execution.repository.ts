@@ -136,7 +136,8 @@ export class ExecutionRepository {
    * Executions that Postgres says are queued, retrying or running and that nobody has touched since
    * `updatedBefore`: the reconciler checks each against BullMQ. Oldest first, keyset-paged by id.
    * Served by the partial index of unfinished executions (`finished_at IS NULL`). `running: false`
-   * leaves out the RUNNING ones (after a Redis loss, a running attempt's worker records its end itself).
+   * leaves out the RUNNING ones (after a Redis loss, a running attempt's worker records its end
+   * itself), except parked ones: no worker holds a parent waiting for its children.
    */
   async findLive(
     updatedBefore: Date,
@@ -149,7 +150,7 @@ export class ExecutionRepository {
         FROM executions e
         JOIN jobs j ON j.id = e.job_id
        WHERE e.finished_at IS NULL AND e.status IN ('QUEUED', 'RETRYING', 'RUNNING')
-         AND (${running}::boolean OR e.status <> 'RUNNING')
+         AND (${running}::boolean OR e.status <> 'RUNNING' OR e.parked_at IS NOT NULL)
          AND e.updated_at < ${updatedBefore}
          AND e.id > ${afterId ?? '00000000-0000-0000-0000-000000000000'}::uuid
        ORDER BY e.id

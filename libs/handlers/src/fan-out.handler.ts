@@ -13,8 +13,14 @@ const fanOutPayload = z
     partSize: z.int().min(1).max(1_000_000).default(100),
     /** The handler each part runs with. */
     handler: z.string().min(1),
-    /** Merged into each child's payload, beside its `items`. */
+    /** Merged into each child's payload, beside its part. */
     payload: z.record(z.string(), z.json()).optional(),
+    /**
+     * The field of each child's payload that holds its part: `items` for a code handler that reads
+     * them there, `body` for the http handler (each part is POSTed as the request body).
+     * @defaultValue 'items'
+     */
+    partField: z.string().min(1).max(100).default('items'),
     /** What a failed part does to the fan-out (see ctx.children.start). @defaultValue 'fail_parent' */
     onChildFailure: z.enum(CHILD_FAILURE_POLICIES).optional(),
     /** The queue the parts run in. @defaultValue 'default' */
@@ -40,7 +46,7 @@ export interface FanOutResult {
 
 /**
  * Splits `items` into parts of `partSize`, runs `handler` on each part as a child job (payload
- * `{ ...payload, items: part }`), waits for them without holding a worker slot, and returns their
+ * `{ ...payload, [partField]: part }`, `partField` being `items` unless given), waits for them without holding a worker slot, and returns their
  * results combined in order. The example of ctx.children: see README, "Writing a code handler".
  */
 export const fanOutHandler = defineHandler(
@@ -61,7 +67,7 @@ export const fanOutHandler = defineHandler(
         parts.map((part, index) => ({
           name: `fan-out part ${index}`,
           handler: payload.handler,
-          payload: { ...payload.payload, items: part },
+          payload: { ...payload.payload, [payload.partField]: part },
           ...(payload.queue === undefined ? {} : { queue: payload.queue }),
           ...(payload.retry === undefined ? {} : { retry: payload.retry }),
         })),

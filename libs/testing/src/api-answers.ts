@@ -22,6 +22,7 @@ export function anExecutionAnswer(overrides: Partial<Execution> = {}): Execution
     workerId: null,
     result: null,
     lastError: null,
+    parkedAt: null,
     createdAt: '2026-03-02T09:30:00.000Z',
     updatedAt: '2026-03-02T09:30:00.000Z',
     attempts: [],

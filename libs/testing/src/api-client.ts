@@ -17,6 +17,7 @@ export type OccurrenceView = Occurrence;
 export type WorkflowSummaryView = components['schemas']['WorkflowSummary'];
 export type WorkflowPageView = components['schemas']['WorkflowPage'];
 export type OverviewView = components['schemas']['Overview'];
+export type JobSummaryView = components['schemas']['JobSummary'];
 
 export interface ApiResponse<T> {
   status: number;
@@ -132,6 +133,34 @@ export class ApiClient {
   async executions(jobId: string): Promise<ExecutionView[]> {
     const page = await this.request<{ items: ExecutionView[] }>('GET', `/v1/jobs/${jobId}/executions?limit=100`);
     return Promise.all(page.body.items.map((execution) => this.execution(execution.id)));
+  }
+
+  /**
+   * Every child job of `jobId` (GET /v1/jobs/{id}/children, page after page of 100), in the order
+   * they were started; `step` keeps one step's.
+   */
+  async children(jobId: string, step?: string): Promise<JobSummaryView[]> {
+    const found: JobSummaryView[] = [];
+    let cursor: string | null = null;
+    do {
+      const query = new URLSearchParams({ limit: '100' });
+      if (step !== undefined) {
+        query.set('step', step);
+      }
+      if (cursor !== null) {
+        query.set('cursor', cursor);
+      }
+      const page: ApiResponse<{ items: JobSummaryView[]; nextCursor: string | null }> = await this.request(
+        'GET',
+        `/v1/jobs/${jobId}/children?${query.toString()}`,
+      );
+      if (page.status !== 200) {
+        throw new Error(`children of ${jobId} answered ${page.status}: ${JSON.stringify(page.body)}`);
+      }
+      found.push(...page.body.items);
+      cursor = page.body.nextCursor;
+    } while (cursor !== null);
+    return found;
   }
 
   /** The ledger once it holds at least `count` occurrences. */

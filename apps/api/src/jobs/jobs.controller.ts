@@ -13,6 +13,7 @@ import { toExecutionView } from '../executions/dto/execution.view.js';
 import { createJobRequestExample, createRecurringJobRequestExample } from '../openapi/examples.js';
 import { ApiIdParam, ApiJsonBody, ApiJsonResponse, ApiQueryFrom } from '../openapi/operation-decorators.js';
 import { ApiConflict, ApiProblems } from '../openapi/problem-responses.js';
+import { ChildJobsService } from './child-jobs.service.js';
 import { answerCreated, CREATED_HEADERS, CreateHeaders, presentCreated } from './created-answer.js';
 import {
   type JobBatchView,
@@ -21,6 +22,7 @@ import {
   type MinimalJobView,
   toJobView,
 } from './dto/job.view.js';
+import { type ListChildrenQuery, listChildrenQuerySchema } from './dto/list-children.query.js';
 import { type ListJobsQuery, listJobsQuerySchema } from './dto/list-jobs.query.js';
 import { JobBatchService } from './job-batch.service.js';
 import { JobsService } from './jobs.service.js';
@@ -38,6 +40,7 @@ export class JobsController {
   constructor(
     private readonly jobs: JobsService,
     private readonly batches: JobBatchService,
+    private readonly children: ChildJobsService,
   ) {}
 
   @Post()
@@ -164,6 +167,27 @@ export class JobsController {
   ) {
     const page = await this.jobs.listExecutions(principal.namespace, id, query.cursor, query.limit);
     return { items: page.items.map((execution) => toExecutionView(execution)), nextCursor: page.nextCursor };
+  }
+
+  @Get(':id/children')
+  @ApiOperation({
+    operationId: 'listJobChildren',
+    summary: "List a job's child jobs, in the order they were started",
+    description:
+      'The jobs its handler started with ctx.children.start, in every execution of it, each with its `parent` ' +
+      '(execution, step and index); each is an ordinary job, to read, cancel or retry as any other.',
+  })
+  @ApiIdParam('job')
+  @ApiQueryFrom(listChildrenQuerySchema)
+  @ApiJsonResponse(200, 'JobPage', 'A page of child jobs')
+  @ApiProblems('BadRequest', 'NotFound')
+  async listChildren(
+    @Query(new ZodValidationPipe(listChildrenQuerySchema)) query: ListChildrenQuery,
+    @Param('id', jobId) id: string,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    const page = await this.children.list(principal.namespace, id, query);
+    return { items: page.items.map((job) => toJobView(job)), nextCursor: page.nextCursor };
   }
 
   @Post(':id/cancel')

@@ -13,6 +13,7 @@ import {
 import { livenessViewSchema, readinessViewSchema } from '../health/dto/health.view.js';
 import { createJobRequestDocument } from '../jobs/dto/create-job.request.js';
 import {
+  childOfViewSchema,
   createdJobViewSchema,
   jobBatchViewSchema,
   jobPageSchema,
@@ -80,6 +81,7 @@ const NAMED_SCHEMAS = {
   UpdateJobRequest: request(updateJobRequestDocument),
   Job: response(jobViewSchema, jobExample),
   JobSummary: response(jobSummaryViewSchema),
+  ChildOf: response(childOfViewSchema),
   MinimalJob: response(minimalJobViewSchema),
   CreatedJob: response(createdJobViewSchema),
   JobBatch: response(jobBatchViewSchema),

@@ -41,6 +41,7 @@ export const executionSummaryExample = {
     message: 'POST https://hooks.example.com/welcome answered 503',
     details: { status: 503 },
   },
+  parkedAt: null,
   createdAt: CREATED_AT,
   updatedAt: '2026-03-02T09:30:00.410Z',
 };
@@ -73,6 +74,7 @@ export const jobExample = {
   createdAt: CREATED_AT,
   updatedAt: CREATED_AT,
   schedule: null,
+  parent: null,
   latestExecution: executionSummaryExample,
 };
 

@@ -78,9 +78,9 @@ export class ChildCoordinator {
 
   /**
    * Parks the attempt of `run`, whose handler started `started`, in Postgres (`parked_at`) and adds
-   * its unfinished children to BullMQ under the parent's job, again on every park: a no-op for a
-   * child BullMQ holds under this parent, and the link back for one the reconciler enqueued without
-   * it. Returns how many children have not ended, or null when the attempt no longer runs
+   * its queued or retrying children to BullMQ under the parent's job, again on every park: a no-op
+   * for a child BullMQ holds under this parent, and the link back for one the reconciler enqueued
+   * without it (after a loss of Redis), so the parent waits in waiting-children again. Returns how many children have not ended, or null when the attempt no longer runs
    * (cancelled meanwhile). The runner then moves the parent's job to waiting-children.
    */
   async park(run: ParentRun, started: StartedChildren): Promise<number | null> {
@@ -88,8 +88,13 @@ export class ChildCoordinator {
     if (!(await this.executions.park(executionId, run.attempt, new Date()))) {
       return null;
     }
-    const unfinished = started.children.filter((child) => !isChildEnded(child.status)).map((child) => child.dispatch);
-    await this.flows.addChildren(run.dispatch, unfinished);
+    const unfinished = started.children.filter((child) => !isChildEnded(child.status));
+    // A RUNNING child is left out: BullMQ holds it under this parent already, or, after a loss of
+    // Redis, its worker may still run it and the reconciler enqueues it again after its grace.
+    await this.flows.addChildren(
+      run.dispatch,
+      unfinished.filter((child) => child.status !== 'RUNNING').map((child) => child.dispatch),
+    );
     this.logger.info(
       {
         executionId,

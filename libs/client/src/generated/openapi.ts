@@ -216,6 +216,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/jobs/{id}/children": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a job's child jobs, in the order they were started
+         * @description The jobs its handler started with ctx.children.start, in every execution of it, each with its `parent` (execution, step and index); each is an ordinary job, to read, cancel or retry as any other.
+         */
+        get: operations["listJobChildren"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/jobs/{id}/cancel": {
         parameters: {
             query?: never;
@@ -797,6 +817,7 @@ export interface components {
          *       "createdAt": "2026-03-02T09:30:00.000Z",
          *       "updatedAt": "2026-03-02T09:30:00.000Z",
          *       "schedule": null,
+         *       "parent": null,
          *       "latestExecution": {
          *         "id": "6d3c2c3e-8a4f-4f0e-9f0e-2b8f6b1d7c10",
          *         "jobId": "0b6f1f52-3c3e-4c55-9b1e-1f1f6e0c2a41",
@@ -817,6 +838,7 @@ export interface components {
          *             "status": 503
          *           }
          *         },
+         *         "parkedAt": null,
          *         "createdAt": "2026-03-02T09:30:00.000Z",
          *         "updatedAt": "2026-03-02T09:30:00.410Z"
          *       }
@@ -852,6 +874,8 @@ export interface components {
             updatedAt: string;
             /** @description null for a one-off job */
             schedule: components["schemas"]["ScheduleState"] | null;
+            /** @description For a child job, its parent; null for any other job */
+            parent: components["schemas"]["ChildOf"] | null;
             /** @description null while a recurring job has had no occurrence yet */
             latestExecution: components["schemas"]["ExecutionSummary"] | null;
         };
@@ -885,6 +909,25 @@ export interface components {
             updatedAt: string;
             /** @description null for a one-off job */
             schedule: components["schemas"]["ScheduleState"] | null;
+            /** @description For a child job, its parent; null for any other job */
+            parent: components["schemas"]["ChildOf"] | null;
+        };
+        /** @description The parent of a child job */
+        ChildOf: {
+            /**
+             * Format: uuid
+             * @description The parent job
+             */
+            jobId: string;
+            /**
+             * Format: uuid
+             * @description The execution of the parent whose handler started this child
+             */
+            executionId: string;
+            /** @description The step that started it (the first argument of ctx.children.start) */
+            step: string;
+            /** @description Its place in the list given to that call */
+            index: number;
         };
         /** @description A created job as `Prefer: return=minimal` answers it */
         MinimalJob: {
@@ -929,6 +972,7 @@ export interface components {
          *           "status": 503
          *         }
          *       },
+         *       "parkedAt": null,
          *       "createdAt": "2026-03-02T09:30:00.000Z",
          *       "updatedAt": "2026-03-02T09:30:00.410Z"
          *     }
@@ -954,6 +998,8 @@ export interface components {
             result: unknown;
             /** @description The latest failed attempt's error; null if none failed */
             lastError: components["schemas"]["AttemptError"] | null;
+            /** @description Since when its running attempt waits for the child jobs its handler started; null otherwise */
+            parkedAt: string | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -980,6 +1026,7 @@ export interface components {
          *           "status": 503
          *         }
          *       },
+         *       "parkedAt": null,
          *       "createdAt": "2026-03-02T09:30:00.000Z",
          *       "updatedAt": "2026-03-02T09:30:00.410Z",
          *       "attempts": [
@@ -1024,6 +1071,8 @@ export interface components {
             result: unknown;
             /** @description The latest failed attempt's error; null if none failed */
             lastError: components["schemas"]["AttemptError"] | null;
+            /** @description Since when its running attempt waits for the child jobs its handler started; null otherwise */
+            parkedAt: string | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -2243,6 +2292,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ExecutionPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listJobChildren: {
+        parameters: {
+            query?: {
+                /** @description `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description Items per page */
+                limit?: number;
+                /** @description Only the children started by this step (the first argument of ctx.children.start) */
+                step?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The job's id, a UUID. Any other text names no job: 404. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of child jobs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPage"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -58,6 +58,9 @@ export const executionSummaryViewSchema = z.object({
   workerId: z.string().nullable(),
   result: z.unknown().describe("The handler's return value (any JSON) once SUCCEEDED, else null"),
   lastError: attemptErrorSchema.nullable().describe("The latest failed attempt's error; null if none failed"),
+  parkedAt: iso
+    .nullable()
+    .describe('Since when its running attempt waits for the child jobs its handler started; null otherwise'),
   createdAt: iso,
   updatedAt: iso,
 });
@@ -106,6 +109,7 @@ export function toExecutionView(
     workerId: execution.workerId,
     result: execution.result ?? null,
     lastError: (execution.lastError ?? null) as AttemptErrorView | null,
+    parkedAt: isoOrNull(execution.parkedAt),
     createdAt: execution.createdAt.toISOString(),
     updatedAt: execution.updatedAt.toISOString(),
     ...(attempts === undefined

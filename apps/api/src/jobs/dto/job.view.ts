@@ -25,6 +25,16 @@ export const scheduleStateViewSchema = z.object({
   }),
 });
 
+/** Where a child job comes from: the job whose handler started it, in which execution, step and place. */
+export const childOfViewSchema = z
+  .object({
+    jobId: z.uuid().describe('The parent job'),
+    executionId: z.uuid().describe('The execution of the parent whose handler started this child'),
+    step: z.string().describe('The step that started it (the first argument of ctx.children.start)'),
+    index: z.int().min(0).describe('Its place in the list given to that call'),
+  })
+  .describe('The parent of a child job');
+
 /** A job without its latest execution: as lists, changes, pauses and cancels answer it. */
 export const jobSummaryViewSchema = z.object({
   id: z.uuid(),
@@ -49,6 +59,7 @@ export const jobSummaryViewSchema = z.object({
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   schedule: scheduleStateViewSchema.nullable().describe('null for a one-off job'),
+  parent: childOfViewSchema.nullable().describe('For a child job, its parent; null for any other job'),
 });
 export type JobSummaryView = z.infer<typeof jobSummaryViewSchema>;
 
@@ -116,6 +127,7 @@ export function toJobView(job: JobRecord, latestExecution?: ExecutionRecord | nu
             overlap: job.recurrence.overlap,
             catchUp: { ...job.recurrence.catchUp },
           },
+    parent: job.parent === null ? null : { ...job.parent },
     createdAt: job.createdAt.toISOString(),
     updatedAt: job.updatedAt.toISOString(),
   };

@@ -1,5 +1,6 @@
 import type { MeridianConfig } from '@meridian/config';
 import {
+  ChildJobRepository,
   DependencyRepository,
   ExecutionRepository,
   OccurrenceRepository,
@@ -13,6 +14,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 
 import { SchedulerGauges } from './metrics/scheduler-gauges.js';
 import { OutboxRelayService } from './outbox/outbox-relay.service.js';
+import { ChildJobsReconciler } from './reconciler/child-jobs-reconciler.service.js';
 import { LostRuns } from './reconciler/lost-runs.js';
 import { ReconcilerService } from './reconciler/reconciler.service.js';
 import { RedisLossWatcher } from './reconciler/redis-loss-watcher.service.js';
@@ -31,6 +33,7 @@ export class SchedulerModule {
         QueueModule.forRoot(config, 'scheduler'),
         MetricsModule.forRoot(config, 'scheduler'),
         DatabaseModule.forFeature([
+          ChildJobRepository,
           DependencyRepository,
           ExecutionRepository,
           OccurrenceRepository,
@@ -43,6 +46,7 @@ export class SchedulerModule {
         OutboxRelayService,
         LostRuns,
         ReconcilerService,
+        ChildJobsReconciler,
         RedisLossWatcher,
         RecurrenceService,
         SchedulerGauges,

@@ -183,6 +183,35 @@ describe(ChildJobRepository.name, () => {
     });
   });
 
+  describe('orphaningParents and stuckParents', () => {
+    it('should find an ended parent whose children still run, once they are older than the grace', async () => {
+      const parent = await aRunningParent();
+      await sut.start(parent, 'parts', 'partial', specs(2), new Date());
+      await db.$executeRaw`UPDATE executions SET status = 'CANCELLED', finished_at = now()
+                            WHERE id = ${parent.executionId}::uuid`;
+
+      await expect(sut.orphaningParents(new Date(Date.now() + 1000), 10)).resolves.toEqual([parent.executionId]);
+      await expect(sut.orphaningParents(new Date(Date.now() - 60_000), 10)).resolves.toEqual([]);
+      await sut.cancelChildren([parent.executionId], new Date());
+      await expect(sut.orphaningParents(new Date(Date.now() + 1000), 10)).resolves.toEqual([]);
+    });
+
+    it('should find a parent parked before the grace whose children have all ended, and no other', async () => {
+      const stuck = await aRunningParent();
+      const waiting = await aRunningParent();
+      const [done] = (await sut.start(stuck, 'parts', 'partial', specs(1), new Date())) ?? [];
+      await sut.start(waiting, 'parts', 'partial', specs(1), new Date());
+      await end(done?.dispatch.executionId ?? '', 'SUCCEEDED');
+      await executions.park(stuck.executionId, stuck.attempt, new Date());
+      await executions.park(waiting.executionId, waiting.attempt, new Date());
+
+      const found = await sut.stuckParents(new Date(Date.now() + 1000), 10);
+
+      expect(found.map((dispatch) => dispatch.executionId)).toEqual([stuck.executionId]);
+      await expect(sut.stuckParents(new Date(Date.now() - 60_000), 10)).resolves.toEqual([]);
+    });
+  });
+
   describe('listByParentJob', () => {
     it('should page through a job children in the order they were started, and filter by step', async () => {
       const parent = await aRunningParent();

@@ -130,6 +130,42 @@ const FAILING_PARENTS: Statement = {
 };
 
 /**
+ * Parents that have ended while children of theirs have not ($1: those last touched before it; $2:
+ * at most so many): a cancel whose cascade was cut short by a crash. Walks the partial index of
+ * unfinished executions, as the reconciler's check of live executions does. Reads only.
+ */
+const ORPHANING_PARENTS: Statement = {
+  name: 'meridian_children_orphaning_parents',
+  text: `
+    SELECT DISTINCT j.parent_execution_id AS id
+      FROM executions e
+      JOIN jobs j ON j.id = e.job_id
+      JOIN executions p ON p.id = j.parent_execution_id
+     WHERE e.finished_at IS NULL AND e.updated_at < $1 AND j.parent_execution_id IS NOT NULL
+       AND p.finished_at IS NOT NULL
+     LIMIT $2`,
+};
+
+/**
+ * Parked parents whose children have all ended, parked before $1 (at most $2): BullMQ should have
+ * moved each back to its queue long ago, and has not (a link lost with part of Redis). Each with what
+ * an enqueue needs. Walks the partial index of unfinished executions. Reads only.
+ */
+const STUCK_PARENTS: Statement = {
+  name: 'meridian_children_stuck_parents',
+  text: `
+    SELECT ${DISPATCH_COLUMNS_SQL}
+      FROM executions e
+      JOIN jobs j ON j.id = e.job_id
+     WHERE e.finished_at IS NULL AND e.status = '${ExecutionStatus.Running}' AND e.parked_at < $1
+       AND NOT EXISTS (
+         SELECT 1 FROM jobs c
+           JOIN LATERAL ${latestExecutionOf('c.id', 'x.finished_at')} ce ON true
+          WHERE c.parent_execution_id = e.id AND ce.finished_at IS NULL)
+     LIMIT $2`,
+};
+
+/**
  * Child jobs: the jobs a running handler starts (ctx.children.start), stored as ordinary jobs with
  * their parent's execution, step and index (docs/decisions/0019-child-jobs.md). They are inserted by
  * the job insert (internal/job-insert.ts) with their executions QUEUED, for the parent's worker to
@@ -256,6 +292,19 @@ export class ChildJobRepository {
       return [];
     }
     return (await this.sql.query<{ id: string }>(FAILING_PARENTS, [executionIds])).map((row) => row.id);
+  }
+
+  /**
+   * Ended parents with children still unfinished and untouched since `updatedBefore`: their cancel
+   * was not carried down (its process died), for the reconciler to carry it again.
+   */
+  async orphaningParents(updatedBefore: Date, limit: number): Promise<string[]> {
+    return (await this.sql.query<{ id: string }>(ORPHANING_PARENTS, [updatedBefore, limit])).map((row) => row.id);
+  }
+
+  /** Parked parents whose children have all ended, parked before `parkedBefore`: see {@link STUCK_PARENTS}. */
+  async stuckParents(parkedBefore: Date, limit: number): Promise<ExecutionDispatch[]> {
+    return (await this.sql.query<DispatchRow>(STUCK_PARENTS, [parkedBefore, limit])).map(toDispatch);
   }
 
   /**

@@ -78,7 +78,7 @@ export class MetricCatalog {
     );
     this.reconcilerRepairs = new Counter({
       name: 'meridian_reconciler_repairs_total',
-      help: 'What the reconciler put back: executions enqueued again, ticks re-armed, dependents settled.',
+      help: 'What the reconciler put back: executions enqueued again, ticks re-armed, dependents settled, children of ended parents cancelled, parked parents enqueued again.',
       labelNames: ['kind'],
       registers,
     });

@@ -135,6 +135,23 @@ export class ExecutionQueueGateway {
     await this.enqueue(items);
   }
 
+  /**
+   * Enqueues again parents that wait in BullMQ for children that have all ended in Postgres (a link
+   * lost with part of Redis): the BullMQ job, in waiting-children or wherever it is, is removed
+   * first, unless a worker holds it, in which case it is left to that worker.
+   */
+  async requeueParked(items: readonly ExecutionDispatch[]): Promise<ExecutionDispatch[]> {
+    const requeued: ExecutionDispatch[] = [];
+    for (const item of items) {
+      const removal = await this.remove(item.queue, item.executionId);
+      if (removal !== 'active') {
+        requeued.push(item);
+      }
+    }
+    await this.enqueue(requeued);
+    return requeued;
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.all().map((queue) => queue.close()));
   }

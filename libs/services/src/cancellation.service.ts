@@ -52,6 +52,16 @@ export class CancellationService {
   }
 
   /**
+   * Carries the end of parents (`parentExecutionIds`, already ended) down to their unfinished
+   * children, as a cancel does: for the reconciler, when the process that ended them died before.
+   */
+  async afterParentsEnded(parentExecutionIds: readonly string[]): Promise<void> {
+    if (parentExecutionIds.length > 0) {
+      await this.cascade(parentExecutionIds, ChildCancelReason.ParentCancelled, { reason: 'parent_ended' });
+    }
+  }
+
+  /**
    * A child ended DEAD (its attempts spent) or was cancelled: if its parent runs under
    * `fail_parent`, its unfinished siblings are cancelled at once, so the parent fails without
    * waiting for them.

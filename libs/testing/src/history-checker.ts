@@ -77,6 +77,17 @@ const INVARIANTS: { name: string; sql: string }[] = [
            WHERE EXISTS (SELECT 1 FROM job_dependencies d WHERE d.job_id = c.id) AND c.dependencies_remaining <> owed.n`,
   },
   {
+    name: 'an ended execution is still parked',
+    sql: `SELECT e.id || ' ' || e.status AS line FROM executions e
+           WHERE e.parked_at IS NOT NULL AND NOT (e.status = ANY(${UNFINISHED}))`,
+  },
+  {
+    name: 'a child job outlived its parent',
+    sql: `SELECT c.id || ' ' || c.status || ' under ' || p.id || ' ' || p.status AS line
+            FROM executions c JOIN jobs j ON j.id = c.job_id JOIN executions p ON p.id = j.parent_execution_id
+           WHERE c.status = ANY(${UNFINISHED}) AND NOT (p.status = ANY(${UNFINISHED}))`,
+  },
+  {
     name: 'a BLOCKED execution was never released',
     sql: `SELECT e.id AS line FROM executions e JOIN jobs j ON j.id = e.job_id
            WHERE e.status = 'BLOCKED' AND j.dependencies_remaining = 0`,
@@ -87,7 +98,8 @@ const INVARIANTS: { name: string; sql: string }[] = [
  * Checks a database's history against the invariants every fault must leave intact: every
  * acknowledged create exists; every execution has ended; at most one SUCCEEDED attempt per execution;
  * attempts numbered 1..n without gaps; one execution per (job, nominal time); every dependent
- * released exactly once. Read-only; call it once the system is quiet ({@link expectCleanHistory}
+ * released exactly once; no ended execution still parked; no child unfinished under an ended
+ * parent. Read-only; call it once the system is quiet ({@link expectCleanHistory}
  * waits for that).
  */
 export async function checkHistory(

@@ -3,7 +3,7 @@ import { type ExecutionDispatch } from '@meridian/domain';
 import { createMetricCatalog } from '@meridian/metrics';
 import { toExecutionRunData } from '@meridian/queue';
 import { anExecutionDispatch } from '@meridian/testing';
-import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
+import { DelayedError, type Job, UnrecoverableError, WaitingChildrenError } from 'bullmq';
 import type { PinoLogger } from 'nestjs-pino';
 
 import { AttemptMetrics } from './attempt-metrics.js';
@@ -193,5 +193,138 @@ describe(ExecutionRunner.name, () => {
     (job as unknown as { data: unknown }).data = { executionId: 'nope' };
 
     await expect(sut.process(job, 'token', undefined)).rejects.toBeInstanceOf(UnrecoverableError);
+  });
+});
+
+describe(`${ExecutionRunner.name} with child jobs`, () => {
+  const ended = (status: string) => ({
+    step: 'parts',
+    onChildFailure: 'partial' as const,
+    children: [{ index: 0, jobId: 'j', executionId: 'x', status: status as never, result: 1, error: null }],
+  });
+  const started = { step: 'parts', children: [] };
+
+  /**
+   * A runner whose attempt is `resumed` or new, whose invocations end as `outcomes` in turn, whose
+   * children stand as `steps` in Postgres, and whose BullMQ job moves to waiting-children when
+   * `waiting` says so. Records what the recorder and the job were asked.
+   */
+  function setupWithChildren(options: {
+    resumed?: boolean;
+    outcomes: unknown[];
+    steps?: ReturnType<typeof ended>[];
+    endedSteps?: ReturnType<typeof ended>[] | null;
+    waiting?: boolean;
+  }) {
+    const calls: string[] = [];
+    const outcomes = [...options.outcomes];
+    const recorded: unknown[] = [];
+    const dispatch = anExecutionDispatch({ handler: 'fan-out' });
+    const sut = new ExecutionRunner(
+      { admit: () => Promise.resolve({ admitted: true, leased: false }) } as unknown as ExecutionAdmission,
+      {
+        invoke: () => {
+          calls.push('invoke');
+          return Promise.resolve(outcomes.shift());
+        },
+      } as unknown as HandlerInvoker,
+      {
+        start: () =>
+          Promise.resolve({
+            executionId: dispatch.executionId,
+            attempt: 1,
+            countedAttempt: 1,
+            resumed: options.resumed ?? false,
+          }),
+        unpark: () => {
+          calls.push('unpark');
+          return Promise.resolve(true);
+        },
+        record: (_dispatch: unknown, _started: unknown, outcome: unknown) => {
+          recorded.push(outcome);
+          return Promise.resolve({ kind: 'complete', result: 'done' });
+        },
+      } as unknown as AttemptRecorder,
+      { report: () => false } as unknown as DatabaseOutage,
+      new AttemptMetrics(createMetricCatalog('worker', { processMetrics: false })),
+      {
+        steps: () => Promise.resolve(options.steps ?? []),
+        pending: (_run: unknown, steps: ReturnType<typeof ended>[]) =>
+          Promise.resolve(
+            steps.some((step) => step.children.some((child) => child.status === 'RUNNING')) ? started : null,
+          ),
+        failure: () => null,
+        forInvocation: () => ({ started: undefined }),
+        park: () => {
+          calls.push('park');
+          return Promise.resolve(1);
+        },
+        endedSteps: () => Promise.resolve(options.endedSteps ?? null),
+        pollDelayMs: () => 1000,
+      } as unknown as ChildCoordinator,
+      silent as unknown as PinoLogger,
+    );
+    const job = {
+      data: toExecutionRunData(dispatch),
+      attemptsStarted: 1,
+      moveToWaitingChildren: () => {
+        calls.push('waiting-children');
+        return Promise.resolve(options.waiting ?? true);
+      },
+      moveToDelayed: () => {
+        calls.push('delayed');
+        return Promise.resolve();
+      },
+      updateProgress: () => Promise.resolve(),
+    } as unknown as Job;
+    return { sut, job, calls, recorded };
+  }
+
+  it('should park an attempt whose handler started children in waiting-children, freeing the slot', async () => {
+    const { sut, job, calls, recorded } = setupWithChildren({ outcomes: [{ kind: 'parked', started }] });
+
+    await expect(sut.process(job, 'token', undefined)).rejects.toBeInstanceOf(WaitingChildrenError);
+    expect(calls).toEqual(['invoke', 'park', 'waiting-children']);
+    expect(recorded).toEqual([]);
+  });
+
+  it('should go on at once, in the same delivery, when the children had all ended before the park', async () => {
+    const { sut, job, calls, recorded } = setupWithChildren({
+      outcomes: [
+        { kind: 'parked', started },
+        { kind: 'succeeded', result: 'combined' },
+      ],
+      waiting: false,
+      endedSteps: [ended('SUCCEEDED')],
+    });
+
+    await expect(sut.process(job, 'token', undefined)).resolves.toBe('done');
+    expect(calls).toEqual(['invoke', 'park', 'waiting-children', 'unpark', 'invoke']);
+    expect(recorded).toEqual([{ kind: 'succeeded', result: 'combined' }]);
+  });
+
+  it('should poll Postgres later when BullMQ holds no pending child but some have not ended', async () => {
+    const { sut, job, calls } = setupWithChildren({ outcomes: [{ kind: 'parked', started }], waiting: false });
+
+    await expect(sut.process(job, 'token', undefined)).rejects.toBeInstanceOf(DelayedError);
+    expect(calls).toEqual(['invoke', 'park', 'waiting-children', 'delayed']);
+  });
+
+  it('should resume a parked attempt whose children have all ended, invoking the handler again', async () => {
+    const { sut, job, calls } = setupWithChildren({
+      resumed: true,
+      steps: [ended('SUCCEEDED')],
+      outcomes: [{ kind: 'succeeded', result: 'combined' }],
+    });
+
+    await expect(sut.process(job, 'token', undefined)).resolves.toBe('done');
+    expect(calls).toEqual(['unpark', 'invoke']);
+  });
+
+  it('should park a resumed attempt again, without invoking the handler, while a child still runs', async () => {
+    const { sut, job, calls } = setupWithChildren({ resumed: true, steps: [ended('RUNNING')], outcomes: [] });
+
+    await expect(sut.process(job, 'token', undefined)).rejects.toBeInstanceOf(WaitingChildrenError);
+    expect(calls).toEqual(['park', 'waiting-children']);
   });
 });

@@ -45,7 +45,6 @@ describe('execution transitions', () => {
       'start attempts': { from: ['PENDING', 'QUEUED', 'RETRYING', 'RUNNING'], to: ['RUNNING'] },
       'finish attempts': { from: ['RUNNING'], to: ['DEAD', 'RETRYING', 'SUCCEEDED'] },
       'mark queued': { from: ['PENDING'], to: ['QUEUED'] },
-      'resume parked attempts': { from: ['RUNNING'], to: ['RUNNING'] },
       'release attempt': { from: ['RUNNING'], to: ['QUEUED'] },
       cancel: { from: ['BLOCKED', 'PENDING', 'QUEUED', 'RETRYING', 'RUNNING'], to: ['CANCELLED'] },
       'cancel waiting': { from: ['BLOCKED', 'PENDING', 'QUEUED', 'RETRYING'], to: ['CANCELLED'] },

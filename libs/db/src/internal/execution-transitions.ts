@@ -87,8 +87,11 @@ function created(write: string, status: Status): string {
 }
 
 const TO_RUNNING = move('start attempts', S.Running);
-/** A parked attempt (waiting for its children) goes on: RUNNING stays RUNNING, the attempt too. */
-const RESUMED = move('resume parked attempts', S.Running, [S.Running]);
+/**
+ * Of the execution `e` a start write is about to move: whether its attempt is parked (RUNNING and
+ * waiting for its children), so the write resumes that attempt instead of beginning the next.
+ */
+const PARKED = `(e.parked_at IS NOT NULL AND e.status = ${statusLiteral(S.Running)})`;
 /** How an attempt may end, as the execution sees it. */
 const ATTEMPT_ENDS: readonly Status[] = [S.Succeeded, S.Retrying, S.Dead];
 const TO_ATTEMPT_END = guard('finish attempts', ATTEMPT_ENDS);
@@ -286,35 +289,33 @@ const START_ATTEMPTS: Statement = {
       SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS t(id, worker_id, now) ORDER BY id
     ), started AS (
       UPDATE executions e
-         SET status = ${TO_RUNNING.to}, attempt = e.attempt + 1, started_at = i.now, worker_id = i.worker_id,
-             next_attempt_at = NULL, parked_at = NULL, updated_at = i.now
+         SET status = ${TO_RUNNING.to},
+             attempt = CASE WHEN ${PARKED} THEN e.attempt ELSE e.attempt + 1 END,
+             started_at = CASE WHEN ${PARKED} THEN e.started_at ELSE i.now END,
+             parked_at = CASE WHEN ${PARKED} THEN e.parked_at END,
+             worker_id = i.worker_id, next_attempt_at = NULL, updated_at = i.now
         FROM input i
        WHERE e.id = i.id AND e.status = ANY(${TO_RUNNING.from})
-         AND (e.parked_at IS NULL OR e.status <> ${statusLiteral(S.Running)})
-      RETURNING e.id, e.job_id, e.status, e.updated_at, e.attempt, i.worker_id, i.now
-    ), resumed AS (
-      UPDATE executions e SET status = ${RESUMED.to}, worker_id = i.worker_id, updated_at = i.now
-        FROM input i
-       WHERE e.id = i.id AND e.status = ANY(${RESUMED.from}) AND e.parked_at IS NOT NULL
-      RETURNING e.id, e.attempt, i.worker_id
+      RETURNING e.id, e.job_id, e.status, e.updated_at, e.attempt, i.worker_id, i.now,
+                e.parked_at IS NOT NULL AS resumed
     ), resumed_attempt AS (
-      UPDATE execution_attempts a SET worker_id = r.worker_id
-        FROM resumed r WHERE a.execution_id = r.id AND a.attempt = r.attempt
+      UPDATE execution_attempts a SET worker_id = s.worker_id
+        FROM started s WHERE s.resumed AND a.execution_id = s.id AND a.attempt = s.attempt
     ), interrupted AS (
       UPDATE execution_attempts a
          SET outcome = 'INTERRUPTED', finished_at = s.now,
              duration_ms = GREATEST(0, (EXTRACT(EPOCH FROM (s.now - a.started_at)) * 1000)::int)
         FROM started s
-       WHERE a.execution_id = s.id AND a.attempt < s.attempt AND a.outcome = 'RUNNING'
+       WHERE NOT s.resumed AND a.execution_id = s.id AND a.attempt < s.attempt AND a.outcome = 'RUNNING'
     ), attempt_row AS (
       INSERT INTO execution_attempts (execution_id, attempt, outcome, worker_id, started_at)
-      SELECT id, attempt, 'RUNNING', worker_id, now FROM started
+      SELECT id, attempt, 'RUNNING', worker_id, now FROM started WHERE NOT resumed
     ), ${mirrorJobs('started')}
     SELECT s.id, s.attempt, s.resumed,
            s.attempt - (SELECT count(*)::int FROM execution_attempts a
                          WHERE a.execution_id = s.id AND a.attempt < s.attempt
                            AND a.outcome IN ('INTERRUPTED', 'RUNNING')) AS counted_attempt
-      FROM (SELECT id, attempt, false AS resumed FROM started UNION ALL SELECT id, attempt, true FROM resumed) s`,
+      FROM started s`,
 };
 
 /**

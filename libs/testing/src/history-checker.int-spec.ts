@@ -133,4 +133,37 @@ describe(checkHistory.name, () => {
 
     expect(sut.violations).toEqual([expect.stringMatching(/^a BLOCKED execution was never released: /)]);
   });
+
+  /** The execution of `jobId`, its only one. */
+  async function executionOf(jobId: string): Promise<string> {
+    const { rows } = await client.query<{ id: string }>('SELECT id FROM executions WHERE job_id = $1', [jobId]);
+    return rows[0]?.id ?? '';
+  }
+
+  it('should report an ended execution that is still parked', async () => {
+    const parent = await aJob('SUCCEEDED', [[1, 'SUCCEEDED']]);
+    const execution = await executionOf(parent);
+    await client.query('UPDATE executions SET parked_at = now() WHERE id = $1', [execution]);
+
+    const sut = await checkHistory(database.url);
+
+    expect(sut.violations).toEqual([`an ended execution is still parked: ${execution} SUCCEEDED`]);
+  });
+
+  it('should report a child left unfinished under a parent that ended', async () => {
+    const parent = await aJob('CANCELLED', []);
+    const parentExecution = await executionOf(parent);
+    const child = await aJob('QUEUED', []);
+    await client.query('UPDATE jobs SET parent_job_id = $2, parent_execution_id = $3 WHERE id = $1', [
+      child,
+      parent,
+      parentExecution,
+    ]);
+
+    const sut = await checkHistory(database.url);
+
+    expect(sut.violations).toContain(
+      `a child job outlived its parent: ${await executionOf(child)} QUEUED under ${parentExecution} CANCELLED`,
+    );
+  });
 });

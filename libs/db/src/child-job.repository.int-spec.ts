@@ -192,6 +192,11 @@ describe(ChildJobRepository.name, () => {
 
       await expect(sut.orphaningParents(new Date(Date.now() + 1000), 10)).resolves.toEqual([parent.executionId]);
       await expect(sut.orphaningParents(new Date(Date.now() - 60_000), 10)).resolves.toEqual([]);
+      // Children retried by hand after their parent ended are their own.
+      await db.$executeRaw`UPDATE executions SET finished_at = created_at - interval '1 second'
+                            WHERE id = ${parent.executionId}::uuid`;
+      await expect(sut.orphaningParents(new Date(Date.now() + 1000), 10)).resolves.toEqual([]);
+      await db.$executeRaw`UPDATE executions SET finished_at = now() WHERE id = ${parent.executionId}::uuid`;
       await sut.cancelChildren([parent.executionId], new Date());
       await expect(sut.orphaningParents(new Date(Date.now() + 1000), 10)).resolves.toEqual([]);
     });

@@ -131,7 +131,8 @@ const FAILING_PARENTS: Statement = {
 
 /**
  * Parents that have ended while children of theirs have not ($1: those last touched before it; $2:
- * at most so many): a cancel whose cascade was cut short by a crash. Walks the partial index of
+ * at most so many): a cancel whose cascade was cut short by a crash. A child execution created after
+ * its parent ended (a child retried by hand) is its own and not counted. Walks the partial index of
  * unfinished executions, as the reconciler's check of live executions does. Reads only.
  */
 const ORPHANING_PARENTS: Statement = {
@@ -142,7 +143,7 @@ const ORPHANING_PARENTS: Statement = {
       JOIN jobs j ON j.id = e.job_id
       JOIN executions p ON p.id = j.parent_execution_id
      WHERE e.finished_at IS NULL AND e.updated_at < $1 AND j.parent_execution_id IS NOT NULL
-       AND p.finished_at IS NOT NULL
+       AND p.finished_at IS NOT NULL AND e.created_at <= p.finished_at
      LIMIT $2`,
 };
 

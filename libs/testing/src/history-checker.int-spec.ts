@@ -159,6 +159,7 @@ describe(checkHistory.name, () => {
       parent,
       parentExecution,
     ]);
+    await client.query('UPDATE executions SET finished_at = now() WHERE id = $1', [parentExecution]);
 
     const sut = await checkHistory(database.url);
 

@@ -85,7 +85,8 @@ const INVARIANTS: { name: string; sql: string }[] = [
     name: 'a child job outlived its parent',
     sql: `SELECT c.id || ' ' || c.status || ' under ' || p.id || ' ' || p.status AS line
             FROM executions c JOIN jobs j ON j.id = c.job_id JOIN executions p ON p.id = j.parent_execution_id
-           WHERE c.status = ANY(${UNFINISHED}) AND NOT (p.status = ANY(${UNFINISHED}))`,
+           WHERE c.status = ANY(${UNFINISHED}) AND NOT (p.status = ANY(${UNFINISHED}))
+             AND c.created_at <= p.finished_at`,
   },
   {
     name: 'a BLOCKED execution was never released',

@@ -186,6 +186,7 @@ describe('child jobs', () => {
 
       const execution = await ended(job);
       expect(execution.status).toBe('CANCELLED');
+      expect(execution.attempts.map((attempt) => attempt.outcome)).toEqual(['CANCELLED']);
       const statuses = await waitFor(
         async () => {
           const all = await children(job.id);

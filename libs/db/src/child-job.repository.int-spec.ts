@@ -270,6 +270,17 @@ describe(ChildJobRepository.name, () => {
       expect(next).toMatchObject({ attempt: 2, resumed: false });
     });
 
+    it('should close the attempt of a parked execution when it is cancelled, as no worker holds it', async () => {
+      const parent = await aRunningParent();
+      await executions.park(parent.executionId, parent.attempt, new Date());
+
+      await executions.cancelByJob(parent.jobId, new Date());
+
+      const attempts = await db.executionAttempt.findMany({ where: { executionId: parent.executionId } });
+      expect(attempts.map((attempt) => [attempt.outcome, attempt.finishedAt !== null])).toEqual([['CANCELLED', true]]);
+      expect((await db.execution.findUniqueOrThrow({ where: { id: parent.executionId } })).parkedAt).toBeNull();
+    });
+
     it('should clear the mark when the attempt ends', async () => {
       const parent = await aRunningParent();
       await executions.park(parent.executionId, parent.attempt, new Date());

@@ -500,7 +500,8 @@ export type CancelScope =
 /**
  * Cancels the executions that have not ended among those `where` picks ($1, over executions `e`
  * joined to their jobs `j`), at $2, storing $3 (a reason, or null) as their `lastError`, and marks
- * their jobs CANCELLED. Output: each cancelled execution with the status it had, its job and queue.
+ * their jobs CANCELLED. The attempt of a parked execution (waiting for its children) is closed as
+ * CANCELLED here, as no worker holds it to close it. Output: each cancelled execution with the status it had, its job and queue.
  * Locks: those execution rows (FOR UPDATE) and their jobs, until commit. Idempotency: a second run
  * finds them ended and changes nothing.
  */
@@ -508,7 +509,7 @@ const cancelStatement = (name: string, where: string, cancel: Move): Statement =
   name: `meridian_cancel_${name}`,
   text: `
     WITH target AS (
-      SELECT e.id, e.status, j.queue FROM executions e JOIN jobs j ON j.id = e.job_id
+      SELECT e.id, e.status, e.attempt, e.parked_at, j.queue FROM executions e JOIN jobs j ON j.id = e.job_id
        WHERE ${where} AND e.status = ANY(${cancel.from})
        FOR UPDATE OF e
     ), cancelled AS (
@@ -517,6 +518,13 @@ const cancelStatement = (name: string, where: string, cancel: Move): Statement =
              last_error = COALESCE($3::jsonb, e.last_error)
         FROM target t WHERE e.id = t.id
       RETURNING e.id, e.job_id, e.status, e.updated_at, t.status AS previous_status, t.queue
+    ), parked_attempt AS (
+      UPDATE execution_attempts a
+         SET outcome = 'CANCELLED', finished_at = $2,
+             error = '{"code":"handler_cancelled","message":"The execution was cancelled while it waited for its children."}',
+             duration_ms = GREATEST(0, (EXTRACT(EPOCH FROM ($2::timestamptz - a.started_at)) * 1000)::int)
+        FROM target t
+       WHERE t.parked_at IS NOT NULL AND a.execution_id = t.id AND a.attempt = t.attempt AND a.outcome = 'RUNNING'
     ), ${mirrorJobs('cancelled')}
     SELECT id, job_id, previous_status, queue FROM cancelled`,
 });

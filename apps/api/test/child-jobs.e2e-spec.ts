@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   type ExecutionView,
+  expectCleanHistory,
   type HttpTarget,
   type JobSummaryView,
   type JobView,
@@ -197,5 +198,11 @@ describe('child jobs', () => {
       expect(statuses.every((status) => status === 'CANCELLED')).toBe(true);
       expect(resumedLines(execution.id)).toBe(0);
     });
+  });
+
+  it('should leave a history that keeps every invariant, parked parents and children included', async () => {
+    const history = await expectCleanHistory(ctx.stack.database.url, { timeoutMs: 30_000 });
+
+    expect(history.violations).toEqual([]);
   });
 });

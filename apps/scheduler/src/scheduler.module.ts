@@ -14,7 +14,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 
 import { SchedulerGauges } from './metrics/scheduler-gauges.js';
 import { OutboxRelayService } from './outbox/outbox-relay.service.js';
-import { ChildJobsReconciler } from './reconciler/child-jobs-reconciler.service.js';
+import { ChildJobRepairs } from './reconciler/child-job-repairs.js';
 import { LostRuns } from './reconciler/lost-runs.js';
 import { ReconcilerService } from './reconciler/reconciler.service.js';
 import { RedisLossWatcher } from './reconciler/redis-loss-watcher.service.js';
@@ -46,7 +46,7 @@ export class SchedulerModule {
         OutboxRelayService,
         LostRuns,
         ReconcilerService,
-        ChildJobsReconciler,
+        ChildJobRepairs,
         RedisLossWatcher,
         RecurrenceService,
         SchedulerGauges,

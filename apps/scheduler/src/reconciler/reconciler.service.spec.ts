@@ -7,6 +7,7 @@ import type { ExecutionQueueGateway, ScheduleTick, TickQueueGateway } from '@mer
 import type { DependencySettler } from '@meridian/services';
 import type { PinoLogger } from 'nestjs-pino';
 
+import type { ChildJobRepairs } from './child-job-repairs.js';
 import { LostRuns } from './lost-runs.js';
 import { ReconcilerService } from './reconciler.service.js';
 
@@ -107,6 +108,7 @@ function aReconciler(
     new FakeDependencyRepository(state.unsettled ?? []) as unknown as DependencyRepository,
     settler as unknown as DependencySettler,
     lostRuns,
+    { repair: () => Promise.resolve(0) } as unknown as ChildJobRepairs,
     createMetricCatalog('scheduler', { processMetrics: false }),
     config,
     silent as unknown as PinoLogger,

@@ -7,6 +7,7 @@ import { DependencySettler } from '@meridian/services';
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
+import { ChildJobRepairs } from './child-job-repairs.js';
 import { LostRuns } from './lost-runs.js';
 
 /** BullMQ states in which a live execution is lost unless it is enqueued again. */
@@ -34,6 +35,7 @@ export class ReconcilerService implements OnApplicationBootstrap, BeforeApplicat
     private readonly dependencies: DependencyRepository,
     private readonly settler: DependencySettler,
     private readonly lostRuns: LostRuns,
+    private readonly childJobs: ChildJobRepairs,
     private readonly metrics: MetricCatalog,
     @Inject(CONFIG) private readonly config: MeridianConfig,
     @InjectPinoLogger(ReconcilerService.name) private readonly logger: PinoLogger,
@@ -53,13 +55,17 @@ export class ReconcilerService implements OnApplicationBootstrap, BeforeApplicat
     await this.loop.stop();
   }
 
-  /** One full pass: executions, recurring jobs' ticks, then dependencies. Returns how many were put back. */
+  /**
+   * One full pass: executions, recurring jobs' ticks, dependencies, then child jobs' parents.
+   * Returns how many were put back.
+   */
   async reconcileOnce(now: Date = new Date()): Promise<number> {
     const updatedBefore = new Date(now.getTime() - this.config.reconciler.graceMs);
     return (
       (await this.reconcileExecutions(updatedBefore)) +
       (await this.reconcileTicks(updatedBefore)) +
-      (await this.reconcileDependencies())
+      (await this.reconcileDependencies()) +
+      (await this.childJobs.repair(updatedBefore))
     );
   }
 

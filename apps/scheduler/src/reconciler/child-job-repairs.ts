@@ -1,57 +1,34 @@
-import type { MeridianConfig } from '@meridian/config';
 import { ChildJobRepository } from '@meridian/db';
 import { MetricCatalog } from '@meridian/metrics';
 import { ExecutionQueueGateway } from '@meridian/queue';
-import { BackgroundLoop, CONFIG, OutageBackoff } from '@meridian/runtime';
 import { CancellationService } from '@meridian/services';
-import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
 const PAGE_SIZE = 500;
-/** Wait after a failed pass, doubling up to the reconcile interval. */
-const RETRY_DELAY_MS = 1000;
 
 /**
- * What the reconciler checks of child jobs (docs/decisions/0019-child-jobs.md), every
- * `RECONCILE_INTERVAL_MS`, for what has sat unchanged for `RECONCILE_GRACE_MS`:
+ * What the reconciler's pass (ReconcilerService, every `RECONCILE_INTERVAL_MS`) checks of child jobs
+ * (docs/decisions/0019-child-jobs.md), for what has sat unchanged for `RECONCILE_GRACE_MS`:
  * - a parent that ended (cancelled) while children of it did not: the cancel's cascade was cut short
  *   by a crash, so it is carried down again (CancellationService);
  * - a parent parked in BullMQ's waiting-children whose children have all ended in Postgres: BullMQ
  *   lost a link to one of them (part of Redis lost), so the parent is enqueued again, and resumes.
- * Lost children themselves, and parked parents lost with all of Redis, are the execution
- * reconciler's (ReconcilerService). Safe in N replicas: both repairs are idempotent.
+ * Lost children themselves, and parked parents lost with all of Redis, are the pass's execution
+ * step. Safe in N replicas: both repairs are idempotent.
  */
 @Injectable()
-export class ChildJobsReconciler implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly loop = new BackgroundLoop(() => this.tick());
-  private readonly backoff: OutageBackoff;
-
+export class ChildJobRepairs {
   constructor(
     private readonly children: ChildJobRepository,
     private readonly queues: ExecutionQueueGateway,
     private readonly cancellations: CancellationService,
     private readonly metrics: MetricCatalog,
-    @Inject(CONFIG) private readonly config: MeridianConfig,
-    @InjectPinoLogger(ChildJobsReconciler.name) private readonly logger: PinoLogger,
-  ) {
-    this.backoff = new OutageBackoff(logger, {
-      what: 'reconciliation of child jobs',
-      baseDelayMs: Math.min(RETRY_DELAY_MS, config.reconciler.intervalMs),
-      maxDelayMs: config.reconciler.intervalMs,
-    });
-  }
+    @InjectPinoLogger(ChildJobRepairs.name) private readonly logger: PinoLogger,
+  ) {}
 
-  onApplicationBootstrap(): void {
-    this.loop.start();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.loop.stop();
-  }
-
-  /** One pass; returns how many parents it repaired. */
-  async reconcileOnce(now: Date = new Date()): Promise<number> {
-    const before = new Date(now.getTime() - this.config.reconciler.graceMs);
+  /** Repairs what has not changed since `before`; returns how many parents it repaired. */
+  async repair(before: Date): Promise<number> {
     const orphaning = await this.children.orphaningParents(before, PAGE_SIZE);
     if (orphaning.length > 0) {
       this.logger.warn(
@@ -71,15 +48,5 @@ export class ChildJobsReconciler implements OnApplicationBootstrap, BeforeApplic
       this.metrics.reconcilerRepairs.inc({ kind: 'parent_requeued' }, requeued.length);
     }
     return orphaning.length + requeued.length;
-  }
-
-  private async tick(): Promise<number> {
-    try {
-      await this.reconcileOnce();
-      this.backoff.succeeded();
-      return this.config.reconciler.intervalMs;
-    } catch (error) {
-      return this.backoff.failed(error);
-    }
   }
 }
